@@ -1,0 +1,50 @@
+import type { Metadata, Viewport } from "next";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { SiteNav } from "./_components/site-nav.tsx";
+import { ApiProvider } from "./_components/trpc.tsx";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "BeatSight", template: "%s · BeatSight" },
+  description: "Turn any song you own into a playable, verified drum chart — in your browser.",
+  applicationName: "BeatSight",
+};
+
+export const viewport: Viewport = {
+  width: "device-width",
+  initialScale: 1,
+  themeColor: "#0f1115",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="site-header">
+          <Link href="/" className="brand" aria-label="BeatSight home">
+            <span aria-hidden="true" className="brand-mark">
+              ◉
+            </span>{" "}
+            BeatSight
+          </Link>
+          <SiteNav />
+        </header>
+        <ApiProvider>
+          <main id="main" tabIndex={-1}>
+            {children}
+          </main>
+        </ApiProvider>
+        <footer className="site-footer">
+          <p>
+            Your audio stays on your device unless you choose server processing.{" "}
+            <Link href="/health">Status</Link>
+          </p>
+        </footer>
+      </body>
+    </html>
+  );
+}

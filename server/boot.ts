@@ -1,0 +1,21 @@
+// Start-up of a server process: the database is started and migrated before the first request,
+// so the first request is fast and a broken configuration stops the server at once with a message
+// that says what to fix. Shutdown stops the embedded database this process started.
+import { logger } from "./log.ts";
+import { getRuntime } from "./runtime.ts";
+
+export async function bootServer(): Promise<void> {
+  try {
+    const runtime = await getRuntime();
+    const stop = async () => {
+      await runtime.shutdown().catch(() => {});
+      process.exit(0);
+    };
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  } catch (error) {
+    logger().fatal({ err: error }, "could not start the database");
+    console.error(`\nBeatSight could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,45 @@
+// Configuration, read once from the environment and validated, so a typo fails at start with a
+// message that names the variable instead of surfacing later as a confusing runtime error.
+import path from "node:path";
+import { z } from "zod";
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgres:// or postgresql:// URL");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** External PostgreSQL. When unset the app runs its own embedded server under DATA_DIR. */
+  DATABASE_URL: postgresUrl.optional(),
+  /** Where the embedded database and other local state live. */
+  DATA_DIR: z.string().min(1).default(".data"),
+  /** Port of the embedded PostgreSQL server (only used when DATABASE_URL is unset). */
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof envSchema> & { dataDir: string };
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // Empty strings from `FOO= npm start` mean "unset", not "invalid".
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new ConfigError(`Invalid configuration in environment variables:\n${problems}`);
+  }
+  return { ...result.data, dataDir: path.resolve(result.data.DATA_DIR) };
+}
+
+let cached: Env | undefined;
+
+/** The validated configuration of this process (parsed on first use). */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,83 @@
+// tRPC setup, in the create-t3-app order: 1. context, 2. init with an error formatter that turns
+// validation failures into sentences a person can act on, 3. the procedure builders routers use.
+import { randomUUID } from "node:crypto";
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError } from "zod";
+import { type Session, sessionFromCookies } from "../auth/session.ts";
+import type { Db } from "../db/client.ts";
+import { moduleLogger } from "../log.ts";
+import { getRuntime } from "../runtime.ts";
+
+// ── 1. context ──
+export interface Context {
+  db: Db;
+  session: Session | null;
+  requestId: string;
+  headers: Headers;
+}
+
+export async function createContext({ headers }: { headers: Headers }): Promise<Context> {
+  const { db } = await getRuntime();
+  const session = await sessionFromCookies(db, headers.get("cookie"));
+  return { db, session, requestId: randomUUID(), headers };
+}
+
+// ── 2. init ──
+const log = moduleLogger("trpc");
+
+/** "HitObjects.3.Lane: Too big" style lines from a zod error, for people. */
+export function describeZodError(error: ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+    .join("; ");
+}
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error, ctx }) {
+    const zodError = error.cause instanceof ZodError ? error.cause : null;
+    let message = shape.message;
+    if (zodError) message = `Invalid input: ${describeZodError(zodError)}`;
+    else if (error.code === "INTERNAL_SERVER_ERROR") {
+      // Internals stay in the log; the person gets a reference to quote.
+      message = `Something went wrong on the server (reference ${ctx?.requestId ?? "unknown"}). Please try again; if it keeps happening, report the reference.`;
+    }
+    return {
+      ...shape,
+      message,
+      data: {
+        ...shape.data,
+        stack: undefined,
+        fieldErrors: zodError ? zodError.flatten().fieldErrors : null,
+      },
+    };
+  },
+});
+
+// ── 3. procedures ──
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+const logged = t.middleware(async ({ ctx, path, type, next }) => {
+  const started = performance.now();
+  const result = await next();
+  const ms = Math.round((performance.now() - started) * 10) / 10;
+  if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR") {
+    log.error(
+      { requestId: ctx.requestId, path, type, ms, err: result.error.cause ?? result.error },
+      "procedure failed",
+    );
+  } else {
+    log.debug({ requestId: ctx.requestId, path, type, ms, ok: result.ok }, "procedure");
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(logged);
+
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in to do this." });
+  return next({ ctx: { ...ctx, session: ctx.session } });
+});

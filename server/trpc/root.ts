@@ -1,0 +1,13 @@
+// The API: one router per noun, verbs as procedures.
+import { createCallerFactory, createTRPCRouter } from "./init.ts";
+import { authRouter } from "./routers/auth.ts";
+import { systemRouter } from "./routers/system.ts";
+
+export const appRouter = createTRPCRouter({
+  system: systemRouter,
+  auth: authRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);
