@@ -50,7 +50,9 @@ export function grooveChart(options: GrooveOptions = {}): Beatmap {
         "tom_floor",
         "snare",
       ];
-      toms.forEach((c, i) => add(b0 + 2 + i / 4, c, 0.8));
+      toms.forEach((c, i) => {
+        add(b0 + 2 + i / 4, c, 0.8);
+      });
     }
   }
   add(bars * 4, "crash", 1, { Choke: true });
