@@ -34,7 +34,7 @@ function tempoChangeChart(): Beatmap {
     const lane = [3, 1, 2, 1, 4, 5, 0, 6][i % 8]!;
     const component = (
       ["crash", "hihat_closed", "snare", "kick", "tom_floor", "ride_bell", "splash"] as const
-    )[lane];
+    )[lane]!;
     notes.push({
       Time: Math.round(t * 1000) / 1000,
       Component: component,
