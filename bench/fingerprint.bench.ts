@@ -1,0 +1,106 @@
+// Fingerprint speed vs Debian's fpcalc on the same file.
+//   node --import tsx bench/fingerprint.bench.ts [file…]
+// Without files it renders a 4-minute test song (sox) and encodes it to mp3 and ogg. Prints, per
+// file, the median wall time of fpcalc (a process, as a user runs it), of fingerprintFile() in a
+// warm Node process (what the server and CLI library call costs), of the whole
+// `beatsight fingerprint` CLI (Node start-up included), and of the browser worker's own share
+// (float PCM → resample → Chromaprint, decoding excluded); ratios < 1 mean faster than fpcalc.
+import { execFileSync, spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { planarToMono11025 } from "../lib/audio/to-mono-11025.ts";
+import { fingerprintPcm } from "../lib/fingerprint/chromaprint.ts";
+import { fingerprintFile } from "../lib/fingerprint/node.ts";
+import { makeTempDir, renderSong, requireTool, transcode } from "../lib/fingerprint/test-support.ts";
+import { loadChromaprintNode } from "../lib/fingerprint/wasm-source-node.ts";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function time(fn: () => unknown | Promise<unknown>): Promise<number> {
+  const samples: number[] = [];
+  await fn(); // warm-up
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    await fn();
+    samples.push(performance.now() - start);
+  }
+  return median(samples);
+}
+
+function floatChannels(file: string): { sampleRate: number; channels: Float32Array[] } {
+  const probe = execFileSync(
+    "ffprobe",
+    ["-v", "error", "-select_streams", "a:0", "-show_entries", "stream=sample_rate", "-of", "csv=p=0", file],
+    {
+      encoding: "utf8",
+    },
+  );
+  const sampleRate = Number(probe.trim());
+  const bytes = execFileSync(
+    "ffmpeg",
+    ["-v", "error", "-i", file, "-t", "121", "-f", "f32le", "-ac", "2", "pipe:1"],
+    {
+      maxBuffer: 512 * 1024 * 1024,
+    },
+  );
+  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  const left = new Float32Array(all.length / 2);
+  const right = new Float32Array(all.length / 2);
+  for (let i = 0; i < left.length; i++) {
+    left[i] = all[2 * i]!;
+    right[i] = all[2 * i + 1]!;
+  }
+  return { sampleRate, channels: [left, right] };
+}
+
+async function main(): Promise<void> {
+  for (const tool of ["fpcalc", "ffmpeg", "sox"] as const) requireTool(tool);
+  let files = process.argv.slice(2);
+  const tmp = makeTempDir();
+  try {
+    if (files.length === 0) {
+      console.log("Rendering a 4-minute test song…");
+      const wav = renderSong(tmp.dir, 5, 240);
+      files = [
+        transcode(wav, join(tmp.dir, "song-4min.mp3"), ["-b:a", "192k"]),
+        transcode(wav, join(tmp.dir, "song-4min.ogg"), ["-c:a", "libvorbis", "-q:a", "5"]),
+        wav,
+      ];
+    }
+    const engine = await loadChromaprintNode();
+    console.log(`median of ${RUNS} runs, ${process.platform} ${process.arch}, node ${process.version}\n`);
+    const header = ["file", "fpcalc ms", "lib ms", "lib/fpcalc", "CLI ms", "CLI/fpcalc", "worker-side ms"];
+    console.log(header.join("\t"));
+    for (const file of files) {
+      const fpcalcMs = await time(() => spawnSync("fpcalc", [file], { stdio: "ignore" }));
+      const libMs = await time(() => fingerprintFile(file));
+      const cliMs = await time(() =>
+        spawnSync(process.execPath, ["bin/beatsight.js", "fingerprint", file], { stdio: "ignore" }),
+      );
+      const audio = floatChannels(file);
+      const workerMs = await time(() => {
+        const pcm = planarToMono11025({ sampleRate: audio.sampleRate, channels: audio.channels });
+        return fingerprintPcm(engine, pcm.samples, { sampleRate: pcm.sampleRate, channels: 1 });
+      });
+      console.log(
+        [
+          file.split("/").pop(),
+          fpcalcMs.toFixed(0),
+          libMs.toFixed(0),
+          (libMs / fpcalcMs).toFixed(2),
+          cliMs.toFixed(0),
+          (cliMs / fpcalcMs).toFixed(2),
+          workerMs.toFixed(0),
+        ].join("\t"),
+      );
+    }
+  } finally {
+    tmp.cleanup();
+  }
+}
+
+await main();
