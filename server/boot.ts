@@ -1,7 +1,6 @@
 // Start-up of a server process: the database is started and migrated before the first request,
 // so the first request is fast and a broken configuration stops the server at once with a message
 // that says what to fix. Shutdown stops the embedded database this process started.
-import { logger } from "./log.ts";
 import { getRuntime } from "./runtime.ts";
 
 export async function bootServer(): Promise<void> {
@@ -14,7 +13,7 @@ export async function bootServer(): Promise<void> {
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
   } catch (error) {
-    logger().fatal({ err: error }, "could not start the database");
+    // Plain stderr: the logger itself may be what failed (invalid configuration).
     console.error(`\nBeatSight could not start: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   }

@@ -13,8 +13,12 @@ const envSchema = z.object({
   DATABASE_URL: postgresUrl.optional(),
   /** Where the embedded database and other local state live. */
   DATA_DIR: z.string().min(1).default(".data"),
-  /** Port of the embedded PostgreSQL server (only used when DATABASE_URL is unset). */
-  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  /** Port of the embedded PostgreSQL server (only used when DATABASE_URL is unset); 0 = any free port. */
+  EMBEDDED_PG_PORT: z.coerce
+    .number()
+    .int()
+    .refine((p) => p === 0 || (p >= 1024 && p <= 65535), "must be 0 (any free port) or between 1024 and 65535")
+    .default(54329),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });

@@ -28,7 +28,7 @@ export interface EmbeddedServer {
 
 export interface EmbeddedOptions {
   dataDir: string;
-  /** Preferred port; a free one is chosen when it is taken by something else. */
+  /** Preferred port; a free one is chosen when it is taken, or when this is 0. */
   port: number;
   database: string;
   log: Pick<Logger, "info" | "warn" | "debug">;
@@ -65,8 +65,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       };
     }
 
-    const port = (await isPortFree(options.port)) ? options.port : await findFreePort();
-    if (port !== options.port)
+    const port = options.port !== 0 && (await isPortFree(options.port)) ? options.port : await findFreePort();
+    if (options.port !== 0 && port !== options.port)
       log.warn({ wanted: options.port, port }, "embedded PostgreSQL port taken; using another");
 
     const server = new EmbeddedPostgres({

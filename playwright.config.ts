@@ -1,0 +1,54 @@
+// e2e tests drive Debian's Chromium (Playwright cannot download its own browser here) against the
+// production build, served by `next start` on its own port with its own throwaway data directory.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { defineConfig } from "@playwright/test";
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const port = Number(process.env.E2E_PORT ?? 3100);
+
+// Set once in the main process; workers inherit it through the environment.
+process.env.BEATSIGHT_E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "beatsight-e2e-"));
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: process.env.CI ? 1 : 0,
+  reporter: [["list"], ["json", { outputFile: ".cache/playwright-results.json" }]],
+  globalTeardown: "./e2e/global-teardown.ts",
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: CHROMIUM_PATH,
+      // As root Chromium needs --no-sandbox; the rest keep it off a network it cannot reach.
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  webServer: {
+    command: `npx next start -p ${port} -H 127.0.0.1`,
+    url: `http://127.0.0.1:${port}/api/health`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      DATA_DIR: process.env.BEATSIGHT_E2E_DATA_DIR,
+      EMBEDDED_PG_PORT: "0",
+      LOG_LEVEL: "warn",
+      ...(process.env.DATABASE_URL_TEST ? { DATABASE_URL: process.env.DATABASE_URL_TEST } : {}),
+    },
+  },
+});

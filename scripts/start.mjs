@@ -1,0 +1,29 @@
+// `npm start`: build the app if its sources changed since the last build, then serve it on PORT
+// (default 3000). The database (embedded by default) is started by the server itself.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { sourceHash } from "./source-hash.mjs";
+
+const root = path.resolve(import.meta.dirname, "..");
+const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+const stampFile = path.join(root, ".next", "beatsight-source-hash");
+
+const wanted = sourceHash(root);
+const built = existsSync(stampFile) ? readFileSync(stampFile, "utf8") : null;
+if (built !== wanted || !existsSync(path.join(root, ".next", "BUILD_ID"))) {
+  console.log(built ? "Sources changed since the last build: rebuilding…" : "First start: building the app (a minute or two)…");
+  const started = Date.now();
+  const result = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit" });
+  if (result.status !== 0) {
+    console.error("\nThe build failed (see above). Fix the error and run `npm start` again.");
+    process.exit(result.status ?? 1);
+  }
+  writeFileSync(stampFile, wanted);
+  console.log(`Built in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+}
+
+const port = process.env.PORT ?? "3000";
+const server = spawn(process.execPath, [nextBin, "start", "-p", port], { cwd: root, stdio: "inherit" });
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
+server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseEnv } from "./env.ts";
+
+describe("parseEnv", () => {
+  it("defaults to the embedded database under .data on port 3000", () => {
+    const env = parseEnv({});
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.PORT).toBe(3000);
+    expect(env.dataDir.endsWith(".data")).toBe(true);
+  });
+
+  it("treats empty variables as unset", () => {
+    expect(parseEnv({ DATABASE_URL: "" }).DATABASE_URL).toBeUndefined();
+  });
+
+  it("accepts a postgres URL and port 0 for the embedded server", () => {
+    const env = parseEnv({ DATABASE_URL: "postgresql://u:p@db:5432/app", EMBEDDED_PG_PORT: "0" });
+    expect(env.DATABASE_URL).toBe("postgresql://u:p@db:5432/app");
+    expect(env.EMBEDDED_PG_PORT).toBe(0);
+  });
+
+  it("names every invalid variable in one clear error", () => {
+    expect(() => parseEnv({ DATABASE_URL: "mysql://x", PORT: "http", EMBEDDED_PG_PORT: "80" })).toThrow(ConfigError);
+    try {
+      parseEnv({ DATABASE_URL: "mysql://x", PORT: "http", EMBEDDED_PG_PORT: "80" });
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain("DATABASE_URL: must be a postgres:// or postgresql:// URL");
+      expect(message).toContain("PORT");
+      expect(message).toContain("EMBEDDED_PG_PORT: must be 0 (any free port)");
+    }
+  });
+});
