@@ -4,8 +4,8 @@
 // phase_shift 8, linear_interp on, cutoff 0.8, Kaiser window β 9: chromaprint's
 // ffmpeg_audio_processor_swresample.h). This is a re-implementation of that polyphase filter bank
 // (a port of libswresample/resample.c: build_filter, resample_common, resample_linear, the mirrored
-// start and the reflected end; LGPL-2.1-or-later like its origin, see docs/FINGERPRINT.md), so a browser worker that has float PCM from WebAudio gets the same 11025 Hz
-// signal fpcalc would, without shipping FFmpeg. Written here because no maintained JS resampler
+// start and the reflected end; LGPL-2.1-or-later like its origin, see docs/FINGERPRINT.md), so a
+// browser worker that has float PCM from WebAudio gets the same 11025 Hz signal fpcalc would, without shipping FFmpeg. Written here because no maintained JS resampler
 // reproduces swr's filter; sums are in double precision, so results can differ from swr's float32
 // SIMD sums by a rounding step, which the parity test shows costs < 0.1 % of fingerprint bits.
 
