@@ -20,9 +20,11 @@ function describeStart(bytes: Uint8Array): string {
 /** Parses a Standard MIDI File, rejecting truncated, oversized or SMPTE-timed files with a clear message. */
 export function readMidi(bytes: Uint8Array): MidiData & { ticksPerBeat: number } {
   assertSize(bytes.byteLength, LIMITS.maxMidiBytes, "The MIDI file");
-  if (bytes.byteLength < 14 || ascii(bytes, 0) !== "MThd") {
+  if (bytes.byteLength < 4 || ascii(bytes, 0) !== "MThd") {
     throw new BeatmapError("wrong_format", `This is not a MIDI file: ${describeStart(bytes)}.`);
   }
+  if (bytes.byteLength < 14)
+    throw new BeatmapError("invalid_midi", "The MIDI file is truncated inside its header.");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getUint32(4);
   if (headerLength < 6 || 8 + headerLength > bytes.byteLength) {
