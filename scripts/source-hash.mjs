@@ -1,10 +1,19 @@
 // A content hash of everything that goes into `next build`, so `npm start` rebuilds exactly when
 // the sources changed since the last build (and never serves a stale build after a `git pull`).
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
-const INPUTS = ["app", "lib", "server", "public", "instrumentation.ts", "next.config.js", "package-lock.json", "tsconfig.json"];
+const INPUTS = [
+  "app",
+  "lib",
+  "server",
+  "public",
+  "instrumentation.ts",
+  "next.config.js",
+  "package-lock.json",
+  "tsconfig.json",
+];
 const SKIP = new Set(["node_modules", ".next", "generated", "fixtures", "__fixtures__"]);
 
 function* files(entry) {

@@ -12,7 +12,11 @@ const stampFile = path.join(root, ".next", "beatsight-source-hash");
 const wanted = sourceHash(root);
 const built = existsSync(stampFile) ? readFileSync(stampFile, "utf8") : null;
 if (built !== wanted || !existsSync(path.join(root, ".next", "BUILD_ID"))) {
-  console.log(built ? "Sources changed since the last build: rebuilding…" : "First start: building the app (a minute or two)…");
+  console.log(
+    built
+      ? "Sources changed since the last build: rebuilding…"
+      : "First start: building the app (a minute or two)…",
+  );
   const started = Date.now();
   const result = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit" });
   if (result.status !== 0) {

@@ -18,7 +18,11 @@ function run(title, command, args, { countFrom } = {}) {
   console.log(`\n━━ ${title} ━━`);
   if (countFrom) rmSync(countFrom.file, { force: true });
   const started = Date.now();
-  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, FORCE_COLOR: "1" } });
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, FORCE_COLOR: "1" },
+  });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const ok = result.status === 0;
   let detail = "";
@@ -54,9 +58,14 @@ run("typecheck", bin("tsc"), ["--noEmit", "-p", "tsconfig.json"]);
 run("lint", bin("biome"), ["check", "."]);
 for (const project of ["unit", "integration"]) {
   const file = path.join(cache, `vitest-${project}.json`);
-  run(`${project} tests`, bin("vitest"), ["run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${file}`], {
-    countFrom: { file, read: vitestTally },
-  });
+  run(
+    `${project} tests`,
+    bin("vitest"),
+    ["run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${file}`],
+    {
+      countFrom: { file, read: vitestTally },
+    },
+  );
 }
 const built = run("production build", bin("next"), ["build"]);
 if (!existsSync(chromium)) {

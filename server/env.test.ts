@@ -20,7 +20,9 @@ describe("parseEnv", () => {
   });
 
   it("names every invalid variable in one clear error", () => {
-    expect(() => parseEnv({ DATABASE_URL: "mysql://x", PORT: "http", EMBEDDED_PG_PORT: "80" })).toThrow(ConfigError);
+    expect(() => parseEnv({ DATABASE_URL: "mysql://x", PORT: "http", EMBEDDED_PG_PORT: "80" })).toThrow(
+      ConfigError,
+    );
     try {
       parseEnv({ DATABASE_URL: "mysql://x", PORT: "http", EMBEDDED_PG_PORT: "80" });
     } catch (error) {

@@ -17,7 +17,10 @@ const envSchema = z.object({
   EMBEDDED_PG_PORT: z.coerce
     .number()
     .int()
-    .refine((p) => p === 0 || (p >= 1024 && p <= 65535), "must be 0 (any free port) or between 1024 and 65535")
+    .refine(
+      (p) => p === 0 || (p >= 1024 && p <= 65535),
+      "must be 0 (any free port) or between 1024 and 65535",
+    )
     .default(54329),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
