@@ -14,7 +14,9 @@ const packages = lock.packages;
 
 // Platform of a binary package, from its conventional name (e.g. swc-darwin-arm64, cli-win32-x64-msvc).
 function platformOf(name) {
-  const m = /-(darwin|linux|win32|freebsd|android)-(x64|arm64|ia32|arm)(?:-(gnu|musl|msvc|gnueabihf))?$/.exec(name);
+  const m = /-(darwin|linux|win32|freebsd|android)-(x64|arm64|ia32|arm)(?:-(gnu|musl|msvc|gnueabihf))?$/.exec(
+    name,
+  );
   if (!m) return null;
   const entry = { os: [m[1]], cpu: [m[2]] };
   if (m[3] === "gnu" || m[3] === "musl") entry.libc = [m[3] === "gnu" ? "glibc" : "musl"];
@@ -40,6 +42,8 @@ for (const [key, pkg] of Object.entries(packages)) {
     added++;
   }
 }
-lock.packages = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))));
+lock.packages = Object.fromEntries(
+  Object.entries(packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))),
+);
 writeFileSync(lockPath, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`lock-platform-entries: added ${added} platform package entries`);
