@@ -1,0 +1,121 @@
+// What this device can run, probed once before any model download, and the backend choice made
+// from an ordered list (webgpu → wasm → server), as transformers.js does. The user can override
+// the choice; the reasons are shown so the choice is never a mystery.
+import type { BackendName } from "./backend.ts";
+
+export type ClientChoice = Extract<BackendName, "webgpu" | "wasm"> | "server";
+
+export interface Capabilities {
+  webgpu: boolean;
+  /** e.g. "nvidia ampere" from the adapter info, when WebGPU is present. */
+  gpuDescription: string | null;
+  webassembly: boolean;
+  /** SharedArrayBuffer is usable (COOP/COEP set): WASM may use threads. */
+  crossOriginIsolated: boolean;
+  logicalCores: number;
+  /** navigator.deviceMemory (Chromium only, rounded down, capped at 8); null when unknown. */
+  deviceMemoryGb: number | null;
+  /** Free storage quota in bytes (navigator.storage.estimate); null when unknown. */
+  storageAvailableBytes: number | null;
+}
+
+export interface Requirements {
+  /** Bytes of model files still to download (0 when cached). */
+  downloadBytes: number;
+  /** Below this much device memory, in-browser generation is not offered first. */
+  minMemoryGb: number;
+}
+
+export interface BackendDecision {
+  choice: ClientChoice;
+  /** Every option in preference order, with whether it is possible and why. */
+  options: { choice: ClientChoice; possible: boolean; reason: string }[];
+}
+
+interface GpuLike {
+  requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string } } | null>;
+}
+
+export async function probeCapabilities(
+  nav: Navigator = navigator,
+  scope: { crossOriginIsolated?: boolean; WebAssembly?: unknown } = globalThis,
+): Promise<Capabilities> {
+  let webgpu = false;
+  let gpuDescription: string | null = null;
+  const gpu = (nav as Navigator & { gpu?: GpuLike }).gpu;
+  if (gpu) {
+    try {
+      const adapter = await gpu.requestAdapter();
+      if (adapter) {
+        webgpu = true;
+        const info = adapter.info;
+        gpuDescription = [info?.vendor, info?.architecture].filter(Boolean).join(" ") || "unknown GPU";
+      }
+    } catch {
+      webgpu = false;
+    }
+  }
+  let storageAvailableBytes: number | null = null;
+  try {
+    const estimate = await nav.storage?.estimate();
+    if (estimate?.quota !== undefined) storageAvailableBytes = estimate.quota - (estimate.usage ?? 0);
+  } catch {
+    storageAvailableBytes = null;
+  }
+  return {
+    webgpu,
+    gpuDescription,
+    webassembly: typeof scope.WebAssembly === "object",
+    crossOriginIsolated: scope.crossOriginIsolated === true,
+    logicalCores: nav.hardwareConcurrency || 1,
+    deviceMemoryGb: (nav as Navigator & { deviceMemory?: number }).deviceMemory ?? null,
+    storageAvailableBytes,
+  };
+}
+
+export function chooseBackend(caps: Capabilities, req: Requirements): BackendDecision {
+  const memoryOk = caps.deviceMemoryGb === null || caps.deviceMemoryGb >= req.minMemoryGb;
+  const storageOk =
+    caps.storageAvailableBytes === null || caps.storageAvailableBytes >= req.downloadBytes * 1.2;
+  const blocker = !memoryOk
+    ? `this device reports ${caps.deviceMemoryGb} GB of memory (at least ${req.minMemoryGb} GB needed)`
+    : !storageOk
+      ? `not enough free storage for the models (${mb(req.downloadBytes)} needed, ${mb(caps.storageAvailableBytes ?? 0)} free)`
+      : null;
+
+  const options: BackendDecision["options"] = [
+    {
+      choice: "webgpu",
+      possible: caps.webgpu && blocker === null,
+      reason:
+        blocker ?? (caps.webgpu ? `GPU: ${caps.gpuDescription}` : "WebGPU is not available in this browser"),
+    },
+    {
+      choice: "wasm",
+      possible: caps.webassembly && blocker === null,
+      reason:
+        blocker ??
+        (caps.webassembly
+          ? caps.crossOriginIsolated
+            ? `CPU, ${Math.min(caps.logicalCores, 4)} threads`
+            : "CPU, single thread (page is not cross-origin isolated)"
+          : "WebAssembly is not available"),
+    },
+    {
+      choice: "server",
+      possible: true,
+      reason: "the server generates the chart and notifies you (audio is uploaded)",
+    },
+  ];
+  const first = options.find((o) => o.possible);
+  return { choice: first?.choice ?? "server", options };
+}
+
+/** Threads for WASM inference: only with SharedArrayBuffer, and leave a core for the page. */
+export function wasmThreads(caps: Pick<Capabilities, "crossOriginIsolated" | "logicalCores">): number {
+  return caps.crossOriginIsolated ? Math.max(1, Math.min(4, caps.logicalCores - 1)) : 1;
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}

@@ -1,0 +1,45 @@
+// onnxruntime-node backend for the server's job worker and the CLI. CUDA is used when its
+// execution provider is installed and a GPU is present (see docs/MODELS.md), else the CPU.
+import type { InferenceBackend } from "./backend.ts";
+import { type OrtLike, type OrtSessionLike, wrapSession } from "./ort-common.ts";
+
+export interface NodeBackendOptions {
+  /** "auto" tries CUDA first and falls back to the CPU. */
+  device?: "auto" | "cuda" | "cpu";
+  /** 0 lets onnxruntime choose. */
+  intraOpThreads?: number;
+}
+
+export async function createNodeBackend(options: NodeBackendOptions = {}): Promise<InferenceBackend> {
+  const ort = await import("onnxruntime-node");
+  const device = options.device ?? "auto";
+  // Until a session proves otherwise; the first createSession settles it for the process.
+  let useCuda = device !== "cpu";
+
+  const create = async (model: Uint8Array, provider: "cuda" | "cpu") => {
+    const session = await ort.InferenceSession.create(model, {
+      executionProviders: [provider],
+      graphOptimizationLevel: "all",
+      intraOpNumThreads: options.intraOpThreads ?? 0,
+    });
+    return wrapSession(ort as unknown as OrtLike, session as unknown as OrtSessionLike);
+  };
+
+  return {
+    get name() {
+      return useCuda ? "node-cuda" : "node-cpu";
+    },
+    async createSession(model) {
+      if (useCuda) {
+        try {
+          return await create(model, "cuda");
+        } catch (error) {
+          if (device === "cuda")
+            throw new Error(`CUDA inference was requested but is not available: ${String(error)}`);
+          useCuda = false;
+        }
+      }
+      return create(model, "cpu");
+    },
+  };
+}
