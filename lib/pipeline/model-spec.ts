@@ -1,0 +1,57 @@
+// What the pipeline needs to know about each model, read from public/models/manifest.json by
+// specsFromManifest (lib/pipeline/manifest-adapter.ts). Features (STFT, mel) live inside the ONNX
+// graphs, so a model's contract is: mono float PCM at `sampleRate` in, named outputs out.
+import type { ModelFileRef } from "../inference/model-store.ts";
+
+interface BaseSpec extends ModelFileRef {
+  name: string;
+  version: string;
+  sampleRate: number;
+  /** Name of the [1, samples] float input. */
+  input: string;
+  /** Chunking that keeps memory bounded; chunk starts align to the model's hop. */
+  chunkSeconds: number;
+  overlapSeconds: number;
+  hop: number;
+}
+
+export interface TranscriberSpec extends BaseSpec {
+  task: "transcription";
+  /** [1, frames, classes] onset probabilities. */
+  onsetOutput: string;
+  /** [1, frames, classes] velocities 0–1, when the model predicts them. */
+  velocityOutput?: string;
+  classes: string[];
+  thresholds: Record<string, number>;
+}
+
+export interface SeparatorSpec extends BaseSpec {
+  task: "separation";
+  /** [1, samples] waveforms at `sampleRate`. */
+  drumsOutput: string;
+  accompanimentOutput: string;
+}
+
+export type ModelSpec = TranscriberSpec | SeparatorSpec;
+
+export interface PipelineModels {
+  transcriber: TranscriberSpec;
+  /** Absent: transcribe the full mix directly. */
+  separator?: SeparatorSpec;
+}
+
+/** Chunk sizes in samples, rounded so they line up with the model's frames. */
+export function chunkSamples(spec: BaseSpec): {
+  chunkSamples: number;
+  overlapSamples: number;
+  align: number;
+} {
+  const align = spec.hop;
+  const round = (seconds: number, multiple: number) =>
+    Math.max(multiple, Math.round((seconds * spec.sampleRate) / multiple) * multiple);
+  return {
+    chunkSamples: round(spec.chunkSeconds, align),
+    overlapSamples: round(spec.overlapSeconds, 2 * align),
+    align,
+  };
+}
