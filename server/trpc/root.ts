@@ -1,11 +1,13 @@
 // The API: one router per noun, verbs as procedures.
 import { createCallerFactory, createTRPCRouter } from "./init.ts";
 import { authRouter } from "./routers/auth.ts";
+import { songsRouter } from "./routers/songs.ts";
 import { systemRouter } from "./routers/system.ts";
 
 export const appRouter = createTRPCRouter({
   system: systemRouter,
   auth: authRouter,
+  songs: songsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,109 @@
+// How a fingerprint finds its song: index keys, alignment and the match decision. Pure functions
+// (no database), so the service, the benchmark and the unit tests share them.
+//
+// Index keys (measured in bench/identify.bench.ts, docs/BENCHMARKS.md "Song identification"):
+//   * Each raw item's top KEY_BITS bits. The issue suggested AcoustID's 20 bits, but 20-bit keys of
+//     unrelated songs collide so often that at a million stored fingerprints a query touches ~10⁵
+//     index entries; with 28 bits unrelated songs share almost no keys while re-encodes of the same
+//     song still share hundreds.
+//   * Value-sampled: a key is kept when a hash of it is ≡ 0 mod KEY_SAMPLING, on both the stored and
+//     the query side. Sampling by value (not by position) keeps the same keys whatever the offset
+//     (leading silence, a cut intro), and shrinks the GIN index KEY_SAMPLING times.
+//   * Items of digital silence are the same in every song, so they are never keys.
+// Scoring: the candidates' items vote for an alignment offset (query position − stored position of
+// equal items, AcoustID style); the bit error rate (BER) is measured at the best-voted offsets.
+// Checking every offset in ±16 s (bestAlignment) costs ~1 ms per candidate; voting costs ~50 µs.
+import { bitErrorRateAt } from "@/lib/fingerprint/index.ts";
+
+export const KEY_BITS = 28;
+export const KEY_SAMPLING = 4;
+/** The item Chromaprint (algorithm 2) gives digital silence. */
+export const SILENCE_ITEM = 627_964_279;
+
+/**
+ * Largest BER at the best alignment that still counts as the same recording. Chosen from the
+ * measured distributions (docs/BENCHMARKS.md): same-song variants stay below ~0.10, different
+ * songs sit above ~0.30; the threshold sits in the gap, nearer the impostors' side because a
+ * missed match costs a whole AI generation while a false one is caught by the user.
+ */
+export const MATCH_MAX_BER = 0.2;
+/** Unrelated fingerprints sit around this BER (random bits differ half the time, minus structure). */
+export const UNRELATED_BER = 0.4;
+/** Candidates need at least this many shared index keys. */
+export const MIN_SHARED_KEYS = 2;
+/** Shortest overlap (items, ~8 per second) an alignment must have: 40 items ≈ 5 s. */
+export const MIN_OVERLAP_ITEMS = 40;
+
+function keyOf(item: number): number {
+  return item >>> (32 - KEY_BITS);
+}
+
+function sampled(key: number): boolean {
+  return (Math.imul(key, 0x9e3779b1) >>> 0) % KEY_SAMPLING === 0;
+}
+
+/** The distinct, sampled index keys of a fingerprint, sorted ascending (for an int4[] GIN column). */
+export function indexKeys(raw: ArrayLike<number>): number[] {
+  const keys = new Set<number>();
+  for (let i = 0; i < raw.length; i++) {
+    const item = raw[i]! >>> 0;
+    if (item === SILENCE_ITEM) continue;
+    const key = keyOf(item);
+    if (sampled(key)) keys.add(key);
+  }
+  return [...keys].sort((a, b) => a - b);
+}
+
+export interface Scored {
+  bitErrorRate: number;
+  /** Items the query is shifted relative to the stored fingerprint (query[i] ↔ stored[i − offset]). */
+  offset: number;
+  overlap: number;
+}
+
+/**
+ * BER of `query` against `stored` at the offsets the shared items vote for (the top `tries`
+ * offsets and their neighbours). Returns BER 1 when nothing aligns.
+ */
+export function scoreAlignment(query: ArrayLike<number>, stored: ArrayLike<number>, tries = 3): Scored {
+  const positions = new Map<number, number[]>();
+  for (let j = 0; j < stored.length; j++) {
+    const item = stored[j]! >>> 0;
+    if (item === SILENCE_ITEM) continue;
+    const key = keyOf(item);
+    const list = positions.get(key);
+    if (list) {
+      if (list.length < 8) list.push(j); // long runs of one item carry no alignment information
+    } else positions.set(key, [j]);
+  }
+  const votes = new Map<number, number>();
+  for (let i = 0; i < query.length; i++) {
+    const item = query[i]! >>> 0;
+    if (item === SILENCE_ITEM) continue;
+    const list = positions.get(keyOf(item));
+    if (!list) continue;
+    for (const j of list) votes.set(i - j, (votes.get(i - j) ?? 0) + 1);
+  }
+  const offsets = [...votes.entries()].sort((a, b) => b[1] - a[1]).slice(0, tries);
+  const minOverlap = Math.min(MIN_OVERLAP_ITEMS, query.length, stored.length);
+  let best: Scored = { bitErrorRate: 1, offset: 0, overlap: 0 };
+  const tried = new Set<number>();
+  for (const [center] of offsets) {
+    for (let offset = center - 1; offset <= center + 1; offset++) {
+      if (tried.has(offset)) continue;
+      tried.add(offset);
+      const a = bitErrorRateAt(query, stored, offset);
+      if (a.overlap >= minOverlap && a.bitErrorRate < best.bitErrorRate) best = a;
+    }
+  }
+  return best;
+}
+
+/** 1 for identical fingerprints, 0 at the threshold or beyond; linear in between. */
+export function confidenceOf(bitErrorRate: number): number {
+  if (bitErrorRate >= MATCH_MAX_BER) return 0;
+  return Math.round((1 - bitErrorRate / MATCH_MAX_BER) * 1000) / 1000;
+}
+
+/** Items per second of Chromaprint's algorithm 2 at 11025 Hz (hop 4096/3 samples). */
+export const ITEMS_PER_SECOND = 11025 / (4096 / 3);

@@ -1,0 +1,355 @@
+// Song identity: find a song by its Chromaprint fingerprint, register new songs, read a song with
+// its maps. The matching rules (index keys, alignment, threshold) are in ./songs-match.ts.
+//
+// Lookup: the fingerprint's sampled keys go to the GIN-indexed `fingerprints.lookup_hashes`
+// (intarray `&&`); the few rows sharing at least MIN_SHARED_KEYS keys are ranked by how many they
+// share, and the best CANDIDATE_LIMIT are scored by bit error rate at their best alignment.
+//
+// Registration runs under one transaction-scoped advisory lock: it re-checks, inside the lock,
+// whether the fingerprint (or a near-identical one) is already known before creating a song, so two
+// people registering the same new song at the same moment get one song. Registrations are rare
+// (only songs nobody has registered yet), so one global lock costs nothing measurable; identify
+// never takes it.
+import { createHash } from "node:crypto";
+import { decompressFingerprint, FingerprintFormatError } from "@/lib/fingerprint/index.ts";
+import type { Db } from "@/server/db/client.ts";
+import type { Prisma } from "@/server/db/generated/client.ts";
+import {
+  confidenceOf,
+  ITEMS_PER_SECOND,
+  indexKeys,
+  MATCH_MAX_BER,
+  MIN_OVERLAP_ITEMS,
+  MIN_SHARED_KEYS,
+  scoreAlignment,
+} from "./songs-match.ts";
+
+/** Limits on what a client may send (checked by the router's zod schemas and again here). */
+export const FINGERPRINT_LIMITS = {
+  /** fpcalc's compressed string of 120 s is ~2.7 k characters; this allows ~8 minutes of items. */
+  maxChars: 16_384,
+  /** ~4 minutes of items; only the first 120 s (~970 items) are usually sent. */
+  maxItems: 2_048,
+  /** ~5 s, the shortest audio lib/fingerprint fingerprints. */
+  minItems: MIN_OVERLAP_ITEMS,
+  /** Seconds; the longest recording we accept (a long DJ mix). */
+  maxDurationSeconds: 6 * 3600,
+} as const;
+
+/** fpcalc prints `-algorithm 2` (CHROMAPRINT_ALGORITHM_TEST2); the compressed header stores 1. */
+const SUPPORTED_ALGORITHM_HEADER = 1;
+const FPCALC_ALGORITHM = SUPPORTED_ALGORITHM_HEADER + 1;
+/** Candidates scored per lookup. */
+const CANDIDATE_LIMIT = 8;
+/** Distinct fingerprints (encodes) kept per song; beyond this a match adds nothing new. */
+const MAX_FINGERPRINTS_PER_SONG = 16;
+/** Arbitrary constant: the advisory lock every registration takes. */
+const REGISTER_LOCK_KEY = 518_274_903;
+
+export class SongInputError extends Error {
+  override name = "SongInputError";
+}
+
+export interface ParsedFingerprint {
+  raw: Uint32Array;
+  compressed: string;
+  sha256: string;
+  durationMs: number;
+}
+
+/** Decodes and checks a client's fingerprint; throws SongInputError with a sentence for people. */
+export function parseFingerprint(compressed: string, durationSeconds: number): ParsedFingerprint {
+  if (compressed.length > FINGERPRINT_LIMITS.maxChars) {
+    throw new SongInputError(`The fingerprint is too long (over ${FINGERPRINT_LIMITS.maxChars} characters).`);
+  }
+  let decoded: ReturnType<typeof decompressFingerprint>;
+  try {
+    decoded = decompressFingerprint(compressed);
+  } catch (error) {
+    const detail = error instanceof FingerprintFormatError ? ` ${error.message}` : "";
+    throw new SongInputError(`This is not a Chromaprint fingerprint in fpcalc's compressed form.${detail}`);
+  }
+  if (decoded.algorithm !== SUPPORTED_ALGORITHM_HEADER) {
+    throw new SongInputError(
+      `Only fingerprints made with Chromaprint algorithm ${FPCALC_ALGORITHM} (fpcalc's default) can be looked up.`,
+    );
+  }
+  const { raw } = decoded;
+  if (raw.length < FINGERPRINT_LIMITS.minItems) {
+    throw new SongInputError("The fingerprint is too short: at least 5 seconds of audio are needed.");
+  }
+  if (raw.length > FINGERPRINT_LIMITS.maxItems) {
+    throw new SongInputError(
+      `The fingerprint has ${raw.length} items; at most ${FINGERPRINT_LIMITS.maxItems} (about 4 minutes) are accepted.`,
+    );
+  }
+  if (!(durationSeconds > 0) || durationSeconds > FINGERPRINT_LIMITS.maxDurationSeconds) {
+    throw new SongInputError("The duration must be between 0 and 6 hours.");
+  }
+  // The items cover at most the audio's duration (plus rounding); more means the two do not belong together.
+  if (raw.length > (durationSeconds + 2) * ITEMS_PER_SECOND + 4) {
+    throw new SongInputError("The fingerprint is longer than the duration it was sent with.");
+  }
+  const sha256 = createHash("sha256")
+    .update(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength))
+    .digest("hex");
+  return { raw, compressed, sha256, durationMs: Math.max(1, Math.round(durationSeconds * 1000)) };
+}
+
+export interface MapSummary {
+  id: string;
+  name: string;
+  difficulty: number | null;
+  state: "ai_draft" | "human_fixed" | "verified" | "archived";
+  isCanonical: boolean;
+  updatedAt: Date;
+}
+
+export interface SongSummary {
+  id: string;
+  title: string | null;
+  artist: string | null;
+  album: string | null;
+  durationMs: number;
+  status: "pending" | "unverified" | "verified" | "archived";
+}
+
+export interface SongMatch {
+  song: SongSummary;
+  /** 0–1: 1 for an identical fingerprint, 0 at the match threshold. */
+  confidence: number;
+  bitErrorRate: number;
+  /** Seconds the query's audio starts after the stored one's (negative: before). */
+  offsetSeconds: number;
+  /** The canonical verified map first, then other verified maps, then fixed, then AI drafts. */
+  maps: MapSummary[];
+}
+
+export interface IdentifyResult {
+  match: SongMatch | null;
+  /** Every scored candidate, best first (for transparency and for the benchmark). */
+  candidates: { songId: string; bitErrorRate: number; sharedKeys: number }[];
+}
+
+type Client = Db | Prisma.TransactionClient;
+
+interface CandidateRow {
+  fingerprint_id: string;
+  song_id: string;
+  raw_items: number[];
+  shared: number;
+}
+
+async function findCandidates(db: Client, raw: Uint32Array): Promise<CandidateRow[]> {
+  const keys = indexKeys(raw).map((k) => k | 0);
+  if (keys.length === 0) return [];
+  // `&&` uses the GIN index; icount(a & b) counts shared keys on the few rows it returns.
+  return db.$queryRaw<CandidateRow[]>`
+    SELECT f.id::text AS fingerprint_id, f.song_id::text AS song_id, f.raw_items, s.shared
+      FROM (
+        SELECT id, icount(lookup_hashes & ${keys}::int4[]) AS shared
+          FROM fingerprints
+         WHERE lookup_hashes && ${keys}::int4[]
+      ) s
+      JOIN fingerprints f ON f.id = s.id
+     WHERE s.shared >= ${MIN_SHARED_KEYS}
+     ORDER BY s.shared DESC
+     LIMIT ${CANDIDATE_LIMIT}`;
+}
+
+const MAP_STATE_ORDER: Record<MapSummary["state"], number> = {
+  verified: 0,
+  human_fixed: 1,
+  ai_draft: 2,
+  archived: 3,
+};
+
+/** Canonical first, then by state (verified, fixed, draft), newest first within a state. */
+export function orderMaps<T extends MapSummary>(maps: T[]): T[] {
+  return [...maps].sort(
+    (a, b) =>
+      Number(b.isCanonical) - Number(a.isCanonical) ||
+      MAP_STATE_ORDER[a.state] - MAP_STATE_ORDER[b.state] ||
+      b.updatedAt.getTime() - a.updatedAt.getTime(),
+  );
+}
+
+const songSelect = {
+  id: true,
+  title: true,
+  artist: true,
+  album: true,
+  durationMs: true,
+  status: true,
+} as const;
+const mapSelect = {
+  id: true,
+  name: true,
+  difficulty: true,
+  state: true,
+  isCanonical: true,
+  updatedAt: true,
+} as const;
+
+async function scoreCandidates(db: Client, raw: Uint32Array) {
+  const rows = await findCandidates(db, raw);
+  const bySong = new Map<
+    string,
+    { songId: string; bitErrorRate: number; offset: number; sharedKeys: number }
+  >();
+  for (const row of rows) {
+    const score = scoreAlignment(raw, row.raw_items);
+    const previous = bySong.get(row.song_id);
+    if (!previous || score.bitErrorRate < previous.bitErrorRate) {
+      bySong.set(row.song_id, {
+        songId: row.song_id,
+        bitErrorRate: Math.round(score.bitErrorRate * 10_000) / 10_000,
+        offset: score.offset,
+        sharedKeys: Number(row.shared),
+      });
+    }
+  }
+  return [...bySong.values()].sort((a, b) => a.bitErrorRate - b.bitErrorRate);
+}
+
+async function identifyParsed(db: Client, fp: ParsedFingerprint): Promise<IdentifyResult> {
+  const scored = await scoreCandidates(db, fp.raw);
+  const best = scored[0];
+  const candidates = scored.map(({ songId, bitErrorRate, sharedKeys }) => ({
+    songId,
+    bitErrorRate,
+    sharedKeys,
+  }));
+  if (!best || best.bitErrorRate > MATCH_MAX_BER) return { match: null, candidates };
+  const song = await db.song.findUnique({
+    where: { id: best.songId },
+    select: { ...songSelect, maps: { where: { state: { not: "archived" } }, select: mapSelect } },
+  });
+  if (!song) return { match: null, candidates }; // deleted between the two queries
+  const { maps, ...summary } = song;
+  return {
+    match: {
+      song: summary,
+      confidence: confidenceOf(best.bitErrorRate),
+      bitErrorRate: best.bitErrorRate,
+      offsetSeconds: Math.round((best.offset / ITEMS_PER_SECOND) * 100) / 100,
+      maps: orderMaps(maps),
+    },
+    candidates,
+  };
+}
+
+/** Finds the song a fingerprint belongs to. Throws SongInputError for unusable input. */
+export async function identifySong(
+  db: Db,
+  input: { fingerprint: string; duration: number },
+): Promise<IdentifyResult> {
+  return identifyParsed(db, parseFingerprint(input.fingerprint, input.duration));
+}
+
+export interface RegisterInput {
+  fingerprint: string;
+  duration: number;
+  title?: string | null;
+  artist?: string | null;
+  album?: string | null;
+}
+
+export interface RegisterResult {
+  song: SongSummary;
+  /** True when this call created the song; false when it was already known (then nothing new was made). */
+  created: boolean;
+  /** How the song was found when it already existed. */
+  matchedBy: "created" | "identical-fingerprint" | "similar-fingerprint";
+}
+
+const clean = (s: string | null | undefined): string | null => {
+  const t = s?.trim();
+  return t ? t : null;
+};
+
+/** Registers a new song with its fingerprint, or returns the song it already belongs to. */
+export async function registerSong(db: Db, input: RegisterInput): Promise<RegisterResult> {
+  const fp = parseFingerprint(input.fingerprint, input.duration);
+  const lookupHashes = indexKeys(fp.raw).map((k) => k | 0);
+  const rawItems = Array.from(fp.raw, (x) => x | 0);
+  return db.$transaction(
+    async (tx) => {
+      await tx.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(${REGISTER_LOCK_KEY}::bigint)) l`;
+      const identical = await tx.fingerprint.findUnique({
+        where: { sha256: fp.sha256 },
+        select: { song: { select: songSelect } },
+      });
+      if (identical)
+        return { song: identical.song, created: false, matchedBy: "identical-fingerprint" as const };
+
+      const known = await identifyParsed(tx, fp);
+      if (known.match) {
+        const songId = known.match.song.id;
+        const stored = await tx.fingerprint.count({ where: { songId } });
+        // Another encode of a known song: keep its fingerprint too, so later lookups of this
+        // encode match at BER ~0 (up to a bound, so one song cannot grow the index without end).
+        if (stored < MAX_FINGERPRINTS_PER_SONG) {
+          await tx.fingerprint.create({
+            data: {
+              songId,
+              sha256: fp.sha256,
+              compressed: fp.compressed,
+              rawItems,
+              lookupHashes,
+              durationMs: fp.durationMs,
+              algorithm: FPCALC_ALGORITHM,
+            },
+          });
+        }
+        return { song: known.match.song, created: false, matchedBy: "similar-fingerprint" as const };
+      }
+
+      const song = await tx.song.create({
+        data: {
+          title: clean(input.title),
+          artist: clean(input.artist),
+          album: clean(input.album),
+          durationMs: fp.durationMs,
+          status: "pending",
+          fingerprints: {
+            create: {
+              sha256: fp.sha256,
+              compressed: fp.compressed,
+              rawItems,
+              lookupHashes,
+              durationMs: fp.durationMs,
+              algorithm: FPCALC_ALGORITHM,
+            },
+          },
+        },
+        select: songSelect,
+      });
+      return { song, created: true, matchedBy: "created" as const };
+    },
+    // Waiting for the lock counts against `timeout`; registrations take milliseconds each.
+    { maxWait: 10_000, timeout: 20_000 },
+  );
+}
+
+export interface SongDetail extends SongSummary {
+  createdAt: Date;
+  fingerprintCount: number;
+  maps: MapSummary[];
+}
+
+/** A song with its maps (ordered like identify's), or null. */
+export async function getSong(db: Db, id: string): Promise<SongDetail | null> {
+  const song = await db.song.findUnique({
+    where: { id },
+    select: {
+      ...songSelect,
+      createdAt: true,
+      maps: { select: mapSelect },
+      _count: { select: { fingerprints: true } },
+    },
+  });
+  if (!song) return null;
+  const { maps, _count, ...rest } = song;
+  return { ...rest, fingerprintCount: _count.fingerprints, maps: orderMaps(maps) };
+}
