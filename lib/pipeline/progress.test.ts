@@ -22,9 +22,10 @@ describe("ProgressTracker", () => {
       report(0.5);
     });
     const fractions = events.map((e) => e.fraction);
-    expect(fractions).toEqual([0, 0.375, 0.75, 0.75, 0.875]);
+    expect(fractions).toEqual([0, 0.375, 0.75, 0.75, 0.75, 0.875, 1]);
     // 7 s for 87.5 %: 1 s left.
-    expect(events.at(-1)?.etaSeconds).toBeCloseTo(1, 6);
+    expect(events[5]?.etaSeconds).toBeCloseTo(1, 6);
+    expect(events.at(-1)?.etaSeconds).toBe(0);
     expect(events[0]?.etaSeconds).toBeNull();
     expect(tracker.stageSeconds).toEqual({ separate: 6, transcribe: 1 });
   });

@@ -66,7 +66,9 @@ export class ProgressTracker {
     this.update(stage, 0);
     const t0 = this.now();
     try {
-      return await work((f) => this.update(stage, f));
+      const result = await work((f) => this.update(stage, f));
+      this.update(stage, 1);
+      return result;
     } finally {
       this.stageSeconds[stage] = Math.round(this.now() - t0) / 1000;
     }

@@ -1,0 +1,117 @@
+// The generation pipeline as stages, each taking the AbortSignal first: load models → separate →
+// transcribe (on the separated drums) → post-process into a chart. Decoding happens before (in the
+// page, the job worker or the CLI), because only there is a decoder. The same function runs in the
+// browser's inference Worker and in Node.
+import type { Beatmap } from "../beatmap/index.ts";
+import { throwIfAborted } from "../inference/abort.ts";
+import type { InferenceBackend, ModelSession } from "../inference/backend.ts";
+import { buildChart } from "../transcribe/index.ts";
+import type { ModelSpec, PipelineModels } from "./model-spec.ts";
+import { type ProgressEvent, ProgressTracker, type Stage } from "./progress.ts";
+import { runSeparator, runTranscriber, type Stems } from "./run-model.ts";
+
+export interface GenerateInput {
+  /** Mono float PCM at the models' sample rate. */
+  audio: Float32Array;
+  sampleRate: number;
+  /** About the original file, for the chart's Audio section. */
+  source: { durationMs: number; sampleRate: number; filename?: string; hash?: string; fingerprint?: string };
+  metadata?: { title?: string; artist?: string };
+  /** Seconds already spent before the pipeline (e.g. decoding), recorded in the chart. */
+  priorStageSeconds?: Partial<Record<Stage, number>>;
+}
+
+export interface GenerateDeps {
+  backend: InferenceBackend;
+  models: PipelineModels;
+  /** Returns a ready session for a model (downloading and caching as needed). */
+  session(signal: AbortSignal, spec: ModelSpec, onFraction: (f: number) => void): Promise<ModelSession>;
+  /** Skip separation even when a separator exists (e.g. the input is already a drum stem). */
+  skipSeparation?: boolean;
+}
+
+export interface GenerateResult {
+  beatmap: Beatmap;
+  /** The model-rate stems, when separation ran. */
+  stems?: Stems;
+  warnings: string[];
+  stageSeconds: Partial<Record<Stage, number>>;
+  backend: string;
+}
+
+export async function generateChart(
+  signal: AbortSignal,
+  input: GenerateInput,
+  deps: GenerateDeps,
+  onProgress?: (event: ProgressEvent) => void,
+): Promise<GenerateResult> {
+  const { transcriber } = deps.models;
+  const separator = deps.skipSeparation ? undefined : deps.models.separator;
+  for (const spec of [transcriber, separator]) {
+    if (spec && spec.sampleRate !== input.sampleRate) {
+      throw new Error(
+        `${spec.name} expects ${spec.sampleRate} Hz audio; the pipeline was given ${input.sampleRate} Hz`,
+      );
+    }
+  }
+  const stages: Stage[] = [
+    "load-models",
+    ...(separator ? (["separate"] as const) : []),
+    "transcribe",
+    "post-process",
+  ];
+  const tracker = new ProgressTracker((e) => onProgress?.(e), stages);
+
+  const sessions = await tracker.stage("load-models", async (report) => {
+    const specs = separator ? [separator, transcriber] : [transcriber];
+    const loaded: ModelSession[] = [];
+    for (const [i, spec] of specs.entries()) {
+      loaded.push(await deps.session(signal, spec, (f) => report((i + f) / specs.length)));
+    }
+    return loaded;
+  });
+  const transcriberSession = sessions.at(-1)!;
+
+  let stems: Stems | undefined;
+  if (separator) {
+    stems = await tracker.stage("separate", (report) =>
+      runSeparator(signal, sessions[0]!, separator, input.audio, report),
+    );
+  }
+  const activations = await tracker.stage("transcribe", (report) =>
+    runTranscriber(signal, transcriberSession, transcriber, stems?.drums ?? input.audio, report),
+  );
+  throwIfAborted(signal);
+
+  const result = await tracker.stage("post-process", async () =>
+    buildChart({
+      activations,
+      settings: { thresholds: transcriber.thresholds },
+      audio: {
+        durationMs: input.source.durationMs,
+        sampleRate: input.source.sampleRate,
+        ...(input.source.filename ? { filename: input.source.filename } : {}),
+        ...(input.source.hash ? { hash: input.source.hash } : {}),
+        ...(input.source.fingerprint ? { fingerprint: input.source.fingerprint } : {}),
+      },
+      generation: {
+        models: [transcriber, ...(separator ? [separator] : [])].map((m) => ({
+          name: m.name,
+          version: m.version,
+        })),
+        backend: deps.backend.name,
+        stageSeconds: { ...input.priorStageSeconds, ...tracker.stageSeconds },
+        thresholds: transcriber.thresholds,
+        createdAt: new Date().toISOString(),
+      },
+      ...(input.metadata ? { metadata: input.metadata } : {}),
+    }),
+  );
+  return {
+    beatmap: result.beatmap,
+    ...(stems ? { stems } : {}),
+    warnings: result.warnings,
+    stageSeconds: { ...input.priorStageSeconds, ...tracker.stageSeconds },
+    backend: deps.backend.name,
+  };
+}
