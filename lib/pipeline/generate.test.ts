@@ -96,7 +96,7 @@ describe("generateChart", () => {
     expect(notes.map((n) => n.Component)).toEqual(expected.map((e) => e.kind));
     for (const [i, note] of notes.entries())
       expect(Math.abs(note.Time - expected[i]!.time)).toBeLessThanOrEqual(5);
-    expect(result.beatmap.Timing.Bpm).toBeCloseTo(120, 0);
+    expect(result.beatmap.Timing?.Bpm).toBeCloseTo(120, 0);
     expect(result.stems?.drums.length).toBe(audio.length);
     expect(result.beatmap.Editor?.AiGenerationMetadata).toMatchObject({
       backend: "node-cpu",
