@@ -1,0 +1,109 @@
+/// <reference lib="webworker" />
+// The generation Worker: owns the onnxruntime-web backend and its model sessions (expensive to
+// build, so they live as long as the worker), runs generateChart, and reports progress. A cancel
+// request aborts the run between chunks; the sessions stay warm for the next song.
+import { isAbortError } from "../inference/abort.ts";
+import type { InferenceBackend, ModelSession } from "../inference/backend.ts";
+import { browserModelStoreDeps, loadModelFile } from "../inference/model-store.ts";
+import { createWebBackend } from "../inference/ort-web.ts";
+import { generateChart } from "./generate.ts";
+import type { ModelSpec } from "./model-spec.ts";
+import type { GenerateRequest, GenerationRequest, GenerationResponse } from "./worker-protocol.ts";
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (message: GenerationResponse, transfer: Transferable[] = []) =>
+  scope.postMessage(message, transfer);
+
+let backend: { key: string; backend: Promise<InferenceBackend> } | undefined;
+const sessions = new Map<string, Promise<ModelSession>>();
+const running = new Map<number, AbortController>();
+
+function backendFor(request: GenerateRequest): Promise<InferenceBackend> {
+  const key = `${request.backend}/${request.threads}`;
+  if (backend?.key !== key) {
+    // A different backend needs new sessions.
+    sessions.clear();
+    backend = {
+      key,
+      backend: createWebBackend(request.backend, { wasmPaths: request.wasmPaths, threads: request.threads }),
+    };
+  }
+  return backend.backend;
+}
+
+async function sessionFor(
+  signal: AbortSignal,
+  id: number,
+  runtime: InferenceBackend,
+  spec: ModelSpec,
+  onFraction: (f: number) => void,
+): Promise<ModelSession> {
+  const key = `${runtime.name}/${spec.sha256}`;
+  let session = sessions.get(key);
+  if (!session) {
+    session = (async () => {
+      const file = await loadModelFile(signal, spec, browserModelStoreDeps(), (progress) => {
+        post({ type: "download", id, progress });
+        onFraction(0.8 * (progress.loadedBytes / Math.max(1, progress.totalBytes)));
+      });
+      const created = await runtime.createSession(file.bytes);
+      // Warm-up run: compiles WebGPU shaders / JITs WASM before the real audio arrives.
+      await created.run({
+        [spec.input]: { data: new Float32Array(spec.hop * 64), dims: [1, spec.hop * 64] },
+      });
+      return created;
+    })();
+    sessions.set(key, session);
+    session.catch(() => sessions.delete(key));
+  }
+  const ready = await session;
+  onFraction(1);
+  return ready;
+}
+
+async function generate(request: GenerateRequest): Promise<void> {
+  const controller = new AbortController();
+  running.set(request.id, controller);
+  try {
+    const runtime = await backendFor(request);
+    const result = await generateChart(
+      controller.signal,
+      request.input,
+      {
+        backend: runtime,
+        models: request.models,
+        session: (signal, spec, onFraction) => sessionFor(signal, request.id, runtime, spec, onFraction),
+      },
+      (event) => post({ type: "progress", id: request.id, event }),
+    );
+    const transfer = result.stems ? [result.stems.drums.buffer, result.stems.accompaniment.buffer] : [];
+    post(
+      {
+        type: "done",
+        id: request.id,
+        beatmap: result.beatmap,
+        ...(result.stems ? { stems: result.stems } : {}),
+        warnings: result.warnings,
+        stageSeconds: result.stageSeconds,
+        backend: result.backend,
+      },
+      transfer,
+    );
+  } catch (error) {
+    const e = error instanceof Error ? error : new Error(String(error));
+    post({
+      type: "error",
+      id: request.id,
+      name: isAbortError(e) ? "AbortError" : e.name,
+      message: e.message,
+    });
+  } finally {
+    running.delete(request.id);
+  }
+}
+
+scope.addEventListener("message", (event: MessageEvent<GenerationRequest>) => {
+  const request = event.data;
+  if (request.type === "cancel") running.get(request.id)?.abort();
+  else void generate(request);
+});
