@@ -1,0 +1,156 @@
+// Tempo octave and bar phase from the drum pattern. Autocorrelation cannot tell 85 from 170 BPM,
+// but drummers and charts agree on a convention: the snare backbeat falls on beats 2 and 4 and the
+// kick leads on beat 1. So each candidate grid (as tracked, doubled, halved on either parity,
+// shifted by half a beat) is scored by how well kicks and snares fit that convention, plus a prior
+// that keeps drum-chart tempos in 70–180 BPM. With no kicks or snares, the prior alone decides.
+import type { Component } from "../beatmap/index.ts";
+import type { BeatTrack } from "./types.ts";
+
+export interface MeterOptions {
+  beatsPerBar?: number;
+  /** Tempo range that costs nothing, BPM. */
+  preferredMinBpm?: number;
+  preferredMaxBpm?: number;
+  /** Cost per squared octave outside the preferred range, in pattern-score units. */
+  outsideRangeCost?: number;
+}
+
+export const METER_DEFAULTS: Required<MeterOptions> = {
+  beatsPerBar: 4,
+  preferredMinBpm: 70,
+  preferredMaxBpm: 180,
+  outsideRangeCost: 4,
+};
+
+export interface PatternNote {
+  timeMs: number;
+  component: Component;
+  /** Weight of the evidence (e.g. confidence × velocity). */
+  weight: number;
+}
+
+type Octave = BeatTrack["octave"];
+
+/** Candidate beat grids derived from the tracked beats. */
+export function candidateGrids(beats: readonly number[]): { octave: Octave; beats: number[] }[] {
+  const mids: number[] = [];
+  for (let i = 0; i + 1 < beats.length; i++) mids.push((beats[i]! + beats[i + 1]!) / 2);
+  const doubled: number[] = [];
+  for (let i = 0; i < beats.length; i++) {
+    doubled.push(beats[i]!);
+    if (i < mids.length) doubled.push(mids[i]!);
+  }
+  return [
+    { octave: "as-tracked", beats: [...beats] },
+    { octave: "doubled", beats: doubled },
+    { octave: "halved", beats: beats.filter((_, i) => i % 2 === 0) },
+    { octave: "halved", beats: beats.filter((_, i) => i % 2 === 1) },
+    { octave: "shifted", beats: mids },
+  ];
+}
+
+/** Fractional beat index of `ms` on a grid (linear between beats), or undefined outside it. */
+export function beatPosition(beats: readonly number[], ms: number): number | undefined {
+  if (beats.length < 2 || ms < beats[0]! - 1 || ms > beats[beats.length - 1]! + 1) return undefined;
+  let lo = 0;
+  let hi = beats.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (beats[mid]! <= ms) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + (ms - beats[lo]!) / (beats[lo + 1]! - beats[lo]!);
+}
+
+/** Median tempo of a grid, BPM. */
+export function medianBpm(beats: readonly number[]): number {
+  const iois: number[] = [];
+  for (let i = 0; i + 1 < beats.length; i++) iois.push(beats[i + 1]! - beats[i]!);
+  iois.sort((a, b) => a - b);
+  return iois.length ? 60_000 / iois[iois.length >> 1]! : 0;
+}
+
+const ON_BEAT = 0.12;
+
+/**
+ * Backbeat score of a grid at each bar phase, per unit of evidence: kick on 1 (+1) and 3 (+½),
+ * snare on 2 and 4 (+1); a snare on 1 or 3 costs ½, a kick on 2 or 4 a quarter. Off-beat notes
+ * are neutral (syncopation is normal), so a finer grid gains nothing by merely containing them.
+ */
+export function backbeatScores(
+  beats: readonly number[],
+  notes: readonly PatternNote[],
+  beatsPerBar: number,
+): { scores: number[]; evidence: number } {
+  const scores = new Array<number>(beatsPerBar).fill(0);
+  let evidence = 0;
+  for (const n of notes) {
+    const isKick = n.component === "kick";
+    const isSnare = n.component === "snare" || n.component === "snare_rimshot";
+    if (!isKick && !isSnare) continue;
+    const x = beatPosition(beats, n.timeMs);
+    if (x === undefined) continue;
+    evidence += n.weight;
+    const k = Math.round(x);
+    if (Math.abs(x - k) > ON_BEAT) continue;
+    for (let phase = 0; phase < beatsPerBar; phase++) {
+      const q = (((k - phase) % beatsPerBar) + beatsPerBar) % beatsPerBar;
+      const strong = q === 0;
+      const half = beatsPerBar % 2 === 0 && q === beatsPerBar / 2;
+      const back = q % 2 === 1;
+      let s = 0;
+      if (isKick) s = strong ? 1 : half ? 0.5 : back ? -0.25 : 0;
+      else s = back ? 1 : -0.5;
+      scores[phase]! += s * n.weight;
+    }
+  }
+  return { scores: evidence > 0 ? scores.map((s) => s / evidence) : scores, evidence };
+}
+
+function rangeCost(bpm: number, o: Required<MeterOptions>): number {
+  if (!(bpm > 0)) return Number.POSITIVE_INFINITY;
+  const below = Math.max(0, Math.log2(o.preferredMinBpm / bpm));
+  const above = Math.max(0, Math.log2(bpm / o.preferredMaxBpm));
+  return o.outsideRangeCost * (below + above) ** 2;
+}
+
+/** Picks the grid and bar phase that best explain the pattern. */
+export function chooseMeter(
+  trackedBeats: readonly number[],
+  notes: readonly PatternNote[],
+  options: MeterOptions = {},
+): BeatTrack {
+  const o = { ...METER_DEFAULTS, ...options };
+  let best: BeatTrack | undefined;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (const candidate of candidateGrids(trackedBeats)) {
+    if (candidate.beats.length < 2) continue;
+    const bpm = medianBpm(candidate.beats);
+    const { scores, evidence } = backbeatScores(candidate.beats, notes, o.beatsPerBar);
+    // Without evidence, stay as tracked unless the prior objects; a shift needs evidence.
+    if (evidence === 0 && candidate.octave === "shifted") continue;
+    const tieBreak = candidate.octave === "as-tracked" ? 1e-6 : 0;
+    for (let phase = 0; phase < o.beatsPerBar; phase++) {
+      const score = scores[phase]! - rangeCost(bpm, o) + tieBreak;
+      if (score > bestScore) {
+        bestScore = score;
+        best = {
+          beatsMs: candidate.beats,
+          firstDownbeat: phase,
+          beatsPerBar: o.beatsPerBar,
+          bpm,
+          octave: candidate.octave,
+        };
+      }
+    }
+  }
+  return (
+    best ?? {
+      beatsMs: [...trackedBeats],
+      firstDownbeat: 0,
+      beatsPerBar: o.beatsPerBar,
+      bpm: medianBpm(trackedBeats),
+      octave: "as-tracked",
+    }
+  );
+}

@@ -1,0 +1,122 @@
+// Tracked beats → .bsm Timing. Every beat of the recording is kept within `toleranceMs` of where
+// it was tracked: a run of beats becomes one timing point only while a constant tempo fits all
+// of them, so a steady song gets one BPM and a rubato one gets a point wherever it moves.
+import type { Timing, TimingPoint } from "../beatmap/index.ts";
+import type { BeatTrack } from "./types.ts";
+
+export interface TimingOptions {
+  /** Largest distance between a tracked beat and the chart's beat, ms. */
+  toleranceMs?: number;
+  /** Earliest note, ms: the chart's first bar line is placed at or before it. */
+  firstNoteMs?: number;
+}
+
+export const TIMING_DEFAULTS = { toleranceMs: 2 };
+
+const round3 = (v: number) => Math.round(v * 1000) / 1000;
+const round4 = (v: number) => Math.round(v * 10_000) / 10_000;
+
+/**
+ * Extends a grid backwards by its first beat period until it reaches `untilMs` (never below
+ * 0 ms); returns the grid and how many beats were prepended.
+ */
+export function extendBackwards(
+  beats: readonly number[],
+  untilMs: number,
+): { beats: number[]; added: number } {
+  const out = [...beats];
+  if (out.length < 2) return { beats: out, added: 0 };
+  const period = out[1]! - out[0]!;
+  let added = 0;
+  while (out[0]! > untilMs && out[0]! - period >= 0) {
+    out.unshift(out[0]! - period);
+    added++;
+  }
+  return { beats: out, added };
+}
+
+export interface ChartTiming {
+  timing: Timing;
+  /** The beat grid the timing describes, ms (tracked beats plus any extended before them). */
+  gridMs: number[];
+  /** Index in `gridMs` of the chart's Offset. */
+  offsetIndex: number;
+  /** Largest distance between a grid beat and the tempo map, ms. */
+  maxErrorMs: number;
+}
+
+/**
+ * Timing for a chart. Offset is the first downbeat, moved back by whole bars while notes come
+ * before it; when notes start less than a bar before it and a whole bar would reach below 0 ms,
+ * a short pickup bar ("2/4" …) starts the chart instead, so no note sits before the first beat.
+ */
+export function beatsToTiming(track: BeatTrack, options: TimingOptions = {}): ChartTiming | undefined {
+  const tol = options.toleranceMs ?? TIMING_DEFAULTS.toleranceMs;
+  if (track.beatsMs.length < 2) return undefined;
+  const firstNote = Math.min(options.firstNoteMs ?? Number.POSITIVE_INFINITY, track.beatsMs[0]!);
+  const { beats, added } = extendBackwards(track.beatsMs, firstNote + 1);
+  const bar = track.beatsPerBar;
+  let downbeat = track.firstDownbeat + added;
+  while (downbeat - bar >= 0 && beats[downbeat]! > firstNote + 1) downbeat -= bar;
+  // Latest beat ≤ the first note (the first downbeat if notes start on or after it).
+  let start = downbeat;
+  if (beats[downbeat]! > firstNote + 1) {
+    start = 0;
+    while (start + 1 < downbeat && beats[start + 1]! <= firstNote + 1) start++;
+  }
+  const pickup = downbeat - start;
+  const meter = `${bar}/4`;
+
+  // Greedy segments ("cone" fitting): from a segment's first beat, extend while one constant tempo
+  // keeps every beat in the segment within tolerance, then end the segment at the beat where that
+  // tempo lands. Knots are where the previous segment's tempo puts them, so beats stay whole
+  // numbers across timing points. The first downbeat ends the pickup bar's segment.
+  const points: TimingPoint[] = [];
+  let maxErrorMs = 0;
+  let i = start;
+  let time = beats[start]!;
+  while (i < beats.length - 1) {
+    const limit = i < downbeat ? downbeat : beats.length - 1;
+    let lo = Number.NEGATIVE_INFINITY;
+    let hi = Number.POSITIVE_INFINITY;
+    let j = i;
+    while (j < limit) {
+      const k = j + 1 - i;
+      const nextLo = Math.max(lo, (beats[j + 1]! - tol - time) / k);
+      const nextHi = Math.min(hi, (beats[j + 1]! + tol - time) / k);
+      if (nextLo > nextHi) break;
+      lo = nextLo;
+      hi = nextHi;
+      j++;
+    }
+    if (j === i) {
+      // Not even one beat fits from where the last segment ended: restart on the tracked beat.
+      lo = hi = beats[i + 1]! - time;
+      j = i + 1;
+    }
+    const beatMs = Number.isFinite(lo) && Number.isFinite(hi) ? (lo + hi) / 2 : hi;
+    const bpm = round4(60_000 / beatMs);
+    const point: TimingPoint = { Time: round3(time), Bpm: bpm };
+    if (i === start) point.TimeSignature = pickup > 0 ? `${pickup}/4` : meter;
+    else if (i === downbeat) point.TimeSignature = meter;
+    for (let k = i; k <= j; k++) {
+      const predicted = point.Time + ((k - i) * 60_000) / bpm;
+      maxErrorMs = Math.max(maxErrorMs, Math.abs(predicted - beats[k]!));
+    }
+    points.push(point);
+    time = point.Time + ((j - i) * 60_000) / bpm;
+    i = j;
+  }
+  const first = points[0]!;
+  return {
+    timing: {
+      Bpm: first.Bpm,
+      Offset: first.Time,
+      TimeSignature: first.TimeSignature ?? meter,
+      TimingPoints: points.slice(1),
+    },
+    gridMs: beats,
+    offsetIndex: start,
+    maxErrorMs,
+  };
+}
