@@ -1,0 +1,58 @@
+// Charts kept on this device: what the generate page saves and the library lists.
+import { type Beatmap, contentHash } from "../beatmap/index.ts";
+import type { BeatSightDb, ChartOrigin, StoredChart, StoredStems } from "./db.ts";
+
+export interface SaveChartInput {
+  beatmap: Beatmap;
+  origin: ChartOrigin;
+  songId?: string;
+  stems?: Omit<StoredStems, "chartId" | "createdAt" | "bytes">;
+}
+
+/** Saves a chart (and its stems) atomically. The same content saved twice is kept once. */
+export async function saveChart(
+  db: BeatSightDb,
+  input: SaveChartInput,
+  now = Date.now(),
+): Promise<StoredChart> {
+  const hash = await contentHash(input.beatmap);
+  return db.transaction("rw", db.charts, db.stems, async () => {
+    const existing = await db.charts.where("contentHash").equals(hash).first();
+    if (existing) return existing;
+    const meta = input.beatmap.Metadata;
+    const chart: StoredChart = {
+      id: crypto.randomUUID(),
+      ...(input.songId ? { songId: input.songId } : {}),
+      title: meta?.Title || input.beatmap.Audio?.Filename || "Untitled",
+      artist: meta?.Artist ?? "",
+      origin: input.origin,
+      contentHash: hash,
+      beatmap: input.beatmap,
+      noteCount: input.beatmap.HitObjects.length,
+      durationMs: input.beatmap.Audio?.Duration ?? input.beatmap.HitObjects.at(-1)?.Time ?? 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await db.charts.add(chart);
+    if (input.stems) {
+      await db.stems.put({
+        chartId: chart.id,
+        ...input.stems,
+        bytes: input.stems.drums.size + input.stems.accompaniment.size,
+        createdAt: now,
+      });
+    }
+    return chart;
+  });
+}
+
+export function listCharts(db: BeatSightDb): Promise<StoredChart[]> {
+  return db.charts.orderBy("updatedAt").reverse().toArray();
+}
+
+export async function deleteChart(db: BeatSightDb, id: string): Promise<void> {
+  await db.transaction("rw", db.charts, db.stems, async () => {
+    await db.stems.delete(id);
+    await db.charts.delete(id);
+  });
+}

@@ -1,0 +1,76 @@
+// The device's own library (IndexedDB through Dexie): charts, their stems, practice results,
+// settings and the outbox of changes made offline. Schema changes are new versions with an
+// upgrade function; never edit a released version (Dexie replays them in order on old data).
+import Dexie, { type EntityTable } from "dexie";
+import type { Beatmap } from "../beatmap/index.ts";
+
+export type ChartOrigin = "generated" | "imported" | "server";
+
+export interface StoredChart {
+  /** Local id (uuid). */
+  id: string;
+  /** The server's song id, once known. */
+  songId?: string;
+  /** The server's map version id this chart came from, if any. */
+  mapVersionId?: string;
+  title: string;
+  artist: string;
+  origin: ChartOrigin;
+  /** sha256 of the canonical .bsm. */
+  contentHash: string;
+  beatmap: Beatmap;
+  noteCount: number;
+  durationMs: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface StoredStems {
+  chartId: string;
+  sampleRate: number;
+  /** 16-bit WAV files. The full mix is drums + accompaniment (they add up to the song). */
+  drums: Blob;
+  accompaniment: Blob;
+  bytes: number;
+  createdAt: number;
+}
+
+export interface StoredSetting {
+  key: string;
+  value: unknown;
+}
+
+/** A change made on this device, waiting to be sent; `id` is the client mutation id. */
+export interface OutboxEntry {
+  id: string;
+  kind: string;
+  payload: unknown;
+  createdAt: number;
+  attempts: number;
+  lastError?: string;
+}
+
+export class BeatSightDb extends Dexie {
+  charts!: EntityTable<StoredChart, "id">;
+  stems!: EntityTable<StoredStems, "chartId">;
+  settings!: EntityTable<StoredSetting, "key">;
+  outbox!: EntityTable<OutboxEntry, "id">;
+
+  constructor(name = "beatsight") {
+    super(name);
+    this.version(1).stores({
+      charts: "id, songId, contentHash, updatedAt",
+      stems: "chartId",
+      settings: "key",
+      outbox: "id, createdAt",
+    });
+  }
+}
+
+let instance: BeatSightDb | undefined;
+
+/** The app's database (browser); tests construct their own BeatSightDb with fake-indexeddb. */
+export function localDb(): BeatSightDb {
+  instance ??= new BeatSightDb();
+  return instance;
+}
