@@ -1,0 +1,217 @@
+"""build-bank: collect labelled drum one-shots from Debian packages into one bank file.
+
+Sources: hydrogen-drumkits (every kit, every layer), sonic-pi-samples, lmms-common drum
+samples, and the GM drum presets of the General MIDI soundfonts rendered note by note with
+fluidsynth. Each one-shot keeps its `kit` so whole kits can be held out for validation.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import xml.etree.ElementTree as ET
+from glob import glob
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+from scipy.signal import resample_poly
+
+from common import (DISTRACTOR, GM_DISTRACTORS, GM_TO_CLASS, HELDOUT_HYDROGEN_KITS,
+                    HELDOUT_SOUNDFONT, SOUNDFONTS, SR, WORK, ensure)
+from midi import Song, render
+
+MAX_LEN_S = 3.0
+
+# Order matters: distractors first ("Cowbell" contains "bell", "Stick" is sticks clicked).
+NAME_RULES: list[tuple[str, int | None]] = [
+    (r"^elec_(beep|bell|blip|blup|bong|chime|flip|ping|plip|pop|tick|triangle|twang|twip|wood)|^perc_|^tabla_"
+     r"|^glitch_perc|^wood|^zap|^clav", DISTRACTOR),
+    (r"cow ?bell|clap|shaker|tamb|conga|bongo|clave|block|triangle|agogo|guiro|cabasa|maraca"
+     r"|whistle|vibra|timbal|stick|sidestick|side ?stick|rim ?click|click|metronome|cuica"
+     r"|snap|scratch|noise|fx|blip|ping|bleep|beep|zap|laser|roll", DISTRACTOR),
+    (r"cymbal_(open)|hat.*open|open.*hat|hh.*op|hihat_?opened|ohh|\boh\b", 3),
+    (r"cymbal_(closed|pedal)|hi.?hat|\bhh|hat|chh|pedal", 2),
+    (r"kick|bass ?drum|drum_bass|\bbd|^bd_|kik|bassdrum", 0),
+    (r"snare|\bsn\b|^sn_|\bsd\b|rimshot", 1),
+    (r"tom|floor", 4),
+    (r"ride|bell", 6),
+    (r"crash|splash|china|cymbal|\bcym", 5),
+]
+
+
+def classify(name: str) -> int | None:
+    n = name.lower().replace("-", " ")
+    for pattern, cls in NAME_RULES:
+        if re.search(pattern, n):
+            return cls
+    return None
+
+
+def load_audio(path: str) -> np.ndarray | None:
+    try:
+        audio, sr = sf.read(path, dtype="float32", always_2d=True)
+    except Exception:  # noqa: BLE001 - unreadable files are skipped, counted below
+        return None
+    mono = audio.mean(axis=1)
+    if sr != SR:
+        g = np.gcd(int(sr), SR)
+        mono = resample_poly(mono, SR // g, int(sr) // g).astype(np.float32)
+    return mono
+
+
+def trim(x: np.ndarray) -> np.ndarray | None:
+    """Start at the attack (labels are taken at the sample start), cap the length, fade out."""
+    peak = float(np.max(np.abs(x))) if len(x) else 0.0
+    if peak < 1e-4:
+        return None
+    start = int(np.argmax(np.abs(x) > 0.05 * peak))
+    start = max(0, start - 32)
+    x = x[start:start + int(MAX_LEN_S * SR)]
+    env = np.abs(x)
+    above = np.nonzero(env > 0.001 * peak)[0]
+    x = x[: max(256, int(above[-1]) + 1)]
+    fade = min(len(x) // 4, int(0.05 * SR))
+    if fade > 0:
+        x[-fade:] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)
+    return (x / peak).astype(np.float32)
+
+
+class Bank:
+    def __init__(self) -> None:
+        self.items: list[dict] = []
+        self.audio: list[np.ndarray] = []
+        self.hashes: set[str] = set()
+
+    def add(self, x: np.ndarray | None, cls: int, kit: str, vel: float, src: str) -> bool:
+        if x is None:
+            return False
+        t = trim(x)
+        if t is None:
+            return False
+        h = hashlib.sha1(np.round(t[:4096] * 1000).astype(np.int16).tobytes()).hexdigest()
+        if h in self.hashes:
+            return False
+        self.hashes.add(h)
+        self.items.append({"cls": cls, "kit": kit, "vel": float(vel), "src": src})
+        self.audio.append(t.astype(np.float16))
+        return True
+
+    def save(self, path: Path) -> None:
+        offsets = np.cumsum([0] + [len(a) for a in self.audio]).astype(np.int64)
+        np.savez(path, audio=np.concatenate(self.audio), offsets=offsets,
+                 meta=np.array(json.dumps(self.items)))
+
+
+def add_hydrogen(bank: Bank) -> None:
+    for xml in sorted(glob("/usr/share/hydrogen/data/drumkits/*/drumkit.xml")):
+        kit_dir = Path(xml).parent
+        kit = "hydrogen:" + kit_dir.name
+        try:
+            root = ET.parse(xml).getroot()
+        except ET.ParseError:
+            continue
+        for inst in root.iter():
+            if not inst.tag.endswith("instrument"):
+                continue
+            name_el = next((c for c in inst if c.tag.endswith("name")), None)
+            if name_el is None or not name_el.text:
+                continue
+            cls = classify(name_el.text)
+            if cls is None:
+                continue
+            layers = [el for el in inst.iter() if el.tag.endswith("layer")]
+            files = []
+            for layer in layers:
+                fn = next((c.text for c in layer if c.tag.endswith("filename")), None)
+                vmax = next((c.text for c in layer if c.tag.endswith("max")), "1")
+                if fn:
+                    files.append((fn, float(vmax or 1)))
+            if not files:  # old format: <filename> directly under <instrument>
+                fn = next((c.text for c in inst if c.tag.endswith("filename")), None)
+                if fn:
+                    files.append((fn, 1.0))
+            for fn, vmax in files:
+                bank.add(load_audio(str(kit_dir / fn)), cls, kit, vmax, f"{kit}/{fn}")
+
+
+def add_files(bank: Bank, pattern: str, kit_of) -> None:
+    for path in sorted(glob(pattern, recursive=True)):
+        stem = Path(path).stem
+        cls = classify(stem)
+        if cls is None:
+            continue
+        vel = 0.5 if "soft" in stem else 1.0 if "hard" in stem else 0.8
+        bank.add(load_audio(path), cls, kit_of(stem), vel, path)
+
+
+def add_soundfont(bank: Bank, sf_name: str, sf_path: str, programs: list[int], bank_no: int | None,
+                  channel: int = 9) -> None:
+    """Every GM drum note at several velocities, for each drum preset, in one render per soundfont
+    (loading a soundfont can take 30 s). Channel 9 selects GM drum presets (bank 128); kits stored
+    as bank-0 presets need channel 0."""
+    notes = sorted(GM_TO_CLASS) + GM_DISTRACTORS
+    vels = [50, 90, 127] if channel == 9 else [30, 55, 80, 105, 127]
+    spacing = 2.0
+    song = Song()
+    t = 0.5
+    slots = []
+    for prog in programs:
+        song.program(channel, prog, bank=bank_no, t=t - 0.25)
+        for note in notes:
+            for v in vels:
+                song.note(channel, note, v, t, 0.3)
+                slots.append((prog, note, v, t))
+                t += spacing
+    try:
+        audio = render(song, sf_path, t + 1.0, SR, timeout=900)
+    except Exception as e:  # noqa: BLE001
+        print(f"  render failed {sf_name}: {e}")
+        return
+    n_new: dict[int, int] = {}
+    for prog, note, v, t0 in slots:
+        seg = audio[int(t0 * SR) - 64: int((t0 + spacing) * SR) - 64].copy()
+        cls = GM_TO_CLASS.get(note, DISTRACTOR)
+        added = bank.add(seg, cls, f"sf:{sf_name}:p{prog}", v / 127, f"{sf_name}/p{prog}/n{note}")
+        n_new[prog] = n_new.get(prog, 0) + int(added)
+    print(f"  {sf_name}: new one-shots per program {n_new}")
+
+
+def build_bank() -> None:
+    out = ensure(WORK)
+    bank = Bank()
+    add_hydrogen(bank)
+    print(f"hydrogen: {len(bank.items)}")
+    for prefix in ("drum_", "bd_", "sn_", "elec_", "perc_", "tabla_", "glitch_perc"):
+        add_files(bank, f"/usr/share/sonic-pi/samples/{prefix}*.flac",
+                  lambda s: "sonicpi:" + s.split("_")[0])
+    print(f"+sonic-pi: {len(bank.items)}")
+    add_files(bank, "/usr/share/lmms/samples/drums/**/*.*", lambda s: "lmms:drums")
+    print(f"+lmms: {len(bank.items)}")
+    for sf_name, sf_path in SOUNDFONTS.items():
+        if Path(sf_path).exists():
+            add_soundfont(bank, sf_name, sf_path, [0, 8, 16, 24, 25, 32, 40, 48, 56], None)
+    for sf_path in sorted(glob("/usr/lib/lv2/avldrums.lv2/*.sf2")):
+        add_soundfont(bank, "avl_" + Path(sf_path).stem, sf_path, [0], 0, channel=0)
+    print(f"+soundfonts: {len(bank.items)}")
+    bank.save(out / "bank.npz")
+    counts: dict[str, int] = {}
+    for it in bank.items:
+        held = it["kit"].split(":")[1] in HELDOUT_HYDROGEN_KITS or HELDOUT_SOUNDFONT in it["kit"]
+        key = f"{'val' if held else 'train'}:{it['cls']}"
+        counts[key] = counts.get(key, 0) + 1
+    print(json.dumps(dict(sorted(counts.items())), indent=1))
+
+
+def load_bank(path: Path | None = None) -> tuple[list[dict], list[np.ndarray]]:
+    d = np.load(path or WORK / "bank.npz")
+    items = json.loads(str(d["meta"]))
+    audio, off = d["audio"], d["offsets"]
+    clips = [audio[off[i]:off[i + 1]].astype(np.float32) for i in range(len(items))]
+    return items, clips
+
+
+def is_heldout(kit: str) -> bool:
+    parts = kit.split(":")
+    return (parts[0] == "hydrogen" and parts[1] in HELDOUT_HYDROGEN_KITS) or (
+        parts[0] == "sf" and parts[1] == HELDOUT_SOUNDFONT)

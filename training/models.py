@@ -1,0 +1,127 @@
+"""The two networks. Conv-only (no recurrent layers) so every op runs on ONNX Runtime Web's
+WebGPU backend as well as WASM; BatchNorm is folded into the convolutions at export."""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from common import N_CLASSES, SR
+from features import ISTFT, STFT, mel_filterbank
+
+# Transcriber front-end
+T_NFFT, T_HOP, T_MELS, T_FMIN, T_FMAX = 2048, 441, 128, 30.0, 11000.0  # 50 frames per second
+# Separator front-end
+S_NFFT, S_HOP = 1024, 256
+
+
+class InputNorm(nn.Module):
+    """Per-bin standardisation learned as BatchNorm; exported as a plain Mul/Add."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        self.bn = nn.BatchNorm1d(n)
+        self.export = False
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.export:
+            return self.bn(x)
+        bn = self.bn
+        scale = (bn.weight / torch.sqrt(bn.running_var + bn.eps))[None, :, None]
+        shift = (bn.bias - bn.running_mean * bn.weight / torch.sqrt(bn.running_var + bn.eps))[None, :, None]
+        return x * scale + shift
+
+
+class TemporalBlock(nn.Module):
+    def __init__(self, ch: int, dilation: int) -> None:
+        super().__init__()
+        self.conv = nn.Conv1d(ch, ch, 3, padding=dilation, dilation=dilation)
+        self.bn = nn.BatchNorm1d(ch)
+        self.act = nn.ReLU()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.act(self.bn(self.conv(x)))
+
+
+def conv2d_block(cin: int, cout: int, pool: int) -> nn.Sequential:
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1), nn.BatchNorm2d(cout), nn.ReLU(), nn.MaxPool2d((pool, 1)))
+
+
+class Transcriber(nn.Module):
+    """PCM [B, N] at 22,050 Hz -> onset probabilities and velocities [B, T, C] at 50 fps."""
+
+    def __init__(self, ch: int = 128, dilations=(1, 2, 4, 8, 16)) -> None:
+        super().__init__()
+        self.stft = STFT(T_NFFT, T_HOP)
+        fb, self.mel_points = mel_filterbank(SR, T_NFFT, T_MELS, T_FMIN, T_FMAX)
+        self.register_buffer("mel_fb", torch.from_numpy(fb), persistent=False)
+        self.norm = InputNorm(T_MELS)
+        self.conv = nn.Sequential(conv2d_block(1, 16, 4), conv2d_block(16, 32, 2), conv2d_block(32, 64, 2))
+        self.proj = nn.Sequential(nn.Conv1d(64 * (T_MELS // 16), ch, 1), nn.BatchNorm1d(ch), nn.ReLU())
+        self.tcn = nn.Sequential(*[TemporalBlock(ch, d) for d in dilations])
+        self.onset = nn.Conv1d(ch, N_CLASSES, 1)
+        self.velocity = nn.Conv1d(ch, N_CLASSES, 1)
+
+    def set_export(self, on: bool) -> None:
+        self.stft.export = on
+        self.norm.export = on
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        mag = self.stft(x)  # [B, K, T]
+        mel = torch.matmul(self.mel_fb, mag)  # [B, M, T]
+        return torch.log(mel + 1e-3)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        f = self.norm(self.features(x))
+        h = self.conv(f.unsqueeze(1))  # [B, 64, M/16, T]
+        b, c, m, t = h.shape
+        h = self.tcn(self.proj(h.reshape(b, c * m, t)))
+        return self.onset(h), self.velocity(h)  # logits [B, C, T]
+
+
+class ExportTranscriber(nn.Module):
+    def __init__(self, m: Transcriber) -> None:
+        super().__init__()
+        self.m = m
+
+    def forward(self, audio: torch.Tensor):
+        onset, vel = self.m(audio)
+        return torch.sigmoid(onset).transpose(1, 2), torch.sigmoid(vel).transpose(1, 2)
+
+
+class Separator(nn.Module):
+    """Mixture PCM [B, N] -> drum magnitude mask [B, K, T] (STFT 1024/256 at 22,050 Hz)."""
+
+    def __init__(self, ch: int = 256, dilations=(1, 2, 4, 8, 16, 32, 1, 2)) -> None:
+        super().__init__()
+        self.stft = STFT(S_NFFT, S_HOP)
+        self.istft = ISTFT(self.stft)
+        k = S_NFFT // 2 + 1
+        self.norm = InputNorm(k)
+        self.inp = nn.Sequential(nn.Conv1d(k, ch, 1), nn.BatchNorm1d(ch), nn.ReLU())
+        self.tcn = nn.Sequential(*[TemporalBlock(ch, d) for d in dilations])
+        self.out = nn.Conv1d(ch, k, 1)
+
+    def set_export(self, on: bool) -> None:
+        self.stft.export = on
+        self.norm.export = on
+
+    def mask(self, mag: torch.Tensor) -> torch.Tensor:
+        h = self.tcn(self.inp(self.norm(torch.log(mag + 1e-3))))
+        return torch.sigmoid(self.out(h))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.mask(self.stft(x))
+
+
+class ExportSeparator(nn.Module):
+    """PCM in, PCM out: drums = iSTFT(mask * X), accompaniment = mixture - drums."""
+
+    def __init__(self, m: Separator) -> None:
+        super().__init__()
+        self.m = m
+
+    def forward(self, mixture: torch.Tensor):
+        re, im = self.m.stft.complex(mixture)
+        mask = self.m.mask(torch.sqrt(re * re + im * im))
+        drums = self.m.istft(re * mask, im * mask)
+        return drums, mixture[:, : drums.shape[-1]] - drums

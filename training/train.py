@@ -1,0 +1,197 @@
+"""train-transcriber / train-separator: time-budgeted training on CPU with regular checkpoints.
+
+Batches are drawn from the pre-rendered drum clips (synth-data) and mixed on the fly with the
+rendered accompaniment. The learning rate follows a cosine over the time budget, so a run of
+--minutes M is reproducible in intent (the number of steps depends on the machine).
+"""
+from __future__ import annotations
+
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from common import N_CLASSES, ROOT, SR, WORK, ensure
+from models import S_HOP, T_HOP, Separator, Transcriber
+
+CKPT_DIR = ROOT / "checkpoints"  # small weight-only checkpoints, committed so later sessions can resume
+FPS = SR / T_HOP
+
+
+def load_drums(split: str):
+    d = np.load(WORK / f"drums_{split}.npz")
+    return d["audio"], d["events"]
+
+
+def onset_targets(events: np.ndarray, n_clips: int, n_frames: int) -> tuple[np.ndarray, np.ndarray]:
+    """1 at the onset frame, 0.5 at +-1 frame; velocity at the onset frame."""
+    tgt = np.zeros((n_clips, N_CLASSES, n_frames), dtype=np.float32)
+    vel = np.zeros((n_clips, N_CLASSES, n_frames), dtype=np.float32)
+    for clip, t, c, v in events:
+        f = int(round(t * FPS))
+        i, c = int(clip), int(c)
+        for df, val in ((-1, 0.5), (1, 0.5), (0, 1.0)):
+            if 0 <= f + df < n_frames:
+                tgt[i, c, f + df] = max(tgt[i, c, f + df], val)
+        if 0 <= f < n_frames:
+            vel[i, c, f] = max(vel[i, c, f], v)
+    return tgt, vel
+
+
+def rms(x: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(x.astype(np.float64) ** 2)) + 1e-9)
+
+
+def acc_crop(rng: np.random.Generator, acc: np.ndarray, n: int) -> np.ndarray:
+    p = int(rng.integers(0, len(acc)))
+    o = int(rng.integers(0, acc.shape[1] - n))
+    return acc[p, o:o + n].astype(np.float32)
+
+
+def lr_at(frac: float, peak: float, floor: float = 5e-5) -> float:
+    return floor + 0.5 * (peak - floor) * (1 + math.cos(math.pi * min(1.0, frac)))
+
+
+def _loop(name: str, model: torch.nn.Module, minutes: float, resume: bool, batch_fn, loss_fn, peak_lr: float):
+    ensure(CKPT_DIR)
+    work_ckpt = WORK / f"{name}_train.pt"
+    opt = torch.optim.Adam(model.parameters(), lr=peak_lr)
+    state = {"step": 0, "seconds": 0.0, "runs": []}
+    if resume:
+        src = work_ckpt if work_ckpt.exists() else CKPT_DIR / f"{name}.pt"
+        ck = torch.load(src, map_location="cpu")
+        model.load_state_dict(ck["model"])
+        if "opt" in ck:
+            opt.load_state_dict(ck["opt"])
+        state = ck.get("state", state)
+        peak_lr = peak_lr * 0.3
+        print(f"resumed {src} at step {state['step']} ({state['seconds'] / 60:.1f} min trained)")
+    budget = minutes * 60
+    t0 = time.time()
+    last_ck = t0
+    rng = np.random.default_rng(int(time.time()))
+    losses: list[float] = []
+    model.train()
+
+    def save(final: bool = False) -> None:
+        st = dict(state, seconds=state["seconds"] + (time.time() - t0))
+        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "state": st}, work_ckpt)
+        torch.save({"model": model.state_dict(), "state": st}, CKPT_DIR / f"{name}.pt")
+        if final:
+            print(f"saved {CKPT_DIR / f'{name}.pt'}")
+
+    while time.time() - t0 < budget:
+        frac = (time.time() - t0) / budget
+        for g in opt.param_groups:
+            g["lr"] = lr_at(frac, peak_lr)
+        batch = batch_fn(rng)
+        loss = loss_fn(model, batch)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        opt.step()
+        state["step"] += 1
+        losses.append(float(loss))
+        if state["step"] % 50 == 0:
+            print(f"{name} step {state['step']} {(time.time() - t0) / 60:.1f} min loss {np.mean(losses[-50:]):.4f} "
+                  f"lr {opt.param_groups[0]['lr']:.2e}", flush=True)
+        if time.time() - last_ck > 180:
+            save()
+            last_ck = time.time()
+    state["runs"].append({"minutes": minutes, "resume": resume, "end_step": state["step"],
+                          "final_loss": float(np.mean(losses[-100:])) if losses else None})
+    save(final=True)
+    (CKPT_DIR / f"{name}.json").write_text(json.dumps(state, indent=1))
+
+
+def train_transcriber(minutes: float, resume: bool, batch_size: int = 16) -> None:
+    audio, events = load_drums("train")
+    acc = np.load(WORK / "accomp_train.npy", mmap_mode="r")
+    n = audio.shape[1]
+    n_frames = n // T_HOP + 1
+    tgt, vel = onset_targets(events, len(audio), n_frames)
+    print(f"transcriber: {len(audio)} clips, {len(events)} onsets, accompaniment {acc.shape}")
+
+    def batch_fn(rng):
+        idx = rng.integers(0, len(audio), batch_size)
+        x = audio[idx].astype(np.float32)
+        t, v = tgt[idx].copy(), vel[idx].copy()
+        for b in range(batch_size):
+            r = rng.random()
+            if r < 0.06:  # accompaniment alone: every drum output must stay quiet
+                x[b] = 0
+                t[b] = 0
+                v[b] = 0
+            if r < 0.6:
+                a = acc_crop(rng, acc, n)
+                if r < 0.06:
+                    x[b] = a
+                else:
+                    ratio_db = rng.uniform(-6, 12)
+                    x[b] += a * (rms(x[b]) / rms(a)) * 10 ** (-ratio_db / 20)
+            x[b] *= rng.uniform(0.05, 1.0) / (np.max(np.abs(x[b])) + 1e-8)
+        return torch.from_numpy(x), torch.from_numpy(t), torch.from_numpy(v)
+
+    def loss_fn(model, batch):
+        x, t, v = batch
+        on, vl = model(x)
+        weight = 1.0 + 4.0 * t  # onsets are rare; weight them up
+        l_on = F.binary_cross_entropy_with_logits(on, t, weight=weight)
+        mask = (t >= 1.0).float()
+        l_v = (((torch.sigmoid(vl) - v) ** 2) * mask).sum() / (mask.sum() + 1)
+        return l_on + 0.5 * l_v
+
+    torch.manual_seed(0)
+    _loop("transcriber", Transcriber(), minutes, resume, batch_fn, loss_fn, 1e-3)
+
+
+def train_separator(minutes: float, resume: bool, batch_size: int = 8, seconds: float = 3.0) -> None:
+    audio, _ = load_drums("train")
+    acc = np.load(WORK / "accomp_train.npy", mmap_mode="r")
+    n = int(seconds * SR) // S_HOP * S_HOP
+    print(f"separator: {len(audio)} drum clips, accompaniment {acc.shape}")
+
+    def batch_fn(rng):
+        d = np.zeros((batch_size, n), dtype=np.float32)
+        a = np.zeros((batch_size, n), dtype=np.float32)
+        for b in range(batch_size):
+            i = int(rng.integers(0, len(audio)))
+            o = int(rng.integers(0, audio.shape[1] - n))
+            d[b] = audio[i, o:o + n]
+            a[b] = acc_crop(rng, acc, n)
+            r = rng.random()
+            if r < 0.04:
+                d[b] = 0
+            elif r < 0.08:
+                a[b] = 0
+            else:
+                a[b] *= (rms(d[b]) / rms(a[b])) * 10 ** (-rng.uniform(-10, 10) / 20)
+            g = rng.uniform(0.05, 1.0) / (np.max(np.abs(d[b] + a[b])) + 1e-8)
+            d[b] *= g
+            a[b] *= g
+        return torch.from_numpy(d), torch.from_numpy(a)
+
+    def loss_fn(model, batch):
+        d, a = batch
+        stft = model.stft
+        mix = stft(d + a)
+        m = model.mask(mix)
+        return F.l1_loss(m * mix, stft(d)) + F.l1_loss((1 - m) * mix, stft(a))
+
+    torch.manual_seed(0)
+    _loop("separator", Separator(), minutes, resume, batch_fn, loss_fn, 1e-3)
+
+
+def load_trained(name: str):
+    model = Transcriber() if name == "transcriber" else Separator()
+    ck = torch.load(CKPT_DIR / f"{name}.pt", map_location="cpu")
+    model.load_state_dict(ck["model"])
+    model.eval()
+    return model, ck.get("state", {})
+
+
+__all__ = ["train_transcriber", "train_separator", "load_trained", "onset_targets", "Path"]
