@@ -1,0 +1,349 @@
+"use client";
+// The generate page: a song becomes a chart on this device. Probe what the device can run (before
+// any download), let the user see and override the choice, decode, run the generation Worker with
+// progress and cancel, then keep the chart (and stems) in the local library.
+import Link from "next/link";
+import { type ChangeEvent, useCallback, useEffect, useId, useRef, useState } from "react";
+import { decodeWithWebAudio } from "@/lib/audio/decode-browser.ts";
+import { downmixToMono } from "@/lib/audio/pcm.ts";
+import { encodeWav16 } from "@/lib/audio/wav.ts";
+import { LANE_LABELS, LANE_NAMES, serializeBeatmap } from "@/lib/beatmap/index.ts";
+import { isAbortError } from "@/lib/inference/abort.ts";
+import {
+  type BackendDecision,
+  type Capabilities,
+  type ClientChoice,
+  chooseBackend,
+  probeCapabilities,
+  wasmThreads,
+} from "@/lib/inference/capabilities.ts";
+import { type LoadedManifest, loadPipelineModels } from "@/lib/pipeline/manifest-adapter.ts";
+import type { ProgressEvent } from "@/lib/pipeline/progress.ts";
+import { stemsAtSourceRate } from "@/lib/pipeline/stems.ts";
+import {
+  type BrowserGenerateResult,
+  createGenerationWorker,
+  type GenerationWorker,
+} from "@/lib/pipeline/worker-client.ts";
+import { saveChart } from "@/lib/store/charts.ts";
+import { localDb, type StoredChart } from "@/lib/store/db.ts";
+import { ErrorMessage } from "../error-message.tsx";
+import { formatBytes, formatEta, STAGE_LABEL } from "./format.ts";
+import { type PendingSong, takePendingSong } from "./pending-file.ts";
+
+const MAX_FILE_BYTES = 200 * 1024 * 1024;
+const MAX_SECONDS = 20 * 60;
+
+type Phase =
+  | { kind: "choose" }
+  | { kind: "running"; progress: ProgressEvent | null; download: string | null }
+  | { kind: "done"; result: BrowserGenerateResult; chart: StoredChart; stemsSaved: boolean }
+  | { kind: "failed"; message: string };
+
+let sharedWorker: GenerationWorker | undefined;
+function generationWorker(): GenerationWorker {
+  sharedWorker ??= createGenerationWorker(
+    () => new Worker(new URL("../../../lib/pipeline/worker.ts", import.meta.url), { type: "module" }),
+  );
+  return sharedWorker;
+}
+
+export function GenerateFlow() {
+  const [song, setSong] = useState<PendingSong | null>(null);
+  const [caps, setCaps] = useState<Capabilities | null>(null);
+  const [manifest, setManifest] = useState<LoadedManifest | null>(null);
+  const [setupError, setSetupError] = useState<string | null>(null);
+  const [override, setOverride] = useState<ClientChoice | null>(null);
+  const [keepStems, setKeepStems] = useState(true);
+  const [phase, setPhase] = useState<Phase>({ kind: "choose" });
+  const controller = useRef<AbortController | null>(null);
+  const fileInputId = useId();
+
+  useEffect(() => {
+    const pending = takePendingSong();
+    if (pending) setSong(pending);
+    Promise.all([probeCapabilities(), loadPipelineModels(fetch)])
+      .then(([c, m]) => {
+        setCaps(c);
+        setManifest(m);
+      })
+      .catch((error: unknown) => setSetupError(error instanceof Error ? error.message : String(error)));
+    return () => controller.current?.abort();
+  }, []);
+
+  const decision: BackendDecision | null =
+    caps && manifest ? chooseBackend(caps, { downloadBytes: manifest.downloadBytes, minMemoryGb: 2 }) : null;
+  const choice = override ?? decision?.choice ?? null;
+
+  const onFile = (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    if (file) setSong({ file });
+  };
+
+  const run = useCallback(async () => {
+    if (!song || !manifest || !caps || (choice !== "webgpu" && choice !== "wasm")) return;
+    if (song.file.size > MAX_FILE_BYTES) {
+      setPhase({
+        kind: "failed",
+        message: `This file is ${formatBytes(song.file.size)}; the limit is ${formatBytes(MAX_FILE_BYTES)}.`,
+      });
+      return;
+    }
+    const abort = new AbortController();
+    controller.current = abort;
+    setPhase({ kind: "running", progress: null, download: null });
+    try {
+      const t0 = performance.now();
+      const bytes = await song.file.arrayBuffer();
+      const rate = manifest.models.transcriber.sampleRate;
+      // One decode at the model rate (the browser resamples), one at the song's own rate for stems.
+      const forModel = await decodeWithWebAudio(bytes.slice(0), {
+        sampleRate: rate,
+        maxSeconds: MAX_SECONDS,
+        signal: abort.signal,
+      });
+      if ((forModel.durationSeconds ?? 0) > MAX_SECONDS) {
+        throw new Error(
+          `This song is longer than ${MAX_SECONDS / 60} minutes; BeatSight charts songs up to that length.`,
+        );
+      }
+      const full = keepStems
+        ? await decodeWithWebAudio(bytes, {
+            sampleRate: 44_100,
+            maxSeconds: MAX_SECONDS,
+            signal: abort.signal,
+          })
+        : null;
+      const decodeSeconds = (performance.now() - t0) / 1000;
+      const audio = downmixToMono(forModel.channels);
+      const durationMs = Math.round((forModel.durationSeconds ?? audio.length / rate) * 1000);
+      const result = await generationWorker().generate(
+        {
+          audio,
+          sampleRate: rate,
+          source: {
+            durationMs,
+            sampleRate: full?.sampleRate ?? 44_100,
+            filename: song.file.name,
+            ...(song.fingerprint ? { fingerprint: song.fingerprint } : {}),
+          },
+          metadata: { title: song.file.name.replace(/\.[^.]+$/, "") },
+          priorStageSeconds: { decode: Math.round(decodeSeconds * 1000) / 1000 },
+        },
+        {
+          backend: choice,
+          threads: wasmThreads(caps),
+          models: manifest.models,
+          signal: abort.signal,
+          onProgress: (progress) => setPhase((p) => (p.kind === "running" ? { ...p, progress } : p)),
+          onDownload: (d) =>
+            setPhase((p) =>
+              p.kind === "running"
+                ? {
+                    ...p,
+                    download: d.fromCache
+                      ? null
+                      : `Downloading models: ${formatBytes(d.loadedBytes)} of ${formatBytes(d.totalBytes)}`,
+                  }
+                : p,
+            ),
+        },
+      );
+      let stems;
+      if (full && result.stems) {
+        const atRate = stemsAtSourceRate(full.channels, full.sampleRate, result.stems);
+        stems = {
+          sampleRate: atRate.sampleRate,
+          drums: new Blob([encodeWav16(atRate.drums, atRate.sampleRate) as Uint8Array<ArrayBuffer>], {
+            type: "audio/wav",
+          }),
+          accompaniment: new Blob(
+            [encodeWav16(atRate.accompaniment, atRate.sampleRate) as Uint8Array<ArrayBuffer>],
+            { type: "audio/wav" },
+          ),
+        };
+      }
+      let chart: StoredChart;
+      let stemsSaved = Boolean(stems);
+      try {
+        chart = await saveChart(localDb(), {
+          beatmap: result.beatmap,
+          origin: "generated",
+          ...(song.songId ? { songId: song.songId } : {}),
+          ...(stems ? { stems } : {}),
+        });
+      } catch (error) {
+        if (!(error instanceof DOMException && error.name === "QuotaExceededError")) throw error;
+        // No room for the stems: keep the chart, which is small.
+        chart = await saveChart(localDb(), {
+          beatmap: result.beatmap,
+          origin: "generated",
+          ...(song.songId ? { songId: song.songId } : {}),
+        });
+        stemsSaved = false;
+      }
+      setPhase({ kind: "done", result, chart, stemsSaved });
+    } catch (error) {
+      if (isAbortError(error)) setPhase({ kind: "choose" });
+      else setPhase({ kind: "failed", message: error instanceof Error ? error.message : String(error) });
+    } finally {
+      controller.current = null;
+    }
+  }, [song, manifest, caps, choice, keepStems]);
+
+  return (
+    <div className="generate">
+      <section aria-labelledby="gen-song" className="card">
+        <h2 id="gen-song">1. The song</h2>
+        {song ? (
+          <p data-testid="chosen-file">
+            <strong>{song.file.name}</strong> ({formatBytes(song.file.size)})
+            {song.songId ? " — registered song" : ""}
+          </p>
+        ) : (
+          <p>Choose an audio file (mp3, m4a, ogg, opus, flac or wav). It stays on this device.</p>
+        )}
+        <label htmlFor={fileInputId} className="file-label">
+          {song ? "Choose another file" : "Choose a file"}
+        </label>
+        <input
+          id={fileInputId}
+          type="file"
+          accept="audio/*,.mp3,.m4a,.aac,.ogg,.opus,.flac,.wav"
+          onChange={onFile}
+          disabled={phase.kind === "running"}
+        />
+      </section>
+
+      <section aria-labelledby="gen-device" className="card">
+        <h2 id="gen-device">2. Where it runs</h2>
+        {setupError ? <ErrorMessage error={setupError} action="Reload the page to try again." /> : null}
+        {!decision && !setupError ? <p role="status">Checking what this device can run…</p> : null}
+        {decision && manifest ? (
+          <fieldset className="backend-choice" disabled={phase.kind === "running"}>
+            <legend>
+              Recommended: <strong data-testid="recommended-backend">{labelOf(decision.choice)}</strong>.
+              Models to download: {manifest.downloadBytes > 0 ? formatBytes(manifest.downloadBytes) : "none"}{" "}
+              (once; kept for offline use).
+            </legend>
+            {decision.options.map((option) => (
+              <label key={option.choice} className="option">
+                <input
+                  type="radio"
+                  name="backend"
+                  value={option.choice}
+                  checked={choice === option.choice}
+                  disabled={!option.possible || option.choice === "server"}
+                  onChange={() => setOverride(option.choice)}
+                />
+                <span>
+                  <strong>{labelOf(option.choice)}</strong> —{" "}
+                  {option.choice === "server"
+                    ? "server processing is not offered by this installation yet"
+                    : option.reason}
+                </span>
+              </label>
+            ))}
+            <label className="option">
+              <input type="checkbox" checked={keepStems} onChange={(e) => setKeepStems(e.target.checked)} />
+              <span>Keep the drum and drumless stems for practice (uses more storage)</span>
+            </label>
+          </fieldset>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="gen-run" className="card">
+        <h2 id="gen-run">3. Generate</h2>
+        {phase.kind === "running" ? (
+          <RunningView phase={phase} onCancel={() => controller.current?.abort()} />
+        ) : (
+          <button
+            type="button"
+            onClick={run}
+            disabled={!song || !decision || (choice !== "webgpu" && choice !== "wasm")}
+          >
+            Generate the chart
+          </button>
+        )}
+        {phase.kind === "failed" ? (
+          <ErrorMessage error={phase.message} action="Try again, or choose another file or backend." />
+        ) : null}
+        {phase.kind === "done" ? <ResultView phase={phase} /> : null}
+      </section>
+    </div>
+  );
+}
+
+function labelOf(choice: ClientChoice): string {
+  return choice === "webgpu"
+    ? "This device's GPU (WebGPU)"
+    : choice === "wasm"
+      ? "This device's CPU (WebAssembly)"
+      : "The server";
+}
+
+function RunningView({
+  phase,
+  onCancel,
+}: {
+  phase: Extract<Phase, { kind: "running" }>;
+  onCancel: () => void;
+}) {
+  const percent = Math.round((phase.progress?.fraction ?? 0) * 100);
+  const label = phase.progress ? STAGE_LABEL[phase.progress.stage] : "Decoding the audio";
+  return (
+    <div>
+      <progress max={100} value={percent} aria-labelledby="gen-progress-text" />
+      <p id="gen-progress-text" role="status" aria-live="polite" data-testid="generate-progress">
+        {label} — {percent}% · {formatEta(phase.progress?.etaSeconds ?? null)}
+      </p>
+      {phase.download ? <p className="muted">{phase.download}</p> : null}
+      <button type="button" className="secondary" onClick={onCancel}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
+function ResultView({ phase }: { phase: Extract<Phase, { kind: "done" }> }) {
+  const { beatmap } = phase.result;
+  const perLane = new Array<number>(LANE_NAMES.length).fill(0);
+  for (const note of beatmap.HitObjects) perLane[note.Lane] = (perLane[note.Lane] ?? 0) + 1;
+  const download = () => {
+    const blob = new Blob([serializeBeatmap(beatmap)], { type: "application/json" });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = `${phase.chart.title}.bsm`;
+    a.click();
+    URL.revokeObjectURL(url);
+  };
+  const seconds = Object.values(phase.result.stageSeconds).reduce((a, b) => a + (b ?? 0), 0);
+  return (
+    <div data-testid="generate-result" role="status">
+      <p>
+        <strong>Chart ready:</strong> {beatmap.HitObjects.length} notes at about{" "}
+        {Math.round(beatmap.Timing?.Bpm ?? 0)} BPM, made on {phase.result.backend} in {seconds.toFixed(1)} s.
+        It is saved in your <Link href="/library">library</Link>
+        {phase.stemsSaved ? " with its stems" : ""}.
+      </p>
+      <ul className="lane-counts">
+        {LANE_NAMES.map((name, lane) => (
+          <li key={name}>
+            {LANE_LABELS[lane as keyof typeof LANE_LABELS]}: {perLane[lane]}
+          </li>
+        ))}
+      </ul>
+      {phase.result.warnings.length > 0 ? (
+        <ul className="muted">
+          {phase.result.warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      ) : null}
+      <button type="button" onClick={download}>
+        Download .bsm
+      </button>
+    </div>
+  );
+}

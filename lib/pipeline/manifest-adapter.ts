@@ -1,0 +1,121 @@
+// Reads public/models/manifest.json (written by training/export.py) into the pipeline's model
+// specs. Parsing is strict about what the pipeline relies on and ignores the rest (training
+// details, metrics), so the manifest can grow without breaking old clients.
+import { z } from "zod";
+import type { PipelineModels, SeparatorSpec, TranscriberSpec } from "./model-spec.ts";
+
+const io = z.object({ name: z.string().min(1) });
+const common = {
+  name: z.string().min(1),
+  version: z.string().min(1),
+  url: z.string().startsWith("/"),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: z.number().int().positive(),
+  sampleRate: z.number().int().positive(),
+  hop: z.number().int().positive(),
+  inputs: z.array(io).min(1),
+  outputs: z.array(io).min(1),
+  chunking: z.object({ chunkSeconds: z.number().positive(), overlapSeconds: z.number().nonnegative() }),
+};
+
+const transcriberEntry = z.object({
+  ...common,
+  task: z.literal("transcription"),
+  classes: z.array(z.string().min(1)).min(1),
+  thresholds: z.record(z.string(), z.number().min(0).max(1)).optional(),
+});
+const separatorEntry = z.object({ ...common, task: z.literal("separation") });
+
+const manifestSchema = z.object({
+  schemaVersion: z.literal(1),
+  models: z.array(z.union([transcriberEntry, separatorEntry, z.object({ task: z.string() }).passthrough()])),
+});
+
+export interface LoadedManifest {
+  models: PipelineModels;
+  /** Total bytes of the model files (what a first generation downloads). */
+  downloadBytes: number;
+}
+
+export class ManifestError extends Error {
+  override name = "ManifestError";
+}
+
+function output(entry: { name: string; outputs: { name: string }[] }, name: string): string {
+  if (!entry.outputs.some((o) => o.name === name)) {
+    throw new ManifestError(`Model ${entry.name} has no "${name}" output in the manifest.`);
+  }
+  return name;
+}
+
+export function pipelineModelsFromManifest(json: unknown): LoadedManifest {
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new ManifestError(
+      `The model manifest is not valid: ${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}`,
+    );
+  }
+  const transcription = parsed.data.models
+    .map((m) => transcriberEntry.safeParse(m))
+    .find((r) => r.success)?.data;
+  const separation = parsed.data.models.map((m) => separatorEntry.safeParse(m)).find((r) => r.success)?.data;
+  if (!transcription) throw new ManifestError("The model manifest lists no transcription model.");
+
+  const transcriber: TranscriberSpec = {
+    task: "transcription",
+    name: transcription.name,
+    version: transcription.version,
+    url: transcription.url,
+    sha256: transcription.sha256,
+    bytes: transcription.bytes,
+    sampleRate: transcription.sampleRate,
+    hop: transcription.hop,
+    input: transcription.inputs[0]!.name,
+    onsetOutput: output(transcription, "onset"),
+    ...(transcription.outputs.some((o) => o.name === "velocity") ? { velocityOutput: "velocity" } : {}),
+    classes: transcription.classes,
+    // Classes without a calibrated threshold use 0.5 (lib/transcribe's default).
+    thresholds: transcription.thresholds ?? {},
+    chunkSeconds: transcription.chunking.chunkSeconds,
+    overlapSeconds: transcription.chunking.overlapSeconds,
+  };
+  let separator: SeparatorSpec | undefined;
+  if (separation) {
+    if (separation.sampleRate !== transcription.sampleRate) {
+      throw new ManifestError("The separation and transcription models must share a sample rate.");
+    }
+    separator = {
+      task: "separation",
+      name: separation.name,
+      version: separation.version,
+      url: separation.url,
+      sha256: separation.sha256,
+      bytes: separation.bytes,
+      sampleRate: separation.sampleRate,
+      hop: separation.hop,
+      input: separation.inputs[0]!.name,
+      drumsOutput: output(separation, "drums"),
+      accompanimentOutput: output(separation, "accompaniment"),
+      chunkSeconds: separation.chunking.chunkSeconds,
+      overlapSeconds: separation.chunking.overlapSeconds,
+    };
+  }
+  return {
+    models: { transcriber, ...(separator ? { separator } : {}) },
+    downloadBytes: transcription.bytes + (separation?.bytes ?? 0),
+  };
+}
+
+/** Fetches and reads the app's manifest (browser: relative URL; Node: pass a file-reading fetch). */
+export async function loadPipelineModels(
+  fetchFn: typeof fetch,
+  url = "/models/manifest.json",
+): Promise<LoadedManifest> {
+  const response = await fetchFn(url, { cache: "no-cache" });
+  if (!response.ok) {
+    throw new ManifestError(
+      `The model list could not be loaded (${response.status}). Check your connection and reload.`,
+    );
+  }
+  return pipelineModelsFromManifest(await response.json());
+}
