@@ -12,6 +12,8 @@ export interface CliCommand {
 const commands: Record<string, () => Promise<CliCommand>> = {
   fingerprint: () => import("./commands/fingerprint.ts").then((m) => m.command),
   convert: () => import("./commands/convert.ts").then((m) => m.command),
+  transcribe: () => import("./commands/transcribe.ts").then((m) => m.command),
+  separate: () => import("./commands/separate.ts").then((m) => m.command),
 };
 
 async function printHelp(io: CliIo): Promise<void> {
