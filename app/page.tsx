@@ -1,3 +1,4 @@
+import { Intake } from "./_components/intake/intake.tsx";
 import { ServerStatus } from "./_components/server-status.tsx";
 
 export default function HomePage() {
@@ -10,6 +11,7 @@ export default function HomePage() {
           verified chart — or transcribes the drums on your own device in about a minute.
         </p>
       </section>
+      <Intake />
       <section aria-labelledby="how-title" className="card">
         <h2 id="how-title">How it works</h2>
         <ol className="steps">

@@ -1,0 +1,347 @@
+"use client";
+// The home page's intake: drop or pick a song → decode + fingerprint on this device → look it up →
+// "known song: open its map" or "new song: register it, generation comes next". Only the
+// fingerprint and duration leave the device.
+import { useMutation } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import Link from "next/link";
+import { type DragEvent, type FormEvent, useCallback, useEffect, useId, useRef, useState } from "react";
+import { createFingerprintWorker, type FingerprintWorker } from "@/lib/fingerprint/worker-client.ts";
+import type { AppRouter } from "@/server/trpc/root.ts";
+import { ErrorMessage } from "../error-message.tsx";
+import { useTRPC } from "../trpc.tsx";
+import { fingerprintAudioFile, type IntakeStage, isIntakeError, MAX_FILE_BYTES } from "./fingerprint-file.ts";
+import styles from "./intake.module.css";
+
+type Outputs = inferRouterOutputs<AppRouter>["songs"];
+type Match = NonNullable<Outputs["identify"]["match"]>;
+type Registered = Outputs["register"];
+
+type Phase =
+  | { kind: "idle" }
+  | { kind: "working"; fileName: string; stage: IntakeStage }
+  | { kind: "known"; fileName: string; match: Match }
+  | { kind: "new"; fileName: string; fingerprint: string; durationSeconds: number }
+  | { kind: "registered"; result: Registered }
+  | { kind: "manual"; fileName: string; reason: string }
+  | { kind: "manual-saved"; title: string; artist: string }
+  | { kind: "refused"; message: string };
+
+const STAGES: { stage: IntakeStage; label: string }[] = [
+  { stage: "reading", label: "Reading the file" },
+  { stage: "decoding", label: "Decoding the audio" },
+  { stage: "resampling", label: "Preparing the audio for fingerprinting" },
+  { stage: "fingerprinting", label: "Computing the fingerprint" },
+  { stage: "looking-up", label: "Looking the song up" },
+];
+
+function stageText(stage: IntakeStage): { step: number; text: string } {
+  const index = STAGES.findIndex((s) => s.stage === stage);
+  return { step: index + 1, text: `Step ${index + 1} of ${STAGES.length}: ${STAGES[index]!.label}…` };
+}
+
+const baseName = (name: string) => name.replace(/\.[^.]+$/, "").slice(0, 200);
+const isAbort = (error: unknown) => error instanceof DOMException && error.name === "AbortError";
+
+function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+const MAP_STATE_LABEL: Record<Match["maps"][number]["state"], string> = {
+  verified: "verified",
+  human_fixed: "fixed by drummers, not yet verified",
+  ai_draft: "AI draft",
+  archived: "archived",
+};
+
+export function Intake() {
+  const trpc = useTRPC();
+  const identify = useMutation(trpc.songs.identify.mutationOptions());
+  const register = useMutation(trpc.songs.register.mutationOptions());
+  const [phase, setPhase] = useState<Phase>({ kind: "idle" });
+  const [dragging, setDragging] = useState(false);
+  const workerRef = useRef<FingerprintWorker | null>(null);
+  const jobRef = useRef<AbortController | null>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const resultRef = useRef<HTMLDivElement>(null);
+  const inputId = useId();
+  const hintId = useId();
+
+  useEffect(
+    () => () => {
+      jobRef.current?.abort();
+      workerRef.current?.terminate();
+    },
+    [],
+  );
+
+  // Move focus to each new outcome so keyboard and screen-reader users land on it.
+  useEffect(() => {
+    if (phase.kind !== "idle" && phase.kind !== "working") resultRef.current?.focus();
+  }, [phase.kind]);
+
+  const handleFile = useCallback(
+    async (file: File) => {
+      jobRef.current?.abort();
+      const job = new AbortController();
+      jobRef.current = job;
+      identify.reset();
+      register.reset();
+      workerRef.current ??= createFingerprintWorker(
+        () => new Worker(new URL("../../../lib/fingerprint/worker.ts", import.meta.url), { type: "module" }),
+      );
+      const onStage = (stage: IntakeStage) => {
+        if (!job.signal.aborted) setPhase({ kind: "working", fileName: file.name, stage });
+      };
+      try {
+        const fp = await fingerprintAudioFile(file, workerRef.current, { signal: job.signal, onStage });
+        onStage("looking-up");
+        const result = await identify.mutateAsync({
+          fingerprint: fp.fingerprint,
+          duration: fp.durationSeconds,
+        });
+        if (job.signal.aborted) return;
+        setPhase(
+          result.match
+            ? { kind: "known", fileName: file.name, match: result.match }
+            : { kind: "new", fileName: file.name, ...fp },
+        );
+      } catch (error) {
+        if (job.signal.aborted || isAbort(error)) return;
+        if (isIntakeError(error) && error.code === "unusable") {
+          setPhase({ kind: "manual", fileName: file.name, reason: error.message });
+        } else if (isIntakeError(error)) {
+          setPhase({ kind: "refused", message: error.message });
+        } else {
+          const message = error instanceof Error ? error.message : String(error);
+          setPhase({ kind: "refused", message: `The song could not be looked up: ${message}` });
+        }
+      }
+    },
+    [identify, register],
+  );
+
+  const onDrop = (event: DragEvent<HTMLDivElement>) => {
+    event.preventDefault();
+    setDragging(false);
+    const file = event.dataTransfer.files[0];
+    if (file) void handleFile(file);
+  };
+
+  const reset = () => {
+    jobRef.current?.abort();
+    identify.reset();
+    register.reset();
+    setPhase({ kind: "idle" });
+    if (inputRef.current) inputRef.current.value = "";
+    inputRef.current?.focus();
+  };
+
+  const onRegister = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (phase.kind !== "new") return;
+    const form = new FormData(event.currentTarget);
+    const result = await register
+      .mutateAsync({
+        fingerprint: phase.fingerprint,
+        duration: phase.durationSeconds,
+        title: String(form.get("title") ?? ""),
+        artist: String(form.get("artist") ?? ""),
+      })
+      .catch(() => null); // the error is shown from register.error
+    if (result) setPhase({ kind: "registered", result });
+  };
+
+  const onManual = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setPhase({
+      kind: "manual-saved",
+      title: String(form.get("title") ?? "").trim(),
+      artist: String(form.get("artist") ?? "").trim(),
+    });
+  };
+
+  const working = phase.kind === "working" ? stageText(phase.stage) : null;
+
+  return (
+    <section className={`card ${styles.intake}`} aria-labelledby="intake-title">
+      <h2 id="intake-title">Add a song</h2>
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: a drop target for pointer users; keyboard and screen-reader users get the file input inside it */}
+      <div
+        className={styles.dropzone}
+        data-dragging={dragging || undefined}
+        data-testid="dropzone"
+        onDragOver={(event) => {
+          event.preventDefault();
+          event.dataTransfer.dropEffect = "copy";
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+      >
+        <p className={styles.dropText}>Drop an audio file here</p>
+        <p className={styles.or}>or</p>
+        <input
+          ref={inputRef}
+          id={inputId}
+          className={styles.fileInput}
+          type="file"
+          accept="audio/*,.mp3,.m4a,.aac,.ogg,.oga,.opus,.flac,.wav"
+          aria-describedby={hintId}
+          onChange={(event) => {
+            const file = event.currentTarget.files?.[0];
+            if (file) void handleFile(file);
+          }}
+        />
+        <label htmlFor={inputId} className={styles.pick}>
+          Choose a file
+        </label>
+        <p id={hintId} className={styles.hint}>
+          mp3, m4a/aac, ogg/opus, flac or wav, up to {Math.round(MAX_FILE_BYTES / (1024 * 1024))} MB. Your
+          audio is decoded and fingerprinted on this device:{" "}
+          <strong>only the fingerprint and the duration are uploaded</strong> to look the song up.
+        </p>
+      </div>
+
+      {/* One polite live region for progress; outcomes below get focus (and alerts are assertive). */}
+      <div className={styles.progress} aria-live="polite" role="status" data-testid="intake-status">
+        {working ? (
+          <>
+            <progress max={STAGES.length} value={working.step} aria-label="Identifying the song" />
+            <span>
+              {working.text}{" "}
+              <span className={styles.file}>({phase.kind === "working" ? phase.fileName : ""})</span>
+            </span>
+          </>
+        ) : null}
+      </div>
+
+      <div ref={resultRef} tabIndex={-1} className={styles.result} data-testid="intake-result">
+        {phase.kind === "known" ? <KnownSong match={phase.match} fileName={phase.fileName} /> : null}
+
+        {phase.kind === "new" ? (
+          <div>
+            <h3>New song</h3>
+            <p>
+              BeatSight does not know “{phase.fileName}” yet. Register it so the next drummer who drops it
+              gets its chart; then generate the chart (the next step, coming soon).
+            </p>
+            <form className={styles.form} onSubmit={onRegister}>
+              <label>
+                Title <span className={styles.optional}>(optional)</span>
+                <input
+                  name="title"
+                  maxLength={200}
+                  defaultValue={baseName(phase.fileName)}
+                  autoComplete="off"
+                />
+              </label>
+              <label>
+                Artist <span className={styles.optional}>(optional)</span>
+                <input name="artist" maxLength={200} autoComplete="off" />
+              </label>
+              <button type="submit" disabled={register.isPending}>
+                {register.isPending ? "Registering…" : "Register this song"}
+              </button>
+            </form>
+            <ErrorMessage error={register.error} action="Please try again." />
+          </div>
+        ) : null}
+
+        {phase.kind === "registered" ? (
+          <div>
+            <h3>{phase.result.created ? "Song registered" : "Already registered"}</h3>
+            <p>
+              {phase.result.created
+                ? "Thanks — this song is now known by its fingerprint."
+                : "Someone registered this song a moment ago; you are both looking at the same song."}{" "}
+              Next comes generating its drum chart on this device; that step is on its way.
+            </p>
+            <p>
+              <Link href={`/songs/${phase.result.song.id}`}>Open the song</Link>
+            </p>
+          </div>
+        ) : null}
+
+        {phase.kind === "manual" ? (
+          <div>
+            <h3>We could not fingerprint this file</h3>
+            <p role="alert">{phase.reason}</p>
+            <p>
+              Without a fingerprint BeatSight cannot tell whether it already knows the song. Enter its title
+              and artist to continue with a chart of your own.
+            </p>
+            <form className={styles.form} onSubmit={onManual}>
+              <label>
+                Title
+                <input name="title" required maxLength={200} defaultValue={baseName(phase.fileName)} />
+              </label>
+              <label>
+                Artist
+                <input name="artist" maxLength={200} />
+              </label>
+              <button type="submit">Continue</button>
+            </form>
+          </div>
+        ) : null}
+
+        {phase.kind === "manual-saved" ? (
+          <div>
+            <h3>Noted</h3>
+            <p>
+              “{phase.title}”{phase.artist ? ` by ${phase.artist}` : ""} stays on this device. Generating its
+              chart comes next.
+            </p>
+          </div>
+        ) : null}
+
+        {phase.kind === "refused" ? (
+          <p role="alert" className="error">
+            {phase.message}
+          </p>
+        ) : null}
+
+        {phase.kind !== "idle" && phase.kind !== "working" ? (
+          <button type="button" className={styles.secondary} onClick={reset}>
+            Choose another file
+          </button>
+        ) : null}
+      </div>
+    </section>
+  );
+}
+
+function KnownSong({ match, fileName }: { match: Match; fileName: string }) {
+  const { song, maps } = match;
+  const first = maps[0];
+  const name = song.title ? `“${song.title}”${song.artist ? ` by ${song.artist}` : ""}` : "this song";
+  return (
+    <div>
+      <h3>Known song</h3>
+      <p>
+        “{fileName}” is {name} ({formatDuration(song.durationMs)}), recognised with{" "}
+        {Math.round(match.confidence * 100)} % confidence.
+      </p>
+      {first ? (
+        <>
+          <p>
+            <Link className={styles.primaryLink} href={`/songs/${song.id}#map-${first.id}`}>
+              Open its map
+            </Link>{" "}
+            <span className={styles.optional}>
+              {first.isCanonical ? "the verified chart" : `${first.name}, ${MAP_STATE_LABEL[first.state]}`}
+            </span>
+          </p>
+          {maps.length > 1 ? <p>{maps.length - 1} other chart(s) on the song’s page.</p> : null}
+        </>
+      ) : (
+        <p>
+          Nobody has a chart for it yet: generating one comes next.{" "}
+          <Link href={`/songs/${song.id}`}>Open the song</Link>
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+// Intake on the home page, end to end in Chromium: decode + fingerprint in the browser's worker,
+// lookup and registration on the server. Fixture audio is generated at test start (sox, ffmpeg).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, type Page, test } from "@playwright/test";
+import { makeTempDir, renderSong, transcode } from "../lib/fingerprint/test-support.ts";
+
+// Decoding and fingerprinting run in the browser; allow for a busy 2-core machine.
+test.setTimeout(90_000);
+
+let temp: ReturnType<typeof makeTempDir>;
+let songWav: string;
+let songMp3: string;
+let shortWav: string;
+
+test.beforeAll(() => {
+  temp = makeTempDir();
+  // A seed of its own so this song is new to the run's fresh database.
+  songWav = renderSong(temp.dir, 33, 30);
+  songMp3 = transcode(songWav, join(temp.dir, "song-copy.mp3"), ["-b:a", "128k"]);
+  shortWav = transcode(songWav, join(temp.dir, "short.wav"), ["-t", "2"]);
+});
+test.afterAll(() => temp.cleanup());
+
+/** Drops a file on the drop zone the way a browser does: a `drop` event carrying a DataTransfer. */
+async function dropFile(page: Page, bytes: Buffer, name: string, type: string): Promise<void> {
+  const dataTransfer = await page.evaluateHandle(
+    ({ base64, name, type }) => {
+      const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([data], name, { type }));
+      return transfer;
+    },
+    { base64: bytes.toString("base64"), name, type },
+  );
+  await page.getByTestId("dropzone").dispatchEvent("drop", { dataTransfer });
+}
+
+test("a new song is registered, then an mp3 re-encode of it is recognised", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByText(/only the fingerprint and the duration are uploaded/i)).toBeVisible();
+  const result = page.getByTestId("intake-result");
+
+  const identify = page.waitForRequest((r) => r.url().includes("/api/trpc/songs.identify"));
+  await dropFile(page, readFileSync(songWav), "Generated Song.wav", "audio/wav");
+  // The upload is the fingerprint and the duration, nothing else.
+  const body = (await identify).postDataJSON() as Record<string, { json: Record<string, unknown> }>;
+  const sent = Object.values(body)[0]?.json ?? {};
+  expect(Object.keys(sent).sort()).toEqual(["duration", "fingerprint"]);
+  expect(String(sent.fingerprint).length).toBeLessThan(4000);
+
+  await expect(result.getByRole("heading", { name: "New song" })).toBeVisible({ timeout: 30_000 });
+  await result.getByLabel(/Title/).fill("E2E Groove");
+  await result.getByLabel(/Artist/).fill("The Testers");
+  await result.getByRole("button", { name: "Register this song" }).click();
+  await expect(result.getByRole("heading", { name: "Song registered" })).toBeVisible();
+
+  await result.getByRole("button", { name: "Choose another file" }).click();
+  await dropFile(page, readFileSync(songMp3), "copy.mp3", "audio/mpeg");
+  await expect(result.getByRole("heading", { name: "Known song" })).toBeVisible({ timeout: 30_000 });
+  await expect(result).toContainText("“E2E Groove” by The Testers");
+
+  await result.getByRole("link", { name: "Open the song" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "E2E Groove" })).toBeVisible();
+  // Looking a song up stores nothing: the song still has the one fingerprint it was registered with.
+  await expect(page.getByTestId("song-facts")).toContainText("1 encoding known");
+});
+
+test("progress is announced in a live region while the file is processed", async ({ page }) => {
+  await page.goto("/");
+  const status = page.getByTestId("intake-status");
+  await expect(status).toHaveAttribute("aria-live", "polite");
+  await page.getByLabel("Choose a file").setInputFiles(songMp3);
+  await expect(status).toContainText(/Step \d of 5/);
+  await expect(
+    page.getByTestId("intake-result").getByRole("heading", { name: /Known song|New song/ }),
+  ).toBeVisible({ timeout: 30_000 });
+});
+
+test("a file that is not audio is refused with a clear message", async ({ page }) => {
+  await page.goto("/");
+  const alert = page.getByTestId("intake-result").getByRole("alert");
+  await dropFile(page, Buffer.from("not a song"), "notes.txt", "text/plain");
+  await expect(alert).toContainText("“notes.txt” is not an audio file");
+  // Audio by name and type, but not decodable.
+  await dropFile(page, Buffer.from("garbage".repeat(100)), "broken.mp3", "audio/mpeg");
+  await expect(alert).toContainText("could not decode “broken.mp3”");
+});
+
+test("audio too short to fingerprint asks for title and artist instead", async ({ page }) => {
+  await page.goto("/");
+  await dropFile(page, readFileSync(shortWav), "Intro.wav", "audio/wav");
+  const result = page.getByTestId("intake-result");
+  await expect(result.getByRole("heading", { name: "We could not fingerprint this file" })).toBeVisible({
+    timeout: 30_000,
+  });
+  await expect(result.getByRole("alert")).toContainText(/at least 5 s/);
+  await result.getByLabel("Title").fill("Intro");
+  await result.getByLabel("Artist").fill("Someone");
+  await result.getByRole("button", { name: "Continue" }).click();
+  await expect(result).toContainText("“Intro” by Someone stays on this device");
+});
