@@ -49,9 +49,21 @@ export function candidateGrids(beats: readonly number[]): { octave: Octave; beat
   ];
 }
 
-/** Fractional beat index of `ms` on a grid (linear between beats), or undefined outside it. */
+/**
+ * Fractional beat index of `ms` on a grid (linear between beats, extrapolated up to half a beat
+ * beyond either end, so a hit played just ahead of the first beat still counts), or undefined.
+ */
 export function beatPosition(beats: readonly number[], ms: number): number | undefined {
-  if (beats.length < 2 || ms < beats[0]! - 1 || ms > beats[beats.length - 1]! + 1) return undefined;
+  const last = beats.length - 1;
+  if (last < 1) return undefined;
+  if (ms < beats[0]!) {
+    const x = (ms - beats[0]!) / (beats[1]! - beats[0]!);
+    return x >= -0.5 ? x : undefined;
+  }
+  if (ms > beats[last]!) {
+    const x = last + (ms - beats[last]!) / (beats[last]! - beats[last - 1]!);
+    return x <= last + 0.5 ? x : undefined;
+  }
   let lo = 0;
   let hi = beats.length - 2;
   while (lo < hi) {
@@ -74,8 +86,10 @@ const ON_BEAT = 0.12;
 
 /**
  * Backbeat score of a grid at each bar phase, per unit of evidence: kick on 1 (+1) and 3 (+½),
- * snare on 2 and 4 (+1); a snare on 1 or 3 costs ½, a kick on 2 or 4 a quarter. Off-beat notes
- * are neutral (syncopation is normal), so a finer grid gains nothing by merely containing them.
+ * snare on 2 and 4 (+1), crash on 1 (+1); a snare on 1 or 3 costs ½, a kick on 2 or 4 a quarter.
+ * Off-beat notes are neutral (syncopation is normal), so a finer grid gains nothing by merely
+ * containing them. Kick on 1 and 3 cannot tell beat 1 from beat 3; crashes (phrases start with
+ * one) and, failing those, where the song starts (see `chooseMeter`) can.
  */
 export function backbeatScores(
   beats: readonly number[],
@@ -87,7 +101,8 @@ export function backbeatScores(
   for (const n of notes) {
     const isKick = n.component === "kick";
     const isSnare = n.component === "snare" || n.component === "snare_rimshot";
-    if (!isKick && !isSnare) continue;
+    const isCrash = n.component === "crash" || n.component === "crash2" || n.component === "china";
+    if (!isKick && !isSnare && !isCrash) continue;
     const x = beatPosition(beats, n.timeMs);
     if (x === undefined) continue;
     evidence += n.weight;
@@ -100,7 +115,8 @@ export function backbeatScores(
       const back = q % 2 === 1;
       let s = 0;
       if (isKick) s = strong ? 1 : half ? 0.5 : back ? -0.25 : 0;
-      else s = back ? 1 : -0.5;
+      else if (isSnare) s = back ? 1 : -0.5;
+      else s = strong ? 1 : 0;
       scores[phase]! += s * n.weight;
     }
   }
@@ -112,6 +128,16 @@ function rangeCost(bpm: number, o: Required<MeterOptions>): number {
   const below = Math.max(0, Math.log2(o.preferredMinBpm / bpm));
   const above = Math.max(0, Math.log2(bpm / o.preferredMaxBpm));
   return o.outsideRangeCost * (below + above) ** 2;
+}
+
+/** Grid index of the first on-beat kick or crash, if any. */
+function openingBeat(beats: readonly number[], notes: readonly PatternNote[]): number | undefined {
+  for (const n of notes) {
+    if (n.component !== "kick" && n.component !== "crash" && n.component !== "crash2") continue;
+    const x = beatPosition(beats, n.timeMs);
+    if (x !== undefined && Math.abs(x - Math.round(x)) <= ON_BEAT) return Math.round(x);
+  }
+  return undefined;
 }
 
 /** Picks the grid and bar phase that best explain the pattern. */
@@ -130,8 +156,11 @@ export function chooseMeter(
     // Without evidence, stay as tracked unless the prior objects; a shift needs evidence.
     if (evidence === 0 && candidate.octave === "shifted") continue;
     const tieBreak = candidate.octave === "as-tracked" ? 1e-6 : 0;
+    const opening = openingBeat(candidate.beats, notes);
     for (let phase = 0; phase < o.beatsPerBar; phase++) {
-      const score = scores[phase]! - rangeCost(bpm, o) + tieBreak;
+      // Songs mostly start on a downbeat: a small bonus, enough to break a tie between 1 and 3.
+      const startsBar = opening !== undefined && (opening - phase) % o.beatsPerBar === 0 ? 0.02 : 0;
+      const score = scores[phase]! - rangeCost(bpm, o) + tieBreak + startsBar;
       if (score > bestScore) {
         bestScore = score;
         best = {

@@ -156,6 +156,8 @@ export interface SongOptions {
   silence?: [number, number][];
   /** Drop this fraction of hits at random (missed detections). */
   dropFraction?: number;
+  /** A crash on the downbeat of every n-th bar, from the first (0: none). */
+  crashEveryBars?: number;
   /** Random timing jitter of each hit, ± ms (a human drummer). */
   jitterMs?: number;
   fps?: number;
@@ -184,6 +186,11 @@ export function synthSong(o: SongOptions): Song {
   const beatsMs = grid.slice(0, usable);
   const random = rng((o.seed ?? 1) * 7919);
   let hits = layPattern(grid, o.bar ?? rockBar({ kickAndOf3: true }), { swing: o.swing ?? 0.5 });
+  if (o.crashEveryBars) {
+    for (let b = 0; b + 4 < grid.length; b += 4 * o.crashEveryBars) {
+      hits.push({ timeMs: grid[b]!, cls: "crash", height: 0.9, velocity: 0.95 });
+    }
+  }
   if (o.jitterMs) hits = hits.map((h) => ({ ...h, timeMs: h.timeMs + (random() * 2 - 1) * o.jitterMs! }));
   for (const [from, to] of o.silence ?? []) hits = hits.filter((h) => h.timeMs < from || h.timeMs >= to);
   if (o.dropFraction) hits = hits.filter(() => random() >= o.dropFraction!);

@@ -9,9 +9,14 @@ export interface TimingOptions {
   toleranceMs?: number;
   /** Earliest note, ms: the chart's first bar line is placed at or before it. */
   firstNoteMs?: number;
+  /**
+   * A first note at most this early is played ahead of the first beat, not a pickup: the chart
+   * starts at the note instead (only that first beat moves), ms.
+   */
+  leadToleranceMs?: number;
 }
 
-export const TIMING_DEFAULTS = { toleranceMs: 2 };
+export const TIMING_DEFAULTS = { toleranceMs: 2, leadToleranceMs: 25 };
 
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
 const round4 = (v: number) => Math.round(v * 10_000) / 10_000;
@@ -53,8 +58,16 @@ export interface ChartTiming {
 export function beatsToTiming(track: BeatTrack, options: TimingOptions = {}): ChartTiming | undefined {
   const tol = options.toleranceMs ?? TIMING_DEFAULTS.toleranceMs;
   if (track.beatsMs.length < 2) return undefined;
+  const lead = options.leadToleranceMs ?? TIMING_DEFAULTS.leadToleranceMs;
   const firstNote = Math.min(options.firstNoteMs ?? Number.POSITIVE_INFINITY, track.beatsMs[0]!);
-  const { beats, added } = extendBackwards(track.beatsMs, firstNote + 1);
+  const tracked = [...track.beatsMs];
+  // A first note a hair before the first downbeat (or the first beat) pulls that beat to it.
+  const near = [track.firstDownbeat, 0].find((i) => {
+    const gap = (tracked[i] ?? Number.NaN) - firstNote;
+    return gap > 0 && gap <= lead;
+  });
+  if (near !== undefined) tracked[near] = firstNote;
+  const { beats, added } = extendBackwards(tracked, firstNote + 1);
   const bar = track.beatsPerBar;
   let downbeat = track.firstDownbeat + added;
   while (downbeat - bar >= 0 && beats[downbeat]! > firstNote + 1) downbeat -= bar;

@@ -1,0 +1,177 @@
+// Beat tracking, tempo octave and bar phase on synthetic songs with known beats. The bounds are
+// a few times what the code measures today (noted beside each), tight enough to catch a beat that
+// slips by a frame or a tempo octave error.
+import { describe, expect, it } from "vitest";
+import { TempoMap } from "../beatmap/index.ts";
+import { trackBeats } from "./beats.ts";
+import { onsetEnvelope } from "./envelope.ts";
+import { chooseMeter } from "./meter.ts";
+import { rockBar, type SongOptions, synthSong } from "./synthetic.ts";
+import { chartOf, matchBeats } from "./testing.ts";
+
+/** How far each true downbeat is from a bar line of the chart, in beats. */
+function downbeatError(
+  timing: Parameters<typeof TempoMap.fromTiming>[0],
+  downbeatsMs: readonly number[],
+): number {
+  const tempo = TempoMap.fromTiming(timing);
+  return Math.max(
+    ...downbeatsMs.map((d) => {
+      const { inMeasure, measureBeats } = tempo.measurePosition(tempo.msToBeat(d));
+      return Math.min(inMeasure, measureBeats - inMeasure);
+    }),
+  );
+}
+
+/** Largest relative error of the chart's tempo against the true tempo, over every true beat. */
+function tempoError(timing: Parameters<typeof TempoMap.fromTiming>[0], beatsMs: readonly number[]): number {
+  const tempo = TempoMap.fromTiming(timing);
+  let worst = 0;
+  for (let i = 0; i + 1 < beatsMs.length; i++) {
+    const truth = 60_000 / (beatsMs[i + 1]! - beatsMs[i]!);
+    worst = Math.max(worst, Math.abs(tempo.bpmAt(beatsMs[i]! + 1) / truth - 1));
+  }
+  return worst;
+}
+
+describe("tempo octave: a standard rock beat is charted at its own tempo", () => {
+  it.each([70, 120, 170])("%i BPM", (bpm) => {
+    const song = synthSong({ bpmAt: () => bpm, crashEveryBars: 4 });
+    const r = chartOf(song);
+    expect(r.beats.bpm).toBeGreaterThan(bpm * 0.99);
+    expect(r.beats.bpm).toBeLessThan(bpm * 1.01);
+    const m = matchBeats(r.beats.beatsMs, song.beatsMs, 20);
+    expect(m).toMatchObject({ missed: 0, extra: 0 });
+    expect(m.maxErrorMs).toBeLessThan(3); // measured ≤ 0.8
+    expect(downbeatError(r.beatmap.Timing, song.downbeatsMs)).toBeLessThan(0.05);
+    expect(r.beatmap.Timing?.Offset).toBeCloseTo(1000, 0); // the first downbeat
+    expect(r.beatmap.Timing?.TimingPoints).toEqual([]); // a steady song has one tempo
+  });
+
+  it("keeps the octave without crashes to lean on (kick, snare and where the song starts)", () => {
+    for (const bpm of [70, 170]) {
+      const r = chartOf(synthSong({ bpmAt: () => bpm }));
+      expect(r.beats.bpm).toBeCloseTo(bpm, 0);
+      expect(r.beatmap.Timing?.Offset).toBeCloseTo(1000, 0);
+    }
+  });
+
+  it("corrects each octave of a 120 BPM beat grid from the pattern alone", () => {
+    const song = synthSong({ bpmAt: () => 120, crashEveryBars: 2 });
+    const notes = chartOf(song).limbs.kept.map((o) => ({
+      timeMs: o.timeMs,
+      component: o.component,
+      weight: 1,
+    }));
+    const truth = song.beatsMs;
+    const half = truth.filter((_, i) => i % 2 === 1);
+    const double = truth.flatMap((t, i) => (i + 1 < truth.length ? [t, (t + truth[i + 1]!) / 2] : [t]));
+    const offbeats = truth.slice(0, -1).map((t, i) => (t + truth[i + 1]!) / 2);
+    for (const grid of [half, double, offbeats]) {
+      const track = chooseMeter(grid, notes);
+      expect(track.bpm).toBeCloseTo(120, 0);
+      expect(matchBeats(track.beatsMs, truth.slice(2, -2), 5).missed).toBe(0);
+      expect(track.beatsMs[track.firstDownbeat]! % 2000).toBeCloseTo(1000, -1);
+    }
+  });
+});
+
+describe("beat tracking follows the recording", () => {
+  const cases: [string, SongOptions, { maxErrorMs: number; tempoError: number }][] = [
+    // measured: max 0.8 ms, tempo 1.2 %
+    [
+      "a ramp from 100 to 130 BPM",
+      { bpmAt: (t) => 100 + (30 * (t - 1000)) / 30_000 },
+      { maxErrorMs: 5, tempoError: 0.03 },
+    ],
+    // measured: max 0.8 ms, tempo exact on both sides
+    [
+      "a step from 110 to 140 BPM",
+      { bpmAt: (t) => (t < 16_000 ? 110 : 140) },
+      { maxErrorMs: 5, tempoError: 0.01 },
+    ],
+    ["swung 8ths at 120 BPM", { bpmAt: () => 120, swing: 2 / 3 }, { maxErrorMs: 5, tempoError: 0.01 }],
+    // measured: max 8.5 ms (the jitter itself), tempo 3 %
+    [
+      "noise, bleed between classes and ±8 ms of human jitter",
+      { bpmAt: () => 120, noise: 0.15, bleed: 0.2, jitterMs: 8, seed: 5 },
+      { maxErrorMs: 20, tempoError: 0.06 },
+    ],
+    // measured: max 0 ms
+    [
+      "a 2-bar break and 20 % of hits missing",
+      { bpmAt: () => 120, silence: [[12_000, 16_000]], dropFraction: 0.2, seed: 9 },
+      { maxErrorMs: 10, tempoError: 0.01 },
+    ],
+    [
+      "a noisy ramp with missing hits",
+      { bpmAt: (t) => 100 + (30 * (t - 1000)) / 30_000, noise: 0.1, jitterMs: 5, dropFraction: 0.1, seed: 3 },
+      { maxErrorMs: 15, tempoError: 0.05 },
+    ],
+  ];
+  it.each(cases)("%s", (_, options, bound) => {
+    const song = synthSong({ crashEveryBars: 4, ...options });
+    const r = chartOf(song);
+    const m = matchBeats(r.beats.beatsMs, song.beatsMs, 30);
+    expect(m).toMatchObject({ missed: 0, extra: 0 });
+    expect(m.maxErrorMs).toBeLessThan(bound.maxErrorMs);
+    // The chart's own tempo map: every true beat lands on a whole beat of it, and its tempo is the
+    // local tempo, not one global BPM.
+    const tempo = TempoMap.fromTiming(r.beatmap.Timing);
+    for (const t of song.beatsMs) {
+      expect(Math.abs(tempo.beatToMs(Math.round(tempo.msToBeat(t))) - t)).toBeLessThan(bound.maxErrorMs + 2);
+    }
+    expect(tempoError(r.beatmap.Timing, song.beatsMs)).toBeLessThan(bound.tempoError);
+    expect(downbeatError(r.beatmap.Timing, song.downbeatsMs)).toBeLessThan(0.1);
+  });
+
+  it("keeps every tracked beat within the timing tolerance of the chart's map", () => {
+    const song = synthSong({ bpmAt: (t) => 100 + (30 * (t - 1000)) / 30_000, jitterMs: 4, seed: 2 });
+    const r = chartOf(song);
+    expect(r.chartTiming!.maxErrorMs).toBeLessThanOrEqual(2.001);
+    const tempo = TempoMap.fromTiming(r.beatmap.Timing);
+    const offsetBeat = r.chartTiming!.offsetIndex;
+    r.chartTiming!.gridMs.forEach((t, i) => {
+      if (i >= offsetBeat) expect(Math.abs(tempo.beatToMs(i - offsetBeat) - t)).toBeLessThan(2.01);
+    });
+    // Compact: far fewer timing points than beats even on a ramp with jitter.
+    expect(r.beatmap.Timing!.TimingPoints.length).toBeLessThan(r.beats.beatsMs.length);
+  });
+
+  it("places the downbeat from the pattern when the song starts on beat 4 (a pickup bar)", () => {
+    const rotated = rockBar({ kickAndOf3: true }).map((h) => ({ ...h, at: (h.at + 1) % 4 }));
+    const song = synthSong({ bpmAt: () => 120, bar: rotated });
+    const r = chartOf(song);
+    expect(r.beatmap.Timing).toMatchObject({ Offset: expect.closeTo(1000, 0), TimeSignature: "1/4" });
+    expect(r.beatmap.Timing!.TimingPoints[0]).toMatchObject({
+      Time: expect.closeTo(1500, 0),
+      TimeSignature: "4/4",
+    });
+    const downbeats = song.beatsMs.filter((_, i) => i % 4 === 1);
+    expect(downbeatError(r.beatmap.Timing, downbeats)).toBeLessThan(0.05);
+    expect(r.lint.issues.map((i) => i.code)).not.toContain("before_first_beat");
+  });
+
+  it("tracks any novelty curve and returns nothing for silence", () => {
+    const fps = 100;
+    const env = new Float32Array(30 * fps);
+    for (let t = 0.5; t < 29; t += 0.5) env[Math.round(t * fps)] = 1;
+    const { beatsMs } = trackBeats(env, fps);
+    expect(
+      matchBeats(
+        beatsMs,
+        Array.from({ length: 57 }, (_, i) => 500 + i * 500),
+        15,
+      ).missed,
+    ).toBe(0);
+    expect(trackBeats(new Float32Array(3000), fps).beatsMs).toEqual([]);
+  });
+
+  it("weighs kick and snare above cymbals in the envelope", () => {
+    const song = synthSong({ bpmAt: () => 120, endMs: 4000 });
+    const env = onsetEnvelope(song.activations, { thresholds: {} });
+    const kickFrame = 100; // 1000 ms: kick + hi-hat
+    const hatFrame = 125; // 1250 ms: hi-hat alone
+    expect(env[kickFrame]!).toBeGreaterThan(2 * env[hatFrame]!);
+  });
+});
