@@ -2,20 +2,23 @@
 // (no database), so the service, the benchmark and the unit tests share them.
 //
 // Index keys (measured in bench/identify.bench.ts, docs/BENCHMARKS.md "Song identification"):
-//   * Each raw item's top KEY_BITS bits. The issue suggested AcoustID's 20 bits, but 20-bit keys of
-//     unrelated songs collide so often that at a million stored fingerprints a query touches ~10⁵
-//     index entries; with 28 bits unrelated songs share almost no keys while re-encodes of the same
-//     song still share hundreds.
-//   * Value-sampled: a key is kept when a hash of it is ≡ 0 mod KEY_SAMPLING, on both the stored and
-//     the query side. Sampling by value (not by position) keeps the same keys whatever the offset
-//     (leading silence, a cut intro), and shrinks the GIN index KEY_SAMPLING times.
+//   * Each raw item's top KEY_BITS bits (all 32). The issue suggested AcoustID's 20 bits, but 20-bit
+//     keys of unrelated songs collide so often that at a million stored fingerprints a query would
+//     touch ~10⁴–10⁵ rows; with whole items unrelated songs share almost no keys, while re-encodes
+//     of the same song still share dozens (the corpus measurement in docs/BENCHMARKS.md).
+//   * Value-sampled: a key is kept when the top bits of its Fibonacci hash are 0 (1 in
+//     KEY_SAMPLING), on both the stored and the query side. Sampling by value (not by position)
+//     keeps the same keys whatever the offset (leading silence, a cut intro) and shrinks the GIN
+//     index KEY_SAMPLING times. (The hash's top bits, not `% n`: the low bits of a product depend
+//     only on the key's low bits, which would sample one classifier's output, not the keys.)
 //   * Items of digital silence are the same in every song, so they are never keys.
 // Scoring: the candidates' items vote for an alignment offset (query position − stored position of
 // equal items, AcoustID style); the bit error rate (BER) is measured at the best-voted offsets.
 // Checking every offset in ±16 s (bestAlignment) costs ~1 ms per candidate; voting costs ~50 µs.
 import { bitErrorRateAt } from "@/lib/fingerprint/index.ts";
 
-export const KEY_BITS = 28;
+export const KEY_BITS = 32;
+/** A power of two. */
 export const KEY_SAMPLING = 4;
 /** The item Chromaprint (algorithm 2) gives digital silence. */
 export const SILENCE_ITEM = 627_964_279;
@@ -34,12 +37,14 @@ export const MIN_SHARED_KEYS = 2;
 /** Shortest overlap (items, ~8 per second) an alignment must have: 40 items ≈ 5 s. */
 export const MIN_OVERLAP_ITEMS = 40;
 
+const SAMPLING_SHIFT = 32 - Math.log2(KEY_SAMPLING);
+
 function keyOf(item: number): number {
-  return item >>> (32 - KEY_BITS);
+  return KEY_BITS === 32 ? item >>> 0 : item >>> (32 - KEY_BITS);
 }
 
 function sampled(key: number): boolean {
-  return (Math.imul(key, 0x9e3779b1) >>> 0) % KEY_SAMPLING === 0;
+  return Math.imul(key, 0x9e3779b1) >>> SAMPLING_SHIFT === 0;
 }
 
 /** The distinct, sampled index keys of a fingerprint, sorted ascending (for an int4[] GIN column). */
@@ -61,6 +66,9 @@ export interface Scored {
   overlap: number;
 }
 
+/** Alignment votes compare items' top 24 bits: coarser than index keys, so more of them survive a re-encode. */
+const voteKey = (item: number) => item >>> 8;
+
 /**
  * BER of `query` against `stored` at the offsets the shared items vote for (the top `tries`
  * offsets and their neighbours). Returns BER 1 when nothing aligns.
@@ -70,7 +78,7 @@ export function scoreAlignment(query: ArrayLike<number>, stored: ArrayLike<numbe
   for (let j = 0; j < stored.length; j++) {
     const item = stored[j]! >>> 0;
     if (item === SILENCE_ITEM) continue;
-    const key = keyOf(item);
+    const key = voteKey(item);
     const list = positions.get(key);
     if (list) {
       if (list.length < 8) list.push(j); // long runs of one item carry no alignment information
@@ -80,7 +88,7 @@ export function scoreAlignment(query: ArrayLike<number>, stored: ArrayLike<numbe
   for (let i = 0; i < query.length; i++) {
     const item = query[i]! >>> 0;
     if (item === SILENCE_ITEM) continue;
-    const list = positions.get(keyOf(item));
+    const list = positions.get(voteKey(item));
     if (!list) continue;
     for (const j of list) votes.set(i - j, (votes.get(i - j) ?? 0) + 1);
   }
