@@ -59,7 +59,8 @@ export function beatsToTiming(track: BeatTrack, options: TimingOptions = {}): Ch
   const tol = options.toleranceMs ?? TIMING_DEFAULTS.toleranceMs;
   if (track.beatsMs.length < 2) return undefined;
   const lead = options.leadToleranceMs ?? TIMING_DEFAULTS.leadToleranceMs;
-  const firstNote = Math.min(options.firstNoteMs ?? Number.POSITIVE_INFINITY, track.beatsMs[0]!);
+  const firstDownbeatMs = track.beatsMs[track.firstDownbeat] ?? track.beatsMs[0]!;
+  const firstNote = Math.min(options.firstNoteMs ?? Number.POSITIVE_INFINITY, firstDownbeatMs);
   const tracked = [...track.beatsMs];
   // A first note a hair before the first downbeat (or the first beat) pulls that beat to it.
   const near = [track.firstDownbeat, 0].find((i) => {
