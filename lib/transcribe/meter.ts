@@ -40,6 +40,9 @@ export function candidateGrids(beats: readonly number[]): { octave: Octave; beat
     doubled.push(beats[i]!);
     if (i < mids.length) doubled.push(mids[i]!);
   }
+  // The tracker's last beat may be the bar's third; its fourth then lies half a period later.
+  const n = beats.length;
+  if (n >= 2) doubled.push(beats[n - 1]! + (beats[n - 1]! - beats[n - 2]!) / 2);
   return [
     { octave: "as-tracked", beats: [...beats] },
     { octave: "doubled", beats: doubled },

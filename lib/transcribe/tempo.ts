@@ -91,7 +91,10 @@ export function localTempo(env: Float32Array, fps: number, options: TempoOptions
     let mean = 0;
     for (let i = 0; i < len; i++) mean += env[start + i]!;
     mean = len ? mean / len : 0;
-    for (let i = 0; i < len; i++) seg[i] = env[start + i]! - mean;
+    // A Hann taper: the window's centre dominates, so the path reacts to a tempo step within about
+    // a quarter of the window rather than half of it.
+    for (let i = 0; i < len; i++)
+      seg[i] = (env[start + i]! - mean) * (0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / len));
     let energy = 0;
     for (let i = 0; i < len; i++) energy += seg[i]! * seg[i]!;
     acf.fill(0);
