@@ -11,9 +11,16 @@ export interface WebBackendOptions {
   threads: number;
 }
 
-export async function createWebBackend(name: "webgpu" | "wasm", options: WebBackendOptions): Promise<InferenceBackend> {
-  const ort = name === "webgpu" ? await import("onnxruntime-web/webgpu") : await import("onnxruntime-web/wasm");
-  ort.env.wasm.wasmPaths = options.wasmPaths;
+export async function createWebBackend(
+  name: "webgpu" | "wasm",
+  options: WebBackendOptions,
+): Promise<InferenceBackend> {
+  const ort =
+    name === "webgpu" ? await import("onnxruntime-web/webgpu") : await import("onnxruntime-web/wasm");
+  // Only the .wasm is fetched from /ort/; the JS glue is inside the bundle already.
+  ort.env.wasm.wasmPaths = {
+    wasm: `${options.wasmPaths}${name === "webgpu" ? "ort-wasm-simd-threaded.asyncify.wasm" : "ort-wasm-simd-threaded.wasm"}`,
+  };
   ort.env.wasm.numThreads = options.threads;
   ort.env.logLevel = "error";
   // Session creation compiles shaders / instantiates WASM: one at a time, as transformers.js does.
