@@ -96,7 +96,9 @@ export async function loadModelFile(
     try {
       await cache.put(
         cacheKey(ref),
-        new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { "Content-Type": "application/octet-stream" } }),
+        new Response(bytes as Uint8Array<ArrayBuffer>, {
+          headers: { "Content-Type": "application/octet-stream" },
+        }),
       );
       cached = true;
     } catch {
