@@ -17,7 +17,7 @@ export const BEAT_DEFAULTS = { tightness: 100 };
 export interface RawBeats {
   /** Beat times, ms. */
   beatsMs: number[];
-  /** Whether an onset was found under each beat (false: interpolated through a gap). */
+  /** Per raw beat: whether an onset was found under it (false: interpolated through a gap). */
   supported: boolean[];
   /** Tempo path per analysis window, BPM (for diagnostics). */
   tempoPath: number[];

@@ -209,3 +209,21 @@ describe("generation metadata", () => {
     expect(() => flattenGenerationInfo({ ...TEST_GENERATION, thresholds: many })).toThrow(/at most 64/);
   });
 });
+
+describe("buildChart inputs", () => {
+  it("tracks beats on a caller's novelty curve at its own frame rate", () => {
+    const song = synthSong({ bpmAt: () => 120, bar: rockBar({ hihat: "none" }) });
+    // A 50 fps click track on the true beats, with the drums' own envelope ignored.
+    const values = new Float32Array(Math.ceil((song.durationMs / 1000) * 50));
+    for (const t of song.beatsMs) values[Math.round(t / 20)] = 1;
+    const r = chartOf(song, { novelty: { values, fps: 50 } });
+    expect(r.beats.bpm).toBeCloseTo(120, 0);
+    expect(r.beatmap.Timing?.Offset).toBeCloseTo(1000, 0);
+  });
+
+  it("stops when the signal is aborted", () => {
+    const controller = new AbortController();
+    controller.abort();
+    expect(() => chartOf(synthSong({ bpmAt: () => 120 }), { signal: controller.signal })).toThrow(/abort/i);
+  });
+});

@@ -38,8 +38,13 @@ export interface BuildChartInput {
   audio: AudioInfo;
   generation: GenerationInfo;
   metadata?: { title?: string; artist?: string; creator?: string; tags?: string[] };
-  /** A novelty curve at `activations.fps` to track beats on, instead of the activations' own. */
-  novelty?: Float32Array;
+  /**
+   * A novelty curve to track beats on instead of the activations' own envelope (e.g. spectral
+   * flux of the full mix, which also hears the beat where the drums rest).
+   */
+  novelty?: { values: Float32Array; fps: number };
+  /** Checked between stages; the work is synchronous and takes about a second for 10 minutes. */
+  signal?: AbortSignal;
   beat?: BeatTrackOptions;
   meter?: MeterOptions;
   timing?: Pick<TimingOptions, "toleranceMs">;
@@ -73,8 +78,9 @@ const round4 = (v: number) => Math.round(v * 10_000) / 10_000;
 
 /** Runs the post-processing and returns a chart that passes the .bsm schema. */
 export function buildChart(input: BuildChartInput): BuildChartResult {
-  const { activations, settings, audio } = input;
+  const { activations, settings, audio, signal } = input;
   const warnings: string[] = [];
+  signal?.throwIfAborted();
   const { onsets, ignoredClasses } = pickPeaks(activations, settings);
   if (ignoredClasses.length) {
     warnings.push(`Model classes with no drum component were ignored: ${ignoredClasses.join(", ")}.`);
@@ -82,14 +88,16 @@ export function buildChart(input: BuildChartInput): BuildChartResult {
   const inAudio = onsets.filter((o) => o.timeMs >= 0 && o.timeMs < audio.durationMs);
   const limbs = resolveSimultaneous(inAudio, input.limbs);
 
-  const envelope = input.novelty ?? onsetEnvelope(activations, settings);
-  if (input.novelty && input.novelty.length * activations.classes.length !== activations.onset.length) {
+  signal?.throwIfAborted();
+  const novelty = input.novelty ?? { values: onsetEnvelope(activations, settings), fps: activations.fps };
+  if (!(novelty.fps > 0)) {
     throw new TranscribeError(
       "invalid_activations",
-      "The novelty curve must have one value per activation frame.",
+      `The novelty curve's frame rate must be positive, got ${novelty.fps}.`,
     );
   }
-  const rawBeats = trackBeats(envelope, activations.fps, input.beat);
+  const rawBeats = trackBeats(novelty.values, novelty.fps, input.beat);
+  signal?.throwIfAborted();
   const beats = chooseMeter(
     rawBeats.beatsMs,
     limbs.kept.map((o) => ({ timeMs: o.timeMs, component: o.component, weight: o.confidence })),
