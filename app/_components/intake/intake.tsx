@@ -5,10 +5,12 @@
 import { useMutation } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { type DragEvent, type FormEvent, useCallback, useEffect, useId, useRef, useState } from "react";
 import { createFingerprintWorker, type FingerprintWorker } from "@/lib/fingerprint/worker-client.ts";
 import type { AppRouter } from "@/server/trpc/root.ts";
 import { ErrorMessage } from "../error-message.tsx";
+import { setPendingSong } from "../generate/pending-file.ts";
 import { useTRPC } from "../trpc.tsx";
 import { fingerprintAudioFile, type IntakeStage, isIntakeError, MAX_FILE_BYTES } from "./fingerprint-file.ts";
 import styles from "./intake.module.css";
@@ -22,7 +24,7 @@ type Phase =
   | { kind: "working"; fileName: string; stage: IntakeStage }
   | { kind: "known"; fileName: string; match: Match }
   | { kind: "new"; fileName: string; fingerprint: string; durationSeconds: number }
-  | { kind: "registered"; result: Registered }
+  | { kind: "registered"; result: Registered; fingerprint: string; durationSeconds: number }
   | { kind: "manual"; fileName: string; reason: string }
   | { kind: "manual-saved"; title: string; artist: string }
   | { kind: "refused"; message: string };
@@ -64,6 +66,14 @@ export function Intake() {
   const workerRef = useRef<FingerprintWorker | null>(null);
   const jobRef = useRef<AbortController | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
+  // The dropped file, handed to the generate page in memory (never uploaded).
+  const fileRef = useRef<File | null>(null);
+  const router = useRouter();
+  const generate = (song: { songId?: string; fingerprint?: string; durationSeconds?: number }) => {
+    if (!fileRef.current) return;
+    setPendingSong({ file: fileRef.current, ...song });
+    router.push("/generate");
+  };
   const resultRef = useRef<HTMLDivElement>(null);
   const inputId = useId();
   const hintId = useId();
@@ -86,6 +96,7 @@ export function Intake() {
       jobRef.current?.abort();
       const job = new AbortController();
       jobRef.current = job;
+      fileRef.current = file;
       identify.reset();
       register.reset();
       workerRef.current ??= createFingerprintWorker(
@@ -150,7 +161,14 @@ export function Intake() {
         artist: String(form.get("artist") ?? ""),
       })
       .catch(() => null); // the error is shown from register.error
-    if (result) setPhase({ kind: "registered", result });
+    if (result) {
+      setPhase({
+        kind: "registered",
+        result,
+        fingerprint: phase.fingerprint,
+        durationSeconds: phase.durationSeconds,
+      });
+    }
   };
 
   const onManual = (event: FormEvent<HTMLFormElement>) => {
@@ -219,14 +237,20 @@ export function Intake() {
       </div>
 
       <div ref={resultRef} tabIndex={-1} className={styles.result} data-testid="intake-result">
-        {phase.kind === "known" ? <KnownSong match={phase.match} fileName={phase.fileName} /> : null}
+        {phase.kind === "known" ? (
+          <KnownSong
+            match={phase.match}
+            fileName={phase.fileName}
+            onGenerate={() => generate({ songId: phase.match.song.id })}
+          />
+        ) : null}
 
         {phase.kind === "new" ? (
           <div>
             <h3>New song</h3>
             <p>
               BeatSight does not know “{phase.fileName}” yet. Register it so the next drummer who drops it
-              gets its chart; then generate the chart (the next step, coming soon).
+              gets its chart, then generate the chart on this device.
             </p>
             <form className={styles.form} onSubmit={onRegister}>
               <label>
@@ -257,9 +281,21 @@ export function Intake() {
               {phase.result.created
                 ? "Thanks — this song is now known by its fingerprint."
                 : "Someone registered this song a moment ago; you are both looking at the same song."}{" "}
-              Next comes generating its drum chart on this device; that step is on its way.
+              Now generate its drum chart on this device.
             </p>
             <p>
+              <button
+                type="button"
+                onClick={() =>
+                  generate({
+                    songId: phase.result.song.id,
+                    fingerprint: phase.fingerprint,
+                    durationSeconds: phase.durationSeconds,
+                  })
+                }
+              >
+                Generate the chart
+              </button>{" "}
               <Link href={`/songs/${phase.result.song.id}`}>Open the song</Link>
             </p>
           </div>
@@ -291,8 +327,12 @@ export function Intake() {
           <div>
             <h3>Noted</h3>
             <p>
-              “{phase.title}”{phase.artist ? ` by ${phase.artist}` : ""} stays on this device. Generating its
-              chart comes next.
+              “{phase.title}”{phase.artist ? ` by ${phase.artist}` : ""} stays on this device.
+            </p>
+            <p>
+              <button type="button" onClick={() => generate({})}>
+                Generate the chart
+              </button>
             </p>
           </div>
         ) : null}
@@ -313,7 +353,15 @@ export function Intake() {
   );
 }
 
-function KnownSong({ match, fileName }: { match: Match; fileName: string }) {
+function KnownSong({
+  match,
+  fileName,
+  onGenerate,
+}: {
+  match: Match;
+  fileName: string;
+  onGenerate: () => void;
+}) {
   const { song, maps } = match;
   const first = maps[0];
   const name = song.title ? `“${song.title}”${song.artist ? ` by ${song.artist}` : ""}` : "this song";
@@ -338,7 +386,10 @@ function KnownSong({ match, fileName }: { match: Match; fileName: string }) {
         </>
       ) : (
         <p>
-          Nobody has a chart for it yet: generating one comes next.{" "}
+          Nobody has a chart for it yet.{" "}
+          <button type="button" onClick={onGenerate}>
+            Generate the chart
+          </button>{" "}
           <Link href={`/songs/${song.id}`}>Open the song</Link>
         </p>
       )}
