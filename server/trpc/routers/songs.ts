@@ -10,7 +10,7 @@ import {
 } from "../../services/songs.ts";
 import { createTRPCRouter, publicProcedure } from "../init.ts";
 
-const fingerprintInput = z.object({
+export const fingerprintInput = z.object({
   /** fpcalc's compressed fingerprint (base64url, no padding). */
   fingerprint: z
     .string()

@@ -4,13 +4,64 @@ import { appRouter } from "@/server/trpc/root.ts";
 
 export const dynamic = "force-dynamic";
 
-function handler(req: Request): Promise<Response> {
+/** The largest API request accepted: a dense 10-minute chart is about 1 MiB of JSON. */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+async function handler(req: Request): Promise<Response> {
+  let request = req;
+  if (req.method === "POST") {
+    const body = await readLimited(req, MAX_BODY_BYTES);
+    if (body === null) return tooLarge(req);
+    request = new Request(req.url, { method: req.method, headers: req.headers, body });
+  }
   return fetchRequestHandler({
     endpoint: "/api/trpc",
-    req,
+    req: request,
     router: appRouter,
-    createContext: () => createContext({ headers: req.headers }),
+    createContext: () => createContext({ headers: request.headers }),
   });
+}
+
+/** The body, or null past `max` bytes (checked while reading, whatever Content-Length claims). */
+async function readLimited(req: Request, max: number): Promise<Uint8Array<ArrayBuffer> | null> {
+  if (Number(req.headers.get("content-length") ?? 0) > max) return null;
+  if (!req.body) return new Uint8Array(0);
+  const reader = req.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > max) {
+      await reader.cancel();
+      return null;
+    }
+    parts.push(value);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+/** A tRPC-shaped error (one per batched call) so the client shows the message. */
+function tooLarge(req: Request): Response {
+  const calls = new URL(req.url).pathname.split("/").pop()?.split(",").length ?? 1;
+  const error = {
+    error: {
+      json: {
+        message: `The request is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB; charts that large are not accepted.`,
+        code: -32600,
+        data: { code: "PAYLOAD_TOO_LARGE", httpStatus: 413 },
+      },
+    },
+  };
+  const batched = new URL(req.url).searchParams.get("batch") === "1";
+  return Response.json(batched ? Array.from({ length: calls }, () => error) : error, { status: 413 });
 }
 
 export { handler as GET, handler as POST };

@@ -1,0 +1,143 @@
+// Maps: charts attached to songs. submitGenerated is how a chart made on a user's device reaches
+// everyone else: the chart and the song's fingerprint travel, never the audio. The server checks
+// the chart as strictly as any imported file, stores it once per content, and the song becomes
+// "unverified" (it has a chart the community can now check).
+import {
+  type Beatmap,
+  BeatmapError,
+  canonicalJson,
+  contentHash,
+  lintBeatmap,
+  validateBeatmapObject,
+} from "../../lib/beatmap/index.ts";
+import type { Db } from "../db/client.ts";
+import { Prisma } from "../db/client.ts";
+import { registerSong, type SongSummary } from "./songs.ts";
+
+export class MapInputError extends Error {
+  override name = "MapInputError";
+}
+
+export interface SubmitGeneratedInput {
+  fingerprint: string;
+  /** Seconds, as fingerprinted. */
+  duration: number;
+  chart: unknown;
+  /** Client-generated id: a retried submission returns the first one's result. */
+  clientMutationId?: string;
+  userId?: string | null;
+}
+
+export interface SubmitGeneratedResult {
+  song: SongSummary;
+  mapId: string;
+  versionId: string;
+  contentHash: string;
+  /** False when the same chart was already stored for this song (nothing new was written). */
+  created: boolean;
+}
+
+/** The chart's duration may differ from the fingerprinted one by decoder padding, not more. */
+const DURATION_TOLERANCE_MS = 2_000;
+
+export async function submitGenerated(db: Db, input: SubmitGeneratedInput): Promise<SubmitGeneratedResult> {
+  if (input.clientMutationId) {
+    const done = await db.clientMutation.findUnique({ where: { id: input.clientMutationId } });
+    if (done?.result) return done.result as unknown as SubmitGeneratedResult;
+  }
+  const chart = checkChart(input.chart, input.duration);
+  const hash = await contentHash(chart);
+  const { song } = await registerSong(db, {
+    fingerprint: input.fingerprint,
+    duration: input.duration,
+    title: chart.Metadata?.Title ?? null,
+    artist: chart.Metadata?.Artist ?? null,
+  });
+
+  const result = await db.$transaction(async (tx) => {
+    // One submission per song at a time, so two identical charts arriving together are stored once.
+    await tx.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext(${`maps:${song.id}`}))) l`;
+    const existing = await tx.mapVersion.findFirst({
+      where: { contentHash: hash, map: { songId: song.id } },
+      select: { id: true, mapId: true },
+    });
+    if (existing) {
+      return { song, mapId: existing.mapId, versionId: existing.id, contentHash: hash, created: false };
+    }
+    const map = await tx.map.create({
+      data: {
+        songId: song.id,
+        creatorId: input.userId ?? null,
+        name: "Expert (AI)",
+        difficulty: difficultyOf(chart),
+        state: "ai_draft",
+        versions: {
+          create: {
+            number: 1,
+            source: "ai",
+            authorId: input.userId ?? null,
+            contentHash: hash,
+            content: JSON.parse(canonicalJson(chart)) as Prisma.InputJsonValue,
+            generation: (chart.Editor?.AiGenerationMetadata ?? {}) as Prisma.InputJsonValue,
+          },
+        },
+      },
+      select: { id: true, versions: { select: { id: true } } },
+    });
+    await tx.song.updateMany({ where: { id: song.id, status: "pending" }, data: { status: "unverified" } });
+    return { song, mapId: map.id, versionId: map.versions[0]!.id, contentHash: hash, created: true };
+  });
+
+  if (input.clientMutationId) {
+    await db.clientMutation
+      .create({
+        data: {
+          id: input.clientMutationId,
+          userId: input.userId ?? null,
+          kind: "maps.submitGenerated",
+          result: result as unknown as Prisma.InputJsonValue,
+        },
+      })
+      .catch((error: unknown) => {
+        // A concurrent retry recorded it first: same result, nothing to do.
+        if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
+      });
+  }
+  return result;
+}
+
+/** Schema, semantic lint and consistency with the fingerprinted audio; errors name the problem. */
+export function checkChart(raw: unknown, durationSeconds: number): Beatmap {
+  let chart: Beatmap;
+  try {
+    chart = validateBeatmapObject(raw);
+  } catch (error) {
+    if (error instanceof BeatmapError)
+      throw new MapInputError(`The chart is not a valid .bsm: ${error.message}`);
+    throw error;
+  }
+  const lint = lintBeatmap(chart);
+  if (lint.errors.length > 0) {
+    const first = lint.errors.slice(0, 3).map((e) => `${e.path}: ${e.message}`);
+    throw new MapInputError(`The chart has errors: ${first.join("; ")}`);
+  }
+  if (!chart.Editor?.AiGenerationMetadata) {
+    throw new MapInputError(
+      "A generated chart must carry its generation metadata (Editor.AiGenerationMetadata).",
+    );
+  }
+  const chartMs = chart.Audio?.Duration;
+  if (chartMs === undefined)
+    throw new MapInputError("The chart does not say how long its audio is (Audio.Duration).");
+  if (Math.abs(chartMs - durationSeconds * 1000) > DURATION_TOLERANCE_MS) {
+    throw new MapInputError(
+      `The chart is for ${(chartMs / 1000).toFixed(1)} s of audio, but the fingerprinted song is ${durationSeconds.toFixed(1)} s long.`,
+    );
+  }
+  return chart;
+}
+
+function difficultyOf(chart: Beatmap): number | null {
+  const d = chart.Metadata?.Difficulty;
+  return typeof d === "number" && d >= 1 && d <= 10 ? Math.round(d) : null;
+}
