@@ -6,7 +6,14 @@ import { TempoMap } from "../beatmap/index.ts";
 import { trackBeats } from "./beats.ts";
 import { onsetEnvelope } from "./envelope.ts";
 import { chooseMeter } from "./meter.ts";
-import { rockBar, type SongOptions, synthSong } from "./synthetic.ts";
+import {
+  DEFAULT_SYNTH_CLASSES,
+  type KnownHit,
+  rockBar,
+  type SongOptions,
+  synthesizeActivations,
+  synthSong,
+} from "./synthetic.ts";
 import { chartOf, matchBeats } from "./testing.ts";
 
 /** How far each true downbeat is from a bar line of the chart, in beats. */
@@ -184,5 +191,49 @@ describe("beat tracking follows the recording", () => {
     const kickFrame = 100; // 1000 ms: kick + hi-hat
     const hatFrame = 125; // 1250 ms: hi-hat alone
     expect(env[kickFrame]!).toBeGreaterThan(2 * env[hatFrame]!);
+  });
+});
+
+describe("bar lines follow odd bars", () => {
+  /** A 120 BPM rock beat with bars of the given lengths; crashes on the listed bars' downbeats. */
+  function oddBarSong(lengths: number[], crashBars: number[]) {
+    const beats = Array.from({ length: lengths.reduce((s, l) => s + l, 0) + 1 }, (_, i) => 1000 + i * 500);
+    const hits: KnownHit[] = [];
+    const downbeatsMs: number[] = [];
+    let b0 = 0;
+    lengths.forEach((length, barIndex) => {
+      downbeatsMs.push(beats[b0]!);
+      for (const h of rockBar({ kickAndOf3: true }).filter((x) => x.at < length)) {
+        hits.push({ timeMs: beats[b0]! + h.at * 500, cls: h.cls, height: h.height ?? 0.9, velocity: 0.7 });
+      }
+      if (crashBars.includes(barIndex))
+        hits.push({ timeMs: beats[b0]!, cls: "crash", height: 0.9, velocity: 1 });
+      b0 += length;
+    });
+    hits.sort((x, y) => x.timeMs - y.timeMs);
+    const durationMs = beats[b0]! + 1000;
+    const activations = synthesizeActivations(hits, { classes: DEFAULT_SYNTH_CLASSES, durationMs });
+    return { activations, beatsMs: beats.slice(0, b0), downbeatsMs, hits, durationMs };
+  }
+
+  it("restarts the bar count after a 3/4 bar and writes it as one", () => {
+    const song = oddBarSong([4, 4, 4, 4, 4, 4, 3, 4, 4, 4, 4, 4, 4, 4], [0, 4]);
+    const r = chartOf(song);
+    expect(r.lint.errors).toEqual([]);
+    expect(downbeatError(r.beatmap.Timing, song.downbeatsMs)).toBeLessThan(0.05);
+    expect(r.beatmap.Timing!.TimingPoints.filter((p) => p.TimeSignature)).toEqual([
+      { Time: expect.closeTo(1000 + 24 * 500, 0), Bpm: expect.closeTo(120, 1), TimeSignature: "3/4" },
+      { Time: expect.closeTo(1000 + 27 * 500, 0), Bpm: expect.closeTo(120, 1), TimeSignature: "4/4" },
+    ]);
+  });
+
+  it("needs a crash to see a 2/4 bar (kick on 1 and 3 cannot), and does with one", () => {
+    const lengths = [4, 4, 4, 4, 4, 4, 2, 4, 4, 4, 4, 4, 4, 4, 4, 4];
+    const withCrashes = oddBarSong(lengths, [0, 2, 4, 7, 9, 11, 13, 15]);
+    const r = chartOf(withCrashes);
+    expect(downbeatError(r.beatmap.Timing, withCrashes.downbeatsMs)).toBeLessThan(0.05);
+    // Without crashes the evidence is symmetric: the bar count keeps going (a known limit).
+    const bare = oddBarSong(lengths, []);
+    expect(chartOf(bare).beatmap.Timing!.TimingPoints).toEqual([]);
   });
 });

@@ -13,6 +13,8 @@ export interface MeterOptions {
   preferredMaxBpm?: number;
   /** Cost per squared octave outside the preferred range, in pattern-score units. */
   outsideRangeCost?: number;
+  /** Evidence needed to restart the bar count mid-song (see `barStarts`). */
+  barResetCost?: number;
 }
 
 export const METER_DEFAULTS: Required<MeterOptions> = {
@@ -20,6 +22,7 @@ export const METER_DEFAULTS: Required<MeterOptions> = {
   preferredMinBpm: 70,
   preferredMaxBpm: 180,
   outsideRangeCost: 4,
+  barResetCost: 4,
 };
 
 export interface PatternNote {
@@ -87,9 +90,24 @@ export function medianBpm(beats: readonly number[]): number {
 
 const ON_BEAT = 0.12;
 
+const isSnare = (c: Component) => c === "snare" || c === "snare_rimshot";
+const isCrash = (c: Component) => c === "crash" || c === "crash2" || c === "china";
+const isPatternComponent = (c: Component) => c === "kick" || isSnare(c) || isCrash(c);
+
+/** How well a hit on bar position q (0 = beat 1) fits the backbeat convention. */
+function positionScore(c: Component, q: number, beatsPerBar: number): number {
+  const strong = q === 0;
+  const half = beatsPerBar % 2 === 0 && q === beatsPerBar / 2;
+  const back = q % 2 === 1;
+  if (c === "kick") return strong ? 1 : half ? 0.5 : back ? -0.25 : 0;
+  if (isSnare(c)) return back ? 1 : -0.5;
+  // A crash on beat 1 is the strongest single cue for where a phrase (and so a bar) starts.
+  return strong ? 2 : 0;
+}
+
 /**
  * Backbeat score of a grid at each bar phase, per unit of evidence: kick on 1 (+1) and 3 (+½),
- * snare on 2 and 4 (+1), crash on 1 (+1); a snare on 1 or 3 costs ½, a kick on 2 or 4 a quarter.
+ * snare on 2 and 4 (+1), crash on 1 (+2); a snare on 1 or 3 costs ½, a kick on 2 or 4 a quarter.
  * Off-beat notes are neutral (syncopation is normal), so a finer grid gains nothing by merely
  * containing them. Kick on 1 and 3 cannot tell beat 1 from beat 3; crashes (phrases start with
  * one) and, failing those, where the song starts (see `chooseMeter`) can.
@@ -102,10 +120,7 @@ export function backbeatScores(
   const scores = new Array<number>(beatsPerBar).fill(0);
   let evidence = 0;
   for (const n of notes) {
-    const isKick = n.component === "kick";
-    const isSnare = n.component === "snare" || n.component === "snare_rimshot";
-    const isCrash = n.component === "crash" || n.component === "crash2" || n.component === "china";
-    if (!isKick && !isSnare && !isCrash) continue;
+    if (!isPatternComponent(n.component)) continue;
     const x = beatPosition(beats, n.timeMs);
     if (x === undefined) continue;
     evidence += n.weight;
@@ -113,14 +128,7 @@ export function backbeatScores(
     if (Math.abs(x - k) > ON_BEAT) continue;
     for (let phase = 0; phase < beatsPerBar; phase++) {
       const q = (((k - phase) % beatsPerBar) + beatsPerBar) % beatsPerBar;
-      const strong = q === 0;
-      const half = beatsPerBar % 2 === 0 && q === beatsPerBar / 2;
-      const back = q % 2 === 1;
-      let s = 0;
-      if (isKick) s = strong ? 1 : half ? 0.5 : back ? -0.25 : 0;
-      else if (isSnare) s = back ? 1 : -0.5;
-      else s = strong ? 1 : 0;
-      scores[phase]! += s * n.weight;
+      scores[phase]! += positionScore(n.component, q, beatsPerBar) * n.weight;
     }
   }
   return { scores: evidence > 0 ? scores.map((s) => s / evidence) : scores, evidence };
@@ -169,6 +177,7 @@ export function chooseMeter(
         best = {
           beatsMs: candidate.beats,
           firstDownbeat: phase,
+          downbeats: [],
           beatsPerBar: o.beatsPerBar,
           bpm,
           octave: candidate.octave,
@@ -176,13 +185,71 @@ export function chooseMeter(
       }
     }
   }
-  return (
-    best ?? {
-      beatsMs: [...trackedBeats],
-      firstDownbeat: 0,
-      beatsPerBar: o.beatsPerBar,
-      bpm: medianBpm(trackedBeats),
-      octave: "as-tracked",
+  const chosen = best ?? {
+    beatsMs: [...trackedBeats],
+    firstDownbeat: 0,
+    downbeats: [],
+    beatsPerBar: o.beatsPerBar,
+    bpm: medianBpm(trackedBeats),
+    octave: "as-tracked" as const,
+  };
+  chosen.downbeats = barStarts(chosen.beatsMs, notes, o.beatsPerBar, chosen.firstDownbeat, o.barResetCost);
+  chosen.firstDownbeat = chosen.downbeats[0] ?? chosen.firstDownbeat;
+  return chosen;
+}
+
+/**
+ * Bar starts along a grid, as indices. A Viterbi pass over bar positions: each beat advances the
+ * position by one at no cost; restarting the bar anywhere else costs `resetCost` (in units of one
+ * well-placed kick), so only several bars of contrary evidence move the bar line: an odd bar in
+ * the song (a 2/4 bar before a chorus) or a beat the tracker inserted or dropped.
+ */
+export function barStarts(
+  beats: readonly number[],
+  notes: readonly PatternNote[],
+  beatsPerBar: number,
+  initialPhase: number,
+  resetCost: number,
+): number[] {
+  const m = beats.length;
+  if (m === 0) return [];
+  const emission = Array.from({ length: m }, () => new Float64Array(beatsPerBar));
+  for (const n of notes) {
+    if (!isPatternComponent(n.component)) continue;
+    const x = beatPosition(beats, n.timeMs);
+    if (x === undefined) continue;
+    const k = Math.round(x);
+    if (Math.abs(x - k) > ON_BEAT || k < 0 || k >= m) continue;
+    for (let q = 0; q < beatsPerBar; q++)
+      emission[k]![q]! += positionScore(n.component, q, beatsPerBar) * n.weight;
+  }
+  // The globally best phase breaks ties at the start (a quarter of a kick's evidence).
+  const startQ = (((0 - initialPhase) % beatsPerBar) + beatsPerBar) % beatsPerBar;
+  let score = Array.from({ length: beatsPerBar }, (_, q) => emission[0]![q]! + (q === startQ ? 0.25 : 0));
+  const back: Int8Array[] = [];
+  for (let i = 1; i < m; i++) {
+    let bestAll = 0;
+    for (let q = 1; q < beatsPerBar; q++) if (score[q]! > score[bestAll]!) bestAll = q;
+    const next = new Array<number>(beatsPerBar);
+    const bk = new Int8Array(beatsPerBar);
+    for (let q = 0; q < beatsPerBar; q++) {
+      const prev = (q - 1 + beatsPerBar) % beatsPerBar;
+      const stay = score[prev]!;
+      const reset = score[bestAll]! - resetCost;
+      bk[q] = stay >= reset ? prev : bestAll;
+      next[q] = Math.max(stay, reset) + emission[i]![q]!;
     }
-  );
+    back.push(bk);
+    score = next;
+  }
+  let q = 0;
+  for (let k = 1; k < beatsPerBar; k++) if (score[k]! > score[q]!) q = k;
+  const positions = new Array<number>(m);
+  positions[m - 1] = q;
+  for (let i = m - 1; i > 0; i--) positions[i - 1] = back[i - 1]![positions[i]!]!;
+  const starts: number[] = [];
+  positions.forEach((p, i) => {
+    if (p === 0) starts.push(i);
+  });
+  return starts;
 }

@@ -6,6 +6,7 @@ import type { BeatTrack } from "./types.ts";
 const track = (beatsMs: number[], firstDownbeat = 0): BeatTrack => ({
   beatsMs,
   firstDownbeat,
+  downbeats: [],
   beatsPerBar: 4,
   bpm: 120,
   octave: "as-tracked",

@@ -59,19 +59,27 @@ export function beatsToTiming(track: BeatTrack, options: TimingOptions = {}): Ch
   const tol = options.toleranceMs ?? TIMING_DEFAULTS.toleranceMs;
   if (track.beatsMs.length < 2) return undefined;
   const lead = options.leadToleranceMs ?? TIMING_DEFAULTS.leadToleranceMs;
-  const firstDownbeatMs = track.beatsMs[track.firstDownbeat] ?? track.beatsMs[0]!;
+  const bar = track.beatsPerBar;
+  const given = track.downbeats.length
+    ? track.downbeats
+    : Array.from(
+        { length: Math.ceil((track.beatsMs.length - track.firstDownbeat) / bar) },
+        (_, k) => track.firstDownbeat + k * bar,
+      );
+  const firstDownbeatMs = track.beatsMs[given[0] ?? 0] ?? track.beatsMs[0]!;
   const firstNote = Math.min(options.firstNoteMs ?? Number.POSITIVE_INFINITY, firstDownbeatMs);
   const tracked = [...track.beatsMs];
   // A first note a hair before the first downbeat (or the first beat) pulls that beat to it.
-  const near = [track.firstDownbeat, 0].find((i) => {
+  const near = [given[0] ?? 0, 0].find((i) => {
     const gap = (tracked[i] ?? Number.NaN) - firstNote;
     return gap > 0 && gap <= lead;
   });
   if (near !== undefined) tracked[near] = firstNote;
   const { beats, added } = extendBackwards(tracked, firstNote + 1);
-  const bar = track.beatsPerBar;
-  let downbeat = track.firstDownbeat + added;
-  while (downbeat - bar >= 0 && beats[downbeat]! > firstNote + 1) downbeat -= bar;
+  const starts = given.map((d) => d + added);
+  if (starts.length === 0) starts.push(0);
+  while (starts[0]! - bar >= 0 && beats[starts[0]!]! > firstNote + 1) starts.unshift(starts[0]! - bar);
+  const downbeat = starts[0]!;
   // Latest beat ≤ the first note (the first downbeat if notes start on or after it).
   let start = downbeat;
   if (beats[downbeat]! > firstNote + 1) {
@@ -79,18 +87,27 @@ export function beatsToTiming(track: BeatTrack, options: TimingOptions = {}): Ch
     while (start + 1 < downbeat && beats[start + 1]! <= firstNote + 1) start++;
   }
   const pickup = downbeat - start;
-  const meter = `${bar}/4`;
+  // A time signature wherever the bar length changes (a pickup, an odd bar, the bar after it).
+  const signatures = new Map<number, string>();
+  if (pickup > 0) signatures.set(start, `${pickup}/4`);
+  let lastLength = pickup > 0 ? pickup : -1;
+  starts.forEach((s, k) => {
+    const length = k + 1 < starts.length ? starts[k + 1]! - s : bar;
+    if (length !== lastLength && length >= 1 && length <= 32) signatures.set(s, `${length}/4`);
+    lastLength = length;
+  });
+  const knots = [...signatures.keys()].sort((x, y) => x - y);
 
   // Greedy segments ("cone" fitting): from a segment's first beat, extend while one constant tempo
   // keeps every beat in the segment within tolerance, then end the segment at the beat where that
   // tempo lands. Knots are where the previous segment's tempo puts them, so beats stay whole
-  // numbers across timing points. The first downbeat ends the pickup bar's segment.
+  // numbers across timing points. Every time-signature change is a knot.
   const points: TimingPoint[] = [];
   let maxErrorMs = 0;
   let i = start;
   let time = beats[start]!;
   while (i < beats.length - 1) {
-    const limit = i < downbeat ? downbeat : beats.length - 1;
+    const limit = knots.find((k) => k > i) ?? beats.length - 1;
     let lo = Number.NEGATIVE_INFINITY;
     let hi = Number.POSITIVE_INFINITY;
     let j = i;
@@ -111,8 +128,8 @@ export function beatsToTiming(track: BeatTrack, options: TimingOptions = {}): Ch
     const beatMs = Number.isFinite(lo) && Number.isFinite(hi) ? (lo + hi) / 2 : hi;
     const bpm = round4(60_000 / beatMs);
     const point: TimingPoint = { Time: round3(time), Bpm: bpm };
-    if (i === start) point.TimeSignature = pickup > 0 ? `${pickup}/4` : meter;
-    else if (i === downbeat) point.TimeSignature = meter;
+    const signature = signatures.get(i);
+    if (signature) point.TimeSignature = signature;
     for (let k = i; k <= j; k++) {
       const predicted = point.Time + ((k - i) * 60_000) / bpm;
       maxErrorMs = Math.max(maxErrorMs, Math.abs(predicted - beats[k]!));
@@ -126,7 +143,7 @@ export function beatsToTiming(track: BeatTrack, options: TimingOptions = {}): Ch
     timing: {
       Bpm: first.Bpm,
       Offset: first.Time,
-      TimeSignature: first.TimeSignature ?? meter,
+      TimeSignature: first.TimeSignature ?? `${bar}/4`,
       TimingPoints: points.slice(1),
     },
     gridMs: beats,

@@ -53,6 +53,11 @@ export interface BeatTrack {
   beatsMs: number[];
   /** Index into `beatsMs` of the first downbeat (beat 1 of a bar). */
   firstDownbeat: number;
+  /**
+   * Indices of every bar start, increasing. Usually every `beatsPerBar`-th beat; a bar of another
+   * length shows as a different step. Empty: every `beatsPerBar` beats from `firstDownbeat`.
+   */
+  downbeats: number[];
   beatsPerBar: number;
   /** Global tempo estimate (median of the per-beat tempo), BPM. */
   bpm: number;
