@@ -50,11 +50,29 @@ export interface OutboxEntry {
   lastError?: string;
 }
 
+/** One practice run (or loop session) of a chart, kept on this device. */
+export interface StoredResult {
+  id: string;
+  chartId: string;
+  /** The chart's content hash, so results survive a re-import of the same chart. */
+  contentHash: string;
+  createdAt: number;
+  /** Playback rate, 0.25–1.5. */
+  rate: number;
+  /** Song ms range played (a loop, or the whole chart). */
+  fromMs: number;
+  toMs: number;
+  input: "keyboard" | "touch" | "midi" | "mixed";
+  /** The run's summary (lib/practice/stats.ts RunSummary). */
+  summary: unknown;
+}
+
 export class BeatSightDb extends Dexie {
   charts!: EntityTable<StoredChart, "id">;
   stems!: EntityTable<StoredStems, "chartId">;
   settings!: EntityTable<StoredSetting, "key">;
   outbox!: EntityTable<OutboxEntry, "id">;
+  results!: EntityTable<StoredResult, "id">;
 
   constructor(name = "beatsight") {
     super(name);
@@ -64,6 +82,10 @@ export class BeatSightDb extends Dexie {
       settings: "key",
       outbox: "id, createdAt",
     });
+    // v2: practice results. New table only; existing rows need no change.
+    this.version(2)
+      .stores({ results: "id, chartId, contentHash, createdAt" })
+      .upgrade(() => {});
   }
 }
 

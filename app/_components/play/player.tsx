@@ -1,0 +1,817 @@
+"use client";
+// The practice player: loads a chart (and its stems) from the device's library, plays it on the
+// audio engine, draws the highway from the audio clock, judges keyboard / touch / MIDI hits and
+// shows the results. Phases: loading → ready ⇄ playing → results (→ ready).
+import Link from "next/link";
+import {
+  type ChangeEvent,
+  type PointerEvent,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
+import { LANE_COUNT, LANE_LABELS, type Lane } from "@/lib/beatmap/lanes.ts";
+import { decodeAudio, PracticeAudioEngine, type StemMode } from "@/lib/practice/audio-engine.ts";
+import type { Calibration } from "@/lib/practice/calibration.ts";
+import { gridLines, leadMsForSpeed } from "@/lib/practice/highway.ts";
+import { clampRate } from "@/lib/practice/hit-windows.ts";
+import { bindKey, type KeyMap, keyLabel, laneByCode } from "@/lib/practice/keymap.ts";
+import {
+  barStartMs,
+  PracticeSession,
+  type PreparedChart,
+  prepareChart,
+  snapToBeat,
+} from "@/lib/practice/session.ts";
+import type { RunSummary } from "@/lib/practice/stats.ts";
+import type { LoopRange } from "@/lib/practice/transport.ts";
+import { localDb, type StoredChart, type StoredResult } from "@/lib/store/db.ts";
+import { listResults, saveResult } from "@/lib/store/results.ts";
+import { ErrorMessage } from "../error-message.tsx";
+import { CalibrationPanel } from "./calibration-panel.tsx";
+import type { HighwayRenderer } from "./highway-renderer.ts";
+import { HighwayView } from "./highway-view.tsx";
+import { connectMidi, type MidiConnection } from "./midi-input.ts";
+import { loadPracticeSettings, type PracticePrefs, saveKeyMap, savePrefs } from "./practice-settings.ts";
+import { ResultsView } from "./results-view.tsx";
+
+type Phase =
+  | { kind: "loading" }
+  | { kind: "missing" }
+  | { kind: "error"; message: string }
+  | { kind: "ready" }
+  | { kind: "playing" }
+  | { kind: "results"; summary: RunSummary; rate: number; history: StoredResult[] };
+
+type InputKind = "keyboard" | "touch" | "midi";
+
+interface Hud {
+  score: number;
+  combo: number;
+  accuracy: number;
+  last: string;
+  pass: number;
+}
+
+const EMPTY_HUD: Hud = { score: 0, combo: 0, accuracy: 1, last: "", pass: 0 };
+
+/** Hooks for end-to-end tests and the benchmark: the clock mapping the player itself uses. */
+export interface PlayerTestHandle {
+  perfAtSong(songMs: number, pass?: number): number;
+  songNow(): number;
+  notes(): { times: number[]; lanes: number[] };
+  renderCounts(): { static: number; scene: number; lastDrawn: number };
+}
+
+declare global {
+  interface Window {
+    __beatsightPlayer?: PlayerTestHandle;
+  }
+}
+
+function formatTime(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+export function Player({ chartId }: { chartId: string }) {
+  const [phase, setPhase] = useState<Phase>({ kind: "loading" });
+  const [chart, setChart] = useState<StoredChart | null>(null);
+  const [prepared, setPrepared] = useState<PreparedChart | null>(null);
+  const [prefs, setPrefs] = useState<PracticePrefs | null>(null);
+  const [keymap, setKeymap] = useState<KeyMap | null>(null);
+  const [calibration, setCalibration] = useState<Calibration>({ inputOffsetMs: 0, visualOffsetMs: 0 });
+  const [hasStems, setHasStems] = useState(false);
+  const [audioName, setAudioName] = useState<string | null>(null);
+  const [positionMs, setPositionMs] = useState(0);
+  const [loop, setLoop] = useState<LoopRange | null>(null);
+  const [loopA, setLoopA] = useState<number | null>(null);
+  const [hud, setHud] = useState<Hud>(EMPTY_HUD);
+  const [rebinding, setRebinding] = useState<number | null>(null);
+  const [midi, setMidi] = useState<{ names: string[]; error?: string } | null>(null);
+  const [status, setStatus] = useState("");
+
+  const engine = useRef<PracticeAudioEngine | null>(null);
+  const session = useRef<PracticeSession | null>(null);
+  const renderer = useRef<HighwayRenderer | null>(null);
+  const raf = useRef<number | null>(null);
+  const run = useRef<{ rate: number; loop: LoopRange | null; inputs: Set<InputKind> } | null>(null);
+  const positionRef = useRef(0);
+  const timeOutput = useRef<HTMLOutputElement>(null);
+  const midiConn = useRef<MidiConnection | null>(null);
+  const settingsRef = useRef({ calibration, prefs, keymap });
+  settingsRef.current = { calibration, prefs, keymap };
+
+  // Load the chart, its stems and this device's settings.
+  useEffect(() => {
+    let cancelled = false;
+    (async () => {
+      try {
+        const db = localDb();
+        const [stored, settings] = await Promise.all([db.charts.get(chartId), loadPracticeSettings()]);
+        if (cancelled) return;
+        if (!stored) {
+          setPhase({ kind: "missing" });
+          return;
+        }
+        const prep = prepareChart(stored.beatmap);
+        const eng = new PracticeAudioEngine(prep.tempo);
+        engine.current = eng;
+        session.current = new PracticeSession(prep);
+        const stems = await db.stems.get(chartId);
+        if (stems) {
+          const [drums, accompaniment] = await Promise.all([
+            decodeAudio(eng.ctx, stems.drums),
+            decodeAudio(eng.ctx, stems.accompaniment),
+          ]);
+          eng.setAudio({ drums, accompaniment });
+          setHasStems(true);
+        }
+        if (cancelled) return;
+        eng.setMix(settings.prefs.mix);
+        setChart(stored);
+        setPrepared(prep);
+        setPrefs(settings.prefs);
+        setKeymap(settings.keymap);
+        setCalibration(settings.calibration);
+        setPhase({ kind: "ready" });
+      } catch (e) {
+        if (!cancelled) setPhase({ kind: "error", message: e instanceof Error ? e.message : String(e) });
+      }
+    })();
+    return () => {
+      cancelled = true;
+      if (raf.current !== null) cancelAnimationFrame(raf.current);
+      midiConn.current?.close();
+      void engine.current?.close();
+      engine.current = null;
+    };
+  }, [chartId]);
+
+  const endMs = useMemo(() => {
+    if (!prepared) return 0;
+    return Math.max(prepared.endMs, engine.current?.audioDurationMs ?? 0);
+  }, [prepared]);
+
+  // The scene for the renderer: notes, judge status and grid lines.
+  const attachScene = useCallback(() => {
+    const r = renderer.current;
+    const p = prepared;
+    const s = session.current;
+    if (!r || !p || !s) return;
+    const grid = gridLines(p.tempo, 0, p.endMs + 10_000);
+    r.setScene({
+      times: p.times,
+      lanes: p.lanes,
+      velocities: p.velocities,
+      status: s.judge.status,
+      grid,
+      gridTimes: Float64Array.from(grid, (g) => g.ms),
+    });
+  }, [prepared]);
+
+  const layoutRenderer = useCallback(() => {
+    const r = renderer.current;
+    const box = r ? (document.querySelector('[data-testid="highway"]') as HTMLElement | null) : null;
+    if (!r || !box) return;
+    const { prefs: pf, keymap: km } = settingsRef.current;
+    const rate = run.current?.rate ?? pf?.rate ?? 1;
+    r.setLayout(
+      box.clientWidth,
+      box.clientHeight,
+      window.devicePixelRatio || 1,
+      leadMsForSpeed(pf?.scrollSpeed ?? 5),
+      rate,
+    );
+    r.setLabels({ keys: (km ?? []).map((codes) => codes.map(keyLabel).join(" / ")) });
+  }, []);
+
+  const drawStill = useCallback(() => {
+    const r = renderer.current;
+    const s = session.current;
+    if (!r || !s) return;
+    layoutRenderer();
+    r.draw(positionRef.current, s.laneFlashes, performance.now());
+  }, [layoutRenderer]);
+
+  const onRenderer = useCallback(
+    (r: HighwayRenderer | null) => {
+      renderer.current = r;
+      if (r) {
+        attachScene();
+        drawStill();
+      }
+    },
+    [attachScene, drawStill],
+  );
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: redraw the still frame whenever what it shows changes
+  useEffect(() => {
+    if (phase.kind === "ready") drawStill();
+  }, [phase.kind, drawStill, positionMs, prefs, keymap]);
+
+  const updateHud = useCallback(() => {
+    const s = session.current;
+    if (!s) return;
+    const f = s.lastFlash;
+    setHud({
+      score: s.total.score,
+      combo: s.total.combo,
+      accuracy: s.total.accuracy,
+      last: f
+        ? f.judgment === "miss" || f.judgment === "perfect"
+          ? f.judgment
+          : `${f.judgment} · ${f.errorMs < 0 ? "early" : "late"} ${Math.abs(Math.round(f.errorMs))} ms`
+        : "",
+      pass: s.passIndex,
+    });
+  }, []);
+
+  const finish = useCallback(async () => {
+    const eng = engine.current;
+    const s = session.current;
+    const r = run.current;
+    if (!eng || !s || !r || !chart) return;
+    if (raf.current !== null) cancelAnimationFrame(raf.current);
+    raf.current = null;
+    eng.stop();
+    s.tick(Number.POSITIVE_INFINITY, performance.now());
+    const summary = s.total.summary();
+    run.current = null;
+    const inputs = [...r.inputs];
+    const input = inputs.length === 1 ? inputs[0]! : inputs.length === 0 ? "keyboard" : "mixed";
+    try {
+      await saveResult(localDb(), {
+        chartId: chart.id,
+        contentHash: chart.contentHash,
+        rate: r.rate,
+        fromMs: s.fromMs,
+        toMs: Number.isFinite(s.toMs) ? s.toMs : endMs,
+        input,
+        summary,
+      });
+    } catch (e) {
+      console.error("could not save the result", e);
+    }
+    const history = await listResults(localDb(), chart.id).catch(() => []);
+    positionRef.current = s.fromMs;
+    setPositionMs(s.fromMs);
+    setStatus("Run finished: results below.");
+    setPhase({ kind: "results", summary, rate: r.rate, history });
+  }, [chart, endMs]);
+
+  const frame = useCallback(
+    (now: number) => {
+      const eng = engine.current;
+      const s = session.current;
+      const r = run.current;
+      if (!eng || !s || !r || !eng.playing) return;
+      const song = eng.songAtPerf(now);
+      const pass = eng.passAtPerf(now);
+      if (r.loop && pass > s.passIndex) {
+        s.nextPass(r.rate);
+        updateHud();
+      }
+      const missed = s.tick(song, now);
+      if (missed.length) updateHud();
+      positionRef.current = song;
+      if (timeOutput.current) timeOutput.current.textContent = `${formatTime(song)} / ${formatTime(endMs)}`;
+      const rend = renderer.current;
+      if (rend) {
+        layoutRenderer();
+        rend.draw(song - settingsRef.current.calibration.visualOffsetMs * r.rate, s.laneFlashes, now);
+      }
+      if (!r.loop && song > endMs + 500 && s.isOver(song)) {
+        void finish();
+        return;
+      }
+      raf.current = requestAnimationFrame(frame);
+    },
+    [endMs, finish, layoutRenderer, updateHud],
+  );
+
+  const play = useCallback(async () => {
+    const eng = engine.current;
+    const s = session.current;
+    const pf = settingsRef.current.prefs;
+    if (!eng || !s || !pf) return;
+    const rate = clampRate(pf.rate);
+    let from = positionRef.current;
+    if (!loop && from >= endMs - 100) from = 0;
+    if (loop) from = loop.a;
+    s.start(from, loop ? loop.b : Number.POSITIVE_INFINITY, rate);
+    run.current = { rate, loop, inputs: new Set() };
+    setHud(EMPTY_HUD);
+    try {
+      await eng.play({ fromMs: from, rate, countInBeats: pf.countInBeats, ...(loop ? { loop } : {}) });
+    } catch (e) {
+      setPhase({
+        kind: "error",
+        message: `Audio could not start: ${e instanceof Error ? e.message : String(e)}`,
+      });
+      return;
+    }
+    setStatus(loop ? "Playing the loop." : "Playing.");
+    setPhase({ kind: "playing" });
+    if (raf.current !== null) cancelAnimationFrame(raf.current);
+    raf.current = requestAnimationFrame(frame);
+  }, [endMs, frame, loop]);
+
+  const pause = useCallback(() => {
+    const eng = engine.current;
+    if (!eng?.playing) return;
+    if (raf.current !== null) cancelAnimationFrame(raf.current);
+    raf.current = null;
+    const pos = eng.stop();
+    run.current = null;
+    const p = Number.isFinite(pos) ? Math.max(0, Math.min(endMs, pos)) : positionRef.current;
+    positionRef.current = p;
+    setPositionMs(p);
+    setStatus("Paused.");
+    setPhase({ kind: "ready" });
+  }, [endMs]);
+
+  const hit = useCallback(
+    (lane: number, perfTime: number, kind: InputKind, velocity?: number) => {
+      const eng = engine.current;
+      const s = session.current;
+      const r = run.current;
+      if (!eng?.playing || !s || !r) return;
+      r.inputs.add(kind);
+      const song = eng.songAtPerf(perfTime - settingsRef.current.calibration.inputOffsetMs);
+      s.hit(lane, song, performance.now(), velocity);
+      updateHud();
+    },
+    [updateHud],
+  );
+
+  // Keyboard: lane keys while playing; Escape pauses; a rebind takes the next key.
+  useEffect(() => {
+    if (!keymap) return;
+    const lanes = laneByCode(keymap);
+    const onKey = (e: KeyboardEvent) => {
+      if (rebinding !== null) {
+        e.preventDefault();
+        if (e.code !== "Escape") {
+          const next = bindKey(keymap, rebinding, e.code);
+          setKeymap(next);
+          void saveKeyMap(next);
+        }
+        setRebinding(null);
+        return;
+      }
+      if (phase.kind !== "playing") return;
+      if (e.code === "Escape") {
+        e.preventDefault();
+        pause();
+        return;
+      }
+      const lane = lanes.get(e.code);
+      if (lane === undefined || e.ctrlKey || e.metaKey || e.altKey) return;
+      e.preventDefault();
+      if (e.repeat) return;
+      hit(lane, e.timeStamp, "keyboard");
+    };
+    window.addEventListener("keydown", onKey, { capture: true });
+    return () => window.removeEventListener("keydown", onKey, { capture: true });
+  }, [keymap, phase.kind, rebinding, hit, pause]);
+
+  // Pause when the page loses focus or is hidden: a rhythm game cannot be played blind.
+  useEffect(() => {
+    if (phase.kind !== "playing") return;
+    const onHide = () => {
+      if (document.visibilityState === "hidden") pause();
+    };
+    const onBlur = () => pause();
+    document.addEventListener("visibilitychange", onHide);
+    window.addEventListener("blur", onBlur);
+    return () => {
+      document.removeEventListener("visibilitychange", onHide);
+      window.removeEventListener("blur", onBlur);
+    };
+  }, [phase.kind, pause]);
+
+  // The hook tests and the benchmark drive the player through.
+  useEffect(() => {
+    window.__beatsightPlayer = {
+      perfAtSong: (ms, pass = 0) => engine.current?.perfAtSong(ms, pass) ?? Number.NaN,
+      songNow: () => engine.current?.songAtPerf(performance.now()) ?? Number.NaN,
+      notes: () => ({ times: Array.from(prepared?.times ?? []), lanes: Array.from(prepared?.lanes ?? []) }),
+      renderCounts: () => ({
+        ...(renderer.current?.counts ?? { static: 0, scene: 0 }),
+        lastDrawn: renderer.current?.lastDrawn ?? 0,
+      }),
+    };
+    return () => {
+      delete window.__beatsightPlayer;
+    };
+  }, [prepared]);
+
+  const onPointerDown = useCallback(
+    (e: PointerEvent<HTMLDivElement>) => {
+      const r = renderer.current;
+      if (!r || phase.kind !== "playing") return;
+      e.preventDefault();
+      const rect = e.currentTarget.getBoundingClientRect();
+      hit(r.laneAt(e.clientX - rect.left), e.timeStamp, "touch");
+    },
+    [hit, phase.kind],
+  );
+
+  const updatePrefs = useCallback(
+    (change: Partial<PracticePrefs>) => {
+      if (!prefs) return;
+      const next = { ...prefs, ...change, mix: { ...prefs.mix, ...(change.mix ?? {}) } };
+      setPrefs(next);
+      engine.current?.setMix(next.mix);
+      void savePrefs(next);
+    },
+    [prefs],
+  );
+
+  const onPickAudio = useCallback(async (e: ChangeEvent<HTMLInputElement>) => {
+    const file = e.target.files?.[0];
+    const eng = engine.current;
+    if (!file || !eng) return;
+    try {
+      const song = await decodeAudio(eng.ctx, file);
+      eng.setAudio({ song });
+      setAudioName(file.name);
+      setStatus(`Playing along with ${file.name}.`);
+    } catch {
+      setStatus(`${file.name} could not be decoded by this browser. Try a WAV, MP3 or OGG file.`);
+    }
+  }, []);
+
+  const connectKit = useCallback(async () => {
+    midiConn.current?.close();
+    try {
+      midiConn.current = await connectMidi({
+        onHit: (lane, timeStamp, velocity) => hit(lane, timeStamp, "midi", velocity),
+        onInputs: (names) => setMidi({ names }),
+      });
+    } catch (e) {
+      setMidi({ names: [], error: e instanceof Error ? e.message : String(e) });
+    }
+  }, [hit]);
+
+  const seek = useCallback(
+    (ms: number) => {
+      const p = Math.max(0, Math.min(endMs, ms));
+      positionRef.current = p;
+      setPositionMs(p);
+      if (phase.kind === "playing") void play();
+    },
+    [endMs, phase.kind, play],
+  );
+
+  const drillBar = useCallback(
+    (bar: number) => {
+      if (!prepared) return;
+      const a = barStartMs(prepared.tempo, bar);
+      const b = barStartMs(prepared.tempo, bar + 1);
+      setLoop({ a, b });
+      setLoopA(null);
+      positionRef.current = a;
+      setPositionMs(a);
+      updatePrefs({ rate: Math.min(prefs?.rate ?? 1, 0.75) });
+      setPhase({ kind: "ready" });
+      setStatus(`Loop set on bar ${bar + 1} at ${Math.round(Math.min(prefs?.rate ?? 1, 0.75) * 100)} %.`);
+    },
+    [prepared, prefs, updatePrefs],
+  );
+
+  if (phase.kind === "loading") return <p role="status">Loading the chart…</p>;
+  if (phase.kind === "missing")
+    return (
+      <div className="empty-state" role="status">
+        <p>This chart is not in this device&apos;s library.</p>
+        <p>
+          <Link href="/library">Open the library</Link> to pick another.
+        </p>
+      </div>
+    );
+  if (phase.kind === "error")
+    return <ErrorMessage error={phase.message} action="Reload the page to try again." />;
+  if (!chart || !prepared || !prefs || !keymap) return null;
+
+  const playing = phase.kind === "playing";
+  const bookmarks = chart.beatmap.Editor?.Bookmarks ?? [];
+  const mode = prefs.mix.mode;
+
+  return (
+    <div className="player">
+      <header className="player-head">
+        <h1 id="play-title">{chart.title}</h1>
+        <p className="muted">
+          {chart.artist || "Unknown artist"} · {chart.noteCount} notes ·{" "}
+          {hasStems ? "stems" : audioName ? audioName : "no audio: metronome only"}
+        </p>
+      </header>
+      <p className="visually-hidden" role="status" aria-live="polite" data-testid="player-status">
+        {status}
+      </p>
+
+      {phase.kind === "results" ? (
+        <ResultsView
+          summary={phase.summary}
+          rate={phase.rate}
+          history={phase.history}
+          onAgain={() => setPhase({ kind: "ready" })}
+          onDrill={drillBar}
+        />
+      ) : (
+        <>
+          <div className="player-stage">
+            <HighwayView onRenderer={onRenderer} onResize={drawStill} onPointerDown={onPointerDown} />
+            <div className="player-hud" data-testid="hud" aria-live="off">
+              <div>
+                <span className="muted">Score</span> <strong data-testid="hud-score">{hud.score}</strong>
+              </div>
+              <div>
+                <span className="muted">Combo</span> <strong data-testid="hud-combo">{hud.combo}</strong>
+              </div>
+              <div>
+                <span className="muted">Accuracy</span> <strong>{(hud.accuracy * 100).toFixed(1)} %</strong>
+              </div>
+              {loop ? (
+                <div>
+                  <span className="muted">Pass</span> <strong>{hud.pass + 1}</strong>
+                </div>
+              ) : null}
+              <div className="hud-last" data-judgment={hud.last.split(" ")[0]} data-testid="hud-last">
+                {hud.last}
+              </div>
+            </div>
+          </div>
+
+          <div className="player-transport">
+            {playing ? (
+              <button type="button" onClick={pause} data-testid="pause">
+                Pause <span className="muted">(Esc)</span>
+              </button>
+            ) : (
+              <button type="button" onClick={() => void play()} data-testid="play">
+                {loop ? "Play loop" : positionMs > 0 ? "Resume" : "Play"}
+              </button>
+            )}
+            {playing ? (
+              <button type="button" className="secondary" onClick={() => void finish()}>
+                Finish and see results
+              </button>
+            ) : null}
+            <button type="button" className="secondary" onClick={() => seek(0)}>
+              Back to start
+            </button>
+            <label className="seek">
+              <span className="visually-hidden">Position</span>
+              <input
+                type="range"
+                min={0}
+                max={Math.max(1, Math.round(endMs))}
+                step={100}
+                value={Math.round(positionMs)}
+                onChange={(e) => seek(Number(e.target.value))}
+                aria-valuetext={formatTime(positionMs)}
+              />
+            </label>
+            <output ref={timeOutput} data-testid="time">
+              {formatTime(positionMs)} / {formatTime(endMs)}
+            </output>
+          </div>
+
+          <div className="player-controls">
+            <fieldset>
+              <legend>Tempo</legend>
+              <label>
+                <input
+                  type="range"
+                  min={25}
+                  max={150}
+                  step={5}
+                  value={Math.round(prefs.rate * 100)}
+                  aria-label="Tempo"
+                  aria-valuetext={`${Math.round(prefs.rate * 100)} %`}
+                  disabled={playing}
+                  onChange={(e) => updatePrefs({ rate: Number(e.target.value) / 100 })}
+                />{" "}
+                <span data-testid="rate">{Math.round(prefs.rate * 100)} %</span>
+              </label>
+              <label>
+                Scroll speed{" "}
+                <input
+                  type="range"
+                  min={1}
+                  max={10}
+                  value={prefs.scrollSpeed}
+                  onChange={(e) => updatePrefs({ scrollSpeed: Number(e.target.value) })}
+                />{" "}
+                {prefs.scrollSpeed}
+              </label>
+            </fieldset>
+
+            <fieldset>
+              <legend>Loop</legend>
+              <button
+                type="button"
+                className="secondary"
+                disabled={playing}
+                onClick={() => {
+                  const a = snapToBeat(prepared.tempo, positionRef.current);
+                  setLoopA(a);
+                  setLoop(null);
+                  setStatus(`Loop start set at ${formatTime(a)}; move on and set the end.`);
+                }}
+              >
+                Set A
+              </button>
+              <button
+                type="button"
+                className="secondary"
+                disabled={playing || loopA === null}
+                onClick={() => {
+                  const b = snapToBeat(prepared.tempo, positionRef.current);
+                  if (loopA === null || b <= loopA) {
+                    setStatus("The loop end must come after its start.");
+                    return;
+                  }
+                  setLoop({ a: loopA, b });
+                  setStatus(`Loop ${formatTime(loopA)}–${formatTime(b)} set.`);
+                }}
+              >
+                Set B
+              </button>
+              <button
+                type="button"
+                className="secondary"
+                disabled={playing || (!loop && loopA === null)}
+                onClick={() => {
+                  setLoop(null);
+                  setLoopA(null);
+                }}
+              >
+                Clear
+              </button>
+              <span data-testid="loop">
+                {loop
+                  ? `${formatTime(loop.a)}–${formatTime(loop.b)}`
+                  : loopA !== null
+                    ? `A ${formatTime(loopA)}`
+                    : "off"}
+              </span>
+              <label>
+                Count-in{" "}
+                <select
+                  value={prefs.countInBeats}
+                  onChange={(e) => updatePrefs({ countInBeats: Number(e.target.value) })}
+                >
+                  {[0, 2, 4, 8].map((n) => (
+                    <option key={n} value={n}>
+                      {n === 0 ? "none" : `${n} beats`}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              {bookmarks.length > 0 ? (
+                <div className="bookmarks">
+                  {bookmarks.map((b) => (
+                    <button key={b} type="button" className="secondary" onClick={() => seek(b)}>
+                      ▸ {formatTime(b)}
+                    </button>
+                  ))}
+                </div>
+              ) : null}
+            </fieldset>
+
+            <fieldset>
+              <legend>Sound</legend>
+              {hasStems ? (
+                <div role="radiogroup" aria-label="Stems" className="stem-modes">
+                  {(
+                    [
+                      ["full", "Full mix"],
+                      ["drums", "Drums only"],
+                      ["drumless", "Drumless"],
+                    ] as [StemMode, string][]
+                  ).map(([m, label]) => (
+                    <label key={m}>
+                      <input
+                        type="radio"
+                        name="stem-mode"
+                        checked={mode === m}
+                        onChange={() => updatePrefs({ mix: { ...prefs.mix, mode: m } })}
+                      />{" "}
+                      {label}
+                    </label>
+                  ))}
+                  <label>
+                    Drums{" "}
+                    <input
+                      type="range"
+                      min={0}
+                      max={1}
+                      step={0.05}
+                      value={prefs.mix.drums}
+                      onChange={(e) => updatePrefs({ mix: { ...prefs.mix, drums: Number(e.target.value) } })}
+                    />
+                  </label>
+                  <label>
+                    Band{" "}
+                    <input
+                      type="range"
+                      min={0}
+                      max={1}
+                      step={0.05}
+                      value={prefs.mix.accompaniment}
+                      onChange={(e) =>
+                        updatePrefs({ mix: { ...prefs.mix, accompaniment: Number(e.target.value) } })
+                      }
+                    />
+                  </label>
+                </div>
+              ) : (
+                <label className="pick-audio">
+                  Play along with the song file{" "}
+                  <input
+                    type="file"
+                    accept="audio/*"
+                    onChange={(e) => void onPickAudio(e)}
+                    disabled={playing}
+                  />
+                </label>
+              )}
+              <label>
+                <input
+                  type="checkbox"
+                  checked={prefs.mix.metronomeOn}
+                  onChange={(e) => updatePrefs({ mix: { ...prefs.mix, metronomeOn: e.target.checked } })}
+                />{" "}
+                Metronome
+              </label>
+              <label>
+                Click volume{" "}
+                <input
+                  type="range"
+                  min={0}
+                  max={1}
+                  step={0.05}
+                  value={prefs.mix.metronome}
+                  onChange={(e) => updatePrefs({ mix: { ...prefs.mix, metronome: Number(e.target.value) } })}
+                />
+              </label>
+            </fieldset>
+
+            <fieldset>
+              <legend>Input</legend>
+              <ul className="keymap">
+                {keymap.map((codes, lane) => (
+                  <li key={LANE_LABELS[lane as Lane]}>
+                    <span>{LANE_LABELS[lane as Lane]}</span>{" "}
+                    <button
+                      type="button"
+                      className="secondary"
+                      disabled={playing}
+                      aria-label={`${LANE_LABELS[lane as Lane]} key: ${codes.map(keyLabel).join(", ") || "none"}. Change`}
+                      onClick={() => setRebinding(lane)}
+                    >
+                      {rebinding === lane ? "Press a key…" : codes.map(keyLabel).join(" / ") || "—"}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => void connectKit()}
+                disabled={playing}
+              >
+                Connect e-kit (MIDI)
+              </button>
+              {midi ? (
+                <p data-testid="midi-status" className={midi.error ? "error" : "muted"}>
+                  {midi.error ??
+                    (midi.names.length ? `Listening to ${midi.names.join(", ")}` : "No MIDI inputs found.")}
+                </p>
+              ) : null}
+              {engine.current ? (
+                <CalibrationPanel
+                  ctx={engine.current.ctx}
+                  calibration={calibration}
+                  onChange={setCalibration}
+                  disabled={playing}
+                  keymap={keymap}
+                />
+              ) : null}
+            </fieldset>
+          </div>
+          <p className="muted">
+            {LANE_COUNT} lanes, left to right: {Object.values(LANE_LABELS).join(", ")}. Tap the lanes on a
+            touch screen.
+          </p>
+        </>
+      )}
+    </div>
+  );
+}

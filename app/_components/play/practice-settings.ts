@@ -1,0 +1,75 @@
+// Per-device practice settings in the local settings table: key map, calibration, preferences.
+
+import { DEFAULT_MIX, type MixSettings, type StemMode } from "@/lib/practice/audio-engine.ts";
+import { type Calibration, parseCalibration } from "@/lib/practice/calibration.ts";
+import { DEFAULT_SCROLL_SPEED } from "@/lib/practice/highway.ts";
+import { clampRate } from "@/lib/practice/hit-windows.ts";
+import { type KeyMap, parseKeyMap } from "@/lib/practice/keymap.ts";
+import { localDb } from "@/lib/store/db.ts";
+import { getSetting, putSetting } from "@/lib/store/results.ts";
+
+export interface PracticePrefs {
+  scrollSpeed: number;
+  rate: number;
+  countInBeats: number;
+  mix: MixSettings;
+}
+
+export const DEFAULT_PREFS: PracticePrefs = {
+  scrollSpeed: DEFAULT_SCROLL_SPEED,
+  rate: 1,
+  countInBeats: 4,
+  mix: DEFAULT_MIX,
+};
+
+const KEYS = {
+  keymap: "practice.keymap",
+  calibration: "practice.calibration",
+  prefs: "practice.prefs",
+} as const;
+
+const MODES: readonly StemMode[] = ["full", "drums", "drumless"];
+const unit = (x: unknown, d: number) => (typeof x === "number" && x >= 0 && x <= 1 ? x : d);
+
+export function parsePrefs(value: unknown): PracticePrefs {
+  const v = (value ?? {}) as Record<string, unknown>;
+  const mix = (v.mix ?? {}) as Record<string, unknown>;
+  return {
+    scrollSpeed:
+      typeof v.scrollSpeed === "number"
+        ? Math.min(10, Math.max(1, Math.round(v.scrollSpeed)))
+        : DEFAULT_SCROLL_SPEED,
+    rate: typeof v.rate === "number" ? clampRate(v.rate) : 1,
+    countInBeats:
+      typeof v.countInBeats === "number" && [0, 2, 4, 8].includes(v.countInBeats) ? v.countInBeats : 4,
+    mix: {
+      mode: MODES.includes(mix.mode as StemMode) ? (mix.mode as StemMode) : "full",
+      drums: unit(mix.drums, 1),
+      accompaniment: unit(mix.accompaniment, 1),
+      metronome: unit(mix.metronome, DEFAULT_MIX.metronome),
+      metronomeOn: mix.metronomeOn === true,
+    },
+  };
+}
+
+export async function loadPracticeSettings(): Promise<{
+  keymap: KeyMap;
+  calibration: Calibration;
+  prefs: PracticePrefs;
+}> {
+  const db = localDb();
+  const [keymap, calibration, prefs] = await Promise.all([
+    getSetting(db, KEYS.keymap),
+    getSetting(db, KEYS.calibration),
+    getSetting(db, KEYS.prefs),
+  ]);
+  return {
+    keymap: parseKeyMap(keymap),
+    calibration: parseCalibration(calibration),
+    prefs: parsePrefs(prefs),
+  };
+}
+
+export const saveKeyMap = (keymap: KeyMap) => putSetting(localDb(), KEYS.keymap, keymap);
+export const saveCalibration = (c: Calibration) => putSetting(localDb(), KEYS.calibration, c);
+export const savePrefs = (p: PracticePrefs) => putSetting(localDb(), KEYS.prefs, p);
