@@ -1,4 +1,5 @@
 "use client";
+import { useMutation } from "@tanstack/react-query";
 // The generate page: a song becomes a chart on this device. Probe what the device can run (before
 // any download), let the user see and override the choice, decode, run the generation Worker with
 // progress and cancel, then keep the chart (and stems) in the local library.
@@ -7,7 +8,8 @@ import { type ChangeEvent, useCallback, useEffect, useId, useRef, useState } fro
 import { decodeWithWebAudio } from "@/lib/audio/decode-browser.ts";
 import { downmixToMono } from "@/lib/audio/pcm.ts";
 import { encodeWav16 } from "@/lib/audio/wav.ts";
-import { LANE_LABELS, LANE_NAMES, serializeBeatmap } from "@/lib/beatmap/index.ts";
+import { exportChartFile, LANE_LABELS, LANE_NAMES } from "@/lib/beatmap/index.ts";
+import { createFingerprintWorker } from "@/lib/fingerprint/worker-client.ts";
 import { isAbortError } from "@/lib/inference/abort.ts";
 import {
   type BackendDecision,
@@ -28,6 +30,9 @@ import {
 import { saveChart } from "@/lib/store/charts.ts";
 import { localDb, type StoredChart } from "@/lib/store/db.ts";
 import { ErrorMessage } from "../error-message.tsx";
+import { fingerprintAudioFile } from "../intake/fingerprint-file.ts";
+import { useTRPC } from "../trpc.tsx";
+import { ChartPreview, waveformEnvelope } from "./chart-preview.tsx";
 import { formatBytes, formatEta, STAGE_LABEL } from "./format.ts";
 import { type PendingSong, takePendingSong } from "./pending-file.ts";
 
@@ -37,7 +42,14 @@ const MAX_SECONDS = 20 * 60;
 type Phase =
   | { kind: "choose" }
   | { kind: "running"; progress: ProgressEvent | null; download: string | null }
-  | { kind: "done"; result: BrowserGenerateResult; chart: StoredChart; stemsSaved: boolean }
+  | {
+      kind: "done";
+      result: BrowserGenerateResult;
+      chart: StoredChart;
+      stemsSaved: boolean;
+      envelope: Float32Array;
+      song: PendingSong;
+    }
   | { kind: "failed"; message: string };
 
 let sharedWorker: GenerationWorker | undefined;
@@ -116,6 +128,7 @@ export function GenerateFlow() {
         : null;
       const decodeSeconds = (performance.now() - t0) / 1000;
       const audio = downmixToMono(forModel.channels);
+      const envelope = waveformEnvelope(audio);
       const durationMs = Math.round((forModel.durationSeconds ?? audio.length / rate) * 1000);
       const result = await generationWorker().generate(
         {
@@ -182,7 +195,7 @@ export function GenerateFlow() {
         });
         stemsSaved = false;
       }
-      setPhase({ kind: "done", result, chart, stemsSaved });
+      setPhase({ kind: "done", result, chart, stemsSaved, envelope, song });
     } catch (error) {
       if (isAbortError(error)) setPhase({ kind: "choose" });
       else setPhase({ kind: "failed", message: error instanceof Error ? error.message : String(error) });
@@ -309,16 +322,18 @@ function ResultView({ phase }: { phase: Extract<Phase, { kind: "done" }> }) {
   const { beatmap } = phase.result;
   const perLane = new Array<number>(LANE_NAMES.length).fill(0);
   for (const note of beatmap.HitObjects) perLane[note.Lane] = (perLane[note.Lane] ?? 0) + 1;
-  const download = () => {
-    const blob = new Blob([serializeBeatmap(beatmap)], { type: "application/json" });
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = `${phase.chart.title}.bsm`;
-    a.click();
-    URL.revokeObjectURL(url);
-  };
   const seconds = Object.values(phase.result.stageSeconds).reduce((a, b) => a + (b ?? 0), 0);
+  const [exportError, setExportError] = useState<string | null>(null);
+  const download = (extension: "bsm" | "mid" | "chart") => {
+    try {
+      const { data } = exportChartFile(beatmap, `${phase.chart.title}.${extension}`);
+      save(data.main, `${phase.chart.title}.${extension}`);
+      for (const [name, bytes] of Object.entries(data.extra)) save(bytes, name);
+      setExportError(null);
+    } catch (error) {
+      setExportError(error instanceof Error ? error.message : String(error));
+    }
+  };
   return (
     <div data-testid="generate-result" role="status">
       <p>
@@ -327,6 +342,7 @@ function ResultView({ phase }: { phase: Extract<Phase, { kind: "done" }> }) {
         It is saved in your <Link href="/library">library</Link>
         {phase.stemsSaved ? " with its stems" : ""}.
       </p>
+      <ChartPreview beatmap={beatmap} envelope={phase.envelope} durationMs={beatmap.Audio?.Duration ?? 1} />
       <ul className="lane-counts">
         {LANE_NAMES.map((name, lane) => (
           <li key={name}>
@@ -341,9 +357,87 @@ function ResultView({ phase }: { phase: Extract<Phase, { kind: "done" }> }) {
           ))}
         </ul>
       ) : null}
-      <button type="button" onClick={download}>
-        Download .bsm
-      </button>
+      <div className="actions">
+        <Link className="button" href={`/play/${phase.chart.id}`}>
+          Practise it
+        </Link>
+        <button type="button" className="secondary" onClick={() => download("bsm")}>
+          Download .bsm
+        </button>
+        <button type="button" className="secondary" onClick={() => download("mid")}>
+          Download MIDI
+        </button>
+        <button type="button" className="secondary" onClick={() => download("chart")}>
+          Download Clone Hero .chart
+        </button>
+      </div>
+      <ErrorMessage error={exportError} />
+      <ShareChart phase={phase} />
+    </div>
+  );
+}
+
+function save(bytes: Uint8Array, name: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** Sends the chart and the song's fingerprint (never the audio) so the next drummer gets it at once. */
+function ShareChart({ phase }: { phase: Extract<Phase, { kind: "done" }> }) {
+  const trpc = useTRPC();
+  const submit = useMutation(trpc.maps.submitGenerated.mutationOptions());
+  const [preparing, setPreparing] = useState(false);
+  const [prepareError, setPrepareError] = useState<string | null>(null);
+  const share = async () => {
+    setPrepareError(null);
+    let { fingerprint, durationSeconds } = phase.song;
+    if (!fingerprint || durationSeconds === undefined) {
+      setPreparing(true);
+      const worker = createFingerprintWorker(
+        () => new Worker(new URL("../../../lib/fingerprint/worker.ts", import.meta.url), { type: "module" }),
+      );
+      try {
+        const fp = await fingerprintAudioFile(phase.song.file, worker, {
+          signal: new AbortController().signal,
+          onStage: () => {},
+        });
+        fingerprint = fp.fingerprint;
+        durationSeconds = fp.durationSeconds;
+      } catch (error) {
+        setPrepareError(error instanceof Error ? error.message : String(error));
+        return;
+      } finally {
+        worker.terminate();
+        setPreparing(false);
+      }
+    }
+    submit.mutate({
+      fingerprint,
+      duration: durationSeconds,
+      chart: phase.result.beatmap,
+      clientMutationId: `gen-${phase.chart.contentHash.slice(0, 40)}`,
+    });
+  };
+  if (submit.data) {
+    return (
+      <p data-testid="shared">
+        {submit.data.created ? "Shared — thank you." : "This exact chart was already shared."} Drummers who
+        drop this song now get it at once, and the community can fix and verify it.{" "}
+        <Link href={`/songs/${submit.data.song.id}`}>Open the song</Link>
+      </p>
+    );
+  }
+  return (
+    <div>
+      <button type="button" onClick={share} disabled={preparing || submit.isPending}>
+        {preparing ? "Fingerprinting…" : submit.isPending ? "Sharing…" : "Share this chart with BeatSight"}
+      </button>{" "}
+      <span className="muted">Sends the chart and the song&rsquo;s fingerprint, never the audio.</span>
+      <ErrorMessage error={prepareError ?? submit.error} action="Try again." />
     </div>
   );
 }
