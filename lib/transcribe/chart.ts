@@ -4,6 +4,7 @@ import {
   type Beatmap,
   COMPONENT_LANE,
   COMPONENTS,
+  compareHitObjects,
   createBeatmap,
   type HitObject,
   type LintReport,
@@ -103,13 +104,15 @@ export function buildChart(input: BuildChartInput): BuildChartResult {
     limbs.kept.map((o) => ({ timeMs: o.timeMs, component: o.component, weight: o.confidence })),
     input.meter,
   );
-  let notes: HitObject[] = limbs.kept.map((o) => ({
-    Time: round3(o.timeMs),
-    Component: o.component,
-    Lane: COMPONENT_LANE[o.component],
-    Velocity: round4(o.velocity),
-    Confidence: round4(o.confidence),
-  }));
+  let notes: HitObject[] = limbs.kept
+    .map((o) => ({
+      Time: round3(o.timeMs),
+      Component: o.component,
+      Lane: COMPONENT_LANE[o.component],
+      Velocity: round4(o.velocity),
+      Confidence: round4(o.confidence),
+    }))
+    .sort(compareHitObjects);
   const chartTiming = beatsToTiming(beats, {
     ...input.timing,
     firstNoteMs: notes[0]?.Time,
