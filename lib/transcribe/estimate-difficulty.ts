@@ -1,7 +1,7 @@
 // A 1–10 difficulty from what makes drum parts hard to play: how many notes per second at the
 // busiest moments (not the average, which quiet intros dilute), the fastest single limb, and how
 // many different drums the hands move between. Calibrated so that a straight 8th-note rock beat
-// at 120 BPM is about 3 and 16th-note double bass under 8th hi-hats at 180 BPM is about 9.
+// at 120 BPM is about 3.3 and 16th-note double bass under 8th hi-hats at 180 BPM about 9.5.
 import { type HitObject, LANE_COUNT } from "../beatmap/index.ts";
 
 export interface DifficultyEstimate {
