@@ -1,6 +1,7 @@
 // songs: identify a song by fingerprint, register a new one, read one. Logic in server/services/songs.ts.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { RateLimiter } from "../../services/rate-limit.ts";
 import {
   FINGERPRINT_LIMITS,
   getSong,
@@ -8,7 +9,23 @@ import {
   registerSong,
   SongInputError,
 } from "../../services/songs.ts";
-import { createTRPCRouter, publicProcedure } from "../init.ts";
+import { clientAddress } from "../client-address.ts";
+import { type Context, createTRPCRouter, publicProcedure } from "../init.ts";
+
+/** A person identifies a song a minute at most; a script hammering the index gets told to wait. */
+const lookups = new RateLimiter(300, 10 * 60 * 1000);
+/** Registering is rarer still (only songs nobody has), and each one grows the index. */
+const registrations = new RateLimiter(60, 60 * 60 * 1000);
+
+function limit(limiter: RateLimiter, ctx: Context, what: string): void {
+  const wait = limiter.take(ctx.session?.user.id ?? `ip:${clientAddress(ctx.headers)}`);
+  if (wait > 0) {
+    throw new TRPCError({
+      code: "TOO_MANY_REQUESTS",
+      message: `Too many ${what} from here; try again in ${Math.ceil(wait / 60)} minutes.`,
+    });
+  }
+}
 
 export const fingerprintInput = z.object({
   /** fpcalc's compressed fingerprint (base64url, no padding). */
@@ -42,14 +59,18 @@ export const songsRouter = createTRPCRouter({
    * A mutation only so the few-kilobyte fingerprint travels in a POST body rather than in a URL
    * (URLs end up in logs and have length limits); it changes nothing.
    */
-  identify: publicProcedure
-    .input(fingerprintInput)
-    .mutation(({ ctx, input }) => asBadRequest(() => identifySong(ctx.db, input))),
+  identify: publicProcedure.input(fingerprintInput).mutation(({ ctx, input }) => {
+    limit(lookups, ctx, "song lookups");
+    return asBadRequest(() => identifySong(ctx.db, input));
+  }),
 
   /** Stores a new song with its fingerprint; returns the existing song when it is already known. */
   register: publicProcedure
     .input(fingerprintInput.extend({ title: label, artist: label, album: label }))
-    .mutation(({ ctx, input }) => asBadRequest(() => registerSong(ctx.db, input))),
+    .mutation(({ ctx, input }) => {
+      limit(registrations, ctx, "songs registered");
+      return asBadRequest(() => registerSong(ctx.db, input));
+    }),
 
   /** One song with its maps, or NOT_FOUND. */
   get: publicProcedure.input(z.object({ id: z.uuid("is not a song id") })).query(async ({ ctx, input }) => {
