@@ -63,6 +63,17 @@ describe("tempo octave: a standard rock beat is charted at its own tempo", () =>
     }
   });
 
+  it("charts a half-time feel (snare on 3) at half the tempo, snare on 2 and 4: the chart convention", () => {
+    const halfTime: PatternHit[] = [
+      { at: 0, cls: "kick" },
+      { at: 2, cls: "snare" },
+      ...[0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5].map((at) => ({ at, cls: "hihat_closed", height: 0.7 })),
+    ];
+    const r = chartOf(synthSong({ bpmAt: () => 140, bar: halfTime, crashEveryBars: 4 }));
+    expect(r.beats.bpm).toBeCloseTo(70, 0);
+    expect(r.beatmap.Timing?.Offset).toBeCloseTo(1000, 0);
+  });
+
   it("corrects each octave of a 120 BPM beat grid from the pattern alone", () => {
     const song = synthSong({ bpmAt: () => 120, crashEveryBars: 2 });
     const notes = chartOf(song).limbs.kept.map((o) => ({

@@ -114,6 +114,15 @@ describe("buildChart", () => {
     expect(snapped.beatmap.HitObjects).toHaveLength(r.beatmap.HitObjects.length);
   });
 
+  it("suggests the triplet grid for swung 8ths", () => {
+    const r = chartOf(synthSong({ bpmAt: () => 120, swing: 2 / 3 }));
+    const divisors = new Set(
+      r.snaps.filter((_, i) => r.beatmap.HitObjects[i]!.Component === "hihat_closed").map((s) => s.divisor),
+    );
+    expect([...divisors].sort()).toEqual([1, 3]);
+    expect(Math.max(...r.snaps.map((s) => Math.abs(s.deltaMs)))).toBeLessThan(2); // measured 0.7
+  });
+
   it("drops notes past the end of the audio and still builds a chart from silence", () => {
     const song = synthSong({ bpmAt: () => 120 });
     const short = chartOf(song, { audio: { durationMs: 10_000, sampleRate: 48_000 } });
