@@ -9,6 +9,7 @@ import { chooseMeter } from "./meter.ts";
 import {
   DEFAULT_SYNTH_CLASSES,
   type KnownHit,
+  type PatternHit,
   rockBar,
   type SongOptions,
   synthesizeActivations,
