@@ -2,8 +2,9 @@
 // its maps. The matching rules (index keys, alignment, threshold) are in ./songs-match.ts.
 //
 // Lookup: the fingerprint's sampled keys go to the GIN-indexed `fingerprints.lookup_hashes`
-// (intarray `&&`); the few rows sharing at least MIN_SHARED_KEYS keys are ranked by how many they
-// share, and the best CANDIDATE_LIMIT are scored by bit error rate at their best alignment.
+// (intarray `&&`, in the SQL function beatsight_fingerprint_candidates); the few rows sharing at
+// least MIN_SHARED_KEYS keys are ranked by how many they share, and the best CANDIDATE_LIMIT are
+// scored by bit error rate at their best alignment.
 //
 // Registration runs under one transaction-scoped advisory lock: it re-checks, inside the lock,
 // whether the fingerprint (or a near-identical one) is already known before creating a song, so two
@@ -140,31 +141,13 @@ interface CandidateRow {
   shared: number;
 }
 
-async function findCandidates(db: Client, raw: Uint32Array, inTransaction: boolean): Promise<CandidateRow[]> {
+/** Rows sharing at least MIN_SHARED_KEYS keys, most shared first (prisma/migrations/0002_…). */
+async function findCandidates(db: Client, raw: Uint32Array): Promise<CandidateRow[]> {
   const keys = indexKeys(raw).map((k) => k | 0);
   if (keys.length === 0) return [];
-  // `&&` finds rows through the GIN index; icount(a & b) counts shared keys on the few it returns.
-  const query = db.$queryRaw<CandidateRow[]>`
-    SELECT f.id::text AS fingerprint_id, f.song_id::text AS song_id, f.raw_items, s.shared
-      FROM (
-        SELECT id, icount(lookup_hashes & ${keys}::int4[]) AS shared
-          FROM fingerprints
-         WHERE lookup_hashes && ${keys}::int4[]
-      ) s
-      JOIN fingerprints f ON f.id = s.id
-     WHERE s.shared >= ${MIN_SHARED_KEYS}
-     ORDER BY s.shared DESC
-     LIMIT ${CANDIDATE_LIMIT}`;
-  // intarray has no statistics for `&&` on keys this rare, so the planner guesses ~17 % of rows
-  // match and picks a sequential scan: 150 ms at 10 k rows instead of 3 ms through the index
-  // (measured, docs/BENCHMARKS.md). The index is always right for this query; say so for it alone.
-  const noSeqScan = db.$executeRaw`SET LOCAL enable_seqscan = off`;
-  if (!inTransaction) {
-    const [, rows] = await (db as Db).$transaction([noSeqScan, query]);
-    return rows;
-  }
-  await noSeqScan;
-  return query;
+  return db.$queryRaw<CandidateRow[]>`
+    SELECT fingerprint_id::text, song_id::text, raw_items, shared
+      FROM beatsight_fingerprint_candidates(${keys}::int4[], ${MIN_SHARED_KEYS}::int4, ${CANDIDATE_LIMIT}::int4)`;
 }
 
 const MAP_STATE_ORDER: Record<MapSummary["state"], number> = {
@@ -201,8 +184,8 @@ const mapSelect = {
   updatedAt: true,
 } as const;
 
-async function scoreCandidates(db: Client, raw: Uint32Array, inTransaction: boolean) {
-  const rows = await findCandidates(db, raw, inTransaction);
+async function scoreCandidates(db: Client, raw: Uint32Array) {
+  const rows = await findCandidates(db, raw);
   const bySong = new Map<
     string,
     { songId: string; bitErrorRate: number; offset: number; sharedKeys: number }
@@ -222,12 +205,8 @@ async function scoreCandidates(db: Client, raw: Uint32Array, inTransaction: bool
   return [...bySong.values()].sort((a, b) => a.bitErrorRate - b.bitErrorRate);
 }
 
-async function identifyParsed(
-  db: Client,
-  fp: ParsedFingerprint,
-  inTransaction = false,
-): Promise<IdentifyResult> {
-  const scored = await scoreCandidates(db, fp.raw, inTransaction);
+async function identifyParsed(db: Client, fp: ParsedFingerprint): Promise<IdentifyResult> {
+  const scored = await scoreCandidates(db, fp.raw);
   const best = scored[0];
   const candidates = scored.map(({ songId, bitErrorRate, sharedKeys }) => ({
     songId,
@@ -297,7 +276,7 @@ export async function registerSong(db: Db, input: RegisterInput): Promise<Regist
       if (identical)
         return { song: identical.song, created: false, matchedBy: "identical-fingerprint" as const };
 
-      const known = await identifyParsed(tx, fp, true);
+      const known = await identifyParsed(tx, fp);
       if (known.match) {
         const songId = known.match.song.id;
         const stored = await tx.fingerprint.count({ where: { songId } });
