@@ -35,8 +35,21 @@ describe("suggestSnaps", () => {
     const notes = [note(1500), note(1507), note(2020)];
     const s = suggestSnaps(notes, timing);
     expect(applySnaps(notes, s, 0).map((n) => n.Time)).toEqual([1500, 1507, 2020]);
-    expect(applySnaps(notes, s, 10).map((n) => n.Time)).toEqual([1500, 1500, 2020]);
-    expect(applySnaps(notes, s, 25).map((n) => n.Time)).toEqual([1500, 1500, 2000]);
+    // 1507 lands on the snare already at 1500: one note.
+    expect(applySnaps(notes, s, 5).map((n) => n.Time)).toEqual([1500, 1507, 2020]);
+    expect(applySnaps(notes, s, 10).map((n) => n.Time)).toEqual([1500, 2020]);
+    expect(applySnaps(notes, s, 25).map((n) => n.Time)).toEqual([1500, 2000]);
     expect(notes[1]!.Time).toBe(1507); // the input is untouched
+  });
+
+  it("merges two notes of a lane snapped onto one line, keeping the more confident", () => {
+    const a = { ...note(1490), Confidence: 0.6 };
+    const b = { ...note(1508), Confidence: 0.9 };
+    const kick = { ...note(1495), Component: "kick" as const, Lane: 3 };
+    const out = applySnaps([a, kick, b], suggestSnaps([a, kick, b], timing), 12);
+    expect(out).toEqual([
+      { ...b, Time: 1500 },
+      { ...kick, Time: 1500 },
+    ]);
   });
 });

@@ -50,7 +50,8 @@ export function suggestSnaps(
 
 /**
  * Moves the notes whose suggestion is within `toleranceMs` onto their grid line; the others stay
- * where they were played. Returns a new, sorted array.
+ * where they were played. Two notes of one lane snapped onto the same line become one (the more
+ * confident, else the louder). Returns a new, sorted array.
  */
 export function applySnaps(
   notes: readonly HitObject[],
@@ -63,5 +64,14 @@ export function applySnaps(
     if (note && Math.abs(s.deltaMs) <= toleranceMs)
       note.Time = Math.max(0, Math.round(s.gridMs * 1000) / 1000);
   }
-  return out.sort(compareHitObjects);
+  out.sort(compareHitObjects);
+  const kept: HitObject[] = [];
+  for (const note of out) {
+    const clash = kept.findLastIndex((k) => k.Time === note.Time && k.Lane === note.Lane);
+    if (clash < 0) kept.push(note);
+    else if (strength(note) > strength(kept[clash]!)) kept[clash] = note;
+  }
+  return kept;
 }
+
+const strength = (h: HitObject) => (h.Confidence ?? 1) * 10 + h.Velocity;
