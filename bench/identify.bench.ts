@@ -21,7 +21,7 @@ import { createDb, type Db } from "../server/db/client.ts";
 import { startEmbeddedPostgres } from "../server/db/embedded.ts";
 import { migrate } from "../server/db/migrate.ts";
 import { identifySong, registerSong } from "../server/services/songs.ts";
-import { KEY_SAMPLING, MATCH_MAX_BER } from "../server/services/songs-match.ts";
+import { indexKeys, KEY_SAMPLING, MATCH_MAX_BER } from "../server/services/songs-match.ts";
 import { buildCorpus, type CorpusEntry, corpusSources, readCorpus, VARIANTS } from "./identify-corpus.ts";
 
 const log = (...args: unknown[]) => console.log(...args);
@@ -317,17 +317,32 @@ async function latency(): Promise<void> {
         for (const q of picks.slice(0, 10))
           await identifySong(db, { fingerprint: q.e.fingerprint, duration: q.e.durationSeconds }); // warm
         const times: number[] = [];
+        const cpu: number[] = [];
+        const database: number[] = [];
         let right = 0;
         for (const q of picks) {
+          const c0 = process.cpuUsage();
           const t0 = performance.now();
           const result = await identifySong(db, {
             fingerprint: q.e.fingerprint,
             duration: q.e.durationSeconds,
           });
           times.push(performance.now() - t0);
+          const c = process.cpuUsage(c0);
+          cpu.push((c.user + c.system) / 1000);
           if ((result.match?.song.id ?? undefined) === q.song) right++;
+          // The database's own time for the candidate search (what grows with the number stored).
+          const keys = indexKeys(decompressFingerprint(q.e.fingerprint).raw).map((k) => k | 0);
+          const plan = await client.query(
+            "EXPLAIN (ANALYZE, FORMAT JSON) SELECT * FROM beatsight_fingerprint_candidates($1::int4[], 2, 8)",
+            [keys],
+          );
+          database.push(plan.rows[0]["QUERY PLAN"][0]["Execution Time"]);
         }
-        log(`  ${kind.padEnd(34)} identify ${summary(times, 2)} ms; correct ${right}/${picks.length}`);
+        log(`  ${kind}: correct ${right}/${picks.length}`);
+        log(`    identify wall     ${summary(times, 2)} ms`);
+        log(`    identify Node CPU ${summary(cpu, 2)} ms`);
+        log(`    candidate search in PostgreSQL ${summary(database, 2)} ms`);
       }
     }
     // How much work one lookup does in the index, for the scaling argument.

@@ -30,8 +30,6 @@ export const SILENCE_ITEM = 627_964_279;
  * missed match costs a whole AI generation while a false one is caught by the user.
  */
 export const MATCH_MAX_BER = 0.2;
-/** Unrelated fingerprints sit around this BER (random bits differ half the time, minus structure). */
-export const UNRELATED_BER = 0.4;
 /** Candidates need at least this many shared index keys. */
 export const MIN_SHARED_KEYS = 2;
 /** Shortest overlap (items, ~8 per second) an alignment must have: 40 items ≈ 5 s. */
