@@ -15,6 +15,7 @@ export {
 } from "./metadata.ts";
 export {
   backbeatScores,
+  barStarts,
   beatPosition,
   chooseMeter,
   type MeterOptions,
