@@ -256,3 +256,22 @@ describe("frame rates", () => {
     expect(beats.maxErrorMs).toBeLessThan(fps < 60 ? 4 : 2);
   });
 });
+
+describe("the shipped transcriber's contract (training/export.py manifest entry)", () => {
+  it("reads its classes and 50 fps frames as they are", () => {
+    const classes = ["kick", "snare", "hihat_closed", "hihat_open", "tom", "crash", "ride"];
+    const bar: PatternHit[] = [
+      ...rockBar({ hihat: "none" }),
+      ...[0, 0.5, 1, 1.5, 2, 2.5, 3].map((at) => ({ at, cls: "ride", height: 0.8 })),
+      { at: 3.5, cls: "tom", height: 0.85 },
+    ];
+    const song = synthSong({ bpmAt: () => 132, bar, classes, fps: 50, crashEveryBars: 4, noise: 0.05 });
+    const r = chartOf(song, { settings: { thresholds: Object.fromEntries(classes.map((c) => [c, 0.5])) } });
+    expect(r.warnings).toEqual([]);
+    expect(r.lint.errors).toEqual([]);
+    const expected = song.hits.map((h) => ({ ...h, cls: h.cls === "tom" ? "tom_mid" : h.cls }));
+    const m = matchNotes(r.beatmap.HitObjects, expected, 5);
+    expect(m).toMatchObject({ found: expected.length, extra: 0 });
+    expect(r.beats.bpm).toBeCloseTo(132, 0);
+  });
+});

@@ -120,7 +120,7 @@ export function localTempo(env: Float32Array, fps: number, options: TempoOptions
   }
 
   // Viterbi over windows. Emission: log of the score relative to the window's best, plus the
-  // prior; silent windows are flat, so the path holds its tempo through breaks.
+  // prior; silent windows carry only the prior, too weak to move the path through a break.
   const prior = Array.from(bpms, (bpm) => logTempoPrior(bpm, o.priorBpm, o.priorOctaves));
   const emission = scores.map((row) => {
     let max = 0;
