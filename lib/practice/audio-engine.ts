@@ -72,6 +72,7 @@ export class PracticeAudioEngine {
   private clickClock = 0;
   private clickBuffers: { accent: AudioBuffer; beat: AudioBuffer };
   private clock: ClockSample | null = null;
+  private hadOutputTimestamp = false;
 
   constructor(
     private readonly tempo: TempoMap,
@@ -162,6 +163,7 @@ export class PracticeAudioEngine {
     this.scheduledPasses.clear();
     this.clickClock = this.plan.ctxStart;
     this.clock = null;
+    this.hadOutputTimestamp = false;
     this.schedule();
     this.timer = setInterval(() => this.schedule(), TICK_MS);
     return this.plan;
@@ -170,6 +172,7 @@ export class PracticeAudioEngine {
   /** Stops everything; returns the song position that was audible. */
   stop(): number {
     const plan = this.plan;
+    if (plan) this.refreshClock();
     const pos = plan ? songAt(plan, this.audibleCtx(performance.now())) : Number.NaN;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
@@ -191,11 +194,25 @@ export class PracticeAudioEngine {
     await this.ctx.close();
   }
 
+  /**
+   * Re-reads the output timestamp (once per frame and scheduler tick). Between refreshes every
+   * conversion uses the same mapping, so an input event and the frame that shows it agree exactly.
+   */
+  refreshClock(): void {
+    const ts = this.ctx.getOutputTimestamp?.();
+    const real = (ts?.performanceTime ?? 0) > 0 && (ts?.contextTime ?? 0) > 0;
+    const next = sampleClock(this.ctx, performance.now());
+    // Once the device has given a real output timestamp, keep to those: the currentTime fallback
+    // can sit tens of ms away and flipping between the two would make the highway jump.
+    if (real) this.hadOutputTimestamp = true;
+    else if (this.hadOutputTimestamp && this.clock) return;
+    this.clock = smoothSample(this.clock, next);
+  }
+
   /** The context time audible at performance time `perfMs`. */
   audibleCtx(perfMs: number): number {
-    const now = performance.now();
-    this.clock = smoothSample(this.clock, sampleClock(this.ctx, now));
-    return ctxAtPerf(this.clock, perfMs);
+    if (!this.clock) this.refreshClock();
+    return ctxAtPerf(this.clock!, perfMs);
   }
 
   /** Song ms audible at performance time `perfMs` (a frame time or an input event's timeStamp). */
@@ -212,8 +229,7 @@ export class PracticeAudioEngine {
   /** Performance time at which song ms `songMs` is heard (pass 0): for tests and calibration. */
   perfAtSong(songMs: number, pass = 0): number {
     if (!this.plan) return Number.NaN;
-    const now = performance.now();
-    this.audibleCtx(now);
+    if (!this.clock) this.refreshClock();
     const clock = this.clock!;
     return clock.perf + (ctxAt(this.plan, songMs, pass) - clock.ctx) * 1000;
   }
@@ -221,6 +237,7 @@ export class PracticeAudioEngine {
   private schedule(): void {
     const plan = this.plan;
     if (!plan) return;
+    this.refreshClock();
     const now = this.ctx.currentTime;
     const horizon = now + LOOKAHEAD_S;
     for (const piece of piecesBetween(plan, now, horizon)) {

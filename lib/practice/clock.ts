@@ -26,7 +26,8 @@ export function sampleClock(ctx: AudioClockSource, perfNow: number): ClockSample
     ts &&
     typeof ts.contextTime === "number" &&
     typeof ts.performanceTime === "number" &&
-    ts.performanceTime > 0
+    ts.performanceTime > 0 &&
+    ts.contextTime > 0
   ) {
     return { ctx: ts.contextTime, perf: ts.performanceTime };
   }

@@ -268,6 +268,7 @@ export function Player({ chartId }: { chartId: string }) {
       const s = session.current;
       const r = run.current;
       if (!eng || !s || !r || !eng.playing) return;
+      eng.refreshClock();
       const song = eng.songAtPerf(now);
       const pass = eng.passAtPerf(now);
       if (r.loop && pass > s.passIndex) {
@@ -362,7 +363,9 @@ export function Player({ chartId }: { chartId: string }) {
         setRebinding(null);
         return;
       }
-      if (phase.kind !== "playing") return;
+      // The engine, not React state, says whether a run is on: the first notes can come before
+      // the re-render that follows pressing Play.
+      if (!engine.current?.playing) return;
       if (e.code === "Escape") {
         e.preventDefault();
         pause();
@@ -376,7 +379,7 @@ export function Player({ chartId }: { chartId: string }) {
     };
     window.addEventListener("keydown", onKey, { capture: true });
     return () => window.removeEventListener("keydown", onKey, { capture: true });
-  }, [keymap, phase.kind, rebinding, hit, pause]);
+  }, [keymap, rebinding, hit, pause]);
 
   // Pause when the page loses focus or is hidden: a rhythm game cannot be played blind.
   useEffect(() => {
@@ -412,12 +415,12 @@ export function Player({ chartId }: { chartId: string }) {
   const onPointerDown = useCallback(
     (e: PointerEvent<HTMLDivElement>) => {
       const r = renderer.current;
-      if (!r || phase.kind !== "playing") return;
+      if (!r || !engine.current?.playing) return;
       e.preventDefault();
       const rect = e.currentTarget.getBoundingClientRect();
       hit(r.laneAt(e.clientX - rect.left), e.timeStamp, "touch");
     },
-    [hit, phase.kind],
+    [hit],
   );
 
   const updatePrefs = useCallback(

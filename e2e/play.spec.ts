@@ -1,0 +1,139 @@
+// The practice player end to end in Chromium: import a .bsm into the library, open it, play it
+// with hits dispatched at the notes' own times (keyboard and a mocked Web MIDI kit), and read the
+// results. Hits carry the timeStamp a real key press would have (the moment the note is heard,
+// read from the player's own audio-clock mapping), so the judgments do not depend on how busy
+// the machine is.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, type Page, test } from "@playwright/test";
+import { serializeBeatmap } from "../lib/beatmap/index.ts";
+import { grooveChart } from "../lib/beatmap/testing.ts";
+import { makeTempDir } from "../lib/fingerprint/test-support.ts";
+
+test.setTimeout(120_000);
+
+let temp: ReturnType<typeof makeTempDir>;
+let bsmPath: string;
+const chart = grooveChart({ bars: 2, bpm: 120, offsetMs: 500 });
+
+test.beforeAll(() => {
+  temp = makeTempDir();
+  bsmPath = join(temp.dir, "groove.bsm");
+  writeFileSync(bsmPath, serializeBeatmap(chart));
+});
+test.afterAll(() => temp.cleanup());
+
+const LANE_CODES = ["KeyS", "KeyD", "KeyF", "Space", "KeyJ", "KeyK", "KeyL"];
+const LANE_GM_NOTES = [49, 42, 38, 36, 47, 51, 55];
+
+async function importAndOpen(page: Page): Promise<void> {
+  await page.goto("/library");
+  await page.getByLabel("Import a .bsm chart").setInputFiles(bsmPath);
+  await expect(page.getByTestId("library-status")).toContainText("Imported “Groove”");
+  await page.getByRole("link", { name: "Play Groove" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Groove" })).toBeVisible();
+  await page.getByLabel("Count-in").selectOption("0");
+}
+
+/**
+ * Plays every note in the page: shortly before each note is heard, dispatches its hit stamped with
+ * the moment the note is heard plus `offsetMs` of real time.
+ */
+async function playAlong(page: Page, via: "keyboard" | "midi", offsetMs: number, rate = 1): Promise<number> {
+  return page.evaluate(
+    async ({ via, offsetMs, codes, gm, rate }) => {
+      while (!window.__beatsightPlayer) await new Promise((r) => setTimeout(r, 10));
+      const player = window.__beatsightPlayer;
+      const { times, lanes } = player.notes();
+      const input = (window as unknown as { __mockMidiInput?: EventTarget }).__mockMidiInput;
+      const sleep = () => new Promise((r) => setTimeout(r, 2));
+      for (let i = 0; i < times.length; i++) {
+        const t = times[i]!;
+        // Sent a little ahead of the moment it is stamped with: a busy machine can then delay this
+        // loop by a few frames without the player marking the note missed before the hit arrives.
+        while (!(player.songNow() >= t - 150 * rate)) await sleep();
+        const stamp = player.perfAtSong(t) + offsetMs;
+        let event: Event;
+        if (via === "keyboard") {
+          event = new KeyboardEvent("keydown", { code: codes[lanes[i]!], bubbles: true, cancelable: true });
+        } else {
+          event = new Event("midimessage");
+          Object.defineProperty(event, "data", { value: new Uint8Array([0x99, gm[lanes[i]!]!, 100]) });
+        }
+        Object.defineProperty(event, "timeStamp", { value: stamp });
+        (via === "keyboard" ? window : input!).dispatchEvent(event);
+      }
+      return times.length;
+    },
+    { via, offsetMs, codes: LANE_CODES, gm: LANE_GM_NOTES, rate },
+  );
+}
+
+test("a chart imported into the library plays with keyboard hits on time: 100 % perfect", async ({
+  page,
+}) => {
+  await importAndOpen(page);
+  const time = page.getByTestId("time");
+  await expect(time).toContainText("0:00 /");
+  // The hits wait in the page for the run to start, so a slow click cannot make them late.
+  const along = playAlong(page, "keyboard", 0);
+  await page.getByTestId("play").click();
+  const notes = await along;
+  expect(notes).toBe(chart.HitObjects.length);
+  // The clock moved the highway: the scene layer was drawn every frame, the static one rarely.
+  const counts = await page.evaluate(() => window.__beatsightPlayer!.renderCounts());
+  expect(counts.scene).toBeGreaterThan(20);
+  expect(counts.static).toBeLessThanOrEqual(3);
+
+  const results = page.getByTestId("results");
+  await expect(results).toBeVisible({ timeout: 30_000 });
+  await expect(results.getByTestId("count-perfect")).toHaveText(String(notes));
+  await expect(results.getByTestId("count-miss")).toHaveText("0");
+  await expect(results.getByTestId("accuracy")).toHaveText("100.0 %");
+  await expect(results.getByTestId("grade")).toHaveText("SS");
+
+  // Results are kept on the device: a second run lists the first in its history.
+  await results.getByRole("button", { name: "Play again" }).click();
+  await page.getByTestId("play").click();
+  await page.getByTestId("pause").waitFor();
+  await page.getByRole("button", { name: "Finish and see results" }).click();
+  await expect(page.getByTestId("history")).toContainText("100.0 %");
+});
+
+test("hits 40 ms late at half speed are judged great and late", async ({ page }) => {
+  await importAndOpen(page);
+  await page.getByRole("slider", { name: "Tempo" }).fill("50");
+  await expect(page.getByTestId("rate")).toHaveText("50 %");
+  const along = playAlong(page, "keyboard", 40, 0.5);
+  await page.getByTestId("play").click();
+  const notes = await along;
+  const results = page.getByTestId("results");
+  await expect(results).toBeVisible({ timeout: 40_000 });
+  await expect(results.getByTestId("count-great")).toHaveText(String(notes));
+  await expect(results.getByTestId("early-late")).toHaveText(`0 / ${notes}`);
+  await expect(results).toContainText("50 % tempo");
+});
+
+test("a MIDI e-kit (mocked MIDIAccess) plays the chart through the GM note map", async ({ page }) => {
+  await page.addInitScript(() => {
+    const input = new EventTarget() as EventTarget & { id: string; name: string };
+    input.id = "mock-1";
+    input.name = "Mock Kit";
+    (window as unknown as { __mockMidiInput: EventTarget }).__mockMidiInput = input;
+    const access = Object.assign(new EventTarget(), {
+      inputs: new Map([["mock-1", input]]),
+      outputs: new Map(),
+    });
+    Object.defineProperty(navigator, "requestMIDIAccess", { value: async () => access });
+  });
+  await importAndOpen(page);
+  await page.getByRole("button", { name: "Connect e-kit (MIDI)" }).click();
+  await expect(page.getByTestId("midi-status")).toHaveText("Listening to Mock Kit");
+  const along = playAlong(page, "midi", -30);
+  await page.getByTestId("play").click();
+  const notes = await along;
+  const results = page.getByTestId("results");
+  await expect(results).toBeVisible({ timeout: 30_000 });
+  await expect(results.getByTestId("count-great")).toHaveText(String(notes));
+  await expect(results.getByTestId("early-late")).toHaveText(`${notes} / 0`);
+});
