@@ -1,7 +1,7 @@
 // Per-test-file databases on the integration test server (see test/global-setup-db.ts).
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { createDb, type Db } from "../server/db/client.ts";
 import { migrate } from "../server/db/migrate.ts";
 
@@ -50,5 +50,23 @@ export async function createMigratedDatabase(): Promise<TestDatabase & { db: Db 
       await db.$disconnect();
       await database.drop();
     },
+  };
+}
+
+/**
+ * A migrated database for the whole test file: created before its tests, dropped after.
+ * Usage: `const database = useMigratedDatabase();` then `database().db` inside tests.
+ */
+export function useMigratedDatabase(): () => TestDatabase & { db: Db } {
+  let database: (TestDatabase & { db: Db }) | undefined;
+  beforeAll(async () => {
+    database = await createMigratedDatabase();
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+  return () => {
+    if (!database) throw new Error("useMigratedDatabase(): the database exists only inside tests");
+    return database;
   };
 }

@@ -1,21 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMigratedDatabase } from "../../test/db.ts";
+import { describe, expect, it } from "vitest";
+import { useMigratedDatabase } from "../../test/db.ts";
 import { createCaller } from "../trpc/root.ts";
 import { hashSessionToken, SESSION_COOKIE, sessionFromCookies } from "./session.ts";
 
-type Database = Awaited<ReturnType<typeof createMigratedDatabase>>;
-let database: Database;
-
-beforeAll(async () => {
-  database = await createMigratedDatabase();
-});
-afterAll(async () => {
-  await database.drop();
-});
+const database = useMigratedDatabase();
 
 async function signIn(expiresInMs: number) {
-  const user = await database.db.user.create({
+  const user = await database().db.user.create({
     data: {
       email: `${randomBytes(4).toString("hex")}@example.com`,
       displayName: "Ringo",
@@ -23,7 +15,7 @@ async function signIn(expiresInMs: number) {
     },
   });
   const token = randomBytes(32).toString("base64url");
-  await database.db.session.create({
+  await database().db.session.create({
     data: {
       userId: user.id,
       tokenHash: hashSessionToken(token),
@@ -36,7 +28,7 @@ async function signIn(expiresInMs: number) {
 describe("sessions", () => {
   it("resolves the signed-in user from the session cookie", async () => {
     const { user, cookie } = await signIn(60_000);
-    const session = await sessionFromCookies(database.db, cookie);
+    const session = await sessionFromCookies(database().db, cookie);
     expect(session?.user).toEqual({
       id: user.id,
       email: user.email,
@@ -47,21 +39,21 @@ describe("sessions", () => {
 
   it("ignores expired sessions, unknown tokens and malformed cookies", async () => {
     const { cookie } = await signIn(-1);
-    expect(await sessionFromCookies(database.db, cookie)).toBeNull();
+    expect(await sessionFromCookies(database().db, cookie)).toBeNull();
     expect(
-      await sessionFromCookies(database.db, `${SESSION_COOKIE}=${randomBytes(32).toString("base64url")}`),
+      await sessionFromCookies(database().db, `${SESSION_COOKIE}=${randomBytes(32).toString("base64url")}`),
     ).toBeNull();
-    expect(await sessionFromCookies(database.db, `${SESSION_COOKIE}='; DROP TABLE users; --`)).toBeNull();
-    expect(await sessionFromCookies(database.db, null)).toBeNull();
+    expect(await sessionFromCookies(database().db, `${SESSION_COOKIE}='; DROP TABLE users; --`)).toBeNull();
+    expect(await sessionFromCookies(database().db, null)).toBeNull();
   });
 
   it("reaches procedures through the tRPC context", async () => {
     const { user, cookie } = await signIn(60_000);
-    const session = await sessionFromCookies(database.db, cookie);
-    const caller = createCaller({ db: database.db, session, requestId: "test", headers: new Headers() });
+    const session = await sessionFromCookies(database().db, cookie);
+    const caller = createCaller({ db: database().db, session, requestId: "test", headers: new Headers() });
     expect((await caller.auth.me())?.id).toBe(user.id);
     const anonymous = createCaller({
-      db: database.db,
+      db: database().db,
       session: null,
       requestId: "test",
       headers: new Headers(),

@@ -1,29 +1,19 @@
 // The data model's invariants hold in PostgreSQL itself, whatever code (or person with psql) writes.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMigratedDatabase } from "../../test/db.ts";
-import type { Db } from "./client.ts";
+import { describe, expect, it } from "vitest";
+import { useMigratedDatabase } from "../../test/db.ts";
 
-type Database = Awaited<ReturnType<typeof createMigratedDatabase>>;
-let database: Database;
-let db: Db;
-
-beforeAll(async () => {
-  database = await createMigratedDatabase();
-  db = database.db;
-});
-afterAll(async () => {
-  await database.drop();
-});
+const database = useMigratedDatabase();
+const db = () => database().db;
 
 const hash = (c: string) => c.repeat(64);
 const bsm = { Version: 1, HitObjects: [] };
 
 async function newSong() {
-  return db.song.create({ data: { durationMs: 180_000, title: "Test" } });
+  return db().song.create({ data: { durationMs: 180_000, title: "Test" } });
 }
 
 async function newUser(email = `u${Math.random().toString(36).slice(2)}@example.com`) {
-  return db.user.create({ data: { email, displayName: "Drummer" } });
+  return db().user.create({ data: { email, displayName: "Drummer" } });
 }
 
 /** The PostgreSQL error code (SQLSTATE) a failed Prisma call carries, wherever the adapter put it. */
@@ -41,67 +31,67 @@ async function sqlState(action: Promise<unknown>): Promise<string> {
 describe("database invariants", () => {
   it("allows at most one canonical verified map per song", async () => {
     const song = await newSong();
-    await db.map.create({ data: { songId: song.id, state: "verified", isCanonical: true } });
+    await db().map.create({ data: { songId: song.id, state: "verified", isCanonical: true } });
     // A second verified map is fine; a second canonical one is not.
-    await db.map.create({ data: { songId: song.id, state: "verified" } });
+    await db().map.create({ data: { songId: song.id, state: "verified" } });
     const error = await sqlState(
-      db.map.create({ data: { songId: song.id, state: "verified", isCanonical: true } }),
+      db().map.create({ data: { songId: song.id, state: "verified", isCanonical: true } }),
     );
     expect(["23505", "P2002"]).toContain(error);
     // Another song may have its own canonical map.
     const other = await newSong();
     await expect(
-      db.map.create({ data: { songId: other.id, state: "verified", isCanonical: true } }),
+      db().map.create({ data: { songId: other.id, state: "verified", isCanonical: true } }),
     ).resolves.toBeTruthy();
   });
 
   it("allows only verified maps to be canonical", async () => {
     const song = await newSong();
     const error = await sqlState(
-      db.map.create({ data: { songId: song.id, state: "ai_draft", isCanonical: true } }),
+      db().map.create({ data: { songId: song.id, state: "ai_draft", isCanonical: true } }),
     );
     expect(["23514", "P2004"]).toContain(error);
   });
 
   it("keeps map versions immutable", async () => {
     const song = await newSong();
-    const map = await db.map.create({ data: { songId: song.id } });
-    const version = await db.mapVersion.create({
+    const map = await db().map.create({ data: { songId: song.id } });
+    const version = await db().mapVersion.create({
       data: { mapId: map.id, number: 1, source: "ai", contentHash: hash("a"), content: bsm },
     });
     await expect(
-      db.mapVersion.update({ where: { id: version.id }, data: { contentHash: hash("b") } }),
+      db().mapVersion.update({ where: { id: version.id }, data: { contentHash: hash("b") } }),
     ).rejects.toThrow(/immutable/);
-    await expect(db.mapVersion.delete({ where: { id: version.id } })).rejects.toThrow(/immutable/);
-    await expect(db.$executeRawUnsafe("TRUNCATE map_versions CASCADE")).rejects.toThrow(/immutable/);
+    await expect(db().mapVersion.delete({ where: { id: version.id } })).rejects.toThrow(/immutable/);
+    await expect(db().$executeRawUnsafe("TRUNCATE map_versions CASCADE")).rejects.toThrow(/immutable/);
     const duplicateNumber = await sqlState(
-      db.mapVersion.create({
+      db().mapVersion.create({
         data: { mapId: map.id, number: 1, source: "edit", contentHash: hash("c"), content: bsm },
       }),
     );
     expect(["23505", "P2002"]).toContain(duplicateNumber);
-    const stored = await db.mapVersion.findUniqueOrThrow({ where: { id: version.id } });
+    const stored = await db().mapVersion.findUniqueOrThrow({ where: { id: version.id } });
     expect(stored.contentHash).toBe(hash("a"));
   });
 
   it("keeps the karma ledger and audit log append-only", async () => {
     const user = await newUser();
-    const entry = await db.karmaEntry.create({
+    const entry = await db().karmaEntry.create({
       data: { userId: user.id, delta: 25, reason: "fix_accepted" },
     });
-    await expect(db.karmaEntry.update({ where: { id: entry.id }, data: { delta: 2500 } })).rejects.toThrow(
+    await expect(db().karmaEntry.update({ where: { id: entry.id }, data: { delta: 2500 } })).rejects.toThrow(
       /append-only/,
     );
-    await expect(db.karmaEntry.delete({ where: { id: entry.id } })).rejects.toThrow(/append-only/);
+    await expect(db().karmaEntry.delete({ where: { id: entry.id } })).rejects.toThrow(/append-only/);
 
-    const audit = await db.auditLogEntry.create({
+    const audit = await db().auditLogEntry.create({
       data: { actorId: user.id, action: "role.grant", subjectType: "user", subjectId: user.id },
     });
     await expect(
-      db.auditLogEntry.update({ where: { id: audit.id }, data: { action: "nothing" } }),
+      db().auditLogEntry.update({ where: { id: audit.id }, data: { action: "nothing" } }),
     ).rejects.toThrow(/append-only/);
-    await expect(db.auditLogEntry.deleteMany({})).rejects.toThrow(/append-only/);
-    const karma = await db.karmaEntry.aggregate({ where: { userId: user.id }, _sum: { delta: true } });
+    await expect(db().auditLogEntry.deleteMany({})).rejects.toThrow(/append-only/);
+    const karma = await db().karmaEntry.aggregate({ where: { userId: user.id }, _sum: { delta: true } });
     expect(karma._sum.delta).toBe(25);
   });
 
@@ -115,39 +105,41 @@ describe("database invariants", () => {
       lookupHashes: [1],
       durationMs: 180_000,
     };
-    await db.fingerprint.create({ data: { ...fp, songId: a.id } });
+    await db().fingerprint.create({ data: { ...fp, songId: a.id } });
     expect(["23505", "P2002"]).toContain(
-      await sqlState(db.fingerprint.create({ data: { ...fp, songId: b.id } })),
+      await sqlState(db().fingerprint.create({ data: { ...fp, songId: b.id } })),
     );
   });
 
   it("keeps one live server job per fingerprint, but allows a new one after the last finished", async () => {
-    await db.aiJob.create({ data: { dedupKey: hash("e") } });
-    expect(["23505", "P2002"]).toContain(await sqlState(db.aiJob.create({ data: { dedupKey: hash("e") } })));
-    await db.aiJob.updateMany({ where: { dedupKey: hash("e") }, data: { state: "failed" } });
-    await expect(db.aiJob.create({ data: { dedupKey: hash("e") } })).resolves.toBeTruthy();
+    await db().aiJob.create({ data: { dedupKey: hash("e") } });
+    expect(["23505", "P2002"]).toContain(
+      await sqlState(db().aiJob.create({ data: { dedupKey: hash("e") } })),
+    );
+    await db().aiJob.updateMany({ where: { dedupKey: hash("e") }, data: { state: "failed" } });
+    await expect(db().aiJob.create({ data: { dedupKey: hash("e") } })).resolves.toBeTruthy();
   });
 
   it("records one vote per user per version, and only +1 or -1", async () => {
     const user = await newUser();
     const song = await newSong();
-    const map = await db.map.create({ data: { songId: song.id } });
-    const version = await db.mapVersion.create({
+    const map = await db().map.create({ data: { songId: song.id } });
+    const version = await db().mapVersion.create({
       data: { mapId: map.id, number: 1, source: "ai", contentHash: hash("f"), content: bsm },
     });
-    await db.vote.create({ data: { userId: user.id, mapVersionId: version.id, value: 1 } });
+    await db().vote.create({ data: { userId: user.id, mapVersionId: version.id, value: 1 } });
     expect(["23505", "P2002"]).toContain(
-      await sqlState(db.vote.create({ data: { userId: user.id, mapVersionId: version.id, value: -1 } })),
+      await sqlState(db().vote.create({ data: { userId: user.id, mapVersionId: version.id, value: -1 } })),
     );
     const other = await newUser();
     expect(["23514", "P2004"]).toContain(
-      await sqlState(db.vote.create({ data: { userId: other.id, mapVersionId: version.id, value: 5 } })),
+      await sqlState(db().vote.create({ data: { userId: other.id, mapVersionId: version.id, value: 5 } })),
     );
   });
 
   it("stores e-mail addresses in one case only", async () => {
     expect(["23514", "P2004"]).toContain(
-      await sqlState(db.user.create({ data: { email: "Drummer@Example.com", displayName: "X" } })),
+      await sqlState(db().user.create({ data: { email: "Drummer@Example.com", displayName: "X" } })),
     );
   });
 });

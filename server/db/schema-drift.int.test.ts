@@ -2,19 +2,11 @@
 // Prisma reads every scalar column of a model by name, so a findMany per model fails on a missing
 // table or column; the column counts catch columns the SQL has but the schema forgot.
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMigratedDatabase } from "../../test/db.ts";
+import { describe, expect, it } from "vitest";
+import { useMigratedDatabase } from "../../test/db.ts";
 import { Prisma } from "./client.ts";
 
-type Database = Awaited<ReturnType<typeof createMigratedDatabase>>;
-let database: Database;
-
-beforeAll(async () => {
-  database = await createMigratedDatabase();
-});
-afterAll(async () => {
-  await database.drop();
-});
+const database = useMigratedDatabase();
 
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
@@ -23,14 +15,14 @@ describe("schema.prisma vs migrations", () => {
 
   it.each(models)("model %s reads from the migrated database", async (model) => {
     const delegate = (
-      database.db as unknown as Record<string, { findMany(args: object): Promise<unknown[]> }>
+      database().db as unknown as Record<string, { findMany(args: object): Promise<unknown[]> }>
     )[lowerFirst(model)];
     expect(delegate).toBeDefined();
     await expect(delegate?.findMany({ take: 1 })).resolves.toBeInstanceOf(Array);
   });
 
   it("has as many columns in each table as scalar fields in its model", async () => {
-    const client = new pg.Client({ connectionString: database.url });
+    const client = new pg.Client({ connectionString: database().url });
     await client.connect();
     const { rows } = await client.query<{ table_name: string; n: string }>(
       `SELECT table_name, count(*) AS n FROM information_schema.columns

@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Beatmap } from "@/lib/beatmap/index.ts";
 import { grooveChart } from "@/lib/beatmap/testing.ts";
-import { createMigratedDatabase } from "../../test/db.ts";
+import { useMigratedDatabase } from "../../test/db.ts";
 import { syntheticFingerprint } from "../../test/fingerprints.ts";
 import { createCaller } from "../trpc/root.ts";
 import { MapInputError, submitGenerated } from "./maps.ts";
 import { identifySong } from "./songs.ts";
 
-type Database = Awaited<ReturnType<typeof createMigratedDatabase>>;
-let database: Database;
-beforeAll(async () => {
-  database = await createMigratedDatabase();
-});
-afterAll(async () => {
-  await database.drop();
-});
+const database = useMigratedDatabase();
 
 const DURATION = 111; // seconds: 900 fingerprint items
 
@@ -33,31 +26,39 @@ function generated(bars = 4, durationMs = DURATION * 1000): Beatmap {
 describe("maps.submitGenerated", () => {
   it("stores a generated chart as an AI draft of the song, once per content", async () => {
     const fingerprint = syntheticFingerprint(101);
-    const first = await submitGenerated(database.db, { fingerprint, duration: DURATION, chart: generated() });
+    const first = await submitGenerated(database().db, {
+      fingerprint,
+      duration: DURATION,
+      chart: generated(),
+    });
     expect(first.created).toBe(true);
-    const again = await submitGenerated(database.db, { fingerprint, duration: DURATION, chart: generated() });
+    const again = await submitGenerated(database().db, {
+      fingerprint,
+      duration: DURATION,
+      chart: generated(),
+    });
     expect(again).toMatchObject({ created: false, mapId: first.mapId, versionId: first.versionId });
 
-    const version = await database.db.mapVersion.findUniqueOrThrow({
+    const version = await database().db.mapVersion.findUniqueOrThrow({
       where: { id: first.versionId },
       include: { map: true },
     });
     expect(version).toMatchObject({ number: 1, source: "ai", contentHash: first.contentHash });
     expect(version.map.state).toBe("ai_draft");
     expect(version.generation).toMatchObject({ backend: "wasm" });
-    const song = await database.db.song.findUniqueOrThrow({ where: { id: first.song.id } });
+    const song = await database().db.song.findUniqueOrThrow({ where: { id: first.song.id } });
     expect(song.status).toBe("unverified");
 
     // The next drummer with this song gets the chart at once: nothing computed twice.
-    const identified = await identifySong(database.db, { fingerprint, duration: DURATION });
+    const identified = await identifySong(database().db, { fingerprint, duration: DURATION });
     expect(identified.match?.song.id).toBe(first.song.id);
     expect(identified.match?.maps.map((m) => m.id)).toEqual([first.mapId]);
   });
 
   it("keeps a different chart for the same song as another map", async () => {
     const fingerprint = syntheticFingerprint(102);
-    const a = await submitGenerated(database.db, { fingerprint, duration: DURATION, chart: generated(4) });
-    const b = await submitGenerated(database.db, { fingerprint, duration: DURATION, chart: generated(6) });
+    const a = await submitGenerated(database().db, { fingerprint, duration: DURATION, chart: generated(4) });
+    const b = await submitGenerated(database().db, { fingerprint, duration: DURATION, chart: generated(6) });
     expect(b.song.id).toBe(a.song.id);
     expect(b.mapId).not.toBe(a.mapId);
   });
@@ -66,7 +67,7 @@ describe("maps.submitGenerated", () => {
     const fingerprint = syntheticFingerprint(103);
     const results = await Promise.all(
       [1, 2, 3].map(() =>
-        submitGenerated(database.db, { fingerprint, duration: DURATION, chart: generated() }),
+        submitGenerated(database().db, { fingerprint, duration: DURATION, chart: generated() }),
       ),
     );
     expect(new Set(results.map((r) => r.mapId)).size).toBe(1);
@@ -81,10 +82,10 @@ describe("maps.submitGenerated", () => {
       chart: generated(),
       clientMutationId: "retry-test-0001",
     };
-    const first = await submitGenerated(database.db, input);
-    const retry = await submitGenerated(database.db, input);
+    const first = await submitGenerated(database().db, input);
+    const retry = await submitGenerated(database().db, input);
     expect(retry).toEqual(first);
-    expect(await database.db.map.count({ where: { songId: first.song.id } })).toBe(1);
+    expect(await database().db.map.count({ where: { songId: first.song.id } })).toBe(1);
   });
 
   it("rejects charts that are malformed, wrong, or not for this audio, saying why", async () => {
@@ -92,28 +93,28 @@ describe("maps.submitGenerated", () => {
     const bad = generated();
     (bad.HitObjects[3] as { Lane: number }).Lane = 9;
     await expect(
-      submitGenerated(database.db, { fingerprint, duration: DURATION, chart: bad }),
+      submitGenerated(database().db, { fingerprint, duration: DURATION, chart: bad }),
     ).rejects.toThrow(/HitObjects\[3\]\.Lane/);
     await expect(
-      submitGenerated(database.db, { fingerprint, duration: DURATION, chart: generated(4, 30_000) }),
+      submitGenerated(database().db, { fingerprint, duration: DURATION, chart: generated(4, 30_000) }),
     ).rejects.toThrow(/30\.0 s of audio, but the fingerprinted song is 111\.0 s/);
     const { Editor: _e, ...noMetadata } = generated();
     await expect(
-      submitGenerated(database.db, { fingerprint, duration: DURATION, chart: noMetadata }),
+      submitGenerated(database().db, { fingerprint, duration: DURATION, chart: noMetadata }),
     ).rejects.toThrow(MapInputError);
     await expect(
-      submitGenerated(database.db, {
+      submitGenerated(database().db, {
         fingerprint,
         duration: DURATION,
         chart: { Version: 1, HitObjects: "lots" },
       }),
     ).rejects.toThrow(/not a valid \.bsm/);
-    expect(await database.db.map.count()).toBeGreaterThan(0); // earlier tests' maps only
+    expect(await database().db.map.count()).toBeGreaterThan(0); // earlier tests' maps only
   });
 
   it("answers through the API with readable errors and a rate limit", async () => {
     const caller = createCaller({
-      db: database.db,
+      db: database().db,
       session: null,
       requestId: "t",
       headers: new Headers({ "x-forwarded-for": "203.0.113.9" }),
