@@ -190,6 +190,11 @@ def load_manifest() -> dict:
 def save_manifest(man: dict) -> None:
     man["models"].sort(key=lambda m: m["task"], reverse=True)
     MANIFEST.write_text(json.dumps(man, indent=2) + "\n")
+    try:  # the repository's formatter owns JSON layout (`npm run lint` checks it)
+        subprocess.run(["npx", "biome", "format", "--write", str(MANIFEST)], cwd=REPO, check=True,
+                       capture_output=True, timeout=120)
+    except Exception as e:  # noqa: BLE001
+        print(f"  (biome format skipped: {e})")
 
 
 def upsert(man: dict, entry: dict) -> None:
@@ -199,6 +204,8 @@ def upsert(man: dict, entry: dict) -> None:
             if keep in old and keep not in entry:
                 entry[keep] = old[keep]
         man["models"].remove(old)
+    if entry["task"] == "transcription" and "thresholds" not in entry:
+        entry["thresholds"] = {c: 0.5 for c in CLASSES}  # until `evaluate --tune-thresholds --write-manifest`
     man["models"].append(entry)
 
 

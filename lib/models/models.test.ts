@@ -1,0 +1,95 @@
+// CI check of the shipped models: every file in public/models/manifest.json loads in
+// onnxruntime-node, matches its recorded sha256 and size, has the inputs and outputs the manifest
+// promises, and reproduces (within tolerance) the PyTorch outputs that training/export.py recorded
+// for the deterministic check clip.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import * as ort from "onnxruntime-node";
+import { describe, expect, it } from "vitest";
+import { checkClip } from "./check-clip.ts";
+import { type ModelManifestEntry, parseModelManifest } from "./manifest.ts";
+
+const modelsDir = fileURLToPath(new URL("../../public/models/", import.meta.url));
+const manifest = parseModelManifest(JSON.parse(readFileSync(`${modelsDir}manifest.json`, "utf8")));
+
+interface RecordedOutput {
+  shape: number[];
+  stride: number;
+  values: number[];
+}
+interface RecordedModel {
+  file: string;
+  input: string;
+  samples: number;
+  outputs: Record<string, RecordedOutput>;
+  tolerance: number;
+}
+const expected = JSON.parse(
+  readFileSync(fileURLToPath(new URL("./fixtures/expected-outputs.json", import.meta.url)), "utf8"),
+) as { checkClip: { sampleRate: number; seconds: number } } & Record<string, RecordedModel>;
+
+const recordedFor = (m: ModelManifestEntry): RecordedModel => {
+  const r = Object.values(expected).find((v) => (v as RecordedModel).file === m.file) as
+    | RecordedModel
+    | undefined;
+  if (!r) throw new Error(`no recorded outputs for ${m.file}; re-run training/cli.py export`);
+  return r;
+};
+
+describe("shipped models", () => {
+  it("the manifest lists a transcriber and a separator within their size budgets", () => {
+    const byTask = Object.fromEntries(manifest.models.map((m) => [m.task, m]));
+    expect(byTask.transcription?.bytes).toBeLessThanOrEqual(2_000_000);
+    expect(byTask.separation?.bytes).toBeLessThanOrEqual(10_000_000);
+  });
+
+  for (const model of manifest.models) {
+    describe(model.file, () => {
+      const bytes = readFileSync(`${modelsDir}${model.file}`);
+
+      it("matches the manifest's sha256 and size", () => {
+        expect(bytes.length).toBe(model.bytes);
+        expect(createHash("sha256").update(bytes).digest("hex")).toBe(model.sha256);
+      });
+
+      it("reproduces the recorded outputs on the check clip", async () => {
+        const recorded = recordedFor(model);
+        const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
+        expect(session.inputNames).toEqual(model.inputs.map((i) => i.name));
+        expect([...session.outputNames].sort()).toEqual(model.outputs.map((o) => o.name).sort());
+
+        const clip = checkClip(model.sampleRate).subarray(0, recorded.samples);
+        expect(clip.length % model.hop === 0 || model.task === "transcription").toBe(true);
+        const input = new ort.Tensor("float32", clip.slice(), [1, clip.length]);
+        const out = await session.run({ [recorded.input]: input });
+
+        for (const [name, rec] of Object.entries(recorded.outputs)) {
+          const tensor = out[name];
+          expect(tensor, `output ${name}`).toBeDefined();
+          expect(tensor!.dims).toEqual(rec.shape);
+          const data = tensor!.data as Float32Array;
+          let worst = 0;
+          rec.values.forEach((v, i) => {
+            worst = Math.max(worst, Math.abs(data[i * rec.stride]! - v));
+          });
+          expect(worst, `max |onnxruntime - recorded| for ${name}`).toBeLessThanOrEqual(recorded.tolerance);
+        }
+
+        if (model.task === "transcription") {
+          const frames = Math.floor(clip.length / model.hop) + 1;
+          expect(out.onset!.dims).toEqual([1, frames, model.classes.length]);
+        } else {
+          // accompaniment is defined as mixture - drums
+          const drums = out.drums!.data as Float32Array;
+          const acc = out.accompaniment!.data as Float32Array;
+          let worst = 0;
+          for (let i = 0; i < clip.length; i++)
+            worst = Math.max(worst, Math.abs(drums[i]! + acc[i]! - clip[i]!));
+          expect(worst).toBeLessThan(1e-4);
+        }
+        await session.release();
+      }, 60_000);
+    });
+  }
+});
