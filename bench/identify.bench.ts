@@ -345,17 +345,17 @@ async function latency(): Promise<void> {
         log(`    candidate search in PostgreSQL ${summary(database, 2)} ms`);
       }
     }
-    // How much work one lookup does in the index, for the scaling argument.
-    const sample = unknownQueries[0]!.e;
-    const keys = (await import("../server/services/songs-match.ts")).indexKeys(
-      decompressFingerprint(sample.fingerprint).raw,
-    );
-    const plan = await client.query(
-      `EXPLAIN (ANALYZE, BUFFERS) SELECT id FROM fingerprints WHERE lookup_hashes && $1::int4[]`,
-      [keys.map((k) => k | 0)],
-    );
-    log(`\nEXPLAIN of the candidate scan for a new song (${keys.length} keys):`);
-    for (const row of plan.rows) log(`  ${row["QUERY PLAN"]}`);
+    // How much work one lookup does in the index, and what the planner does when not forced.
+    const keys = indexKeys(decompressFingerprint(unknownQueries[0]!.e.fingerprint).raw).map((k) => k | 0);
+    for (const forced of [true, false]) {
+      await client.query(`SET enable_seqscan = ${forced ? "off" : "on"}`);
+      const plan = await client.query(
+        "EXPLAIN (ANALYZE, BUFFERS) SELECT id FROM fingerprints WHERE lookup_hashes && $1::int4[]",
+        [keys],
+      );
+      log(`\ncandidate scan for a new song (${keys.length} keys), enable_seqscan ${forced ? "off" : "on"}:`);
+      for (const row of plan.rows) log(`  ${String(row["QUERY PLAN"]).slice(0, 140)}`);
+    }
     await client.end();
   });
 }
