@@ -110,16 +110,13 @@ def prf(hits: int, n_ref: int, n_est: int) -> dict:
 
 
 def tune(probs_list: list[np.ndarray], refs, clips: range) -> list[float]:
+    """Per class, the grid threshold with the best F1 over all conditions on `clips`."""
     grid = np.round(np.arange(0.05, 0.96, 0.05), 2)
-    best = []
-    for c in range(N_CLASSES):
-        scores = []
-        for th in grid:
-            th_all = [th] * N_CLASSES
-            tot = sum(counts(p, refs, clips, th_all)[c] for p in probs_list)
-            scores.append(prf(*tot)["f1"])
-        best.append(float(grid[int(np.argmax(scores))]))
-    return best
+    f1 = np.zeros((len(grid), N_CLASSES))
+    for g, th in enumerate(grid):
+        tot = sum(counts(p, refs, clips, [float(th)] * N_CLASSES) for p in probs_list)
+        f1[g] = [prf(*tot[c])["f1"] for c in range(N_CLASSES)]
+    return [float(grid[int(np.argmax(f1[:, c]))]) for c in range(N_CLASSES)]
 
 
 def report(probs: np.ndarray, refs, clips: range, thresholds: list[float]) -> dict:

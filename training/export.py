@@ -175,8 +175,9 @@ def run_ort(model: Path, clips: np.ndarray, input_name: str) -> tuple[dict[str, 
 
 def git_commit() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True,
-                              check=True).stdout.strip()
+        # the last commit that changed the training code (HEAD moves with unrelated work)
+        return subprocess.run(["git", "log", "-1", "--format=%H", "--", "training"], cwd=REPO,
+                              capture_output=True, text=True, check=True).stdout.strip()
     except Exception:  # noqa: BLE001
         return "unknown"
 
