@@ -7,6 +7,16 @@ import { defineConfig } from "@playwright/test";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const port = Number(process.env.E2E_PORT ?? 3100);
+// As root Chromium needs --no-sandbox; the rest keep it off a network it cannot reach.
+const BROWSER_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 // Set once in the main process; workers inherit it through the environment.
 process.env.BEATSIGHT_E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "beatsight-e2e-"));
@@ -24,19 +34,24 @@ export default defineConfig({
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath: CHROMIUM_PATH,
-      // As root Chromium needs --no-sandbox; the rest keep it off a network it cannot reach.
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      args: BROWSER_ARGS,
     },
   },
-  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  projects: [
+    { name: "chromium", use: { browserName: "chromium" }, testIgnore: /webgpu/ },
+    {
+      // A software WebGPU adapter (SwiftShader) for the WebGPU backend's tests.
+      name: "webgpu",
+      testMatch: /webgpu\.spec\.ts/,
+      use: {
+        browserName: "chromium",
+        launchOptions: {
+          executablePath: CHROMIUM_PATH,
+          args: [...BROWSER_ARGS.filter((a) => a !== "--disable-gpu"), "--enable-unsafe-webgpu"],
+        },
+      },
+    },
+  ],
   webServer: {
     command: `npx next start -p ${port} -H 127.0.0.1`,
     url: `http://127.0.0.1:${port}/api/health`,

@@ -12,7 +12,11 @@ describe("planChunks", () => {
         expect(c.start % 100).toBe(0);
         expect(c.keepFrom).toBeGreaterThanOrEqual(c.start);
         expect(c.keepTo).toBeLessThanOrEqual(c.start + c.length);
+        expect(c.length % 100).toBe(0);
       }
+      // The last chunk covers what is left, not a whole chunk of padding.
+      const last = chunks.at(-1)!;
+      expect(last.start + last.length - total).toBeLessThan(100);
     }
   });
 

@@ -5,7 +5,11 @@
 
 export interface Chunk {
   index: number;
-  /** Samples [start, start + length) are fed to the model (zero-padded past the end). */
+  /**
+   * Samples [start, start + length) are fed to the model (zero-padded past the end). The last chunk
+   * is only as long as the audio left (rounded up to `align`), so a short song is not padded to a
+   * whole chunk of silence.
+   */
   start: number;
   length: number;
   /** The samples [keepFrom, keepTo) of the output this chunk is responsible for. */
@@ -38,7 +42,7 @@ export function planChunks(totalSamples: number, options: ChunkOptions): Chunk[]
     chunks.push({
       index,
       start,
-      length: chunkSamples,
+      length: last ? Math.ceil((totalSamples - start) / align) * align : chunkSamples,
       keepFrom: index === 0 ? 0 : start + half,
       keepTo: last ? totalSamples : start + chunkSamples - half,
     });
