@@ -56,8 +56,9 @@ def main() -> None:
     import torch
     torch.set_num_threads(getattr(args, "threads", 1) or 1)
 
+    # export before evaluate: evaluate writes thresholds and metrics into the entries export creates
     steps = ["build-bank", "render-accomp", "synth-data", "train-transcriber", "train-separator",
-             "evaluate", "export"] if args.step == "all" else [args.step]
+             "export", "evaluate"] if args.step == "all" else [args.step]
     for step in steps:
         if step == "build-bank":
             from bank import build_bank

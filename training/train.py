@@ -104,6 +104,8 @@ def _loop(name: str, model: torch.nn.Module, minutes: float, resume: bool, batch
             last_ck = time.time()
     state["runs"].append({"minutes": minutes, "resume": resume, "end_step": state["step"],
                           "final_loss": float(np.mean(losses[-100:])) if losses else None})
+    state["seconds"] += time.time() - t0
+    t0 = time.time()
     save(final=True)
     (CKPT_DIR / f"{name}.json").write_text(json.dumps(state, indent=1))
 
