@@ -171,6 +171,7 @@ def evaluate(which: str, use_onnx: bool, write_manifest: bool, tune_thresholds: 
             stems = np.concatenate([sep(torch.from_numpy(mix_t[i:i + 4, :n]))[0].numpy()
                                     for i in test_clips[::4]])
         p_sep = np.zeros_like(p_mix)
+        stems = np.pad(stems, ((0, 0), (0, drums.shape[1] - n)))  # back to the clip length (< 1 hop)
         p_sep[test_clips.start:] = transcribe(fn, stems)
         res["separated_drums_from_mix"] = report(p_sep, refs, test_clips, th)
         fixed = {"drums_plus_accompaniment_threshold_0.5": report(p_mix, refs, test_clips, [0.5] * N_CLASSES)}

@@ -318,6 +318,9 @@ def export(which: str) -> None:
                      "description": "velocity 0-1; read it at the onset's peak frame"},
                 ],
                 "classes": CLASSES,
+                # evaluate.py: on held-out mixes the full mix scored higher (micro F1 0.671) than the
+                # separator's drum stem (0.661); the transcriber never saw separation artefacts
+                "recommendedSource": "mixture",
                 "features": {"inGraph": True, "stft": {"nFft": T_NFFT, "hop": T_HOP, "window": "hann-periodic",
                                                       "center": "zero-pad nFft/2 both sides"},
                              "mel": {"bins": T_MELS, "fMinHz": T_FMIN, "fMaxHz": T_FMAX, "scale": "htk",

@@ -69,6 +69,11 @@ export const TranscriberManifestSchema = z.object({
   frameRate: z.number().positive(),
   /** Output channel order of `onset` and `velocity`. */
   classes: z.array(z.string().min(1)).min(7),
+  /**
+   * What to feed the transcriber: the full mix or the separator's drum stem, whichever scored
+   * higher on held-out data (see metrics.conditions).
+   */
+  recommendedSource: z.enum(["mixture", "separated-drums"]).optional(),
   /** Per-class onset probability thresholds for peak picking. */
   thresholds: z.record(z.string(), z.number().min(0).max(1)),
   peakPicking: z.object({
