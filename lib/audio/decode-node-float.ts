@@ -9,6 +9,7 @@ import { describeFailure, parseDuration } from "./decode-node.ts";
 export interface FloatDecodeOptions {
   /** Output rate; default: the input's own rate. */
   sampleRate?: number;
+  /** 1 or 2; default: the source's own layout (more than two channels are mixed to stereo). */
   channels?: 1 | 2;
   /** Refuse (not truncate) audio longer than this. Default 20 minutes. */
   maxSeconds?: number;
@@ -25,15 +26,17 @@ export interface DecodedAudio {
 }
 
 export async function decodeFileFloat(path: string, options: FloatDecodeOptions = {}): Promise<DecodedAudio> {
-  const channelCount = options.channels ?? 1;
   const maxSeconds = options.maxSeconds ?? 20 * 60;
   try {
     if (!(await stat(path)).isFile()) throw new Error("not a file");
   } catch {
     throw new FingerprintError("not-found", `No readable file at ${path}.`);
   }
-  const sourceSampleRate = await probeSampleRate(path, options.signal);
+  const source = await probeStream(path, options.signal);
+  const sourceSampleRate = source.sampleRate;
   const sampleRate = options.sampleRate ?? sourceSampleRate;
+  // Never upmix: FFmpeg spreads mono over stereo at -3 dB, which would change the level the models hear.
+  const channelCount = options.channels ?? (source.channels === 1 ? 1 : 2);
   const args = ["-hide_banner", "-nostdin", "-i", path, "-map", "0:a:0", "-vn", "-sn", "-dn"];
   args.push(
     "-t",
@@ -107,7 +110,10 @@ export async function decodeFileFloat(path: string, options: FloatDecodeOptions 
   }
 }
 
-async function probeSampleRate(path: string, signal?: AbortSignal): Promise<number> {
+async function probeStream(
+  path: string,
+  signal?: AbortSignal,
+): Promise<{ sampleRate: number; channels: number }> {
   // `ffmpeg -i` alone prints the stream description and exits 1 (no output named): read the rate.
   const stderr = await new Promise<string>((resolve, reject) => {
     const child = spawn(process.env.BEATSIGHT_FFMPEG ?? "ffmpeg", ["-hide_banner", "-nostdin", "-i", path], {
@@ -122,7 +128,10 @@ async function probeSampleRate(path: string, signal?: AbortSignal): Promise<numb
     child.on("error", reject);
     child.on("close", () => resolve(text));
   });
-  const rate = /Audio: [^\n]*?, (\d+) Hz/.exec(stderr)?.[1];
-  if (!rate) throw describeFailure(path, stderr, 1);
-  return Number(rate);
+  const stream = /Audio: [^\n]*?, (\d+) Hz, ([^,\n]+)/.exec(stderr);
+  if (!stream) throw describeFailure(path, stderr, 1);
+  const layout = stream[2]!.trim();
+  const channels =
+    layout === "mono" ? 1 : layout === "stereo" ? 2 : Number(/^(\d+) channels/.exec(layout)?.[1] ?? 3);
+  return { sampleRate: Number(stream[1]), channels };
 }

@@ -10,6 +10,7 @@ import { ModelIntegrityError, sha256Hex } from "../inference/model-store.ts";
 import { createNodeBackend, type NodeBackendOptions } from "../inference/ort-node.ts";
 import { generateChart } from "./generate.ts";
 import { type LoadedManifest, pipelineModelsFromManifest } from "./manifest-adapter.ts";
+import { BROWSER_DECODE_RATE, toModelAudio } from "./model-audio.ts";
 import type { ModelSpec } from "./model-spec.ts";
 import type { ProgressEvent, Stage } from "./progress.ts";
 import { runSeparator, type Stems } from "./run-model.ts";
@@ -73,13 +74,15 @@ export async function transcribeFile(
 ): Promise<TranscribeFileResult> {
   const rate = pipeline.manifest.models.transcriber.sampleRate;
   const t0 = performance.now();
-  const decoded = await decodeFileFloat(file, { sampleRate: rate, channels: 1, signal });
+  // Decoded at 44.1 kHz and resampled here, exactly as the browser does (lib/pipeline/model-audio.ts).
+  const decoded = await decodeFileFloat(file, { sampleRate: BROWSER_DECODE_RATE, signal });
+  const audio = toModelAudio(decoded.channels, decoded.sampleRate, rate);
   const decodeSeconds = Math.round(performance.now() - t0) / 1000;
   const hash = options.audioHash ?? (await sha256Hex(new Uint8Array(await readFile(file))));
   return generateChart(
     signal,
     {
-      audio: decoded.channels[0]!,
+      audio,
       sampleRate: rate,
       source: {
         durationMs: Math.round(decoded.durationSeconds * 1000),
@@ -112,18 +115,9 @@ export async function separateFile(
 ): Promise<StemsAtRate> {
   const separator = pipeline.manifest.models.separator;
   if (!separator) throw new Error("The installed models include no separation model.");
-  const forModel = await decodeFileFloat(file, { sampleRate: separator.sampleRate, channels: 1, signal });
-  const original = await decodeFileFloat(file, { channels: 2, signal });
-  // Mono sources decoded as stereo have identical channels: keep one.
-  const channels =
-    original.channels.length === 2 && original.channels[0]!.every((v, i) => v === original.channels[1]![i])
-      ? [original.channels[0]!]
-      : original.channels;
-  const stems = await runSeparator(
-    signal,
-    await pipeline.session(separator),
-    separator,
-    forModel.channels[0]!,
-  );
+  const original = await decodeFileFloat(file, { signal });
+  const channels = original.channels;
+  const audio = toModelAudio(original.channels, original.sampleRate, separator.sampleRate);
+  const stems = await runSeparator(signal, await pipeline.session(separator), separator, audio);
   return stemsAtSourceRate(channels, original.sampleRate, stems);
 }

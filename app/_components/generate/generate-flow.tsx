@@ -6,7 +6,6 @@ import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { type ChangeEvent, useCallback, useEffect, useId, useRef, useState } from "react";
 import { decodeWithWebAudio } from "@/lib/audio/decode-browser.ts";
-import { downmixToMono } from "@/lib/audio/pcm.ts";
 import { encodeWav16 } from "@/lib/audio/wav.ts";
 import { exportChartFile, LANE_LABELS, LANE_NAMES } from "@/lib/beatmap/index.ts";
 import { createFingerprintWorker } from "@/lib/fingerprint/worker-client.ts";
@@ -20,6 +19,7 @@ import {
   wasmThreads,
 } from "@/lib/inference/capabilities.ts";
 import { type LoadedManifest, loadPipelineModels } from "@/lib/pipeline/manifest-adapter.ts";
+import { BROWSER_DECODE_RATE, toModelAudio } from "@/lib/pipeline/model-audio.ts";
 import type { ProgressEvent } from "@/lib/pipeline/progress.ts";
 import { stemsAtSourceRate } from "@/lib/pipeline/stems.ts";
 import {
@@ -108,35 +108,31 @@ export function GenerateFlow() {
       const t0 = performance.now();
       const bytes = await song.file.arrayBuffer();
       const rate = manifest.models.transcriber.sampleRate;
-      // One decode at the model rate (the browser resamples), one at the song's own rate for stems.
-      const forModel = await decodeWithWebAudio(bytes.slice(0), {
-        sampleRate: rate,
+      // One decode at the song's rate: the stems need it, and the models' input is resampled from it
+      // by the same code as in Node (lib/pipeline/model-audio.ts), so both make the same chart.
+      const full = await decodeWithWebAudio(bytes, {
+        sampleRate: BROWSER_DECODE_RATE,
         maxSeconds: MAX_SECONDS,
         signal: abort.signal,
       });
-      if ((forModel.durationSeconds ?? 0) > MAX_SECONDS) {
+      if ((full.durationSeconds ?? 0) > MAX_SECONDS) {
         throw new Error(
           `This song is longer than ${MAX_SECONDS / 60} minutes; BeatSight charts songs up to that length.`,
         );
       }
-      const full = keepStems
-        ? await decodeWithWebAudio(bytes, {
-            sampleRate: 44_100,
-            maxSeconds: MAX_SECONDS,
-            signal: abort.signal,
-          })
-        : null;
       const decodeSeconds = (performance.now() - t0) / 1000;
-      const audio = downmixToMono(forModel.channels);
+      const audio = toModelAudio(full.channels, full.sampleRate, rate);
+      const durationMs = Math.round(
+        (full.durationSeconds ?? full.channels[0]!.length / full.sampleRate) * 1000,
+      );
       const envelope = waveformEnvelope(audio);
-      const durationMs = Math.round((forModel.durationSeconds ?? audio.length / rate) * 1000);
       const result = await generationWorker().generate(
         {
           audio,
           sampleRate: rate,
           source: {
             durationMs,
-            sampleRate: full?.sampleRate ?? 44_100,
+            sampleRate: full.sampleRate,
             filename: song.file.name,
             ...(song.fingerprint ? { fingerprint: song.fingerprint } : {}),
           },
@@ -163,7 +159,7 @@ export function GenerateFlow() {
         },
       );
       let stems;
-      if (full && result.stems) {
+      if (keepStems && result.stems) {
         const atRate = stemsAtSourceRate(full.channels, full.sampleRate, result.stems);
         stems = {
           sampleRate: atRate.sampleRate,

@@ -1,0 +1,96 @@
+// In-browser generation end to end in Chromium (WASM backend; headless Chromium started with
+// --disable-gpu has no WebGPU adapter — the webgpu project runs generate-webgpu.spec.ts). A new song
+// dropped on the home page is registered, handed to the generate page without re-picking the file,
+// transcribed on this device with the shipped models, and checked against its known hits; the CLI
+// must produce the same chart from the same file.
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { type Beatmap, parseBeatmap } from "../lib/beatmap/index.ts";
+import { makeTempDir } from "../lib/fingerprint/test-support.ts";
+import { chartOnsets } from "./support/chart-onsets.ts";
+import { dropFile } from "./support/drop-file.ts";
+import { type GrooveHit, onsetF1, renderGroove } from "./support/groove.ts";
+
+// Model download, WASM compilation and inference on a busy 2-core machine.
+test.setTimeout(300_000);
+
+let temp: ReturnType<typeof makeTempDir>;
+let groove: { file: string; hits: GrooveHit[] };
+
+test.beforeAll(async () => {
+  temp = makeTempDir();
+  groove = await renderGroove(temp.dir);
+});
+test.afterAll(() => temp.cleanup());
+
+test("a new song goes from the intake to a chart made on this device that finds its drum hits", async ({
+  page,
+}) => {
+  const uploads: string[] = [];
+  page.on("request", (r) => {
+    if (r.method() === "POST" && (r.postDataBuffer()?.length ?? 0) > 200_000) uploads.push(r.url());
+  });
+  await page.goto("/");
+  await dropFile(page, readFileSync(groove.file), "Groove Study.wav", "audio/wav");
+  const result = page.getByTestId("intake-result");
+  await expect(result).toContainText("New song", { timeout: 60_000 });
+  await result.getByRole("button", { name: "Register this song" }).click();
+  await expect(result).toContainText("Song registered");
+  await result.getByRole("button", { name: "Generate the chart" }).click();
+
+  await expect(page).toHaveURL(/\/generate$/);
+  await expect(page.getByTestId("chosen-file")).toContainText("Groove Study.wav");
+  await expect(page.getByTestId("recommended-backend")).toContainText("WebAssembly");
+  await page.getByRole("button", { name: "Generate the chart" }).click();
+  await expect(page.getByTestId("generate-progress")).toBeVisible();
+  const done = page.getByTestId("generate-result");
+  await expect(done).toContainText("Chart ready", { timeout: 240_000 });
+  await expect(done).toContainText("made on wasm");
+
+  const download = page.waitForEvent("download");
+  await done.getByRole("button", { name: "Download .bsm" }).click();
+  const browserChart = parseBeatmap(readFileSync((await (await download).path())!, "utf8"));
+  const score = onsetF1(groove.hits, chartOnsets(browserChart));
+  expect(score.f1, JSON.stringify(score)).toBeGreaterThanOrEqual(0.8);
+
+  // The same pipeline in Node gives the same chart: same notes within 1 ms.
+  const cliOut = path.join(temp.dir, "cli.bsm");
+  execFileSync(path.resolve("bin/beatsight.js"), ["transcribe", groove.file, "-o", cliOut, "-q"], {
+    stdio: "pipe",
+  });
+  const cliChart = parseBeatmap(readFileSync(cliOut, "utf8"));
+  const unmatched = (a: Beatmap, b: Beatmap) =>
+    a.HitObjects.filter(
+      (n) => !b.HitObjects.some((m) => m.Component === n.Component && Math.abs(m.Time - n.Time) <= 1),
+    ).map((n) => `${n.Component}@${n.Time}(${n.Confidence})`);
+  expect({
+    onlyInCli: unmatched(cliChart, browserChart),
+    onlyInBrowser: unmatched(browserChart, cliChart),
+  }).toEqual({
+    onlyInCli: [],
+    onlyInBrowser: [],
+  });
+
+  // Sharing sends the chart and fingerprint only; the song now has a map for the next drummer.
+  await done.getByRole("button", { name: "Share this chart with BeatSight" }).click();
+  await expect(page.getByTestId("shared")).toContainText("Shared");
+  expect(uploads).toEqual([]);
+
+  // The chart survives a reload: it is in the device's library.
+  await page.goto("/library");
+  await page.reload();
+  await expect(page.getByRole("main")).toContainText("Groove Study");
+});
+
+test("cancelling a generation returns to the start without a chart", async ({ page }) => {
+  await page.goto("/generate");
+  await page.locator('input[type="file"]').setInputFiles(groove.file);
+  await expect(page.getByTestId("recommended-backend")).toBeVisible();
+  await page.getByRole("button", { name: "Generate the chart" }).click();
+  await expect(page.getByTestId("generate-progress")).toBeVisible();
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByRole("button", { name: "Generate the chart" })).toBeEnabled();
+  await expect(page.getByTestId("generate-result")).toHaveCount(0);
+});
