@@ -84,12 +84,15 @@ async function accuracy(): Promise<void> {
 
   // 1. Exhaustive BER distributions (every offset in ±16 s): same song vs different songs.
   const same = new Map<string, number[]>();
+  const exhaustive = new Map<string, number>(); // "track/variant" → BER
   for (const t of tracks) {
     const original = raw(t.entries.get("original")!);
     for (const [variant, e] of t.entries) {
       if (variant === "original") continue;
       const list = same.get(variant) ?? [];
-      list.push(bestAlignment(raw(e), original).bitErrorRate);
+      const ber = bestAlignment(raw(e), original).bitErrorRate;
+      list.push(ber);
+      exhaustive.set(`${t.track}/${variant}`, ber);
       same.set(variant, list);
     }
   }
@@ -144,6 +147,7 @@ async function accuracy(): Promise<void> {
     const serviceSame: number[] = [];
     const serviceUnknownBest: number[] = [];
     const sharedKeys: number[] = [];
+    let votingWorse = 0;
     const times: number[] = [];
     for (const t of tracks) {
       const isKnown = songOf.has(t.track);
@@ -158,6 +162,8 @@ async function accuracy(): Promise<void> {
           if (result.match && result.match.song.id === songOf.get(t.track)) {
             stats.hit++;
             serviceSame.push(result.match.bitErrorRate);
+            const best = exhaustive.get(`${t.track}/${variant}`) ?? 0;
+            if (result.match.bitErrorRate > best + 0.001) votingWorse++;
             sharedKeys.push(result.candidates[0]?.sharedKeys ?? 0);
           } else if (result.match) {
             stats.wrong++;
@@ -205,6 +211,9 @@ async function accuracy(): Promise<void> {
     );
     log(`  BER of the matches the service returned: ${summary(serviceSame)}`);
     log(`  shared index keys of the right song: ${summary(sharedKeys, 0)}`);
+    log(
+      `  matches where offset voting found a BER > 0.001 above the exhaustive search's: ${votingWorse}/${hits}`,
+    );
     log(
       `  held-out queries: ${serviceUnknownBest.length}/${unknownQueries} had any candidate; their best BER: ${summary(serviceUnknownBest)}`,
     );
