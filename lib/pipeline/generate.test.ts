@@ -33,6 +33,8 @@ const models: PipelineModels = {
     onsetOutput: "onset",
     classes: ["kick", "snare"],
     thresholds: { kick: 0.5, snare: 0.5 },
+    source: "drums",
+    minGapMs: 30,
   },
 };
 
@@ -89,7 +91,14 @@ describe("generateChart", () => {
         sampleRate,
         source: { durationMs: seconds * 1000, sampleRate: 44_100, filename: "groove.wav" },
       },
-      { backend, models, session: async (_signal, spec, report) => (report(1), sessions[spec.name]!) },
+      {
+        backend,
+        models,
+        session: async (_signal, spec, report) => {
+          report(1);
+          return sessions[spec.name]!;
+        },
+      },
       (e) => events.push(e),
     );
     const notes = result.beatmap.HitObjects;

@@ -1,5 +1,5 @@
 // The generation pipeline as stages, each taking the AbortSignal first: load models → separate →
-// transcribe (on the separated drums) → post-process into a chart. Decoding happens before (in the
+// transcribe (the mix or the drum stem, as the model was trained) → post-process into a chart. Decoding happens before (in the
 // page, the job worker or the CLI), because only there is a decoder. The same function runs in the
 // browser's inference Worker and in Node.
 import type { Beatmap } from "../beatmap/index.ts";
@@ -78,15 +78,16 @@ export async function generateChart(
       runSeparator(signal, sessions[0]!, separator, input.audio, report),
     );
   }
+  const heard = transcriber.source === "drums" && stems ? stems.drums : input.audio;
   const activations = await tracker.stage("transcribe", (report) =>
-    runTranscriber(signal, transcriberSession, transcriber, stems?.drums ?? input.audio, report),
+    runTranscriber(signal, transcriberSession, transcriber, heard, report),
   );
   throwIfAborted(signal);
 
   const result = await tracker.stage("post-process", async () =>
     buildChart({
       activations,
-      settings: { thresholds: transcriber.thresholds },
+      settings: { thresholds: transcriber.thresholds, minGapMs: transcriber.minGapMs },
       audio: {
         durationMs: input.source.durationMs,
         sampleRate: input.source.sampleRate,

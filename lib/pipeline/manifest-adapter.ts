@@ -23,6 +23,8 @@ const transcriberEntry = z.object({
   task: z.literal("transcription"),
   classes: z.array(z.string().min(1)).min(1),
   thresholds: z.record(z.string(), z.number().min(0).max(1)).optional(),
+  recommendedSource: z.enum(["mixture", "drums"]).optional(),
+  peakPicking: z.object({ radiusFrames: z.number().int().min(0).max(50) }).optional(),
 });
 const separatorEntry = z.object({ ...common, task: z.literal("separation") });
 
@@ -76,6 +78,12 @@ export function pipelineModelsFromManifest(json: unknown): LoadedManifest {
     classes: transcription.classes,
     // Classes without a calibrated threshold use 0.5 (lib/transcribe's default).
     thresholds: transcription.thresholds ?? {},
+    // Models that do not say were trained on drum stems (the pipeline's original design).
+    source: transcription.recommendedSource ?? "drums",
+    // ±radius frames around a peak, as the thresholds were tuned; 30 ms without a rule.
+    minGapMs: transcription.peakPicking
+      ? (transcription.peakPicking.radiusFrames * 1000 * transcription.hop) / transcription.sampleRate
+      : 30,
     chunkSeconds: transcription.chunking.chunkSeconds,
     overlapSeconds: transcription.chunking.overlapSeconds,
   };

@@ -23,6 +23,10 @@ export interface TranscriberSpec extends BaseSpec {
   velocityOutput?: string;
   classes: string[];
   thresholds: Record<string, number>;
+  /** What the model was trained to hear: the full mix, or the separated drum stem. */
+  source: "mixture" | "drums";
+  /** Of two onsets of a class closer than this, the weaker is dropped (the training's peak rule). */
+  minGapMs: number;
 }
 
 export interface SeparatorSpec extends BaseSpec {

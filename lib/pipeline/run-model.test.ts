@@ -20,6 +20,8 @@ const transcriber: TranscriberSpec = {
   onsetOutput: "onset",
   classes: ["kick", "snare"],
   thresholds: { kick: 0.5, snare: 0.5 },
+  source: "drums",
+  minGapMs: 30,
   chunkSeconds: 2,
   overlapSeconds: 0.4,
 };

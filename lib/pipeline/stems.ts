@@ -20,15 +20,15 @@ export function stemsAtSourceRate(
   stems: Stems,
 ): StemsAtRate {
   const frames = original[0]?.length ?? 0;
-  const fit = (x: Float32Array) => {
+  const toSourceLength = (x: Float32Array) => {
     const up = stems.sampleRate === sourceRate ? x : resampleSwrCompat(x, stems.sampleRate, sourceRate);
     if (up.length === frames) return up;
     const out = new Float32Array(frames);
     out.set(up.subarray(0, frames));
     return out;
   };
-  const drumsUp = fit(stems.drums);
-  const accUp = fit(stems.accompaniment);
+  const drumsUp = toSourceLength(stems.drums);
+  const accUp = toSourceLength(stems.accompaniment);
   const share = drumShare(drumsUp, accUp, Math.max(1, Math.round(WINDOW_SECONDS * sourceRate)));
   const drums: Float32Array[] = [];
   const accompaniment: Float32Array[] = [];
