@@ -137,3 +137,84 @@ test("a MIDI e-kit (mocked MIDIAccess) plays the chart through the GM note map",
   await expect(results.getByTestId("count-great")).toHaveText(String(notes));
   await expect(results.getByTestId("early-late")).toHaveText(`${notes} / 0`);
 });
+
+/** A 16-bit mono WAV of `seconds` with a short tone burst every `everyS` seconds. */
+function burstWav(seconds: number, everyS: number, freq: number): Buffer {
+  const rate = 22_050;
+  const n = Math.round(seconds * rate);
+  const buf = Buffer.alloc(44 + n * 2);
+  buf.write("RIFF", 0);
+  buf.writeUInt32LE(36 + n * 2, 4);
+  buf.write("WAVEfmt ", 8);
+  buf.writeUInt32LE(16, 16);
+  buf.writeUInt16LE(1, 20);
+  buf.writeUInt16LE(1, 22);
+  buf.writeUInt32LE(rate, 24);
+  buf.writeUInt32LE(rate * 2, 28);
+  buf.writeUInt16LE(2, 32);
+  buf.writeUInt16LE(16, 34);
+  buf.write("data", 36);
+  buf.writeUInt32LE(n * 2, 40);
+  for (let i = 0; i < n; i++) {
+    const t = i / rate;
+    const inBurst = t % everyS < 0.04;
+    buf.writeInt16LE(inBurst ? Math.round(12_000 * Math.sin(2 * Math.PI * freq * t)) : 0, 44 + i * 2);
+  }
+  return buf;
+}
+
+test("with stems: drums only at 75 % keeps the pitch (SoundTouch worklet) and stays in time", async ({
+  page,
+}) => {
+  await page.goto("/library");
+  await page.getByLabel("Import a .bsm chart").setInputFiles(bsmPath);
+  await expect(page.getByTestId("library-status")).toContainText("Imported");
+  const href = await page.getByRole("link", { name: "Play Groove" }).getAttribute("href");
+  const chartId = href!.split("/").pop()!;
+  // Stems as the generate page saves them: two WAV blobs in the stems table.
+  await page.evaluate(
+    async ({ chartId, drums, acc }) => {
+      const blob = (b64: string) =>
+        new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], { type: "audio/wav" });
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open("beatsight");
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      await new Promise<void>((resolve, reject) => {
+        const tx = db.transaction("stems", "readwrite");
+        const d = blob(drums);
+        const a = blob(acc);
+        tx.objectStore("stems").put({
+          chartId,
+          sampleRate: 22_050,
+          drums: d,
+          accompaniment: a,
+          bytes: d.size + a.size,
+          createdAt: Date.now(),
+        });
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    },
+    {
+      chartId,
+      drums: burstWav(7, 0.25, 880).toString("base64"),
+      acc: burstWav(7, 1, 220).toString("base64"),
+    },
+  );
+  await page.getByRole("link", { name: "Play Groove" }).click();
+  await expect(page.getByText("33 notes · stems")).toBeVisible();
+  await page.getByLabel("Count-in").selectOption("0");
+  await page.getByRole("radio", { name: "Drums only" }).check();
+  await page.getByRole("slider", { name: "Tempo" }).fill("75");
+  const along = playAlong(page, "keyboard", 0, 0.75);
+  await page.getByTestId("play").click();
+  await expect(page.getByTestId("pitch-note")).toHaveText("Pitch kept while slowed down or sped up.");
+  const notes = await along;
+  const results = page.getByTestId("results");
+  await expect(results).toBeVisible({ timeout: 40_000 });
+  await expect(results.getByTestId("count-perfect")).toHaveText(String(notes));
+  await expect(results).toContainText("75 % tempo");
+});

@@ -4,6 +4,7 @@
 // highway and the judge come from the same plan through the output timestamp (clock.ts).
 import type { TempoMap } from "../beatmap/tempo.ts";
 import { type ClockSample, ctxAtPerf, sampleClock, smoothSample } from "./clock.ts";
+import type { PitchKeeper } from "./pitch-keeper.ts";
 import {
   clicksBetween,
   ctxAt,
@@ -59,6 +60,12 @@ interface Scheduled {
 export class PracticeAudioEngine {
   readonly ctx: AudioContext;
   private readonly master: GainNode;
+  /** Stems meet here, then go through the pitch keeper (slowed or sped up) or straight out. */
+  private readonly stemBus: GainNode;
+  private pitchKeeper: PitchKeeper | null = null;
+  private keeperNode: AudioNode | null = null;
+  /** Seconds the pitch keeper delays the stems in this run: the clock and clicks shift by it. */
+  private stretchLatencyS = 0;
   private readonly drumsGain: GainNode;
   private readonly accGain: GainNode;
   private readonly clickGain: GainNode;
@@ -84,7 +91,11 @@ export class PracticeAudioEngine {
     this.drumsGain = this.ctx.createGain();
     this.accGain = this.ctx.createGain();
     this.clickGain = this.ctx.createGain();
-    for (const g of [this.drumsGain, this.accGain, this.clickGain]) g.connect(this.master);
+    this.stemBus = this.ctx.createGain();
+    this.stemBus.connect(this.master);
+    this.drumsGain.connect(this.stemBus);
+    this.accGain.connect(this.stemBus);
+    this.clickGain.connect(this.master);
     this.clickBuffers = { accent: this.makeClick(1760, 1), beat: this.makeClick(1320, 0.6) };
     this.applyMix();
   }
@@ -150,6 +161,36 @@ export class PracticeAudioEngine {
     return this.plan;
   }
 
+  /** Keeps the pitch when the tempo is not 100 % (without one, slower playback sounds lower). */
+  setPitchKeeper(keeper: PitchKeeper | null): void {
+    this.pitchKeeper = keeper;
+  }
+
+  get keepsPitch(): boolean {
+    return this.pitchKeeper !== null;
+  }
+
+  private async routeStems(rate: number): Promise<void> {
+    this.stemBus.disconnect();
+    this.keeperNode?.disconnect();
+    this.keeperNode = null;
+    this.stretchLatencyS = 0;
+    if (this.pitchKeeper && Math.abs(rate - 1) > 1e-6 && this.hasAudio) {
+      try {
+        this.stretchLatencyS = await this.pitchKeeper.latencyS(rate);
+        this.keeperNode = this.pitchKeeper.create(rate);
+        this.stemBus.connect(this.keeperNode).connect(this.master);
+        return;
+      } catch (e) {
+        // Pitch follows the tempo rather than no sound at all.
+        console.error("time-stretch unavailable; playing without pitch correction", e);
+        this.keeperNode = null;
+        this.stretchLatencyS = 0;
+      }
+    }
+    this.stemBus.connect(this.master);
+  }
+
   /** Starts playback; resolves once the context runs (needs a user gesture the first time). */
   async play(options: {
     fromMs: number;
@@ -159,6 +200,7 @@ export class PracticeAudioEngine {
   }): Promise<TransportPlan> {
     this.stop();
     if (this.ctx.state !== "running") await this.ctx.resume();
+    await this.routeStems(options.rate);
     this.plan = planStart({ ctxNow: this.ctx.currentTime, tempo: this.tempo, ...options });
     this.scheduledPasses.clear();
     this.clickClock = this.plan.ctxStart;
@@ -212,7 +254,8 @@ export class PracticeAudioEngine {
   /** The context time audible at performance time `perfMs`. */
   audibleCtx(perfMs: number): number {
     if (!this.clock) this.refreshClock();
-    return ctxAtPerf(this.clock!, perfMs);
+    // The stems come out of the pitch keeper late by its latency: what is heard is older.
+    return ctxAtPerf(this.clock!, perfMs) - this.stretchLatencyS;
   }
 
   /** Song ms audible at performance time `perfMs` (a frame time or an input event's timeStamp). */
@@ -231,7 +274,7 @@ export class PracticeAudioEngine {
     if (!this.plan) return Number.NaN;
     if (!this.clock) this.refreshClock();
     const clock = this.clock!;
-    return clock.perf + (ctxAt(this.plan, songMs, pass) - clock.ctx) * 1000;
+    return clock.perf + (ctxAt(this.plan, songMs, pass) + this.stretchLatencyS - clock.ctx) * 1000;
   }
 
   private schedule(): void {
@@ -254,7 +297,8 @@ export class PracticeAudioEngine {
         });
         // Count-in clicks are heard even with the metronome volume down.
         node.connect(c.countIn ? this.master : this.clickGain);
-        node.start(c.ctx);
+        // Clicks skip the pitch keeper, so they wait its latency to stay with the music.
+        node.start(c.ctx + this.stretchLatencyS);
         this.track(-1, node);
       }
       this.clickClock = horizon;

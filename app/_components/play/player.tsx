@@ -33,6 +33,7 @@ import { ErrorMessage } from "../error-message.tsx";
 import { CalibrationPanel } from "./calibration-panel.tsx";
 import type { HighwayRenderer } from "./highway-renderer.ts";
 import { HighwayView } from "./highway-view.tsx";
+import { EMPTY_HUD, Hud, HudStore } from "./hud.tsx";
 import { connectMidi, type MidiConnection } from "./midi-input.ts";
 import { loadPracticeSettings, type PracticePrefs, saveKeyMap, savePrefs } from "./practice-settings.ts";
 import { ResultsView } from "./results-view.tsx";
@@ -47,22 +48,15 @@ type Phase =
 
 type InputKind = "keyboard" | "touch" | "midi";
 
-interface Hud {
-  score: number;
-  combo: number;
-  accuracy: number;
-  last: string;
-  pass: number;
-}
-
-const EMPTY_HUD: Hud = { score: 0, combo: 0, accuracy: 1, last: "", pass: 0 };
-
 /** Hooks for end-to-end tests and the benchmark: the clock mapping the player itself uses. */
 export interface PlayerTestHandle {
   perfAtSong(songMs: number, pass?: number): number;
   songNow(): number;
   notes(): { times: number[]; lanes: number[] };
   renderCounts(): { static: number; scene: number; lastDrawn: number };
+  /** Recent scene draw times (ms) and the audio output latency the clock accounts for (s). */
+  drawTimes(): number[];
+  outputLatency(): number;
 }
 
 declare global {
@@ -88,10 +82,11 @@ export function Player({ chartId }: { chartId: string }) {
   const [positionMs, setPositionMs] = useState(0);
   const [loop, setLoop] = useState<LoopRange | null>(null);
   const [loopA, setLoopA] = useState<number | null>(null);
-  const [hud, setHud] = useState<Hud>(EMPTY_HUD);
+  const [hudStore] = useState(() => new HudStore());
   const [rebinding, setRebinding] = useState<number | null>(null);
   const [midi, setMidi] = useState<{ names: string[]; error?: string } | null>(null);
   const [status, setStatus] = useState("");
+  const [pitchNote, setPitchNote] = useState("");
 
   const engine = useRef<PracticeAudioEngine | null>(null);
   const session = useRef<PracticeSession | null>(null);
@@ -193,6 +188,7 @@ export function Player({ chartId }: { chartId: string }) {
     const s = session.current;
     if (!r || !s) return;
     layoutRenderer();
+    if (engine.current?.playing) return; // the next frame draws at the new size
     r.draw(positionRef.current, s.laneFlashes, performance.now());
   }, [layoutRenderer]);
 
@@ -209,14 +205,14 @@ export function Player({ chartId }: { chartId: string }) {
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: redraw the still frame whenever what it shows changes
   useEffect(() => {
-    if (phase.kind === "ready") drawStill();
+    if (phase.kind !== "results") drawStill();
   }, [phase.kind, drawStill, positionMs, prefs, keymap]);
 
   const updateHud = useCallback(() => {
     const s = session.current;
     if (!s) return;
     const f = s.lastFlash;
-    setHud({
+    hudStore.set({
       score: s.total.score,
       combo: s.total.combo,
       accuracy: s.total.accuracy,
@@ -227,7 +223,7 @@ export function Player({ chartId }: { chartId: string }) {
         : "",
       pass: s.passIndex,
     });
-  }, []);
+  }, [hudStore]);
 
   const finish = useCallback(async () => {
     const eng = engine.current;
@@ -278,10 +274,13 @@ export function Player({ chartId }: { chartId: string }) {
       const missed = s.tick(song, now);
       if (missed.length) updateHud();
       positionRef.current = song;
-      if (timeOutput.current) timeOutput.current.textContent = `${formatTime(song)} / ${formatTime(endMs)}`;
+      // Text changes cost a style pass: only when the shown second changes.
+      const shown = `${formatTime(song)} / ${formatTime(endMs)}`;
+      if (timeOutput.current && timeOutput.current.textContent !== shown)
+        timeOutput.current.textContent = shown;
       const rend = renderer.current;
       if (rend) {
-        layoutRenderer();
+        // No layout reads here: the size changes through the ResizeObserver (drawStill).
         rend.draw(song - settingsRef.current.calibration.visualOffsetMs * r.rate, s.laneFlashes, now);
       }
       if (!r.loop && song > endMs + 500 && s.isOver(song)) {
@@ -290,7 +289,7 @@ export function Player({ chartId }: { chartId: string }) {
       }
       raf.current = requestAnimationFrame(frame);
     },
-    [endMs, finish, layoutRenderer, updateHud],
+    [endMs, finish, updateHud],
   );
 
   const play = useCallback(async () => {
@@ -302,9 +301,20 @@ export function Player({ chartId }: { chartId: string }) {
     let from = positionRef.current;
     if (!loop && from >= endMs - 100) from = 0;
     if (loop) from = loop.a;
+    if (Math.abs(rate - 1) > 1e-6 && eng.hasAudio && !eng.keepsPitch) {
+      try {
+        const { createPitchKeeper } = await import("@/lib/practice/pitch-keeper.ts");
+        eng.setPitchKeeper(await createPitchKeeper(eng.ctx));
+        setPitchNote("Pitch kept while slowed down or sped up.");
+      } catch (e) {
+        setPitchNote(
+          `Time-stretch could not start (${e instanceof Error ? e.message : String(e)}); the pitch will follow the tempo.`,
+        );
+      }
+    }
     s.start(from, loop ? loop.b : Number.POSITIVE_INFINITY, rate);
     run.current = { rate, loop, inputs: new Set() };
-    setHud(EMPTY_HUD);
+    hudStore.set(EMPTY_HUD);
     try {
       await eng.play({ fromMs: from, rate, countInBeats: pf.countInBeats, ...(loop ? { loop } : {}) });
     } catch (e) {
@@ -316,9 +326,10 @@ export function Player({ chartId }: { chartId: string }) {
     }
     setStatus(loop ? "Playing the loop." : "Playing.");
     setPhase({ kind: "playing" });
+    layoutRenderer();
     if (raf.current !== null) cancelAnimationFrame(raf.current);
     raf.current = requestAnimationFrame(frame);
-  }, [endMs, frame, loop]);
+  }, [endMs, frame, loop, hudStore, layoutRenderer]);
 
   const pause = useCallback(() => {
     const eng = engine.current;
@@ -402,6 +413,11 @@ export function Player({ chartId }: { chartId: string }) {
       perfAtSong: (ms, pass = 0) => engine.current?.perfAtSong(ms, pass) ?? Number.NaN,
       songNow: () => engine.current?.songAtPerf(performance.now()) ?? Number.NaN,
       notes: () => ({ times: Array.from(prepared?.times ?? []), lanes: Array.from(prepared?.lanes ?? []) }),
+      drawTimes: () => [...(renderer.current?.drawTimes ?? [])],
+      outputLatency: () => {
+        const ctx = engine.current?.ctx;
+        return ctx ? (ctx.outputLatency ?? 0) + (ctx.baseLatency ?? 0) : Number.NaN;
+      },
       renderCounts: () => ({
         ...(renderer.current?.counts ?? { static: 0, scene: 0 }),
         lastDrawn: renderer.current?.lastDrawn ?? 0,
@@ -529,25 +545,7 @@ export function Player({ chartId }: { chartId: string }) {
         <>
           <div className="player-stage">
             <HighwayView onRenderer={onRenderer} onResize={drawStill} onPointerDown={onPointerDown} />
-            <div className="player-hud" data-testid="hud" aria-live="off">
-              <div>
-                <span className="muted">Score</span> <strong data-testid="hud-score">{hud.score}</strong>
-              </div>
-              <div>
-                <span className="muted">Combo</span> <strong data-testid="hud-combo">{hud.combo}</strong>
-              </div>
-              <div>
-                <span className="muted">Accuracy</span> <strong>{(hud.accuracy * 100).toFixed(1)} %</strong>
-              </div>
-              {loop ? (
-                <div>
-                  <span className="muted">Pass</span> <strong>{hud.pass + 1}</strong>
-                </div>
-              ) : null}
-              <div className="hud-last" data-judgment={hud.last.split(" ")[0]} data-testid="hud-last">
-                {hud.last}
-              </div>
-            </div>
+            <Hud store={hudStore} showPass={loop !== null} />
           </div>
 
           <div className="player-transport">
@@ -602,6 +600,11 @@ export function Player({ chartId }: { chartId: string }) {
                 />{" "}
                 <span data-testid="rate">{Math.round(prefs.rate * 100)} %</span>
               </label>
+              {pitchNote ? (
+                <p className="muted" data-testid="pitch-note">
+                  {pitchNote}
+                </p>
+              ) : null}
               <label>
                 Scroll speed{" "}
                 <input
