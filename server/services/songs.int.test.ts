@@ -145,6 +145,14 @@ describe("songs service", () => {
     expect(results.filter((r) => r.matchedBy === "identical-fingerprint")).toHaveLength(2);
   });
 
+  it("keeps the candidate search on the GIN index, and finds nothing for a fingerprint of silence", async () => {
+    const [proc] = await db.$queryRaw<{ proconfig: string[] }[]>`
+      SELECT proconfig FROM pg_proc WHERE proname = 'beatsight_fingerprint_candidates'`;
+    expect(proc?.proconfig).toContain("enable_seqscan=off");
+    const silence = new Uint32Array(400).fill(627_964_279);
+    expect((await identifySong(db, fp(silence))).match).toBeNull();
+  });
+
   it("identifies a real mp3 re-encode of a registered song", async () => {
     const { dir, cleanup } = makeTempDir();
     try {
