@@ -39,12 +39,21 @@ async function importAndOpen(page: Page): Promise<void> {
  * Plays every note in the page: shortly before each note is heard, dispatches its hit stamped with
  * the moment the note is heard plus `offsetMs` of real time.
  */
-async function playAlong(page: Page, via: "keyboard" | "midi", offsetMs: number, rate = 1): Promise<number> {
+async function playAlong(
+  page: Page,
+  via: "keyboard" | "midi",
+  offsetMs: number,
+  rate = 1,
+  range: [number, number] = [0, Number.MAX_SAFE_INTEGER],
+): Promise<number> {
   return page.evaluate(
-    async ({ via, offsetMs, codes, gm, rate }) => {
+    async ({ via, offsetMs, codes, gm, rate, range }) => {
       while (!window.__beatsightPlayer) await new Promise((r) => setTimeout(r, 10));
       const player = window.__beatsightPlayer;
-      const { times, lanes } = player.notes();
+      const all = player.notes();
+      const keep = all.times.map((t, i) => (t >= range[0] && t < range[1] ? i : -1)).filter((i) => i >= 0);
+      const times = keep.map((i) => all.times[i]!);
+      const lanes = keep.map((i) => all.lanes[i]!);
       const input = (window as unknown as { __mockMidiInput?: EventTarget }).__mockMidiInput;
       const sleep = () => new Promise((r) => setTimeout(r, 2));
       for (let i = 0; i < times.length; i++) {
@@ -65,7 +74,7 @@ async function playAlong(page: Page, via: "keyboard" | "midi", offsetMs: number,
       }
       return times.length;
     },
-    { via, offsetMs, codes: LANE_CODES, gm: LANE_GM_NOTES, rate },
+    { via, offsetMs, codes: LANE_CODES, gm: LANE_GM_NOTES, rate, range },
   );
 }
 
@@ -217,4 +226,31 @@ test("with stems: drums only at 75 % keeps the pitch (SoundTouch worklet) and st
   await expect(results).toBeVisible({ timeout: 40_000 });
   await expect(results.getByTestId("count-perfect")).toHaveText(String(notes));
   await expect(results).toContainText("75 % tempo");
+});
+
+test("an A–B loop with a count-in and the speed trainer: a clean pass steps the tempo up", async ({
+  page,
+}) => {
+  await importAndOpen(page);
+  await page.getByLabel("Count-in").selectOption("4");
+  const position = page.getByRole("slider", { name: "Position" });
+  await position.fill("2500");
+  await page.getByRole("button", { name: "Set A" }).click();
+  await position.fill("4500");
+  await page.getByRole("button", { name: "Set B" }).click();
+  await expect(page.getByTestId("loop")).toHaveText("0:02–0:04");
+  await page.getByRole("slider", { name: "Tempo" }).fill("70");
+  await page.getByRole("checkbox", { name: /Speed trainer/ }).check();
+  const along = playAlong(page, "keyboard", 0, 0.7, [2500, 4500]);
+  await page.getByRole("button", { name: "Play loop" }).click();
+  await along;
+  await expect(page.getByTestId("trainer-log")).toContainText("Pass 1: clean pass: up to 75 %", {
+    timeout: 20_000,
+  });
+  await expect(page.getByTestId("rate")).toHaveText("75 %");
+  // No hits in the next pass: all missed, so the tempo drops back to the 70 % it started from.
+  await expect(page.getByTestId("trainer-log")).toContainText("Pass 2:", { timeout: 20_000 });
+  await expect(page.getByTestId("trainer-log")).toContainText("missed: back to 70 %");
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("button", { name: "Play loop" })).toBeVisible();
 });

@@ -25,6 +25,7 @@ import {
   prepareChart,
   snapToBeat,
 } from "@/lib/practice/session.ts";
+import { DEFAULT_TRAINER, nextRate, type SpeedTrainerConfig } from "@/lib/practice/speed-trainer.ts";
 import type { RunSummary } from "@/lib/practice/stats.ts";
 import type { LoopRange } from "@/lib/practice/transport.ts";
 import { localDb, type StoredChart, type StoredResult } from "@/lib/store/db.ts";
@@ -87,6 +88,11 @@ export function Player({ chartId }: { chartId: string }) {
   const [midi, setMidi] = useState<{ names: string[]; error?: string } | null>(null);
   const [status, setStatus] = useState("");
   const [pitchNote, setPitchNote] = useState("");
+  const [trainerOn, setTrainerOn] = useState(false);
+  const [trainerLog, setTrainerLog] = useState<string[]>([]);
+  const trainerRef = useRef<SpeedTrainerConfig | null>(null);
+  const trainerCount = useRef(0);
+  const restartRef = useRef<((rate?: number) => Promise<void>) | null>(null);
 
   const engine = useRef<PracticeAudioEngine | null>(null);
   const session = useRef<PracticeSession | null>(null);
@@ -268,8 +274,28 @@ export function Player({ chartId }: { chartId: string }) {
       const song = eng.songAtPerf(now);
       const pass = eng.passAtPerf(now);
       if (r.loop && pass > s.passIndex) {
-        s.nextPass(r.rate);
+        const done = s.nextPass(r.rate);
         updateHud();
+        const trainer = trainerRef.current;
+        if (trainer) {
+          const d = nextRate(trainer, r.rate, done);
+          const pct = (x: number) => `${Math.round(x * 100)} %`;
+          const what =
+            d.step === "up"
+              ? `clean pass: up to ${pct(d.rate)}`
+              : d.step === "down"
+                ? `${done.counts.miss} missed: back to ${pct(d.rate)}`
+                : d.step === "done"
+                  ? `clean at ${pct(d.rate)}: target reached`
+                  : `${pct(r.rate)} again (${done.counts.miss} missed, ${(done.accuracy * 100).toFixed(0)} %)`;
+          trainerCount.current++;
+          setTrainerLog((log) => [...log.slice(-5), `Pass ${trainerCount.current}: ${what}`]);
+          if (d.step === "up" || d.step === "down") {
+            // A new tempo starts with a count-in at that tempo.
+            void restartRef.current?.(d.rate);
+            return;
+          }
+        }
       }
       const missed = s.tick(song, now);
       if (missed.length) updateHud();
@@ -292,44 +318,56 @@ export function Player({ chartId }: { chartId: string }) {
     [endMs, finish, updateHud],
   );
 
-  const play = useCallback(async () => {
-    const eng = engine.current;
-    const s = session.current;
-    const pf = settingsRef.current.prefs;
-    if (!eng || !s || !pf) return;
-    const rate = clampRate(pf.rate);
-    let from = positionRef.current;
-    if (!loop && from >= endMs - 100) from = 0;
-    if (loop) from = loop.a;
-    if (Math.abs(rate - 1) > 1e-6 && eng.hasAudio && !eng.keepsPitch) {
-      try {
-        const { createPitchKeeper } = await import("@/lib/practice/pitch-keeper.ts");
-        eng.setPitchKeeper(await createPitchKeeper(eng.ctx));
-        setPitchNote("Pitch kept while slowed down or sped up.");
-      } catch (e) {
-        setPitchNote(
-          `Time-stretch could not start (${e instanceof Error ? e.message : String(e)}); the pitch will follow the tempo.`,
-        );
+  const play = useCallback(
+    async (rateOverride?: number) => {
+      const eng = engine.current;
+      const s = session.current;
+      const pf = settingsRef.current.prefs;
+      if (!eng || !s || !pf) return;
+      const rate = clampRate(rateOverride ?? pf.rate);
+      if (rateOverride === undefined) {
+        trainerRef.current =
+          loop && trainerOn ? { ...DEFAULT_TRAINER, startRate: rate, targetRate: Math.max(rate, 1) } : null;
+        setTrainerLog([]);
+        trainerCount.current = 0;
+      } else {
+        setPrefs((p) => (p ? { ...p, rate } : p));
       }
-    }
-    s.start(from, loop ? loop.b : Number.POSITIVE_INFINITY, rate);
-    run.current = { rate, loop, inputs: new Set() };
-    hudStore.set(EMPTY_HUD);
-    try {
-      await eng.play({ fromMs: from, rate, countInBeats: pf.countInBeats, ...(loop ? { loop } : {}) });
-    } catch (e) {
-      setPhase({
-        kind: "error",
-        message: `Audio could not start: ${e instanceof Error ? e.message : String(e)}`,
-      });
-      return;
-    }
-    setStatus(loop ? "Playing the loop." : "Playing.");
-    setPhase({ kind: "playing" });
-    layoutRenderer();
-    if (raf.current !== null) cancelAnimationFrame(raf.current);
-    raf.current = requestAnimationFrame(frame);
-  }, [endMs, frame, loop, hudStore, layoutRenderer]);
+      let from = positionRef.current;
+      if (!loop && from >= endMs - 100) from = 0;
+      if (loop) from = loop.a;
+      if (Math.abs(rate - 1) > 1e-6 && eng.hasAudio && !eng.keepsPitch) {
+        try {
+          const { createPitchKeeper } = await import("@/lib/practice/pitch-keeper.ts");
+          eng.setPitchKeeper(await createPitchKeeper(eng.ctx));
+          setPitchNote("Pitch kept while slowed down or sped up.");
+        } catch (e) {
+          setPitchNote(
+            `Time-stretch could not start (${e instanceof Error ? e.message : String(e)}); the pitch will follow the tempo.`,
+          );
+        }
+      }
+      s.start(from, loop ? loop.b : Number.POSITIVE_INFINITY, rate);
+      run.current = { rate, loop, inputs: new Set() };
+      hudStore.set(EMPTY_HUD);
+      try {
+        await eng.play({ fromMs: from, rate, countInBeats: pf.countInBeats, ...(loop ? { loop } : {}) });
+      } catch (e) {
+        setPhase({
+          kind: "error",
+          message: `Audio could not start: ${e instanceof Error ? e.message : String(e)}`,
+        });
+        return;
+      }
+      setStatus(loop ? "Playing the loop." : "Playing.");
+      setPhase({ kind: "playing" });
+      layoutRenderer();
+      if (raf.current !== null) cancelAnimationFrame(raf.current);
+      raf.current = requestAnimationFrame(frame);
+    },
+    [endMs, frame, loop, hudStore, layoutRenderer, trainerOn],
+  );
+  restartRef.current = play;
 
   const pause = useCallback(() => {
     const eng = engine.current;
@@ -680,6 +718,25 @@ export function Player({ chartId }: { chartId: string }) {
                   ))}
                 </select>
               </label>
+              <label>
+                <input
+                  type="checkbox"
+                  checked={trainerOn}
+                  disabled={playing}
+                  onChange={(e) => setTrainerOn(e.target.checked)}
+                />{" "}
+                Speed trainer{" "}
+                <span className="muted">
+                  (from this tempo: +5 % after a clean pass, −5 % after 2 misses, up to 100 %)
+                </span>
+              </label>
+              {trainerLog.length > 0 ? (
+                <ol className="trainer-log" data-testid="trainer-log" aria-live="polite">
+                  {trainerLog.map((line) => (
+                    <li key={line}>{line}</li>
+                  ))}
+                </ol>
+              ) : null}
               {bookmarks.length > 0 ? (
                 <div className="bookmarks">
                   {bookmarks.map((b) => (
