@@ -145,6 +145,8 @@ test("a MIDI e-kit (mocked MIDIAccess) plays the chart through the GM note map",
   await expect(results).toBeVisible({ timeout: 30_000 });
   await expect(results.getByTestId("count-great")).toHaveText(String(notes));
   await expect(results.getByTestId("early-late")).toHaveText(`${notes} / 0`);
+  // Every stroke at velocity 100: the chart's two ghost notes were played too loud.
+  await expect(results.getByTestId("dynamics")).toContainText("2 too loud");
 });
 
 /** A 16-bit mono WAV of `seconds` with a short tone burst every `everyS` seconds. */

@@ -113,6 +113,7 @@ export class PracticeSession {
     return new ScoreKeeper((i) => ({
       limb: isFootComponent(c.components[i]!) ? "feet" : "hands",
       bar: c.bars[i]!,
+      velocity: c.velocities[i]!,
     }));
   }
 

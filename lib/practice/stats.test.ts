@@ -38,6 +38,14 @@ describe("ScoreKeeper", () => {
     ]);
   });
 
+  it("counts ghosts and accents played too loud or too soft when hits carry a velocity", () => {
+    const s = new ScoreKeeper((i) => ({ limb: "hands", bar: 0, velocity: i === 0 ? 0.25 : 1 }));
+    s.add({ ...note(0, 2, "perfect"), hitVelocity: 0.8 });
+    s.add({ ...note(1, 2, "perfect"), hitVelocity: 0.95 });
+    s.add(note(2, 2, "perfect"));
+    expect(s.summary().dynamics).toEqual({ ok: 1, "too-loud": 1, "too-soft": 0 });
+  });
+
   it("grades a clean run SS and an empty one as perfect accuracy", () => {
     const s = new ScoreKeeper(() => ({ limb: "hands", bar: 0 }));
     expect(s.accuracy).toBe(1);

@@ -1,6 +1,7 @@
 // Score, combo, accuracy and the numbers a drummer learns from: per lane, per limb, early/late,
 // and the bars missed most. Fed with the judge's results; pure.
 import { LANE_COUNT } from "../beatmap/lanes.ts";
+import { type DynamicsVerdict, judgeDynamics, type VelocityCalibration } from "./dynamics.ts";
 import type { Judgment } from "./hit-windows.ts";
 import type { HitResult, JudgedNote } from "./judge.ts";
 
@@ -42,6 +43,8 @@ export interface RunSummary {
   limbs: Record<Limb, TimingStats>;
   /** Bars (0-based) with misses, most missed first, at most 8. */
   missedBars: { bar: number; misses: number }[];
+  /** Ghosts and accents played with a velocity (MIDI): how many were right, too loud, too soft. */
+  dynamics: Record<DynamicsVerdict, number>;
 }
 
 const emptyCounts = (): Counts => ({ perfect: 0, great: 0, good: 0, miss: 0 });
@@ -69,6 +72,8 @@ export interface NoteContext {
   limb: Limb;
   /** 0-based bar index. */
   bar: number;
+  /** The note's velocity 0–1 (for dynamics). */
+  velocity?: number;
 }
 
 export class ScoreKeeper {
@@ -83,9 +88,13 @@ export class ScoreKeeper {
   private readonly laneTiming = Array.from({ length: LANE_COUNT }, () => new Welford());
   private readonly limbTiming: Record<Limb, Welford> = { hands: new Welford(), feet: new Welford() };
   private readonly barMisses = new Map<number, number>();
+  private readonly dynamics: Record<DynamicsVerdict, number> = { ok: 0, "too-loud": 0, "too-soft": 0 };
 
-  /** `context(i)` says which limb plays note i and in which bar it sits. */
-  constructor(private readonly context: (index: number) => NoteContext) {}
+  /** `context(i)` says which limb plays note i, in which bar it sits and how loud it is. */
+  constructor(
+    private readonly context: (index: number) => NoteContext,
+    private readonly velocityCalibration?: VelocityCalibration,
+  ) {}
 
   add(result: HitResult): void {
     if (result.kind === "stray") {
@@ -109,6 +118,9 @@ export class ScoreKeeper {
     this.maxCombo = Math.max(this.maxCombo, this.combo);
     this.laneTiming[r.lane]!.add(r.errorMs);
     this.limbTiming[ctx.limb].add(r.errorMs);
+    if (r.hitVelocity !== undefined && ctx.velocity !== undefined) {
+      this.dynamics[judgeDynamics(ctx.velocity, r.hitVelocity, this.velocityCalibration)]++;
+    }
     if (r.judgment !== "perfect") {
       if (r.errorMs < 0) this.early++;
       else this.late++;
@@ -145,6 +157,7 @@ export class ScoreKeeper {
         .sort((a, b) => b[1] - a[1] || a[0] - b[0])
         .slice(0, 8)
         .map(([bar, misses]) => ({ bar, misses })),
+      dynamics: { ...this.dynamics },
     };
   }
 }

@@ -559,7 +559,7 @@ export function Player({ chartId }: { chartId: string }) {
   const mode = prefs.mix.mode;
 
   return (
-    <div className="player">
+    <div className="player" data-palette={prefs.palette}>
       <header className="player-head">
         <h1 id="play-title">{chart.title}</h1>
         <p className="muted">
@@ -582,7 +582,12 @@ export function Player({ chartId }: { chartId: string }) {
       ) : (
         <>
           <div className="player-stage">
-            <HighwayView onRenderer={onRenderer} onResize={drawStill} onPointerDown={onPointerDown} />
+            <HighwayView
+              palette={prefs.palette}
+              onRenderer={onRenderer}
+              onResize={drawStill}
+              onPointerDown={onPointerDown}
+            />
             <Hud store={hudStore} showPass={loop !== null} />
           </div>
 
@@ -643,6 +648,14 @@ export function Player({ chartId }: { chartId: string }) {
                   {pitchNote}
                 </p>
               ) : null}
+              <label>
+                <input
+                  type="checkbox"
+                  checked={prefs.palette === "colour-blind"}
+                  onChange={(e) => updatePrefs({ palette: e.target.checked ? "colour-blind" : "standard" })}
+                />{" "}
+                Colour-blind-safe lane colours
+              </label>
               <label>
                 Scroll speed{" "}
                 <input

@@ -8,7 +8,11 @@ import { type KeyMap, parseKeyMap } from "@/lib/practice/keymap.ts";
 import { localDb } from "@/lib/store/db.ts";
 import { getSetting, putSetting } from "@/lib/store/results.ts";
 
+export type Palette = "standard" | "colour-blind";
+
 export interface PracticePrefs {
+  /** Lane colours: the app's, or Okabe–Ito's colour-blind-safe set. */
+  palette: Palette;
   scrollSpeed: number;
   rate: number;
   countInBeats: number;
@@ -16,6 +20,7 @@ export interface PracticePrefs {
 }
 
 export const DEFAULT_PREFS: PracticePrefs = {
+  palette: "standard",
   scrollSpeed: DEFAULT_SCROLL_SPEED,
   rate: 1,
   countInBeats: 4,
@@ -35,6 +40,7 @@ export function parsePrefs(value: unknown): PracticePrefs {
   const v = (value ?? {}) as Record<string, unknown>;
   const mix = (v.mix ?? {}) as Record<string, unknown>;
   return {
+    palette: v.palette === "colour-blind" ? "colour-blind" : "standard",
     scrollSpeed:
       typeof v.scrollSpeed === "number"
         ? Math.min(10, Math.max(1, Math.round(v.scrollSpeed)))

@@ -45,6 +45,12 @@ export function ResultsView(props: {
           <dd>{s.strays}</dd>
         </div>
       </dl>
+      {s.dynamics && s.dynamics.ok + s.dynamics["too-loud"] + s.dynamics["too-soft"] > 0 ? (
+        <p data-testid="dynamics">
+          Dynamics: {s.dynamics.ok} right, {s.dynamics["too-loud"]} too loud, {s.dynamics["too-soft"]} too
+          soft <span className="muted">(ghost notes and accents, from your kit&apos;s velocity)</span>
+        </p>
+      ) : null}
       <h3>Timing by limb</h3>
       <p>
         Hands {timing(s.limbs.hands)} · Feet {timing(s.limbs.feet)}{" "}
