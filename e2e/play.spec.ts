@@ -256,3 +256,14 @@ test("an A–B loop with a count-in and the speed trainer: a clean pass steps th
   await page.keyboard.press("Escape");
   await expect(page.getByRole("button", { name: "Play loop" })).toBeVisible();
 });
+
+test("a kit profile folds the chart to the player's kit and is kept on the device", async ({ page }) => {
+  await importAndOpen(page);
+  await page.getByLabel("Toms").selectOption("1");
+  await expect(page.getByTestId("kit-fold")).toHaveText("Folded to your kit: 4 notes moved, 0 left out.");
+  await page.getByLabel("Double kick pedal").uncheck();
+  await page.reload();
+  await expect(page.getByLabel("Toms")).toHaveValue("1");
+  await expect(page.getByLabel("Double kick pedal")).not.toBeChecked();
+  await expect(page.getByTestId("kit-fold")).toContainText("4 notes moved");
+});

@@ -18,6 +18,7 @@ import type { Calibration } from "@/lib/practice/calibration.ts";
 import { gridLines, leadMsForSpeed } from "@/lib/practice/highway.ts";
 import { clampRate } from "@/lib/practice/hit-windows.ts";
 import { bindKey, type KeyMap, keyLabel, laneByCode } from "@/lib/practice/keymap.ts";
+import { FULL_KIT, foldToKit, type KitProfile } from "@/lib/practice/kit-profile.ts";
 import {
   barStartMs,
   PracticeSession,
@@ -36,7 +37,13 @@ import type { HighwayRenderer } from "./highway-renderer.ts";
 import { HighwayView } from "./highway-view.tsx";
 import { EMPTY_HUD, Hud, HudStore } from "./hud.tsx";
 import { connectMidi, type MidiConnection } from "./midi-input.ts";
-import { loadPracticeSettings, type PracticePrefs, saveKeyMap, savePrefs } from "./practice-settings.ts";
+import {
+  loadPracticeSettings,
+  type PracticePrefs,
+  saveKeyMap,
+  saveKit,
+  savePrefs,
+} from "./practice-settings.ts";
 import { ResultsView } from "./results-view.tsx";
 
 type Phase =
@@ -88,6 +95,8 @@ export function Player({ chartId }: { chartId: string }) {
   const [midi, setMidi] = useState<{ names: string[]; error?: string } | null>(null);
   const [status, setStatus] = useState("");
   const [pitchNote, setPitchNote] = useState("");
+  const [kit, setKit] = useState<KitProfile>(FULL_KIT);
+  const [foldNote, setFoldNote] = useState<{ moved: number; dropped: number } | null>(null);
   const [trainerOn, setTrainerOn] = useState(false);
   const [trainerLog, setTrainerLog] = useState<string[]>([]);
   const trainerRef = useRef<SpeedTrainerConfig | null>(null);
@@ -117,7 +126,8 @@ export function Player({ chartId }: { chartId: string }) {
           setPhase({ kind: "missing" });
           return;
         }
-        const prep = prepareChart(stored.beatmap);
+        const folded = foldToKit(stored.beatmap.HitObjects, settings.kit);
+        const prep = prepareChart({ ...stored.beatmap, HitObjects: folded.notes });
         const eng = new PracticeAudioEngine(prep.tempo);
         engine.current = eng;
         session.current = new PracticeSession(prep);
@@ -134,6 +144,8 @@ export function Player({ chartId }: { chartId: string }) {
         eng.setMix(settings.prefs.mix);
         setChart(stored);
         setPrepared(prep);
+        setKit(settings.kit);
+        setFoldNote(folded);
         setPrefs(settings.prefs);
         setKeymap(settings.keymap);
         setCalibration(settings.calibration);
@@ -197,6 +209,27 @@ export function Player({ chartId }: { chartId: string }) {
     if (engine.current?.playing) return; // the next frame draws at the new size
     r.draw(positionRef.current, s.laneFlashes, performance.now());
   }, [layoutRenderer]);
+
+  // A new scene (another kit folding) is drawn at once.
+  useEffect(() => {
+    attachScene();
+    drawStill();
+  }, [attachScene, drawStill]);
+
+  const changeKit = useCallback(
+    (change: Partial<KitProfile>) => {
+      if (!chart || engine.current?.playing) return;
+      const next: KitProfile = { ...kit, ...change };
+      setKit(next);
+      void saveKit(next);
+      const folded = foldToKit(chart.beatmap.HitObjects, next);
+      const prep = prepareChart({ ...chart.beatmap, HitObjects: folded.notes });
+      session.current = new PracticeSession(prep);
+      setPrepared(prep);
+      setFoldNote(folded);
+    },
+    [chart, kit],
+  );
 
   const onRenderer = useCallback(
     (r: HighwayRenderer | null) => {
@@ -837,6 +870,59 @@ export function Player({ chartId }: { chartId: string }) {
                   onChange={(e) => updatePrefs({ mix: { ...prefs.mix, metronome: Number(e.target.value) } })}
                 />
               </label>
+            </fieldset>
+
+            <fieldset>
+              <legend>Your kit</legend>
+              <label>
+                Toms{" "}
+                <select
+                  value={kit.toms}
+                  disabled={playing}
+                  onChange={(e) => changeKit({ toms: Number(e.target.value) as KitProfile["toms"] })}
+                >
+                  {[0, 1, 2, 3].map((n) => (
+                    <option key={n} value={n}>
+                      {n}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                Crashes{" "}
+                <select
+                  value={kit.crashes}
+                  disabled={playing}
+                  onChange={(e) => changeKit({ crashes: Number(e.target.value) === 1 ? 1 : 2 })}
+                >
+                  <option value={1}>1</option>
+                  <option value={2}>2</option>
+                </select>
+              </label>
+              {(
+                [
+                  ["ride", "Ride"],
+                  ["splash", "Splash"],
+                  ["china", "China"],
+                  ["hihatPedal", "Hi-hat pedal"],
+                  ["doublePedal", "Double kick pedal"],
+                ] as const
+              ).map(([key, label]) => (
+                <label key={key}>
+                  <input
+                    type="checkbox"
+                    checked={kit[key]}
+                    disabled={playing}
+                    onChange={(e) => changeKit({ [key]: e.target.checked })}
+                  />{" "}
+                  {label}
+                </label>
+              ))}
+              {foldNote && foldNote.moved + foldNote.dropped > 0 ? (
+                <p className="muted" data-testid="kit-fold">
+                  Folded to your kit: {foldNote.moved} notes moved, {foldNote.dropped} left out.
+                </p>
+              ) : null}
             </fieldset>
 
             <fieldset>

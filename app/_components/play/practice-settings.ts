@@ -5,6 +5,7 @@ import { type Calibration, parseCalibration } from "@/lib/practice/calibration.t
 import { DEFAULT_SCROLL_SPEED } from "@/lib/practice/highway.ts";
 import { clampRate } from "@/lib/practice/hit-windows.ts";
 import { type KeyMap, parseKeyMap } from "@/lib/practice/keymap.ts";
+import { type KitProfile, parseKitProfile } from "@/lib/practice/kit-profile.ts";
 import { localDb } from "@/lib/store/db.ts";
 import { getSetting, putSetting } from "@/lib/store/results.ts";
 
@@ -31,6 +32,7 @@ const KEYS = {
   keymap: "practice.keymap",
   calibration: "practice.calibration",
   prefs: "practice.prefs",
+  kit: "practice.kit",
 } as const;
 
 const MODES: readonly StemMode[] = ["full", "drums", "drumless"];
@@ -62,20 +64,24 @@ export async function loadPracticeSettings(): Promise<{
   keymap: KeyMap;
   calibration: Calibration;
   prefs: PracticePrefs;
+  kit: KitProfile;
 }> {
   const db = localDb();
-  const [keymap, calibration, prefs] = await Promise.all([
+  const [keymap, calibration, prefs, kit] = await Promise.all([
     getSetting(db, KEYS.keymap),
     getSetting(db, KEYS.calibration),
     getSetting(db, KEYS.prefs),
+    getSetting(db, KEYS.kit),
   ]);
   return {
     keymap: parseKeyMap(keymap),
     calibration: parseCalibration(calibration),
     prefs: parsePrefs(prefs),
+    kit: parseKitProfile(kit),
   };
 }
 
 export const saveKeyMap = (keymap: KeyMap) => putSetting(localDb(), KEYS.keymap, keymap);
 export const saveCalibration = (c: Calibration) => putSetting(localDb(), KEYS.calibration, c);
 export const savePrefs = (p: PracticePrefs) => putSetting(localDb(), KEYS.prefs, p);
+export const saveKit = (k: KitProfile) => putSetting(localDb(), KEYS.kit, k);
