@@ -55,9 +55,9 @@ export async function createMigratedDatabase(): Promise<TestDatabase & { db: Db 
 
 /**
  * A migrated database for the whole test file: created before its tests, dropped after.
- * Usage: `const database = useMigratedDatabase();` then `database().db` inside tests.
+ * Usage: `const database = migratedDatabaseForFile();` then `database().db` inside tests.
  */
-export function useMigratedDatabase(): () => TestDatabase & { db: Db } {
+export function migratedDatabaseForFile(): () => TestDatabase & { db: Db } {
   let database: (TestDatabase & { db: Db }) | undefined;
   beforeAll(async () => {
     database = await createMigratedDatabase();
@@ -66,7 +66,7 @@ export function useMigratedDatabase(): () => TestDatabase & { db: Db } {
     await database?.drop();
   });
   return () => {
-    if (!database) throw new Error("useMigratedDatabase(): the database exists only inside tests");
+    if (!database) throw new Error("migratedDatabaseForFile(): the database exists only inside tests");
     return database;
   };
 }

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { useMigratedDatabase } from "../../test/db.ts";
+import { migratedDatabaseForFile } from "../../test/db.ts";
 import { createCaller } from "../trpc/root.ts";
 import { hashSessionToken, SESSION_COOKIE, sessionFromCookies } from "./session.ts";
 
-const database = useMigratedDatabase();
+const database = migratedDatabaseForFile();
 
 async function signIn(expiresInMs: number) {
   const user = await database().db.user.create({

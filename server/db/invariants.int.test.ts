@@ -1,8 +1,8 @@
 // The data model's invariants hold in PostgreSQL itself, whatever code (or person with psql) writes.
 import { describe, expect, it } from "vitest";
-import { useMigratedDatabase } from "../../test/db.ts";
+import { migratedDatabaseForFile } from "../../test/db.ts";
 
-const database = useMigratedDatabase();
+const database = migratedDatabaseForFile();
 const db = () => database().db;
 
 const hash = (c: string) => c.repeat(64);

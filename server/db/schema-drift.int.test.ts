@@ -3,10 +3,10 @@
 // table or column; the column counts catch columns the SQL has but the schema forgot.
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { useMigratedDatabase } from "../../test/db.ts";
+import { migratedDatabaseForFile } from "../../test/db.ts";
 import { Prisma } from "./client.ts";
 
-const database = useMigratedDatabase();
+const database = migratedDatabaseForFile();
 
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { Beatmap } from "@/lib/beatmap/index.ts";
 import { grooveChart } from "@/lib/beatmap/testing.ts";
-import { useMigratedDatabase } from "../../test/db.ts";
+import { migratedDatabaseForFile } from "../../test/db.ts";
 import { syntheticFingerprint } from "../../test/fingerprints.ts";
 import { createCaller } from "../trpc/root.ts";
 import { MapInputError, submitGenerated } from "./maps.ts";
 import { identifySong } from "./songs.ts";
 
-const database = useMigratedDatabase();
+const database = migratedDatabaseForFile();
 
 const DURATION = 111; // seconds: 900 fingerprint items
 

@@ -158,7 +158,7 @@ export function GenerateFlow() {
             ),
         },
       );
-      let stems;
+      let stems: { sampleRate: number; drums: Blob; accompaniment: Blob } | undefined;
       if (keepStems && result.stems) {
         const atRate = stemsAtSourceRate(full.channels, full.sampleRate, result.stems);
         stems = {
