@@ -267,3 +267,14 @@ test("a kit profile folds the chart to the player's kit and is kept on the devic
   await expect(page.getByLabel("Double kick pedal")).not.toBeChecked();
   await expect(page.getByTestId("kit-fold")).toContainText("4 notes moved");
 });
+
+test("the library deletes a chart after a confirmation", async ({ page }) => {
+  await page.goto("/library");
+  await page.getByLabel("Import a .bsm chart").setInputFiles(bsmPath);
+  await expect(page.getByTestId("library-list")).toContainText("33 notes");
+  await page.getByRole("button", { name: "Delete Groove" }).click();
+  await expect(page.getByTestId("library-list")).toBeVisible();
+  await page.getByRole("button", { name: "Confirm: delete Groove" }).click();
+  await expect(page.getByTestId("library-status")).toHaveText("Deleted “Groove” from this device.");
+  await expect(page.getByText("Your library is empty.")).toBeVisible();
+});
