@@ -278,3 +278,12 @@ test("the library deletes a chart after a confirmation", async ({ page }) => {
   await expect(page.getByTestId("library-status")).toHaveText("Deleted “Groove” from this device.");
   await expect(page.getByText("Your library is empty.")).toBeVisible();
 });
+
+test("lane keys can be rebound and the binding is kept", async ({ page }) => {
+  await importAndOpen(page);
+  await page.getByRole("button", { name: "Crash key: S. Change" }).click();
+  await page.keyboard.press("KeyQ");
+  await expect(page.getByRole("button", { name: "Crash key: Q. Change" })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole("button", { name: "Crash key: Q. Change" })).toBeVisible();
+});
