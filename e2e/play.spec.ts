@@ -138,6 +138,25 @@ test("a MIDI e-kit (mocked MIDIAccess) plays the chart through the GM note map",
   await importAndOpen(page);
   await page.getByRole("button", { name: "Connect e-kit (MIDI)" }).click();
   await expect(page.getByTestId("midi-status")).toHaveText("Listening to Mock Kit");
+  // Dynamics calibration for this kit: six soft, six normal, six hard strokes.
+  await page.getByRole("button", { name: "Calibrate dynamics (ghosts and accents)" }).click();
+  const calibration = page.getByTestId("dynamics-calibration");
+  for (const [step, velocity] of [
+    ["soft", 40],
+    ["normal", 80],
+    ["hard", 120],
+  ] as const) {
+    await expect(calibration).toContainText(`Play 6 ${step}`);
+    await page.evaluate((velocity) => {
+      const input = (window as unknown as { __mockMidiInput: EventTarget }).__mockMidiInput;
+      for (let i = 0; i < 6; i++) {
+        const event = new Event("midimessage");
+        Object.defineProperty(event, "data", { value: new Uint8Array([0x99, 38, velocity]) });
+        input.dispatchEvent(event);
+      }
+    }, velocity);
+  }
+  await expect(calibration).toHaveText("This kit: ghost below velocity 60, accent from 100.");
   const along = playAlong(page, "midi", -30);
   await page.getByTestId("play").click();
   const notes = await along;

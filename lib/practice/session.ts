@@ -4,6 +4,7 @@
 import { COMPONENT_LANE, type Component, isFootComponent } from "../beatmap/lanes.ts";
 import type { Beatmap } from "../beatmap/schema.ts";
 import { TempoMap } from "../beatmap/tempo.ts";
+import type { VelocityCalibration } from "./dynamics.ts";
 import type { Judgment } from "./hit-windows.ts";
 import { type HitResult, Judge, type JudgedNote } from "./judge.ts";
 import { type RunSummary, ScoreKeeper } from "./stats.ts";
@@ -100,6 +101,9 @@ export class PracticeSession {
   lastFlash: Flash | null = null;
   readonly laneFlashes: (Flash | null)[] = new Array(7).fill(null);
 
+  /** The kit's velocity calibration (MIDI), used to judge ghosts and accents. */
+  velocityCalibration: VelocityCalibration | undefined;
+
   constructor(readonly chart: PreparedChart) {
     this.judge = new Judge(
       Array.from(chart.times, (Time, i) => ({ Time, Lane: chart.lanes[i]!, Velocity: chart.velocities[i]! })),
@@ -110,11 +114,14 @@ export class PracticeSession {
 
   private keeper(): ScoreKeeper {
     const c = this.chart;
-    return new ScoreKeeper((i) => ({
-      limb: isFootComponent(c.components[i]!) ? "feet" : "hands",
-      bar: c.bars[i]!,
-      velocity: c.velocities[i]!,
-    }));
+    return new ScoreKeeper(
+      (i) => ({
+        limb: isFootComponent(c.components[i]!) ? "feet" : "hands",
+        bar: c.bars[i]!,
+        velocity: c.velocities[i]!,
+      }),
+      this.velocityCalibration,
+    );
   }
 
   /** Starts a run over [fromMs, toMs) at `rate`. */

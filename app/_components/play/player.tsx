@@ -15,6 +15,7 @@ import {
 import { LANE_COUNT, LANE_LABELS, type Lane } from "@/lib/beatmap/lanes.ts";
 import { decodeAudio, PracticeAudioEngine, type StemMode } from "@/lib/practice/audio-engine.ts";
 import type { Calibration } from "@/lib/practice/calibration.ts";
+import { calibrateVelocity, type VelocityCalibration } from "@/lib/practice/dynamics.ts";
 import { gridLines, leadMsForSpeed } from "@/lib/practice/highway.ts";
 import { clampRate } from "@/lib/practice/hit-windows.ts";
 import { bindKey, type KeyMap, keyLabel, laneByCode } from "@/lib/practice/keymap.ts";
@@ -39,10 +40,12 @@ import { EMPTY_HUD, Hud, HudStore } from "./hud.tsx";
 import { connectMidi, type MidiConnection } from "./midi-input.ts";
 import {
   loadPracticeSettings,
+  loadVelocityCalibration,
   type PracticePrefs,
   saveKeyMap,
   saveKit,
   savePrefs,
+  saveVelocityCalibration,
 } from "./practice-settings.ts";
 import { ResultsView } from "./results-view.tsx";
 
@@ -73,6 +76,11 @@ declare global {
   }
 }
 
+function dynamicsText(c: VelocityCalibration): string {
+  const v = (x: number) => Math.round(x * 127);
+  return `This kit: ghost below velocity ${v(c.ghostMax)}, accent from ${v(c.accentMin)}.`;
+}
+
 function formatTime(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
@@ -95,6 +103,9 @@ export function Player({ chartId }: { chartId: string }) {
   const [midi, setMidi] = useState<{ names: string[]; error?: string } | null>(null);
   const [status, setStatus] = useState("");
   const [pitchNote, setPitchNote] = useState("");
+  const [dynNote, setDynNote] = useState("");
+  const dynCapture = useRef<number[] | null>(null);
+  const midiKitKey = useRef("");
   const [kit, setKit] = useState<KitProfile>(FULL_KIT);
   const [foldNote, setFoldNote] = useState<{ moved: number; dropped: number } | null>(null);
   const [trainerOn, setTrainerOn] = useState(false);
@@ -224,7 +235,9 @@ export function Player({ chartId }: { chartId: string }) {
       void saveKit(next);
       const folded = foldToKit(chart.beatmap.HitObjects, next);
       const prep = prepareChart({ ...chart.beatmap, HitObjects: folded.notes });
-      session.current = new PracticeSession(prep);
+      const fresh = new PracticeSession(prep);
+      fresh.velocityCalibration = session.current?.velocityCalibration;
+      session.current = fresh;
       setPrepared(prep);
       setFoldNote(folded);
     },
@@ -539,13 +552,47 @@ export function Player({ chartId }: { chartId: string }) {
     midiConn.current?.close();
     try {
       midiConn.current = await connectMidi({
-        onHit: (lane, timeStamp, velocity) => hit(lane, timeStamp, "midi", velocity),
-        onInputs: (names) => setMidi({ names }),
+        onHit: (lane, timeStamp, velocity) => {
+          const capture = dynCapture.current;
+          if (capture) capture.push(velocity);
+          else hit(lane, timeStamp, "midi", velocity);
+        },
+        onInputs: (names) => {
+          setMidi({ names });
+          const key = names.join(" + ");
+          midiKitKey.current = key;
+          void loadVelocityCalibration(key).then((c) => {
+            if (session.current) session.current.velocityCalibration = c;
+            setDynNote(c ? dynamicsText(c) : "");
+          });
+        },
       });
     } catch (e) {
       setMidi({ names: [], error: e instanceof Error ? e.message : String(e) });
     }
   }, [hit]);
+
+  // Per-kit velocity calibration: soft, normal, then hard strokes on any pad.
+  const calibrateDynamics = useCallback(async () => {
+    const steps = ["soft (ghost notes)", "normal", "hard (accents)"] as const;
+    const got: number[][] = [];
+    for (const step of steps) {
+      const strokes: number[] = [];
+      dynCapture.current = strokes;
+      setDynNote(`Play 6 ${step} strokes on any pad…`);
+      while (strokes.length < 6) await new Promise((r) => setTimeout(r, 50));
+      got.push(strokes);
+    }
+    dynCapture.current = null;
+    const cal = calibrateVelocity(got[0]!, got[1]!, got[2]!);
+    if (!cal) {
+      setDynNote("Soft, normal and hard strokes overlapped; try again with clearer differences.");
+      return;
+    }
+    if (session.current) session.current.velocityCalibration = cal;
+    void saveVelocityCalibration(midiKitKey.current, cal);
+    setDynNote(dynamicsText(cal));
+  }, []);
 
   const seek = useCallback(
     (ms: number) => {
@@ -956,6 +1003,23 @@ export function Player({ chartId }: { chartId: string }) {
                   {midi.error ??
                     (midi.names.length ? `Listening to ${midi.names.join(", ")}` : "No MIDI inputs found.")}
                 </p>
+              ) : null}
+              {midi && !midi.error && midi.names.length > 0 ? (
+                <>
+                  <button
+                    type="button"
+                    className="secondary"
+                    disabled={playing}
+                    onClick={() => void calibrateDynamics()}
+                  >
+                    Calibrate dynamics (ghosts and accents)
+                  </button>
+                  {dynNote ? (
+                    <p className="muted" data-testid="dynamics-calibration" aria-live="polite">
+                      {dynNote}
+                    </p>
+                  ) : null}
+                </>
               ) : null}
               {engine.current ? (
                 <CalibrationPanel

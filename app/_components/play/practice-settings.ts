@@ -2,6 +2,7 @@
 
 import { DEFAULT_MIX, type MixSettings, type StemMode } from "@/lib/practice/audio-engine.ts";
 import { type Calibration, parseCalibration } from "@/lib/practice/calibration.ts";
+import type { VelocityCalibration } from "@/lib/practice/dynamics.ts";
 import { DEFAULT_SCROLL_SPEED } from "@/lib/practice/highway.ts";
 import { clampRate } from "@/lib/practice/hit-windows.ts";
 import { type KeyMap, parseKeyMap } from "@/lib/practice/keymap.ts";
@@ -33,6 +34,7 @@ const KEYS = {
   calibration: "practice.calibration",
   prefs: "practice.prefs",
   kit: "practice.kit",
+  velocity: "practice.velocityCalibration",
 } as const;
 
 const MODES: readonly StemMode[] = ["full", "drums", "drumless"];
@@ -85,3 +87,15 @@ export const saveKeyMap = (keymap: KeyMap) => putSetting(localDb(), KEYS.keymap,
 export const saveCalibration = (c: Calibration) => putSetting(localDb(), KEYS.calibration, c);
 export const savePrefs = (p: PracticePrefs) => putSetting(localDb(), KEYS.prefs, p);
 export const saveKit = (k: KitProfile) => putSetting(localDb(), KEYS.kit, k);
+
+/** Velocity calibration per MIDI kit (keyed by its input names), on this device. */
+export async function loadVelocityCalibration(kitKey: string): Promise<VelocityCalibration | undefined> {
+  const all = (await getSetting<Record<string, VelocityCalibration>>(localDb(), KEYS.velocity)) ?? {};
+  const c = all[kitKey];
+  return c && typeof c.ghostMax === "number" && typeof c.accentMin === "number" ? c : undefined;
+}
+
+export async function saveVelocityCalibration(kitKey: string, c: VelocityCalibration): Promise<void> {
+  const all = (await getSetting<Record<string, VelocityCalibration>>(localDb(), KEYS.velocity)) ?? {};
+  await putSetting(localDb(), KEYS.velocity, { ...all, [kitKey]: c });
+}
