@@ -306,3 +306,12 @@ test("lane keys can be rebound and the binding is kept", async ({ page }) => {
   await page.reload();
   await expect(page.getByRole("button", { name: "Crash key: Q. Change" })).toBeVisible();
 });
+
+test("the player is usable at 320 px wide without sideways scrolling", async ({ page }) => {
+  await page.setViewportSize({ width: 320, height: 640 });
+  await importAndOpen(page);
+  await expect(page.getByTestId("highway")).toBeVisible();
+  await expect(page.getByTestId("play")).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+});
