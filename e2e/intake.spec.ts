@@ -2,8 +2,9 @@
 // lookup and registration on the server. Fixture audio is generated at test start (sox, ffmpeg).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { makeTempDir, renderSong, transcode } from "../lib/fingerprint/test-support.ts";
+import { dropFile } from "./support/drop-file.ts";
 
 // Decoding and fingerprinting run in the browser; allow for a busy 2-core machine.
 test.setTimeout(90_000);
@@ -21,20 +22,6 @@ test.beforeAll(() => {
   shortWav = transcode(songWav, join(temp.dir, "short.wav"), ["-t", "2"]);
 });
 test.afterAll(() => temp.cleanup());
-
-/** Drops a file on the drop zone the way a browser does: a `drop` event carrying a DataTransfer. */
-async function dropFile(page: Page, bytes: Buffer, name: string, type: string): Promise<void> {
-  const dataTransfer = await page.evaluateHandle(
-    ({ base64, name, type }) => {
-      const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([data], name, { type }));
-      return transfer;
-    },
-    { base64: bytes.toString("base64"), name, type },
-  );
-  await page.getByTestId("dropzone").dispatchEvent("drop", { dataTransfer });
-}
 
 test("a new song is registered, then an mp3 re-encode of it is recognised", async ({ page }) => {
   await page.goto("/");

@@ -8,6 +8,7 @@ import { compressFingerprint } from "@/lib/fingerprint/index.ts";
 import { fingerprintFile } from "@/lib/fingerprint/node.ts";
 import { makeTempDir, renderSong, transcode } from "@/lib/fingerprint/test-support.ts";
 import { createMigratedDatabase } from "../../test/db.ts";
+import { rng, syntheticItems } from "../../test/fingerprints.ts";
 import type { Db } from "../db/client.ts";
 import { appRouter } from "../trpc/root.ts";
 import {
@@ -30,29 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await database.drop();
 });
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A Chromaprint-like item sequence: a random walk where a few bits change per item. */
-function syntheticItems(seed: number, count = 900): Uint32Array {
-  const r = rng(seed);
-  const out = new Uint32Array(count);
-  let x = Math.floor(r() * 2 ** 32) >>> 0;
-  for (let i = 0; i < count; i++) {
-    const flips = 1 + Math.floor(r() * 8);
-    for (let f = 0; f < flips; f++) x = (x ^ (1 << Math.floor(r() * 32))) >>> 0;
-    out[i] = x;
-  }
-  return out;
-}
 
 /** The same "recording" after a lossy re-encode: each bit flips with probability `ber`, shifted by `shift` items. */
 function degrade(items: Uint32Array, seed: number, ber: number, shift = 0): Uint32Array {
