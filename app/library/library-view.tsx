@@ -116,7 +116,7 @@ export function LibraryView() {
                   {c.origin}
                 </div>
               </div>
-              <Link className="play-link" href={`/play/${c.id}`} aria-label={`Play ${c.title}`}>
+              <Link className="button" href={`/play/${c.id}`} aria-label={`Play ${c.title}`}>
                 Play
               </Link>
               <button

@@ -375,7 +375,7 @@ function KnownSong({
       {first ? (
         <>
           <p>
-            <Link className={styles.primaryLink} href={`/songs/${song.id}#map-${first.id}`}>
+            <Link className="button" href={`/songs/${song.id}#map-${first.id}`}>
               Open its map
             </Link>{" "}
             <span className={styles.optional}>
