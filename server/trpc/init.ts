@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
+import { type Action, type Actor, can, loadActor } from "../auth/permissions.ts";
 import { type Session, sessionFromCookies } from "../auth/session.ts";
 import type { Db } from "../db/client.ts";
 import { moduleLogger } from "../log.ts";
@@ -81,3 +82,22 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in to do this." });
   return next({ ctx: { ...ctx, session: ctx.session } });
 });
+
+/**
+ * A procedure only actors allowed to take `action` may call (server/auth/permissions.ts). The loaded
+ * actor (karma, roles) is handed on so the procedure need not query it again.
+ */
+export function permittedProcedure(action: Action) {
+  return protectedProcedure.use(async ({ ctx, next }) => {
+    const actor: Actor | null = await loadActor(ctx.db, ctx.session.user.id);
+    if (!can(actor, action)) {
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: actor?.emailVerified
+          ? "Your role does not allow this yet; it unlocks with karma earned from accepted fixes."
+          : "Please verify your email address first.",
+      });
+    }
+    return next({ ctx: { ...ctx, actor: actor as Actor } });
+  });
+}
