@@ -8,7 +8,7 @@ function serialize(value: string, maxAgeSeconds: number, secure: boolean): strin
     "Path=/",
     "HttpOnly",
     "SameSite=Lax",
-    `Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`,
+    `Max-Age=${Math.max(0, Math.round(maxAgeSeconds))}`,
   ];
   if (secure) parts.push("Secure");
   return parts.join("; ");

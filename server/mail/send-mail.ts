@@ -15,7 +15,7 @@ const headerText = z
   .string()
   .min(1)
   .max(200)
-  .refine((s) => !/[\r\n\u0000-\u001f]/.test(s), "must be a single line");
+  .refine((s) => ![...s].some((c) => c.charCodeAt(0) < 0x20), "must be a single line");
 
 export const MailMessageSchema = z.object({
   to: z.email(),

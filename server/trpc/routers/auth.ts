@@ -40,7 +40,10 @@ import {
 import { clientAddress } from "../client-address.ts";
 import { type Context, createTRPCRouter, protectedProcedure, publicProcedure } from "../init.ts";
 
-const email = z.email("Enter a valid email address, like name@example.com.").max(254);
+const email = z
+  .string()
+  .trim()
+  .pipe(z.email("Enter a valid email address, like name@example.com.").max(254, "That email address is too long."));
 const displayName = z
   .string()
   .trim()
