@@ -58,7 +58,11 @@ describe("sign up, confirm, sign in, sign out", () => {
     const browser = new TestBrowser(db());
     const email = newEmail();
     const signedUp = await browser.call((api) =>
-      api.auth.signUp({ email: `  ${email.toUpperCase()} `, password: "correct horse battery", displayName: "Sheila E." }),
+      api.auth.signUp({
+        email: `  ${email.toUpperCase()} `,
+        password: "correct horse battery",
+        displayName: "Sheila E.",
+      }),
     );
     expect(signedUp.message).toBe(MESSAGES.signUpSent);
     expect(browser.cookie).toBeNull();
@@ -109,11 +113,16 @@ describe("sign up, confirm, sign in, sign out", () => {
   it("refuses a password sign-in until the address is confirmed, and sends a fresh link", async () => {
     const browser = new TestBrowser(db());
     const email = newEmail();
-    await browser.call((api) => api.auth.signUp({ email, password: "correct horse battery", displayName: "Ringo" }));
+    await browser.call((api) =>
+      api.auth.signUp({ email, password: "correct horse battery", displayName: "Ringo" }),
+    );
     const first = await tokenFromMail(email, "verify-email");
     await expect(
       browser.call((api) => api.auth.signIn({ email, password: "correct horse battery" })),
-    ).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("confirm your email address") });
+    ).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      message: expect.stringContaining("confirm your email address"),
+    });
     expect(browser.cookie).toBeNull();
     const second = await tokenFromMail(email, "verify-email");
     expect(second).not.toBe(first);
@@ -142,12 +151,17 @@ describe("sign up, confirm, sign in, sign out", () => {
     const email = newEmail();
     await expect(
       browser.call((api) => api.auth.signUp({ email, password: "short", displayName: "Ringo" })),
-    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: "Use at least 10 characters for your password." });
+    ).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: "Use at least 10 characters for your password.",
+    });
     await expect(
       browser.call((api) => api.auth.signUp({ email, password: email, displayName: "Ringo" })),
     ).rejects.toMatchObject({ message: "Your password must not be your email address." });
     await expect(
-      browser.call((api) => api.auth.signUp({ email: "not-an-email", password: "correct horse battery", displayName: "" })),
+      browser.call((api) =>
+        api.auth.signUp({ email: "not-an-email", password: "correct horse battery", displayName: "" }),
+      ),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     expect(await db().user.count({ where: { email } })).toBe(0);
   });
@@ -175,8 +189,13 @@ describe("no user enumeration", () => {
     const browser = new TestBrowser(db());
     const { email } = await signUpVerified(browser);
     const wrongPassword = browser.call((api) => api.auth.signIn({ email, password: "not the password" }));
-    await expect(wrongPassword).rejects.toMatchObject({ code: "UNAUTHORIZED", message: MESSAGES.wrongCredentials });
-    const unknown = browser.call((api) => api.auth.signIn({ email: newEmail(), password: "not the password" }));
+    await expect(wrongPassword).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+      message: MESSAGES.wrongCredentials,
+    });
+    const unknown = browser.call((api) =>
+      api.auth.signIn({ email: newEmail(), password: "not the password" }),
+    );
     await expect(unknown).rejects.toMatchObject({ code: "UNAUTHORIZED", message: MESSAGES.wrongCredentials });
   });
 
@@ -198,14 +217,16 @@ describe("lockout after wrong passwords", () => {
     const browser = new TestBrowser(db());
     const { email, password } = await signUpVerified(browser);
     for (let i = 1; i < LOCKOUT.maxFailures; i++) {
-      await expect(browser.call((api) => api.auth.signIn({ email, password: `wrong ${i} password` }))).rejects.toMatchObject(
-        { message: MESSAGES.wrongCredentials },
-      );
+      await expect(
+        browser.call((api) => api.auth.signIn({ email, password: `wrong ${i} password` })),
+      ).rejects.toMatchObject({ message: MESSAGES.wrongCredentials });
     }
     const locking = browser.call((api) => api.auth.signIn({ email, password: "wrong last password" }));
     await expect(locking).rejects.toMatchObject({
       code: "UNAUTHORIZED",
-      message: expect.stringMatching(/paused until \d\d:\d\d UTC \(15 minutes\)\. To get in sooner, reset your password\./),
+      message: expect.stringMatching(
+        /paused until \d\d:\d\d UTC \(15 minutes\)\. To get in sooner, reset your password\./,
+      ),
     });
     // The right password does not get in while locked.
     await expect(browser.call((api) => api.auth.signIn({ email, password }))).rejects.toMatchObject({
@@ -225,11 +246,13 @@ describe("lockout after wrong passwords", () => {
     const browser = new TestBrowser(db());
     const nobody = newEmail();
     for (let i = 1; i < LOCKOUT.maxFailures; i++) {
-      await expect(browser.call((api) => api.auth.signIn({ email: nobody, password: "guess guess guess" }))).rejects.toMatchObject(
-        { message: MESSAGES.wrongCredentials },
-      );
+      await expect(
+        browser.call((api) => api.auth.signIn({ email: nobody, password: "guess guess guess" })),
+      ).rejects.toMatchObject({ message: MESSAGES.wrongCredentials });
     }
-    await expect(browser.call((api) => api.auth.signIn({ email: nobody, password: "guess guess" }))).rejects.toMatchObject({
+    await expect(
+      browser.call((api) => api.auth.signIn({ email: nobody, password: "guess guess" })),
+    ).rejects.toMatchObject({
       message: expect.stringMatching(/paused until \d\d:\d\d UTC \(15 minutes\)/),
     });
   });
@@ -247,11 +270,15 @@ describe("password reset", () => {
     await phone.call((api) => api.auth.requestPasswordReset({ email }));
     const token = await tokenFromMail(email, "reset-password");
     // A rejected new password does not use up the link.
-    await expect(phone.call((api) => api.auth.resetPassword({ token, password: "tiny" }))).rejects.toMatchObject({
+    await expect(
+      phone.call((api) => api.auth.resetPassword({ token, password: "tiny" })),
+    ).rejects.toMatchObject({
       code: "BAD_REQUEST",
       message: "Use at least 10 characters for your password.",
     });
-    expect(await phone.call((api) => api.auth.resetPassword({ token, password: "a brand new passphrase" }))).toEqual({
+    expect(
+      await phone.call((api) => api.auth.resetPassword({ token, password: "a brand new passphrase" })),
+    ).toEqual({
       email,
     });
     await expect(
@@ -272,7 +299,10 @@ describe("password reset", () => {
     const { email } = await signUpVerified(browser);
     await browser.call((api) => api.auth.requestPasswordReset({ email }));
     const token = await tokenFromMail(email, "reset-password");
-    await db().emailToken.update({ where: { tokenHash: hashToken(token) }, data: { expiresAt: new Date(Date.now() - 1) } });
+    await db().emailToken.update({
+      where: { tokenHash: hashToken(token) },
+      data: { expiresAt: new Date(Date.now() - 1) },
+    });
     const attempts = [
       token,
       "A".repeat(43),
@@ -289,9 +319,14 @@ describe("password reset", () => {
   it("expires verification links after their time too", async () => {
     const browser = new TestBrowser(db());
     const email = newEmail();
-    await browser.call((api) => api.auth.signUp({ email, password: "correct horse battery", displayName: "Max" }));
+    await browser.call((api) =>
+      api.auth.signUp({ email, password: "correct horse battery", displayName: "Max" }),
+    );
     const token = await tokenFromMail(email, "verify-email");
-    await db().emailToken.update({ where: { tokenHash: hashToken(token) }, data: { expiresAt: new Date(Date.now() - 1) } });
+    await db().emailToken.update({
+      where: { tokenHash: hashToken(token) },
+      data: { expiresAt: new Date(Date.now() - 1) },
+    });
     await expect(browser.call((api) => api.auth.verifyEmail({ token }))).rejects.toMatchObject({
       message: MESSAGES.badLink,
     });
@@ -304,14 +339,21 @@ describe("rate limits", () => {
     const browser = new TestBrowser(db());
     const { email } = await signUpVerified(browser);
     for (let i = 0; i < 4; i++) {
-      expect((await browser.call((api) => api.auth.requestPasswordReset({ email }))).message).toBe(MESSAGES.resetSent);
+      expect((await browser.call((api) => api.auth.requestPasswordReset({ email }))).message).toBe(
+        MESSAGES.resetSent,
+      );
     }
     // Sign-up sent 1 mail to this recipient; the hour allows 3, so 2 reset mails went out.
     expect((await mailsTo(email)).filter((m) => m.text.includes("/reset-password#token=")).length).toBe(2);
-    for (let i = 4; i < 10; i++) await browser.call((api) => api.auth.requestPasswordReset({ email: newEmail() }));
-    await expect(browser.call((api) => api.auth.requestPasswordReset({ email: newEmail() }))).rejects.toMatchObject({
+    for (let i = 4; i < 10; i++)
+      await browser.call((api) => api.auth.requestPasswordReset({ email: newEmail() }));
+    await expect(
+      browser.call((api) => api.auth.requestPasswordReset({ email: newEmail() })),
+    ).rejects.toMatchObject({
       code: "TOO_MANY_REQUESTS",
-      message: expect.stringMatching(/^Too many password reset requests from your network\. Please wait \d+ minutes?/),
+      message: expect.stringMatching(
+        /^Too many password reset requests from your network\. Please wait \d+ minutes?/,
+      ),
     });
     // Another network is not affected.
     await new TestBrowser(db()).call((api) => api.auth.requestPasswordReset({ email: newEmail() }));
@@ -383,7 +425,13 @@ describe("same-origin guard", () => {
         endpoint: "/api/trpc",
         req,
         router: appRouter,
-        createContext: ({ resHeaders }) => ({ db: db(), session: null, requestId: "t", headers: req.headers, resHeaders }),
+        createContext: ({ resHeaders }) => ({
+          db: db(),
+          session: null,
+          requestId: "t",
+          headers: req.headers,
+          resHeaders,
+        }),
       });
     };
     const evil = await post({ origin: "https://evil.example", "sec-fetch-site": "cross-site" });
@@ -391,6 +439,8 @@ describe("same-origin guard", () => {
     expect(evil.headers.getSetCookie()).toEqual([]);
     const good = await post({ origin: "http://beatsight.test", "sec-fetch-site": "same-origin" });
     expect(good.status).toBe(200);
-    expect(good.headers.getSetCookie()[0]).toMatch(/^bs_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax/);
+    expect(good.headers.getSetCookie()[0]).toMatch(
+      /^bs_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax/,
+    );
   });
 });

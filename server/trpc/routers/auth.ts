@@ -43,7 +43,11 @@ import { type Context, createTRPCRouter, protectedProcedure, publicProcedure } f
 const email = z
   .string()
   .trim()
-  .pipe(z.email("Enter a valid email address, like name@example.com.").max(254, "That email address is too long."));
+  .pipe(
+    z
+      .email("Enter a valid email address, like name@example.com.")
+      .max(254, "That email address is too long."),
+  );
 const displayName = z
   .string()
   .trim()
