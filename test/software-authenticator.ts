@@ -59,9 +59,9 @@ export class SoftwareAuthenticator {
     const attested = Buffer.concat([Buffer.alloc(16) /* AAGUID */, idLength, id, coseKey]);
     const data = authData(rpId, FLAG_UP | FLAG_UV | FLAG_AT, 0, attested);
     const attestationObject = isoCBOR.encode(
-      new Map<string, string | Uint8Array | Map<string, never>>([
+      new Map<string, string | Uint8Array | Map<string, string>>([
         ["fmt", "none"],
-        ["attStmt", new Map()],
+        ["attStmt", new Map<string, string>()],
         ["authData", data],
       ]),
     );

@@ -26,19 +26,24 @@ export const CHALLENGE_TTL_MS = 5 * 60_000;
 const CEREMONY_TIMEOUT_MS = 2 * 60_000;
 
 const base64url = z.string().regex(/^[A-Za-z0-9_-]*$/, "must be base64url");
+const TRANSPORTS = new Set(["ble", "cable", "hybrid", "internal", "nfc", "smart-card", "usb"]);
 
 /** What a browser's @simplewebauthn/browser startRegistration() returns, bounded in size. */
 export const RegistrationResponseSchema = z.object({
   id: base64url.min(16).max(1024),
   rawId: base64url.min(16).max(1024),
   type: z.literal("public-key"),
-  response: z.looseObject({
+  response: z.object({
     clientDataJSON: base64url.max(4096),
     attestationObject: base64url.max(16_384),
+    authenticatorData: base64url.max(16_384).optional(),
+    // Browsers may name transports newer than this server knows; unknown ones are dropped.
     transports: z.array(z.string().max(32)).max(8).optional(),
+    publicKeyAlgorithm: z.number().int().optional(),
+    publicKey: base64url.max(4096).optional(),
   }),
   authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
-  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+  // clientExtensionResults is ignored: no extensions are requested.
 });
 
 /** What startAuthentication() returns. */
@@ -46,15 +51,30 @@ export const AuthenticationResponseSchema = z.object({
   id: base64url.min(16).max(1024),
   rawId: base64url.min(16).max(1024),
   type: z.literal("public-key"),
-  response: z.looseObject({
+  response: z.object({
     clientDataJSON: base64url.max(4096),
     authenticatorData: base64url.max(4096),
     signature: base64url.max(1024),
     userHandle: base64url.max(512).optional(),
   }),
   authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
-  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+  // clientExtensionResults is ignored: no extensions are requested.
 });
+
+export type RegistrationInput = z.infer<typeof RegistrationResponseSchema>;
+export type AuthenticationInput = z.infer<typeof AuthenticationResponseSchema>;
+
+function asRegistrationResponse(input: RegistrationInput): RegistrationResponseJSON {
+  const transports = input.response.transports?.filter((t) => TRANSPORTS.has(t));
+  return {
+    ...input,
+    response: {
+      ...input.response,
+      transports: transports as RegistrationResponseJSON["response"]["transports"],
+    },
+    clientExtensionResults: {},
+  };
+}
 
 /** The relying party: the app's origin and its host name (the RP ID passkeys are bound to). */
 export interface RelyingParty {
@@ -138,11 +158,12 @@ export async function registrationOptions(
 export async function finishRegistration(
   db: Db,
   userId: string,
-  response: RegistrationResponseJSON,
+  input: RegistrationInput,
   name: string | null,
   rp: RelyingParty,
   ip: string,
 ): Promise<{ id: string; name: string | null }> {
+  const response = asRegistrationResponse(input);
   let verification: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
   try {
     verification = await verifyRegistrationResponse({
@@ -202,10 +223,11 @@ export async function authenticationOptions(
 
 export async function finishAuthentication(
   db: Db,
-  response: AuthenticationResponseJSON,
+  input: AuthenticationInput,
   rp: RelyingParty,
   client: ClientInfo,
 ): Promise<{ userId: string; session: NewSession }> {
+  const response: AuthenticationResponseJSON = { ...input, clientExtensionResults: {} };
   const passkey = await db.passkey.findUnique({ where: { credentialId: response.id } });
   if (!passkey) {
     throw new AccountError(
