@@ -42,6 +42,7 @@ import {
   loadPracticeSettings,
   loadVelocityCalibration,
   type PracticePrefs,
+  reducedMotion,
   saveKeyMap,
   saveKit,
   savePrefs,
@@ -210,6 +211,7 @@ export function Player({ chartId }: { chartId: string }) {
       rate,
     );
     r.setLabels({ keys: (km ?? []).map((codes) => codes.map(keyLabel).join(" / ")) });
+    r.setReducedMotion(reducedMotion(pf ?? {}));
   }, []);
 
   const drawStill = useCallback(() => {
@@ -529,6 +531,7 @@ export function Player({ chartId }: { chartId: string }) {
       const next = { ...prefs, ...change, mix: { ...prefs.mix, ...(change.mix ?? {}) } };
       setPrefs(next);
       engine.current?.setMix(next.mix);
+      renderer.current?.setReducedMotion(reducedMotion(next));
       void savePrefs(next);
     },
     [prefs],
@@ -735,6 +738,14 @@ export function Player({ chartId }: { chartId: string }) {
                   onChange={(e) => updatePrefs({ palette: e.target.checked ? "colour-blind" : "standard" })}
                 />{" "}
                 Colour-blind-safe lane colours
+              </label>
+              <label>
+                <input
+                  type="checkbox"
+                  checked={reducedMotion(prefs)}
+                  onChange={(e) => updatePrefs({ reduceMotion: e.target.checked })}
+                />{" "}
+                Reduce motion (steady hit marks, no fading)
               </label>
               <label>
                 Scroll speed{" "}
