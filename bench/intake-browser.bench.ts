@@ -71,7 +71,9 @@ async function main(): Promise<void> {
       // Each stage lasts until the next one starts; the last until the answer.
       timing.stages.forEach((stage, j) => {
         const end = timing.marks[j + 1] ?? timing.marks[0]! + timing.total;
-        (stageMs[stage] ??= []).push(end - timing.marks[j]!);
+        const list = stageMs[stage] ?? [];
+        list.push(end - timing.marks[j]!);
+        stageMs[stage] = list;
       });
       await page.close();
     }
