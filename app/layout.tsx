@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { InstallButton, PwaBanners } from "./_components/pwa/pwa-client.tsx";
 import { SiteNav } from "./_components/site-nav.tsx";
 import { ApiProvider } from "./_components/trpc.tsx";
 import "./globals.css";
@@ -9,6 +10,8 @@ export const metadata: Metadata = {
   title: { default: "BeatSight", template: "%s · BeatSight" },
   description: "Turn any song you own into a playable, verified drum chart — in your browser.",
   applicationName: "BeatSight",
+  appleWebApp: { capable: true, title: "BeatSight", statusBarStyle: "black-translucent" },
+  icons: { icon: "/icons/icon-192.png", apple: "/icons/apple-touch-icon.png" },
 };
 
 export const viewport: Viewport = {
@@ -33,8 +36,12 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               </span>{" "}
               BeatSight
             </Link>
-            <SiteNav />
+            <div className="header-end">
+              <SiteNav />
+              <InstallButton />
+            </div>
           </header>
+          <PwaBanners />
           <main id="main" tabIndex={-1}>
             {children}
           </main>

@@ -5,7 +5,6 @@
 // (what the renderer costs), the interval between animation frames (what the user sees, which on a
 // shared machine includes everyone else's load), how many notes each frame drew after culling, how
 // often the static layer was redrawn, and the output latency the audio clock corrects for.
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +16,7 @@ import {
   type HitObject,
   serializeBeatmap,
 } from "../lib/beatmap/index.ts";
+import { type BenchServer, startProductionServer } from "./support/server.ts";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3190);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -56,44 +56,22 @@ function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
 }
 
-async function waitFor(url: string, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(
-    `${url} did not answer within ${ms / 1000} s; is there a production build (npx next build)?`,
-  );
-}
-
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "beatsight-bench-"));
-  const dataDir = mkdtempSync(join(tmpdir(), "beatsight-bench-data-"));
   const chart = denseChart(3000);
   const bsm = join(dir, "bench.bsm");
   writeFileSync(bsm, serializeBeatmap(chart));
-  let server: ChildProcess | undefined;
+  let server: BenchServer | undefined;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--no-first-run", "--autoplay-policy=no-user-gesture-required"],
   });
   try {
-    server = spawn("npx", ["next", "start", "-p", String(PORT), "-H", "127.0.0.1"], {
-      // A data directory of its own, as the e2e config makes (the server sets it up for PostgreSQL).
-      env: { ...process.env, DATA_DIR: dataDir, EMBEDDED_PG_PORT: "0", LOG_LEVEL: "warn" },
-      stdio: ["ignore", "ignore", "inherit"],
-      detached: true,
-    });
-    await waitFor(`http://127.0.0.1:${PORT}/api/health`, 180_000);
+    server = await startProductionServer(PORT);
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     // tsx keeps function names with a `__name` helper that the page does not have.
     await page.addInitScript("globalThis.__name = (f) => f");
-    await page.goto(`http://127.0.0.1:${PORT}/library`);
+    await page.goto(`${server.url}/library`);
     await page.getByLabel("Import a .bsm chart").setInputFiles(bsm);
     await page.getByRole("link", { name: "Play Bench" }).click();
     await page.getByTestId("play").waitFor();
@@ -171,17 +149,8 @@ async function main(): Promise<void> {
     console.log(`audio output + base latency corrected for: ${(stats.latency * 1000).toFixed(1)} ms`);
   } finally {
     await browser.close();
-    if (server?.pid) {
-      try {
-        process.kill(-server.pid, "SIGTERM");
-      } catch {
-        // already gone
-      }
-    }
+    await server?.stop();
     rmSync(dir, { recursive: true, force: true });
-    // The server's embedded PostgreSQL needs a moment to stop before its files can go.
-    await new Promise((r) => setTimeout(r, 3000));
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -3,7 +3,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
-import { makeTempDir, renderSong, transcode } from "../lib/fingerprint/test-support.ts";
+import { identicalBitShare } from "../lib/fingerprint/compare.ts";
+import { decompressFingerprint } from "../lib/fingerprint/compress.ts";
+import { fpcalcRaw, makeTempDir, renderSong, transcode } from "../lib/fingerprint/test-support.ts";
 import { dropFile } from "./support/drop-file.ts";
 
 // Decoding and fingerprinting run in the browser; allow for a busy 2-core machine.
@@ -86,4 +88,25 @@ test("audio too short to fingerprint asks for title and artist instead", async (
   await result.getByLabel("Artist").fill("Someone");
   await result.getByRole("button", { name: "Continue" }).click();
   await expect(result).toContainText("“Intro” by Someone stays on this device");
+});
+
+test("a long song is fingerprinted from its first two minutes only, exactly as fpcalc does", async ({
+  page,
+}) => {
+  // 200 s: long enough that the browser decodes a cut of the file, not all of it.
+  const longMp3 = transcode(renderSong(temp.dir, 71, 200), join(temp.dir, "long.mp3"), ["-b:a", "192k"]);
+  await page.goto("/");
+  const identify = page.waitForRequest((r) => r.url().includes("/api/trpc/songs.identify"));
+  await dropFile(page, readFileSync(longMp3), "Long Song.mp3", "audio/mpeg");
+  const body = (await identify).postDataJSON() as Record<
+    string,
+    { json: { fingerprint: string; duration: number } }
+  >;
+  const sent = Object.values(body)[0]?.json;
+  const reference = fpcalcRaw(longMp3);
+  // The whole file's duration, not the decoded cut's.
+  expect(Math.abs((sent?.duration ?? 0) - reference.duration)).toBeLessThan(1);
+  const ours = decompressFingerprint(sent?.fingerprint ?? "").raw;
+  expect(ours.length).toBe(reference.raw.length);
+  expect(identicalBitShare(ours, reference.raw)).toBeGreaterThanOrEqual(0.999);
 });

@@ -315,3 +315,13 @@ test("the player is usable at 320 px wide without sideways scrolling", async ({ 
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 });
+
+test("reduced motion follows the system setting until the player chooses, and is kept", async ({ page }) => {
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  await importAndOpen(page);
+  const reduce = page.getByLabel(/Reduce motion/);
+  await expect(reduce).toBeChecked();
+  await reduce.uncheck();
+  await page.reload();
+  await expect(page.getByLabel(/Reduce motion/)).not.toBeChecked();
+});

@@ -9,12 +9,15 @@ const INPUTS = [
   "lib",
   "server",
   "public",
+  "sw",
+  "scripts/build-sw.ts",
   "instrumentation.ts",
   "next.config.js",
   "package-lock.json",
   "tsconfig.json",
 ];
-const SKIP = new Set(["node_modules", ".next", "generated", "fixtures", "__fixtures__"]);
+// public/sw.js is the build's own output (scripts/build-sw.ts), not an input.
+const SKIP = new Set(["node_modules", ".next", "generated", "fixtures", "__fixtures__", "sw.js"]);
 
 function* files(entry) {
   if (!existsSync(entry)) return;

@@ -11,14 +11,19 @@ const stampFile = path.join(root, ".next", "beatsight-source-hash");
 
 const wanted = sourceHash(root);
 const built = existsSync(stampFile) ? readFileSync(stampFile, "utf8") : null;
-if (built !== wanted || !existsSync(path.join(root, ".next", "BUILD_ID"))) {
+const complete =
+  existsSync(path.join(root, ".next", "BUILD_ID")) && existsSync(path.join(root, "public", "sw.js"));
+if (built !== wanted || !complete) {
   console.log(
     built
       ? "Sources changed since the last build: rebuilding…"
       : "First start: building the app (a minute or two)…",
   );
   const started = Date.now();
-  const result = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit" });
+  const result = spawnSync(process.execPath, [path.join(root, "scripts", "build.mjs")], {
+    cwd: root,
+    stdio: "inherit",
+  });
   if (result.status !== 0) {
     console.error("\nThe build failed (see above). Fix the error and run `npm start` again.");
     process.exit(result.status ?? 1);

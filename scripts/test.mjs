@@ -67,7 +67,7 @@ for (const project of ["unit", "integration"]) {
     },
   );
 }
-const built = run("production build", bin("next"), ["build"]);
+const built = run("production build", process.execPath, [path.join(root, "scripts", "build.mjs")]);
 if (!existsSync(chromium)) {
   console.error(
     `\n✗ e2e tests need Chromium at ${chromium} and it is not there.\n` +

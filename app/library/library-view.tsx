@@ -6,6 +6,18 @@ import { parseBeatmapBytes } from "@/lib/beatmap/index.ts";
 import { deleteChart, listCharts, saveChart } from "@/lib/store/charts.ts";
 import { localDb, type StoredChart } from "@/lib/store/db.ts";
 import { deleteResultsFor } from "@/lib/store/results.ts";
+import { isQuotaError, QUOTA_MESSAGE, requestPersistence } from "@/lib/store/storage.ts";
+import { queueAndSend } from "../_components/pwa/outbox-sync.ts";
+import { OutboxPanel } from "./outbox-panel.tsx";
+import { StoragePanel } from "./storage-panel.tsx";
+
+/** A generated chart can be shared: it names its song by fingerprint and says how it was made. */
+function shareable(chart: StoredChart): { fingerprint: string; duration: number } | null {
+  const audio = chart.beatmap.Audio;
+  if (chart.origin === "server" || !chart.beatmap.Editor?.AiGenerationMetadata) return null;
+  if (!audio?.Fingerprint || !audio.Duration) return null;
+  return { fingerprint: audio.Fingerprint, duration: audio.Duration / 1000 };
+}
 
 function formatDuration(ms: number): string {
   const s = Math.round(ms / 1000);
@@ -16,9 +28,11 @@ export function LibraryView() {
   const [charts, setCharts] = useState<StoredChart[] | null>(null);
   const [message, setMessage] = useState<{ text: string; error?: boolean } | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
   const inputId = useId();
 
   const refresh = useCallback(async () => {
+    setVersion((v) => v + 1);
     try {
       setCharts(await listCharts(localDb()));
     } catch (e) {
@@ -46,14 +60,20 @@ export function LibraryView() {
           done.push(chart.title);
         } catch (err) {
           setMessage({
-            text: `${file.name} was not imported: ${err instanceof Error ? err.message : String(err)}`,
+            text: isQuotaError(err)
+              ? QUOTA_MESSAGE
+              : `${file.name} was not imported: ${err instanceof Error ? err.message : String(err)}`,
             error: true,
           });
           await refresh();
           return;
         }
       }
-      if (done.length) setMessage({ text: `Imported ${done.map((t) => `“${t}”`).join(", ")}.` });
+      if (done.length) {
+        setMessage({ text: `Imported ${done.map((t) => `“${t}”`).join(", ")}.` });
+        // Now there is something to lose: ask the browser to keep it.
+        void requestPersistence();
+      }
       await refresh();
     },
     [refresh],
@@ -73,6 +93,29 @@ export function LibraryView() {
     },
     [confirming, refresh],
   );
+
+  const onShare = useCallback(async (chart: StoredChart) => {
+    const song = shareable(chart);
+    if (!song) return;
+    setMessage({ text: `Sharing “${chart.title}”…` });
+    try {
+      const outcome = await queueAndSend({
+        // The same id the generate page uses for this chart: shared twice, it arrives once.
+        id: `gen-${chart.contentHash.slice(0, 40)}`,
+        kind: "maps.submitGenerated",
+        payload: { ...song, chart: chart.beatmap },
+      });
+      setMessage(
+        outcome.sent
+          ? { text: `Shared “${chart.title}” — thank you. Drummers who drop this song now get it at once.` }
+          : outcome.error
+            ? { text: `“${chart.title}” was not accepted: ${outcome.error}`, error: true }
+            : { text: `“${chart.title}” will be shared when you are back online.` },
+      );
+    } catch (error) {
+      setMessage({ text: isQuotaError(error) ? QUOTA_MESSAGE : String(error), error: true });
+    }
+  }, []);
 
   return (
     <>
@@ -119,6 +162,16 @@ export function LibraryView() {
               <Link className="button" href={`/play/${c.id}`} aria-label={`Play ${c.title}`}>
                 Play
               </Link>
+              {shareable(c) ? (
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => void onShare(c)}
+                  aria-label={`Share ${c.title} with BeatSight`}
+                >
+                  Share
+                </button>
+              ) : null}
               <button
                 type="button"
                 className="secondary"
@@ -131,6 +184,8 @@ export function LibraryView() {
           ))}
         </ul>
       )}
+      <OutboxPanel />
+      <StoragePanel version={version} onChange={() => void refresh()} />
     </>
   );
 }

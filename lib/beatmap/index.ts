@@ -8,6 +8,20 @@ export {
   serializeBeatmap,
 } from "./canonical.ts";
 export { CHART_DIFFICULTIES, CHART_NOTE, type ChartDifficulty, exportChart, importChart } from "./chart.ts";
+export {
+  applyDiff,
+  type ChartDiff,
+  ChartDiffSchema,
+  type DiffConflict,
+  DiffConflictError,
+  type DiffSummary,
+  diffCharts,
+  isEmptyDiff,
+  type NoteChange,
+  type RebaseResult,
+  rebaseDiff,
+  summarizeDiff,
+} from "./diff.ts";
 export { type ReducedDifficulty, reduceDifficulty } from "./difficulty.ts";
 export { BeatmapError, type BeatmapErrorCode, type BeatmapIssuePath, formatPath } from "./errors.ts";
 export {

@@ -25,6 +25,8 @@ export interface FingerprintJobOptions {
 export interface FingerprintWorker {
   /** The audio's channel buffers are transferred to the worker (unusable here afterwards). */
   fingerprint(audio: PlanarFloatAudio, options?: FingerprintJobOptions): Promise<BrowserFingerprint>;
+  /** Starts the worker (and its engine) ahead of the first job. */
+  warmUp(): void;
   terminate(): void;
 }
 
@@ -99,6 +101,9 @@ export function createFingerprintWorker(makeWorker: () => Worker): FingerprintWo
       );
       busy = job.catch(() => undefined);
       return job;
+    },
+    warmUp() {
+      worker ??= makeWorker();
     },
     terminate() {
       worker?.terminate();

@@ -22,8 +22,14 @@ async function loadEngine() {
   return instantiateChromaprint(module, (line) => console.warn(`[chromaprint] ${line}`));
 }
 
-const handle = createFingerprintHandler(loadEngine, (message, transfer) =>
-  self.postMessage(message, transfer),
+// Compiled as soon as the worker starts, so a page that starts its worker early (intake does, when
+// idle) has the engine ready before the first file arrives. A failure surfaces on the first request.
+const engineReady = loadEngine();
+engineReady.catch(() => undefined);
+
+const handle = createFingerprintHandler(
+  () => engineReady,
+  (message, transfer) => self.postMessage(message, transfer),
 );
 
 // One request at a time, in arrival order.

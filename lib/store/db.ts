@@ -47,6 +47,8 @@ export interface OutboxEntry {
   payload: unknown;
   createdAt: number;
   attempts: number;
+  /** pending: will be sent; failed: the server refused it for good (the user may retry or discard). */
+  state: "pending" | "failed";
   lastError?: string;
 }
 
@@ -86,6 +88,17 @@ export class BeatSightDb extends Dexie {
     this.version(2)
       .stores({ results: "id, chartId, contentHash, createdAt" })
       .upgrade(() => {});
+    // v3: outbox entries carry a state, so a refused change stops blocking the ones behind it.
+    this.version(3)
+      .stores({ outbox: "id, createdAt, state" })
+      .upgrade((tx) =>
+        tx
+          .table("outbox")
+          .toCollection()
+          .modify((entry: Partial<OutboxEntry>) => {
+            entry.state ??= "pending";
+          }),
+      );
   }
 }
 

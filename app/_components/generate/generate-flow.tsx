@@ -1,5 +1,4 @@
 "use client";
-import { useMutation } from "@tanstack/react-query";
 // The generate page: a song becomes a chart on this device. Probe what the device can run (before
 // any download), let the user see and override the choice, decode, run the generation Worker with
 // progress and cancel, then keep the chart (and stems) in the local library.
@@ -31,7 +30,7 @@ import { saveChart } from "@/lib/store/charts.ts";
 import { localDb, type StoredChart } from "@/lib/store/db.ts";
 import { ErrorMessage } from "../error-message.tsx";
 import { fingerprintAudioFile } from "../intake/fingerprint-file.ts";
-import { useTRPC } from "../trpc.tsx";
+import { queueAndSend } from "../pwa/outbox-sync.ts";
 import { ChartPreview, waveformEnvelope } from "./chart-preview.tsx";
 import { formatBytes, formatEta, STAGE_LABEL } from "./format.ts";
 import { type PendingSong, takePendingSong } from "./pending-file.ts";
@@ -382,17 +381,21 @@ function save(bytes: Uint8Array, name: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/** Sends the chart and the song's fingerprint (never the audio) so the next drummer gets it at once. */
+/**
+ * Sends the chart and the song's fingerprint (never the audio) so the next drummer gets it at once.
+ * Through the outbox: offline, it waits and goes when the network is back, exactly once.
+ */
 function ShareChart({ phase }: { phase: Extract<Phase, { kind: "done" }> }) {
-  const trpc = useTRPC();
-  const submit = useMutation(trpc.maps.submitGenerated.mutationOptions());
-  const [preparing, setPreparing] = useState(false);
-  const [prepareError, setPrepareError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<"fingerprinting" | "sharing" | null>(null);
+  const [outcome, setOutcome] = useState<
+    { kind: "shared"; created: boolean; songId: string } | { kind: "queued" } | null
+  >(null);
+  const [error, setError] = useState<string | null>(null);
   const share = async () => {
-    setPrepareError(null);
+    setError(null);
     let { fingerprint, durationSeconds } = phase.song;
     if (!fingerprint || durationSeconds === undefined) {
-      setPreparing(true);
+      setBusy("fingerprinting");
       const worker = createFingerprintWorker(
         () => new Worker(new URL("../../../lib/fingerprint/worker.ts", import.meta.url), { type: "module" }),
       );
@@ -403,37 +406,63 @@ function ShareChart({ phase }: { phase: Extract<Phase, { kind: "done" }> }) {
         });
         fingerprint = fp.fingerprint;
         durationSeconds = fp.durationSeconds;
-      } catch (error) {
-        setPrepareError(error instanceof Error ? error.message : String(error));
+      } catch (e) {
+        setError(e instanceof Error ? e.message : String(e));
+        setBusy(null);
         return;
       } finally {
         worker.terminate();
-        setPreparing(false);
       }
     }
-    submit.mutate({
-      fingerprint,
-      duration: durationSeconds,
-      chart: phase.result.beatmap,
-      clientMutationId: `gen-${phase.chart.contentHash.slice(0, 40)}`,
-    });
+    setBusy("sharing");
+    try {
+      const sent = await queueAndSend({
+        id: `gen-${phase.chart.contentHash.slice(0, 40)}`,
+        kind: "maps.submitGenerated",
+        payload: { fingerprint, duration: durationSeconds, chart: phase.result.beatmap },
+      });
+      if (sent.sent) {
+        const result = sent.result as { created: boolean; song: { id: string } };
+        setOutcome({ kind: "shared", created: result.created, songId: result.song.id });
+      } else if (sent.error) {
+        setError(sent.error);
+      } else {
+        setOutcome({ kind: "queued" });
+      }
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(null);
+    }
   };
-  if (submit.data) {
+  if (outcome?.kind === "shared") {
     return (
       <p data-testid="shared">
-        {submit.data.created ? "Shared — thank you." : "This exact chart was already shared."} Drummers who
-        drop this song now get it at once, and the community can fix and verify it.{" "}
-        <Link href={`/songs/${submit.data.song.id}`}>Open the song</Link>
+        {outcome.created ? "Shared — thank you." : "This exact chart was already shared."} Drummers who drop
+        this song now get it at once, and the community can fix and verify it.{" "}
+        <Link href={`/songs/${outcome.songId}`}>Open the song</Link>
+      </p>
+    );
+  }
+  if (outcome?.kind === "queued") {
+    return (
+      <p data-testid="shared">
+        You are offline: the chart will be shared when you are back online (see the library&rsquo;s
+        &ldquo;Waiting to be sent&rdquo;).
       </p>
     );
   }
   return (
     <div>
-      <button type="button" onClick={share} disabled={preparing || submit.isPending}>
-        {preparing ? "Fingerprinting…" : submit.isPending ? "Sharing…" : "Share this chart with BeatSight"}
+      <button type="button" onClick={share} disabled={busy !== null}>
+        {busy === "fingerprinting"
+          ? "Fingerprinting…"
+          : busy === "sharing"
+            ? "Sharing…"
+            : "Share this chart with BeatSight"}
       </button>{" "}
       <span className="muted">Sends the chart and the song&rsquo;s fingerprint, never the audio.</span>
-      <ErrorMessage error={prepareError ?? submit.error} action="Try again." />
+      <ErrorMessage error={error} action="Try again." />
     </div>
   );
 }

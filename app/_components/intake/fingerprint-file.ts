@@ -1,6 +1,6 @@
 // Browser side of intake: check a dropped file, decode it with WebAudio and fingerprint it in the
 // worker. Every stage takes the AbortSignal first-class, so choosing another file cancels the last.
-import { AudioDecodeError, decodeWithWebAudio } from "@/lib/audio/decode-browser.ts";
+import { AudioDecodeError, decodeFileHead } from "@/lib/audio/decode-browser.ts";
 import { isFingerprintError } from "@/lib/fingerprint/errors.ts";
 import type { FingerprintWorker } from "@/lib/fingerprint/worker-client.ts";
 
@@ -81,12 +81,11 @@ export async function fingerprintAudioFile(
   const refused = checkFile(file);
   if (refused) throw refused;
   onStage("reading");
-  const bytes = await file.arrayBuffer();
   signal.throwIfAborted();
   onStage("decoding");
-  let audio: Awaited<ReturnType<typeof decodeWithWebAudio>>;
+  let audio: Awaited<ReturnType<typeof decodeFileHead>>;
   try {
-    audio = await decodeWithWebAudio(bytes, { signal });
+    audio = await decodeFileHead(file, { signal });
   } catch (error) {
     if (error instanceof AudioDecodeError) {
       throw new IntakeError(

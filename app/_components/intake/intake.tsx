@@ -78,13 +78,26 @@ export function Intake() {
   const inputId = useId();
   const hintId = useId();
 
-  useEffect(
-    () => () => {
-      jobRef.current?.abort();
-      workerRef.current?.terminate();
-    },
+  const fingerprinter = useCallback(
+    () =>
+      (workerRef.current ??= createFingerprintWorker(
+        () => new Worker(new URL("../../../lib/fingerprint/worker.ts", import.meta.url), { type: "module" }),
+      )),
     [],
   );
+
+  useEffect(() => {
+    // Start the worker and compile its engine while the page is idle, not after the drop.
+    const warm = () => fingerprinter().warmUp();
+    const idle =
+      typeof requestIdleCallback === "function" ? requestIdleCallback(warm) : setTimeout(warm, 200);
+    return () => {
+      if (typeof cancelIdleCallback === "function") cancelIdleCallback(idle as number);
+      else clearTimeout(idle);
+      jobRef.current?.abort();
+      workerRef.current?.terminate();
+    };
+  }, [fingerprinter]);
 
   // Move focus to each new outcome so keyboard and screen-reader users land on it.
   useEffect(() => {
@@ -99,14 +112,13 @@ export function Intake() {
       fileRef.current = file;
       identify.reset();
       register.reset();
-      workerRef.current ??= createFingerprintWorker(
-        () => new Worker(new URL("../../../lib/fingerprint/worker.ts", import.meta.url), { type: "module" }),
-      );
       const onStage = (stage: IntakeStage) => {
+        // User Timing marks: the Performance panel and bench/intake-browser.bench.ts read the stages from them.
+        performance.mark(`intake:${stage}`);
         if (!job.signal.aborted) setPhase({ kind: "working", fileName: file.name, stage });
       };
       try {
-        const fp = await fingerprintAudioFile(file, workerRef.current, { signal: job.signal, onStage });
+        const fp = await fingerprintAudioFile(file, fingerprinter(), { signal: job.signal, onStage });
         onStage("looking-up");
         const result = await identify.mutateAsync({
           fingerprint: fp.fingerprint,
@@ -130,7 +142,7 @@ export function Intake() {
         }
       }
     },
-    [identify, register],
+    [identify, register, fingerprinter],
   );
 
   const onDrop = (event: DragEvent<HTMLDivElement>) => {

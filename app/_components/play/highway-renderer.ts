@@ -54,6 +54,7 @@ export class HighwayRenderer {
   private labels: HighwayLabels = { keys: new Array(LANE_COUNT).fill("") };
   private scene: HighwayScene | null = null;
   private staticDirty = true;
+  private reduceMotion = false;
   /** How often each layer was drawn (tests and the benchmark read these). */
   readonly counts = { static: 0, scene: 0 };
   /** Notes drawn in the last frame. */
@@ -75,6 +76,11 @@ export class HighwayRenderer {
   setColors(colors: string[]): void {
     this.colors = colors;
     this.staticDirty = true;
+  }
+
+  /** Reduced motion: hit flashes show as a steady mark for their time instead of fading out. */
+  setReducedMotion(on: boolean): void {
+    this.reduceMotion = on;
   }
 
   setLabels(labels: HighwayLabels): void {
@@ -227,7 +233,7 @@ export class HighwayRenderer {
       if (!f) continue;
       const age = now - f.at;
       if (age < 0 || age > FLASH_MS) continue;
-      g.globalAlpha = 1 - age / FLASH_MS;
+      g.globalAlpha = this.reduceMotion ? 1 : 1 - age / FLASH_MS;
       g.fillStyle = JUDGMENT_COLOR[f.judgment] ?? "#fff";
       g.fillRect(lane * w + 4, hitY - 9, w - 8, 18);
       if (f.judgment !== "perfect" && f.judgment !== "stray" && Number.isFinite(f.errorMs)) {

@@ -33,6 +33,7 @@ import type { LoopRange } from "@/lib/practice/transport.ts";
 import { localDb, type StoredChart, type StoredResult } from "@/lib/store/db.ts";
 import { listResults, saveResult } from "@/lib/store/results.ts";
 import { ErrorMessage } from "../error-message.tsx";
+import { setPracticePlaying } from "../pwa/practice-activity.ts";
 import { CalibrationPanel } from "./calibration-panel.tsx";
 import type { HighwayRenderer } from "./highway-renderer.ts";
 import { HighwayView } from "./highway-view.tsx";
@@ -42,6 +43,7 @@ import {
   loadPracticeSettings,
   loadVelocityCalibration,
   type PracticePrefs,
+  reducedMotion,
   saveKeyMap,
   saveKit,
   savePrefs,
@@ -86,8 +88,25 @@ function formatTime(ms: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
 }
 
-export function Player({ chartId }: { chartId: string }) {
+/**
+ * The chart id in the address bar. Normally the route's own; offline, the service worker answers
+ * every /play/<id> with one precached player page whose server-rendered id is a placeholder
+ * (sw/service-worker.ts), so the address is the truth. Charts live on the device, read in effects.
+ */
+function addressChartId(routeId: string): string {
+  if (typeof window === "undefined") return routeId;
+  const match = /^\/play\/([^/?#]+)/.exec(window.location.pathname);
+  return match?.[1] ? decodeURIComponent(match[1]) : routeId;
+}
+
+export function Player({ chartId: routeChartId }: { chartId: string }) {
+  const chartId = useMemo(() => addressChartId(routeChartId), [routeChartId]);
   const [phase, setPhase] = useState<Phase>({ kind: "loading" });
+  // The update prompt waits while a run plays (app/_components/pwa).
+  useEffect(() => {
+    setPracticePlaying(phase.kind === "playing");
+    return () => setPracticePlaying(false);
+  }, [phase.kind]);
   const [chart, setChart] = useState<StoredChart | null>(null);
   const [prepared, setPrepared] = useState<PreparedChart | null>(null);
   const [prefs, setPrefs] = useState<PracticePrefs | null>(null);
@@ -210,6 +229,7 @@ export function Player({ chartId }: { chartId: string }) {
       rate,
     );
     r.setLabels({ keys: (km ?? []).map((codes) => codes.map(keyLabel).join(" / ")) });
+    r.setReducedMotion(reducedMotion(pf ?? {}));
   }, []);
 
   const drawStill = useCallback(() => {
@@ -529,6 +549,7 @@ export function Player({ chartId }: { chartId: string }) {
       const next = { ...prefs, ...change, mix: { ...prefs.mix, ...(change.mix ?? {}) } };
       setPrefs(next);
       engine.current?.setMix(next.mix);
+      renderer.current?.setReducedMotion(reducedMotion(next));
       void savePrefs(next);
     },
     [prefs],
@@ -735,6 +756,14 @@ export function Player({ chartId }: { chartId: string }) {
                   onChange={(e) => updatePrefs({ palette: e.target.checked ? "colour-blind" : "standard" })}
                 />{" "}
                 Colour-blind-safe lane colours
+              </label>
+              <label>
+                <input
+                  type="checkbox"
+                  checked={reducedMotion(prefs)}
+                  onChange={(e) => updatePrefs({ reduceMotion: e.target.checked })}
+                />{" "}
+                Reduce motion (steady hit marks, no fading)
               </label>
               <label>
                 Scroll speed{" "}

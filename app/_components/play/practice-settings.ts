@@ -19,6 +19,14 @@ export interface PracticePrefs {
   rate: number;
   countInBeats: number;
   mix: MixSettings;
+  /** Hit flashes without fading or pulsing; undefined follows the system's reduced-motion setting. */
+  reduceMotion?: boolean;
+}
+
+/** The reduced-motion choice in effect: the player's own, else the system's. */
+export function reducedMotion(prefs: Pick<PracticePrefs, "reduceMotion">): boolean {
+  if (prefs.reduceMotion !== undefined) return prefs.reduceMotion;
+  return typeof matchMedia === "function" && matchMedia("(prefers-reduced-motion: reduce)").matches;
 }
 
 export const DEFAULT_PREFS: PracticePrefs = {
@@ -50,6 +58,7 @@ export function parsePrefs(value: unknown): PracticePrefs {
         ? Math.min(10, Math.max(1, Math.round(v.scrollSpeed)))
         : DEFAULT_SCROLL_SPEED,
     rate: typeof v.rate === "number" ? clampRate(v.rate) : 1,
+    ...(typeof v.reduceMotion === "boolean" ? { reduceMotion: v.reduceMotion } : {}),
     countInBeats:
       typeof v.countInBeats === "number" && [0, 2, 4, 8].includes(v.countInBeats) ? v.countInBeats : 4,
     mix: {

@@ -1,0 +1,66 @@
+// Page side of the outbox (lib/offline/outbox.ts): flush now, when the browser comes back online,
+// when the app starts, and when the service worker's Background Sync has sent something. One
+// flush at a time across tabs (a Web Lock), so two tabs never send the same entry at once.
+import { liveQuery } from "dexie";
+import { useEffect, useState } from "react";
+import { enqueue, type FlushReport, flushOutbox, type QueueInput } from "@/lib/offline/outbox.ts";
+import { OUTBOX_SYNC_TAG } from "@/lib/offline/pwa-constants.ts";
+import { localDb, type OutboxEntry } from "@/lib/store/db.ts";
+
+const EMPTY: FlushReport = { sent: [], failed: [], remaining: 0 };
+
+export async function flushNow(): Promise<FlushReport> {
+  if (typeof navigator !== "undefined" && navigator.onLine === false) {
+    return { ...EMPTY, remaining: await localDb().outbox.where("state").equals("pending").count() };
+  }
+  const run = () => flushOutbox(localDb());
+  if (typeof navigator !== "undefined" && navigator.locks) {
+    return navigator.locks.request("beatsight-outbox", run);
+  }
+  return run();
+}
+
+/** Queues a change, asks for Background Sync where the browser has it, and tries to send at once. */
+export async function queueAndSend(
+  input: QueueInput,
+): Promise<{ sent: boolean; result?: unknown; error?: string }> {
+  await enqueue(localDb(), input);
+  try {
+    const registration = await navigator.serviceWorker?.getRegistration();
+    await (
+      registration as
+        | (ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } })
+        | undefined
+    )?.sync?.register(OUTBOX_SYNC_TAG);
+  } catch {
+    // No Background Sync (Firefox, Safari): the online event and the next start send it instead.
+  }
+  const report = await flushNow();
+  const sent = report.sent.find((s) => s.entry.id === input.id);
+  if (sent) return { sent: true, result: sent.result };
+  const failed = report.failed.find((f) => f.id === input.id);
+  return { sent: false, ...(failed?.lastError ? { error: failed.lastError } : {}) };
+}
+
+/** Sends the outbox when the app starts, when the network returns and when the worker says so. */
+export function useOutboxAutoFlush(): void {
+  useEffect(() => {
+    const flush = () => void flushNow().catch(() => undefined);
+    flush();
+    window.addEventListener("online", flush);
+    return () => window.removeEventListener("online", flush);
+  }, []);
+}
+
+/** The outbox's entries, live (re-read whenever the table changes). */
+export function useOutboxEntries(): OutboxEntry[] {
+  const [entries, setEntries] = useState<OutboxEntry[]>([]);
+  useEffect(() => {
+    const subscription = liveQuery(() => localDb().outbox.orderBy("createdAt").toArray()).subscribe({
+      next: setEntries,
+      error: () => setEntries([]),
+    });
+    return () => subscription.unsubscribe();
+  }, []);
+  return entries;
+}

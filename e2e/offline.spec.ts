@@ -1,0 +1,191 @@
+// The installable, offline app end to end in Chromium: the service worker, the manifest, a chart
+// that opens and plays with no network, and a change made offline that reaches the server exactly
+// once when the network returns. "No network" is both Playwright's offline mode (the page) and
+// every request aborted at the network layer (what the service worker's own fetches would hit).
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BrowserContext, chromium, expect, type Page, test } from "@playwright/test";
+import { createBeatmap, serializeBeatmap } from "../lib/beatmap/index.ts";
+import { grooveChart } from "../lib/beatmap/testing.ts";
+import { fpcalcCompressed, fpcalcRaw, makeTempDir, renderSong } from "../lib/fingerprint/test-support.ts";
+import { CHROMIUM_PATH } from "../playwright.config.ts";
+import { queryServerDb } from "./support/server-db.ts";
+
+test.setTimeout(120_000);
+
+let temp: ReturnType<typeof makeTempDir>;
+let bsmPath: string;
+let fingerprint: string;
+
+test.beforeAll(() => {
+  temp = makeTempDir();
+  // A chart that names its song by fingerprint, as generated charts do, so it can be shared.
+  const song = renderSong(temp.dir, 907, 20);
+  fingerprint = fpcalcCompressed(song);
+  const groove = grooveChart({ bars: 4, bpm: 120, offsetMs: 500 });
+  const chart = createBeatmap({
+    ...groove,
+    Metadata: { ...groove.Metadata, Title: "Offline Groove", Artist: "The Basement" },
+    Audio: {
+      Filename: "song.wav",
+      Duration: Math.round(fpcalcRaw(song).duration * 1000),
+      Fingerprint: fingerprint,
+    },
+    Editor: { AiGenerationMetadata: { transcriber: "transcriber-v1", backend: "wasm" } },
+  });
+  bsmPath = join(temp.dir, "offline.bsm");
+  writeFileSync(bsmPath, serializeBeatmap(chart));
+});
+test.afterAll(() => temp.cleanup());
+
+async function serviceWorkerControls(page: Page): Promise<void> {
+  await page.waitForFunction(async () => {
+    await navigator.serviceWorker.ready;
+    return navigator.serviceWorker.controller !== null;
+  });
+}
+
+async function goOffline(context: BrowserContext): Promise<void> {
+  await context.setOffline(true);
+  await context.route("**/*", (route) => route.abort("internetdisconnected"));
+}
+
+async function goOnline(context: BrowserContext): Promise<void> {
+  await context.unroute("**/*");
+  await context.setOffline(false);
+}
+
+test("Chromium finds the app installable: manifest, icons and a service worker", async ({
+  browserName,
+  baseURL,
+}) => {
+  // Installability is never granted to incognito profiles (Playwright's default contexts): this
+  // check runs in a real, persistent profile of the same Chromium.
+  const profile = mkdtempSync(join(tmpdir(), "beatsight-profile-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    args: ["--no-sandbox", "--no-first-run", "--disable-gpu"],
+    baseURL,
+  });
+  try {
+    expect(browserName).toBe("chromium");
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto("/");
+    await serviceWorkerControls(page);
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = (await cdp.send("Page.getInstallabilityErrors")) as {
+      installabilityErrors: { errorId: string }[];
+    };
+    expect(installabilityErrors).toEqual([]);
+    const manifest = (await (await page.request.get("/manifest.webmanifest")).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(manifest).toMatchObject({ display: "standalone", short_name: "BeatSight" });
+    expect((manifest.shortcuts as unknown[]).length).toBeGreaterThan(0);
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+});
+
+test("after one online visit, the library and the player work offline; a chart shared offline reaches the server once", async ({
+  page,
+  context,
+}) => {
+  await page.goto("/library");
+  await serviceWorkerControls(page);
+  await page.getByLabel("Import a .bsm chart").setInputFiles(bsmPath);
+  await expect(page.getByTestId("library-status")).toContainText("Imported “Offline Groove”");
+
+  await goOffline(context);
+  await page.reload();
+  await expect(page.getByTestId("offline-banner")).toBeVisible();
+  await expect(page.getByTestId("library-list")).toContainText("Offline Groove");
+  // Nothing reaches the network now.
+  expect(
+    await page.evaluate(() =>
+      fetch("/api/health").then(
+        () => "reached",
+        () => "failed",
+      ),
+    ),
+  ).toBe("failed");
+
+  // The player page was never opened online: the service worker's player shell stands in for it.
+  await page.getByRole("link", { name: "Play Offline Groove" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Offline Groove" })).toBeVisible();
+  await page.getByLabel("Count-in").selectOption("0");
+  await page.getByTestId("play").click();
+  await page.waitForFunction(() => (window.__beatsightPlayer?.songNow() ?? 0) > 1000);
+
+  // A change made offline: sharing the chart waits in the outbox.
+  await page.goto("/library");
+  await page.getByRole("button", { name: "Share Offline Groove with BeatSight" }).click();
+  await expect(page.getByTestId("library-status")).toContainText("will be shared when you are back online");
+  await expect(page.getByTestId("outbox-panel")).toContainText("Share a chart “Offline Groove”");
+
+  await goOnline(context);
+  await expect(page.getByTestId("outbox-panel")).toBeHidden({ timeout: 30_000 });
+  // A second start sends nothing again (the outbox is empty); a resend would be recognised anyway.
+  await page.reload();
+  await expect(page.getByTestId("library-list")).toContainText("Offline Groove");
+
+  const mutations = await queryServerDb<{ n: number }>(
+    "SELECT count(*)::int AS n FROM client_mutations WHERE id LIKE 'gen-%'",
+  );
+  expect(mutations[0]?.n).toBe(1);
+  const maps = await queryServerDb<{ title: string | null; n: number }>(
+    `SELECT s.title, count(m.id)::int AS n
+       FROM fingerprints f JOIN songs s ON s.id = f.song_id JOIN maps m ON m.song_id = s.id
+      WHERE f.compressed = $1 GROUP BY s.title`,
+    [fingerprint],
+  );
+  expect(maps).toHaveLength(1);
+  expect(maps[0]?.n).toBe(1);
+});
+
+test("the library's storage view shows what is kept and exports the library as one file", async ({
+  page,
+}) => {
+  await page.goto("/library");
+  await page.getByLabel("Import a .bsm chart").setInputFiles(bsmPath);
+  const storage = page.getByTestId("storage-panel");
+  await expect(storage.getByTestId("storage-used")).toContainText("available to BeatSight");
+  await expect(storage).toContainText("Offline Groove");
+  const download = page.waitForEvent("download");
+  await storage.getByRole("button", { name: "Export library" }).click();
+  const file = await (await download).path();
+  const backup = JSON.parse(readFileSync(file, "utf8")) as { format: string; charts: unknown[] };
+  expect(backup.format).toBe("beatsight-library/1");
+  expect(backup.charts.length).toBeGreaterThanOrEqual(1);
+});
+
+test("a new version waits while a practice run plays, then offers to reload", async ({ page }) => {
+  await page.goto("/library");
+  await serviceWorkerControls(page);
+  await page.getByLabel("Import a .bsm chart").setInputFiles(bsmPath);
+  await page.getByRole("link", { name: "Play Offline Groove" }).click();
+  await page.getByLabel("Count-in").selectOption("0");
+  await page.getByTestId("play").click();
+  await page.waitForFunction(() => (window.__beatsightPlayer?.songNow() ?? 0) > 500);
+  // A new build of the worker (another script URL stands in for a redeploy) installs and waits.
+  await page.evaluate(async () => {
+    const registration = await navigator.serviceWorker.register("/sw.js?next-version=1", { scope: "/" });
+    await new Promise<void>((resolve) => {
+      const check = () => (registration.waiting ? resolve() : setTimeout(check, 50));
+      check();
+    });
+  });
+  const banner = page.getByTestId("update-banner");
+  // Another second of the run goes by with the new version waiting: no prompt interrupts it.
+  const now = await page.evaluate(() => window.__beatsightPlayer!.songNow());
+  await page.waitForFunction((t) => window.__beatsightPlayer!.songNow() > t + 1000, now);
+  expect(await banner.count()).toBe(0);
+  await page.keyboard.press("Escape");
+  await expect(banner).toBeVisible();
+  await banner.getByRole("button", { name: "Update and reload" }).click();
+  await page.waitForFunction(() => navigator.serviceWorker.controller?.scriptURL.includes("next-version=1"));
+  await expect(page.getByRole("heading", { level: 1, name: "Offline Groove" })).toBeVisible();
+});

@@ -1,0 +1,27 @@
+// The e2e server's own database, for checks a user cannot see (e.g. "sent exactly once"). The
+// server started embedded PostgreSQL in BEATSIGHT_E2E_DATA_DIR; this connects to that running
+// cluster (never starts or stops one) with the credentials kept beside it.
+import pg from "pg";
+import { startEmbeddedPostgres } from "../../server/db/embedded.ts";
+
+const quiet = { info() {}, warn() {}, debug() {} };
+
+export async function queryServerDb<T extends pg.QueryResultRow>(
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const dataDir = process.env.BEATSIGHT_E2E_DATA_DIR;
+  if (!dataDir) throw new Error("BEATSIGHT_E2E_DATA_DIR is not set (playwright.config.ts sets it).");
+  const server = await startEmbeddedPostgres({ dataDir, port: 0, database: "beatsight", log: quiet });
+  if (server.owned) {
+    await server.stop();
+    throw new Error("The e2e server's database was not running.");
+  }
+  const client = new pg.Client({ connectionString: server.url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}

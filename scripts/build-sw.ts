@@ -1,0 +1,80 @@
+// Builds the service worker after `next build`: bundles sw/service-worker.ts with esbuild into
+// public/sw.js and injects the precache manifest of this build (every JS/CSS chunk under
+// .next/static, the icons, the manifest, the fingerprint engine and the offline pages, each with
+// a revision so a new build replaces exactly what changed). `node --import tsx scripts/build-sw.ts`,
+// run by `npm run build`, `npm start` and `npm test` after `next build`.
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { build } from "esbuild";
+import { OFFLINE_PAGES } from "../lib/offline/pwa-constants.ts";
+
+const root = path.join(import.meta.dirname, "..");
+const buildId = readFileSync(path.join(root, ".next", "BUILD_ID"), "utf8").trim();
+
+function* files(dir: string): Generator<string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) yield* files(full);
+    else yield full;
+  }
+}
+const revisionOf = (file: string) =>
+  createHash("sha256").update(readFileSync(file)).digest("hex").slice(0, 16);
+
+const manifest: { url: string; revision: string | null }[] = [];
+// Next's chunks carry a content hash in their names: no revision needed.
+const staticDir = path.join(root, ".next", "static");
+for (const file of files(staticDir)) {
+  // The ONNX Runtime .wasm (40 MB) is cached on first use instead; source maps and sources not at all.
+  if (/\.(wasm|map|ts)$/.test(file)) continue;
+  manifest.push({
+    url: `/_next/static/${path.relative(staticDir, file).split(path.sep).join("/")}`,
+    revision: null,
+  });
+}
+const publicFiles = ["icons", "wasm/chromaprint.wasm"];
+for (const entry of publicFiles) {
+  const full = path.join(root, "public", entry);
+  const list = statSync(full).isDirectory() ? [...files(full)] : [full];
+  for (const file of list) {
+    manifest.push({
+      url: `/${path.relative(path.join(root, "public"), file).split(path.sep).join("/")}`,
+      revision: revisionOf(file),
+    });
+  }
+}
+// Server-rendered pages of this build: revised with the build.
+for (const page of [...OFFLINE_PAGES, "/manifest.webmanifest"])
+  manifest.push({ url: page, revision: buildId });
+
+const result = await build({
+  entryPoints: [path.join(root, "sw", "service-worker.ts")],
+  outfile: path.join(root, "public", "sw.js"),
+  bundle: true,
+  format: "iife",
+  target: "es2022",
+  minify: true,
+  sourcemap: false,
+  define: {
+    "self.__WB_MANIFEST": JSON.stringify(manifest),
+    "process.env.NODE_ENV": '"production"',
+  },
+  logLevel: "warning",
+  metafile: true,
+});
+const bytes = Object.values(result.metafile.outputs)[0]?.bytes ?? 0;
+const kb = (n: number) => `${Math.round(n / 1024)} kB`;
+const precacheBytes = manifest.reduce((sum, { url }) => {
+  const file = url.startsWith("/_next/static/")
+    ? path.join(staticDir, url.slice("/_next/static/".length))
+    : path.join(root, "public", url);
+  try {
+    return sum + statSync(file).size;
+  } catch {
+    return sum; // a page, rendered by the server
+  }
+}, 0);
+console.log(
+  `service worker: public/sw.js (${kb(bytes)}), ${manifest.length} precached entries (${kb(precacheBytes)} of files + pages), build ${buildId}`,
+);

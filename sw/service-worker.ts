@@ -1,0 +1,103 @@
+/// <reference lib="webworker" />
+// The service worker (built by scripts/build-sw.mjs into public/sw.js, scope /). What it does:
+// - precaches the versioned app shell: every JS/CSS chunk of this build, the icons, the manifest,
+//   the fingerprint engine and the pages that work offline (/, /library, /generate, a player shell);
+// - answers navigations network-first and falls back to the shell when offline, so the library,
+//   the player and the generate page open without a network for charts stored on the device;
+// - keeps the inference runtime (.wasm) once fetched (cache-first); ONNX models are cached by the
+//   page itself (lib/inference/model-store.ts) and are left alone here;
+// - sends the outbox on Background Sync when the browser fires it, even with no page open.
+import { cacheNames, clientsClaim, setCacheNameDetails } from "workbox-core";
+import { ExpirationPlugin } from "workbox-expiration";
+import {
+  cleanupOutdatedCaches,
+  matchPrecache,
+  type PrecacheEntry,
+  precacheAndRoute,
+} from "workbox-precaching";
+import { registerRoute, setCatchHandler } from "workbox-routing";
+import { CacheFirst, NetworkFirst } from "workbox-strategies";
+import { MODEL_CACHE_NAME } from "../lib/inference/model-store.ts";
+import { flushOutbox } from "../lib/offline/outbox.ts";
+import { OUTBOX_SYNC_TAG, PLAYER_SHELL_PATH } from "../lib/offline/pwa-constants.ts";
+import { BeatSightDb } from "../lib/store/db.ts";
+
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (PrecacheEntry | string)[] };
+
+setCacheNameDetails({ prefix: "beatsight", suffix: "v1" });
+const PAGES_CACHE = "beatsight-pages-v1";
+const RUNTIME_WASM_CACHE = "beatsight-wasm-v1";
+
+// Only `source` (the installed app's start URL) is dropped: other queries, Next's `_rsc` above all,
+// must not match a precached HTML page (a flight request answered with HTML breaks navigation).
+precacheAndRoute(self.__WB_MANIFEST, { ignoreURLParametersMatching: [/^source$/, /^utm_/] });
+cleanupOutdatedCaches();
+
+// Navigations: the network when there is one (fresh pages, server data), the shell when not.
+const pages = new NetworkFirst({
+  cacheName: PAGES_CACHE,
+  plugins: [new ExpirationPlugin({ maxEntries: 50 })],
+});
+registerRoute(({ request }) => request.mode === "navigate", pages);
+
+// The ONNX Runtime's WebAssembly (tens of MB): fetched once on first use, then served from here.
+registerRoute(
+  ({ url, sameOrigin }) => sameOrigin && url.pathname.endsWith(".wasm"),
+  new CacheFirst({ cacheName: RUNTIME_WASM_CACHE, plugins: [new ExpirationPlugin({ maxEntries: 8 })] }),
+);
+
+/**
+ * Offline and not cached: a player page answers with the player shell (the player reads the chart id
+ * from the address bar), any other page with the library, whose charts are all on the device.
+ */
+setCatchHandler(async ({ request, url }) => {
+  if (request.mode !== "navigate") return Response.error();
+  const path = (url as URL).pathname;
+  const fallback = path.startsWith("/play/")
+    ? PLAYER_SHELL_PATH
+    : path === "/generate"
+      ? "/generate"
+      : "/library";
+  return (await matchPrecache(fallback)) ?? Response.error();
+});
+
+// A new version waits (the page shows "Update available — reload") until the user chooses it.
+self.addEventListener("message", (event) => {
+  if (event.data?.type === "SKIP_WAITING") void self.skipWaiting();
+});
+
+self.addEventListener("activate", (event) => {
+  // Caches of earlier designs (unknown names) go; the models' cache is the page's and stays.
+  const keep = new Set([
+    cacheNames.precache,
+    cacheNames.runtime,
+    PAGES_CACHE,
+    RUNTIME_WASM_CACHE,
+    MODEL_CACHE_NAME,
+  ]);
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) => Promise.all(names.filter((n) => !keep.has(n)).map((n) => caches.delete(n)))),
+  );
+});
+clientsClaim();
+
+interface SyncEvent extends ExtendableEvent {
+  readonly tag: string;
+}
+self.addEventListener("sync", (event) => {
+  const sync = event as SyncEvent;
+  if (sync.tag !== OUTBOX_SYNC_TAG) return;
+  sync.waitUntil(
+    (async () => {
+      const report = await flushOutbox(new BeatSightDb());
+      // Open pages refresh their view of the outbox.
+      for (const client of await self.clients.matchAll({ type: "window" })) {
+        client.postMessage({ type: "OUTBOX_FLUSHED", sent: report.sent.length });
+      }
+      // A retryable failure rejects, so the browser tries the sync again later.
+      if (report.remaining > 0) throw new Error("Some changes could not be sent yet.");
+    })(),
+  );
+});
