@@ -1,5 +1,5 @@
 // Password hashing with argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane:
-// https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html), about 30 ms
+// https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html), about 15 ms
 // a hash here. Hashes made with other parameters are upgraded at the next successful sign-in.
 import { hash, type Options, parseOptions, verify } from "@node-rs/argon2";
 
