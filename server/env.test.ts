@@ -34,7 +34,10 @@ describe("parseEnv", () => {
   });
 
   it("reduces APP_ORIGIN to an origin and checks the mail settings", () => {
-    const env = parseEnv({ APP_ORIGIN: "https://beatsight.example/some/path", SMTP_URL: "smtps://u:p@mail:465" });
+    const env = parseEnv({
+      APP_ORIGIN: "https://beatsight.example/some/path",
+      SMTP_URL: "smtps://u:p@mail:465",
+    });
     expect(env.APP_ORIGIN).toBe("https://beatsight.example");
     expect(env.SMTP_URL).toBe("smtps://u:p@mail:465");
     expect(env.DEV_OUTBOX).toBe("0");
