@@ -56,3 +56,27 @@ export async function deleteChart(db: BeatSightDb, id: string): Promise<void> {
     await db.charts.delete(id);
   });
 }
+
+/** Replaces a stored chart's content (the editor's "Save to library"); stems and results stay. */
+export async function updateChartBeatmap(
+  db: BeatSightDb,
+  id: string,
+  beatmap: Beatmap,
+  now = Date.now(),
+): Promise<StoredChart> {
+  const hash = await contentHash(beatmap);
+  return db.transaction("rw", db.charts, async () => {
+    const existing = await db.charts.get(id);
+    if (!existing) throw new Error("This chart is no longer in your library.");
+    const next: StoredChart = {
+      ...existing,
+      beatmap,
+      contentHash: hash,
+      noteCount: beatmap.HitObjects.length,
+      durationMs: beatmap.Audio?.Duration ?? beatmap.HitObjects.at(-1)?.Time ?? 0,
+      updatedAt: now,
+    };
+    await db.charts.put(next);
+    return next;
+  });
+}
