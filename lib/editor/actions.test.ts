@@ -31,7 +31,8 @@ const ok = (r: EditResult): Change => {
 function doc(): EditorDoc {
   return createDoc(grooveChart({ bars: 2 }));
 }
-const byLaneAt = (d: EditorDoc, lane: number, ms: number) => d.notes.find((n) => n.Lane === lane && n.Time === ms);
+const byLaneAt = (d: EditorDoc, lane: number, ms: number) =>
+  d.notes.find((n) => n.Lane === lane && n.Time === ms);
 
 describe("editing notes", () => {
   it("adds a note, refuses a second one on the same spot, and undo / redo round-trip", () => {

@@ -113,7 +113,12 @@ export function deleteNotes(doc: EditorDoc, ids: Iterable<number>): EditResult {
  * Moves notes by `deltaMs` and `deltaLanes`. The time delta is clamped so the group stays inside
  * the song; lanes are clamped to the layout; a note changing lane takes that lane's component.
  */
-export function moveNotes(doc: EditorDoc, ids: Iterable<number>, deltaMs: number, deltaLanes = 0): EditResult {
+export function moveNotes(
+  doc: EditorDoc,
+  ids: Iterable<number>,
+  deltaMs: number,
+  deltaLanes = 0,
+): EditResult {
   const set = new Set(ids);
   const moving = doc.notes.filter((n) => set.has(n.id));
   if (moving.length === 0) return refuse("Select the notes to move first.");
@@ -161,7 +166,9 @@ export function reassignLane(doc: EditorDoc, ids: Iterable<number>, lane: Lane):
   const set = new Set(ids);
   const notes = doc.notes.filter((n) => set.has(n.id) && n.Lane !== lane);
   if (notes.length === 0) return refuse(`The selected notes are already on the ${LANE_LABELS[lane]} lane.`);
-  const moved = notes.map((n) => handPlaced(n, { Lane: lane, Component: componentOnLane(n.Component, lane) }));
+  const moved = notes.map((n) =>
+    handPlaced(n, { Lane: lane, Component: componentOnLane(n.Component, lane) }),
+  );
   for (const m of moved) {
     if (occupied(doc.notes, lane, m.Time, set)) {
       return refuse(`The ${LANE_LABELS[lane]} lane already has a note at ${(m.Time / 1000).toFixed(3)} s.`);
@@ -182,7 +189,11 @@ export function setComponent(doc: EditorDoc, ids: Iterable<number>, component: C
       return refuse(`The ${LANE_LABELS[lane]} lane already has a note at ${(m.Time / 1000).toFixed(3)} s.`);
     }
   }
-  return { label: `make ${plural(notes.length, "note")} ${component.replace(/_/g, " ")}`, remove: notes, add: changed };
+  return {
+    label: `make ${plural(notes.length, "note")} ${component.replace(/_/g, " ")}`,
+    remove: notes,
+    add: changed,
+  };
 }
 
 /** Every note of one component becomes another: a whole-chart lane mapping fix (china heard as crash…). */
@@ -211,7 +222,9 @@ export function confirmNotes(doc: EditorDoc, ids: Iterable<number>): EditResult 
   const set = new Set(ids);
   const notes = doc.notes.filter((n) => set.has(n.id) && !n.confirmed);
   if (notes.length === 0) {
-    return refuse(set.size === 0 ? "Select the notes to confirm first." : "Those notes are already confirmed.");
+    return refuse(
+      set.size === 0 ? "Select the notes to confirm first." : "Those notes are already confirmed.",
+    );
   }
   return {
     label: `confirm ${plural(notes.length, "note")}`,
@@ -225,7 +238,11 @@ export function confirmNotes(doc: EditorDoc, ids: Iterable<number>): EditResult 
 function checkTiming(timing: Timing): Timing | Refusal {
   const parsed = TimingSchema.safeParse(timing);
   if (!parsed.success) return refuse(`That timing is not valid: ${parsed.error.issues[0]?.message ?? ""}`);
-  if (parsed.data.Bpm < 20 || parsed.data.TimingPoints.some((p) => p.Bpm < 20 || p.Bpm > 1000) || parsed.data.Bpm > 1000) {
+  if (
+    parsed.data.Bpm < 20 ||
+    parsed.data.TimingPoints.some((p) => p.Bpm < 20 || p.Bpm > 1000) ||
+    parsed.data.Bpm > 1000
+  ) {
     return refuse("Keep every BPM between 20 and 1000.");
   }
   return parsed.data;
@@ -272,8 +289,10 @@ export function timingOrDefault(doc: EditorDoc): Timing {
 /** Adds (or replaces) a timing point at `point.Time`. */
 export function withTimingPoint(timing: Timing, point: Timing["TimingPoints"][number]): Timing | Refusal {
   const parsed = TimingPointSchema.safeParse(point);
-  if (!parsed.success) return refuse(`That timing point is not valid: ${parsed.error.issues[0]?.message ?? ""}`);
-  if (point.Time <= timing.Offset) return refuse("A timing point must come after the first beat (the offset).");
+  if (!parsed.success)
+    return refuse(`That timing point is not valid: ${parsed.error.issues[0]?.message ?? ""}`);
+  if (point.Time <= timing.Offset)
+    return refuse("A timing point must come after the first beat (the offset).");
   const others = timing.TimingPoints.filter((p) => !sameTime(p.Time, point.Time));
   return { ...timing, TimingPoints: [...others, parsed.data].sort((a, b) => a.Time - b.Time) };
 }
@@ -300,7 +319,8 @@ export function shiftAll(doc: EditorDoc, deltaMs: number): EditResult {
     Offset: roundTime(timing.Offset + dt),
     TimingPoints: timing.TimingPoints.map((p) => ({ ...p, Time: roundTime(p.Time + dt) })),
   };
-  if (after.TimingPoints.some((p) => p.Time < 0)) return refuse("Shifting that far would put timing points before the start.");
+  if (after.TimingPoints.some((p) => p.Time < 0))
+    return refuse("Shifting that far would put timing points before the start.");
   return {
     label: `shift everything by ${dt > 0 ? "+" : ""}${dt} ms`,
     remove: doc.notes,
@@ -333,7 +353,8 @@ export function paste(doc: EditorDoc, atMs: number): EditResult {
   const add: EditorNote[] = [];
   for (const c of clip) {
     const Time = roundTime(tempo.beatToMs(start + c.beat));
-    if (occupied(doc.notes, c.note.Lane, Time, new Set()) || occupied(add, c.note.Lane, Time, new Set())) continue;
+    if (occupied(doc.notes, c.note.Lane, Time, new Set()) || occupied(add, c.note.Lane, Time, new Set()))
+      continue;
     add.push({ ...c.note, Time, id: id++, confirmed: true });
   }
   if (add.length === 0) return refuse("Every copied note would land on a note that is already there.");

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { type PointerPoint, type ToolEvent, type ToolState, transition } from "./pointer-tool.ts";
 
-const pt = (x: number, lane: number | null = 2): PointerPoint => ({ x, y: lane === null ? 5 : 40, ms: x * 10, lane });
+const pt = (x: number, lane: number | null = 2): PointerPoint => ({
+  x,
+  y: lane === null ? 5 : 40,
+  ms: x * 10,
+  lane,
+});
 
 function run(events: ToolEvent[]) {
   let state: ToolState = { kind: "idle" };
@@ -14,7 +19,11 @@ function run(events: ToolEvent[]) {
   return { state, effects };
 }
 
-const down = (x: number, noteId: number | null, extra: Partial<Extract<ToolEvent, { type: "down" }>> = {}): ToolEvent => ({
+const down = (
+  x: number,
+  noteId: number | null,
+  extra: Partial<Extract<ToolEvent, { type: "down" }>> = {},
+): ToolEvent => ({
   type: "down",
   point: pt(x),
   noteId,
@@ -35,7 +44,10 @@ describe("timeline pointer tool", () => {
   });
 
   it("shift-click toggles without replacing", () => {
-    const r = run([down(10, 7, { toggle: true, noteSelected: true }), { type: "up", point: pt(10), tool: "select" }]);
+    const r = run([
+      down(10, 7, { toggle: true, noteSelected: true }),
+      { type: "up", point: pt(10), tool: "select" },
+    ]);
     expect(r.effects).toEqual([{ type: "select", ids: [7], mode: "toggle" }]);
   });
 
@@ -52,7 +64,11 @@ describe("timeline pointer tool", () => {
   });
 
   it("a shaky click below the threshold is still a click", () => {
-    const r = run([down(10, null), { type: "move", point: pt(10.2) }, { type: "up", point: pt(10.2), tool: "draw" }]);
+    const r = run([
+      down(10, null),
+      { type: "move", point: pt(10.2) },
+      { type: "up", point: pt(10.2), tool: "draw" },
+    ]);
     expect(r.effects).toEqual([{ type: "addNote", ms: 100, lane: 2 }]);
   });
 
@@ -62,8 +78,18 @@ describe("timeline pointer tool", () => {
   });
 
   it("dragging on empty space box-selects; cancel clears the preview", () => {
-    const r = run([down(10, null, { toggle: true }), { type: "move", point: pt(50, 5) }, { type: "up", point: pt(60, 5), tool: "select" }]);
-    expect(r.effects.at(-1)).toEqual({ type: "box", from: pt(10), to: pt(60, 5), additive: true, done: true });
+    const r = run([
+      down(10, null, { toggle: true }),
+      { type: "move", point: pt(50, 5) },
+      { type: "up", point: pt(60, 5), tool: "select" },
+    ]);
+    expect(r.effects.at(-1)).toEqual({
+      type: "box",
+      from: pt(10),
+      to: pt(60, 5),
+      additive: true,
+      done: true,
+    });
     const c = run([down(10, 3, { noteSelected: true }), { type: "move", point: pt(50) }, { type: "cancel" }]);
     expect(c.state.kind).toBe("idle");
     expect(c.effects.at(-1)).toEqual({ type: "clearPreview" });

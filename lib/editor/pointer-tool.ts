@@ -85,9 +85,13 @@ export function transition(state: ToolState, event: ToolEvent): { state: ToolSta
         if (state.noteId !== null) {
           const effects: ToolEffect[] = [];
           // Shift-dragging an unselected note adds it to the selection first.
-          if (state.toggle && !state.wasSelected) effects.push({ type: "select", ids: [state.noteId], mode: "toggle" });
+          if (state.toggle && !state.wasSelected)
+            effects.push({ type: "select", ids: [state.noteId], mode: "toggle" });
           effects.push({ type: "previewMove", noteId: state.noteId, ...moveDelta(state.start, p) });
-          return { state: { kind: "dragging", start: state.start, noteId: state.noteId, current: p }, effects };
+          return {
+            state: { kind: "dragging", start: state.start, noteId: state.noteId, current: p },
+            effects,
+          };
         }
         return {
           state: { kind: "boxSelecting", start: state.start, current: p, additive: state.toggle },
@@ -131,7 +135,8 @@ export function transition(state: ToolState, event: ToolEvent): { state: ToolSta
       if (state.kind === "pointing") {
         // A click (no drag).
         if (state.noteId !== null) {
-          if (state.toggle) return { state: idle, effects: [{ type: "select", ids: [state.noteId], mode: "toggle" }] };
+          if (state.toggle)
+            return { state: idle, effects: [{ type: "select", ids: [state.noteId], mode: "toggle" }] };
           return { state: idle, effects: [{ type: "select", ids: [state.noteId], mode: "replace" }] };
         }
         if (event.tool === "draw" && state.start.lane !== null) {

@@ -4,7 +4,8 @@ import { grooveChart } from "../beatmap/testing.ts";
 import { rebaseEdit, resolveConflicts } from "./resolve.ts";
 
 const clone = (b: Beatmap): Beatmap => structuredClone(b);
-const snareAt = (b: Beatmap, t: number) => b.HitObjects.findIndex((n) => n.Component === "snare" && n.Time === t);
+const snareAt = (b: Beatmap, t: number) =>
+  b.HitObjects.findIndex((n) => n.Component === "snare" && n.Time === t);
 
 describe("rebasing an edit onto a newer version", () => {
   it("is automatic when the edits touch different notes", () => {
@@ -42,7 +43,12 @@ describe("rebasing an edit onto a newer version", () => {
     expect(snareAt(out, 1990)).toBe(-1);
     expect(out.Timing!.Bpm).toBe(121);
     // Taking theirs everywhere gives back the newest version.
-    const theirs = resolveConflicts(base, mine, latest, choices.map(() => "theirs"));
+    const theirs = resolveConflicts(
+      base,
+      mine,
+      latest,
+      choices.map(() => "theirs"),
+    );
     expect(theirs.HitObjects).toEqual(latest.HitObjects);
     expect(theirs.Timing).toEqual(latest.Timing);
     expect(() => resolveConflicts(base, mine, latest, [])).toThrow(/each of the 3 conflicts/);

@@ -3,8 +3,8 @@
 // same note, let them choose per conflict: keep mine or take theirs.
 import {
   type ChartDiff,
-  type DiffConflict,
   DIFF_SECTIONS,
+  type DiffConflict,
   type DiffSection,
   diffCharts,
   rebaseDiff,

@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { grooveChart } from "../beatmap/testing.ts";
 import { createDoc } from "./document.ts";
-import { clearSelection, isUnsure, nextUnsure, notesInBox, select, selectAll, unsureCount } from "./selection.ts";
+import {
+  clearSelection,
+  isUnsure,
+  nextUnsure,
+  notesInBox,
+  select,
+  selectAll,
+  unsureCount,
+} from "./selection.ts";
 
 function unsureDoc() {
   const chart = grooveChart({ bars: 2 });
@@ -46,7 +54,10 @@ describe("unsure notes", () => {
     expect(second.id).not.toBe(first.id);
     const last = nextUnsure(d, 0, -1)!;
     expect(last.Time).toBe(Math.max(...d.notes.filter(isUnsure).map((n) => n.Time)));
-    const confirmed = { ...d, notes: d.notes.map((n) => (n.id === first.id ? { ...n, confirmed: true } : n)) };
+    const confirmed = {
+      ...d,
+      notes: d.notes.map((n) => (n.id === first.id ? { ...n, confirmed: true } : n)),
+    };
     expect(unsureCount(confirmed)).toBe(3);
     expect(nextUnsure(confirmed, -1)!.id).not.toBe(first.id);
     expect(nextUnsure(createDoc(grooveChart()), 0)).toBeNull();

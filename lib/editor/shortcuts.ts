@@ -51,8 +51,18 @@ const plain = (e: KeyLike, mod: boolean) => !mod && !e.altKey;
 const LANE_NAMES = ["crash", "hi-hat", "snare", "kick", "tom", "ride", "splash"];
 
 export const SHORTCUTS: readonly Shortcut[] = [
-  { command: "playPause", keys: "Space", description: "Play / pause from the playhead", matches: (e, m) => plain(e, m) && e.code === "Space" },
-  { command: "undo", keys: "Ctrl+Z", description: "Undo", matches: (e, m) => m && !e.shiftKey && e.code === "KeyZ" },
+  {
+    command: "playPause",
+    keys: "Space",
+    description: "Play / pause from the playhead",
+    matches: (e, m) => plain(e, m) && e.code === "Space",
+  },
+  {
+    command: "undo",
+    keys: "Ctrl+Z",
+    description: "Undo",
+    matches: (e, m) => m && !e.shiftKey && e.code === "KeyZ",
+  },
   {
     command: "redo",
     keys: "Ctrl+Y or Ctrl+Shift+Z",
@@ -65,11 +75,36 @@ export const SHORTCUTS: readonly Shortcut[] = [
     description: "Delete the selected notes",
     matches: (e, m) => plain(e, m) && (e.key === "Delete" || e.key === "Backspace"),
   },
-  { command: "copy", keys: "Ctrl+C", description: "Copy the selected notes", matches: (e, m) => m && e.code === "KeyC" },
-  { command: "cut", keys: "Ctrl+X", description: "Cut the selected notes", matches: (e, m) => m && e.code === "KeyX" },
-  { command: "paste", keys: "Ctrl+V", description: "Paste at the playhead", matches: (e, m) => m && e.code === "KeyV" },
-  { command: "selectAll", keys: "Ctrl+A", description: "Select every note", matches: (e, m) => m && e.code === "KeyA" },
-  { command: "escape", keys: "Escape", description: "Clear the selection / cancel a drag", matches: (e) => e.key === "Escape" },
+  {
+    command: "copy",
+    keys: "Ctrl+C",
+    description: "Copy the selected notes",
+    matches: (e, m) => m && e.code === "KeyC",
+  },
+  {
+    command: "cut",
+    keys: "Ctrl+X",
+    description: "Cut the selected notes",
+    matches: (e, m) => m && e.code === "KeyX",
+  },
+  {
+    command: "paste",
+    keys: "Ctrl+V",
+    description: "Paste at the playhead",
+    matches: (e, m) => m && e.code === "KeyV",
+  },
+  {
+    command: "selectAll",
+    keys: "Ctrl+A",
+    description: "Select every note",
+    matches: (e, m) => m && e.code === "KeyA",
+  },
+  {
+    command: "escape",
+    keys: "Escape",
+    description: "Clear the selection / cancel a drag",
+    matches: (e) => e.key === "Escape",
+  },
   {
     command: "nudgeEarlier",
     keys: "←",
@@ -82,8 +117,18 @@ export const SHORTCUTS: readonly Shortcut[] = [
     description: "Move the selection one grid step later (no selection: move the playhead)",
     matches: (e, m) => plain(e, m) && e.key === "ArrowRight",
   },
-  { command: "laneUp", keys: "↑", description: "Move the selection one lane up", matches: (e, m) => plain(e, m) && e.key === "ArrowUp" },
-  { command: "laneDown", keys: "↓", description: "Move the selection one lane down", matches: (e, m) => plain(e, m) && e.key === "ArrowDown" },
+  {
+    command: "laneUp",
+    keys: "↑",
+    description: "Move the selection one lane up",
+    matches: (e, m) => plain(e, m) && e.key === "ArrowUp",
+  },
+  {
+    command: "laneDown",
+    keys: "↓",
+    description: "Move the selection one lane down",
+    matches: (e, m) => plain(e, m) && e.key === "ArrowDown",
+  },
   ...LANE_NAMES.map(
     (name, lane): Shortcut => ({
       command: `place${lane}` as Command,
@@ -110,15 +155,60 @@ export const SHORTCUTS: readonly Shortcut[] = [
     description: "Confirm the selected notes as correct",
     matches: (e, m) => plain(e, m) && !e.shiftKey && e.code === "KeyC",
   },
-  { command: "snapFiner", keys: "]", description: "Finer snap divisor", matches: (e, m) => plain(e, m) && e.code === "BracketRight" },
-  { command: "snapCoarser", keys: "[", description: "Coarser snap divisor", matches: (e, m) => plain(e, m) && e.code === "BracketLeft" },
-  { command: "zoomIn", keys: "+", description: "Zoom in", matches: (e, m) => plain(e, m) && (e.key === "+" || e.key === "=") },
-  { command: "zoomOut", keys: "−", description: "Zoom out", matches: (e, m) => plain(e, m) && (e.key === "-" || e.key === "_") },
-  { command: "toolSelect", keys: "V", description: "Select tool (click empty space: move the playhead)", matches: (e, m) => plain(e, m) && e.code === "KeyV" },
-  { command: "toolDraw", keys: "D", description: "Draw tool (click empty space: add a note)", matches: (e, m) => plain(e, m) && e.code === "KeyD" },
-  { command: "toStart", keys: "Home", description: "Playhead to the start", matches: (e, m) => plain(e, m) && e.key === "Home" },
-  { command: "toEnd", keys: "End", description: "Playhead to the end", matches: (e, m) => plain(e, m) && e.key === "End" },
-  { command: "help", keys: "?", description: "Show or hide this list", matches: (e, m) => !m && e.key === "?" },
+  {
+    command: "snapFiner",
+    keys: "]",
+    description: "Finer snap divisor",
+    matches: (e, m) => plain(e, m) && e.code === "BracketRight",
+  },
+  {
+    command: "snapCoarser",
+    keys: "[",
+    description: "Coarser snap divisor",
+    matches: (e, m) => plain(e, m) && e.code === "BracketLeft",
+  },
+  {
+    command: "zoomIn",
+    keys: "+",
+    description: "Zoom in",
+    matches: (e, m) => plain(e, m) && (e.key === "+" || e.key === "="),
+  },
+  {
+    command: "zoomOut",
+    keys: "−",
+    description: "Zoom out",
+    matches: (e, m) => plain(e, m) && (e.key === "-" || e.key === "_"),
+  },
+  {
+    command: "toolSelect",
+    keys: "V",
+    description: "Select tool (click empty space: move the playhead)",
+    matches: (e, m) => plain(e, m) && e.code === "KeyV",
+  },
+  {
+    command: "toolDraw",
+    keys: "D",
+    description: "Draw tool (click empty space: add a note)",
+    matches: (e, m) => plain(e, m) && e.code === "KeyD",
+  },
+  {
+    command: "toStart",
+    keys: "Home",
+    description: "Playhead to the start",
+    matches: (e, m) => plain(e, m) && e.key === "Home",
+  },
+  {
+    command: "toEnd",
+    keys: "End",
+    description: "Playhead to the end",
+    matches: (e, m) => plain(e, m) && e.key === "End",
+  },
+  {
+    command: "help",
+    keys: "?",
+    description: "Show or hide this list",
+    matches: (e, m) => !m && e.key === "?",
+  },
 ];
 
 /** The command a key press means, or null. Ctrl and Cmd count alike. */

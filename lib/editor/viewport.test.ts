@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { grooveChart } from "../beatmap/testing.ts";
 import { createDoc } from "./document.ts";
-import { follow, hitTest, laneAt, laneY, msToX, type Viewport, visibleRange, xToMs, zoom } from "./viewport.ts";
+import {
+  follow,
+  hitTest,
+  laneAt,
+  laneY,
+  msToX,
+  type Viewport,
+  visibleRange,
+  xToMs,
+  zoom,
+} from "./viewport.ts";
 
 const vp: Viewport = { startMs: 0, pxPerMs: 0.2, width: 400, height: 172, rulerHeight: 32 };
 

@@ -48,7 +48,11 @@ export function lowerBound(notes: readonly { Time: number }[], ms: number): numb
 }
 
 /** Index range [from, to) of notes drawn in the viewport (with a margin for the note's radius). */
-export function visibleRange(notes: readonly { Time: number }[], vp: Viewport, marginPx = 12): [number, number] {
+export function visibleRange(
+  notes: readonly { Time: number }[],
+  vp: Viewport,
+  marginPx = 12,
+): [number, number] {
   const margin = marginPx / vp.pxPerMs;
   return [lowerBound(notes, vp.startMs - margin), lowerBound(notes, endMsOf(vp) + margin)];
 }

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { grooveChart } from "../beatmap/testing.ts";
 import { saveChart, updateChartBeatmap } from "./charts.ts";
 import { BeatSightDb } from "./db.ts";
-import { deleteDraft, loadDraft, localDraftKey, saveDraft } from "./drafts.ts";
+import { deleteDraft, loadDraft, localDraftKey, saveDraft, setDraftSubmission } from "./drafts.ts";
 
 let db: BeatSightDb;
 afterEach(async () => {
@@ -22,6 +22,9 @@ describe("editor drafts", () => {
     const got = await loadDraft(db, key);
     expect(got?.beatmap.HitObjects).toHaveLength(chart.HitObjects.length - 1);
     expect(got?.savedAt).toBe(2000);
+    await setDraftSubmission(db, key, "sub-12345678");
+    await saveDraft(db, { key, beatmap: edited, baseHash: "h", confirmedTimes: [] }, 3000);
+    expect((await loadDraft(db, key))?.submissionId).toBe("sub-12345678");
     await deleteDraft(db, key);
     expect(await loadDraft(db, key)).toBeUndefined();
   });

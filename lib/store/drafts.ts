@@ -9,14 +9,27 @@ export function loadDraft(db: BeatSightDb, key: string): Promise<StoredDraft | u
   return db.drafts.get(key);
 }
 
+/** Writes the draft; fields not given (a submission id in flight) keep their stored value. */
 export async function saveDraft(
   db: BeatSightDb,
-  draft: Omit<StoredDraft, "savedAt"> & { beatmap: Beatmap },
+  draft: Omit<StoredDraft, "savedAt" | "submissionId"> & { beatmap: Beatmap; submissionId?: string },
   now = Date.now(),
 ): Promise<StoredDraft> {
-  const row: StoredDraft = { ...draft, savedAt: now };
-  await db.drafts.put(row);
-  return row;
+  return db.transaction("rw", db.drafts, async () => {
+    const previous = await db.drafts.get(draft.key);
+    const row: StoredDraft = { ...previous, ...draft, savedAt: now };
+    await db.drafts.put(row);
+    return row;
+  });
+}
+
+/** Remembers (or forgets, with undefined) the id of a submission in flight. */
+export async function setDraftSubmission(
+  db: BeatSightDb,
+  key: string,
+  id: string | undefined,
+): Promise<void> {
+  await db.drafts.update(key, { submissionId: id });
 }
 
 export async function deleteDraft(db: BeatSightDb, key: string): Promise<void> {
