@@ -19,7 +19,17 @@ import {
   withoutTimingPoint,
   withTimingPoint,
 } from "./actions.ts";
-import { type Change, commit, createDoc, type EditorDoc, redo, toBeatmap, undo } from "./document.ts";
+import {
+  type Change,
+  commit,
+  confirmedPlaces,
+  confirmedTimes,
+  createDoc,
+  type EditorDoc,
+  redo,
+  toBeatmap,
+  undo,
+} from "./document.ts";
 import { select } from "./selection.ts";
 
 const ok = (r: EditResult): Change => {
@@ -192,9 +202,16 @@ describe("timing edits", () => {
 describe("the document", () => {
   it("writes back the chart it read, and keeps confirmations by time", () => {
     const chart = grooveChart({ bars: 2 });
-    const d = createDoc(chart, { confirmedTimes: [chart.HitObjects[0]!.Time] });
+    const first = chart.HitObjects[0]!;
+    const d = createDoc(chart, { confirmed: [{ time: first.Time, lane: first.Lane }] });
     expect(toBeatmap(d)).toEqual(chart);
-    expect(d.notes.filter((n) => n.confirmed).every((n) => n.Time === chart.HitObjects[0]!.Time)).toBe(true);
+    // Another note sounds at the same time on another lane; only the confirmed one is marked.
+    expect(d.notes.filter((n) => n.Time === first.Time).length).toBeGreaterThan(1);
+    expect(d.notes.filter((n) => n.confirmed).map((n) => [n.Time, n.Lane])).toEqual([
+      [first.Time, first.Lane],
+    ]);
+    expect(confirmedPlaces(d)).toEqual([{ time: first.Time, lane: first.Lane }]);
+    expect(confirmedTimes(d)).toEqual([first.Time]);
   });
 
   it("refuses to apply a change that names notes it does not have", () => {

@@ -47,11 +47,19 @@ const byTime = (a: EditorNote, b: EditorNote) => compareHitObjects(a, b) || a.id
 /** Times are compared at the format's resolution (a microsecond). */
 export const sameTime = (a: number, b: number) => Math.round(a * 1000) === Math.round(b * 1000);
 
-export function createDoc(chart: Beatmap, options: { confirmedTimes?: readonly number[] } = {}): EditorDoc {
-  const confirmed = new Set((options.confirmedTimes ?? []).map((t) => Math.round(t * 1000)));
+/** Where a confirmed note is (a draft keeps these; notes have no ids in a chart). */
+export interface NotePlace {
+  time: number;
+  lane: number;
+}
+
+const placeKey = (time: number, lane: number) => `${Math.round(time * 1000)}@${lane}`;
+
+export function createDoc(chart: Beatmap, options: { confirmed?: readonly NotePlace[] } = {}): EditorDoc {
+  const confirmed = new Set((options.confirmed ?? []).map((p) => placeKey(p.time, p.lane)));
   const notes = chart.HitObjects.map((n, i) => {
     const note: EditorNote = { ...n, id: i + 1 };
-    if (confirmed.has(Math.round(n.Time * 1000))) note.confirmed = true;
+    if (confirmed.has(placeKey(n.Time, n.Lane))) note.confirmed = true;
     return note;
   }).sort(byTime);
   return {
@@ -78,7 +86,12 @@ export function toBeatmap(doc: EditorDoc): Beatmap {
 
 /** Times of the notes the fixer confirmed (what proposals.create takes as confirmedNoteTimes). */
 export function confirmedTimes(doc: EditorDoc): number[] {
-  return doc.notes.filter((n) => n.confirmed).map((n) => n.Time);
+  return [...new Set(doc.notes.filter((n) => n.confirmed).map((n) => n.Time))];
+}
+
+/** Where the confirmed notes are (what a draft keeps). */
+export function confirmedPlaces(doc: EditorDoc): NotePlace[] {
+  return doc.notes.filter((n) => n.confirmed).map((n) => ({ time: n.Time, lane: n.Lane }));
 }
 
 export function invert(change: Change): Change {

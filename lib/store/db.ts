@@ -81,8 +81,8 @@ export interface StoredDraft {
   baseHash: string;
   /** The server version the edit started from (server maps). */
   baseVersionId?: string;
-  /** Times of the notes the fixer confirmed. */
-  confirmedTimes: number[];
+  /** Where the notes the fixer confirmed are. */
+  confirmed: { time: number; lane: number }[];
   /** Client mutation id of a submission in flight, reused on retry so it lands once. */
   submissionId?: string;
   savedAt: number;

@@ -16,14 +16,14 @@ describe("editor drafts", () => {
     db = new BeatSightDb(`test-${Math.random()}`);
     const key = localDraftKey("abc");
     const chart = grooveChart();
-    await saveDraft(db, { key, beatmap: chart, baseHash: "h", confirmedTimes: [500] }, 1000);
+    await saveDraft(db, { key, beatmap: chart, baseHash: "h", confirmed: [{ time: 500, lane: 0 }] }, 1000);
     const edited = { ...chart, HitObjects: chart.HitObjects.slice(1) };
-    await saveDraft(db, { key, beatmap: edited, baseHash: "h", confirmedTimes: [] }, 2000);
+    await saveDraft(db, { key, beatmap: edited, baseHash: "h", confirmed: [] }, 2000);
     const got = await loadDraft(db, key);
     expect(got?.beatmap.HitObjects).toHaveLength(chart.HitObjects.length - 1);
     expect(got?.savedAt).toBe(2000);
     await setDraftSubmission(db, key, "sub-12345678");
-    await saveDraft(db, { key, beatmap: edited, baseHash: "h", confirmedTimes: [] }, 3000);
+    await saveDraft(db, { key, beatmap: edited, baseHash: "h", confirmed: [] }, 3000);
     expect((await loadDraft(db, key))?.submissionId).toBe("sub-12345678");
     await deleteDraft(db, key);
     expect(await loadDraft(db, key)).toBeUndefined();
@@ -50,7 +50,7 @@ describe("editor drafts", () => {
     expect(db.verno).toBe(4);
     expect((await db.charts.get("c1"))?.contentHash).toBe("x");
     expect((await db.outbox.get("m1"))?.state).toBe("pending");
-    await saveDraft(db, { key: "local:c1", beatmap: grooveChart(), baseHash: "x", confirmedTimes: [] });
+    await saveDraft(db, { key: "local:c1", beatmap: grooveChart(), baseHash: "x", confirmed: [] });
     expect(await db.drafts.count()).toBe(1);
   });
 

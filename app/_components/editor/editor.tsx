@@ -7,6 +7,7 @@
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Beatmap } from "@/lib/beatmap/index.ts";
 import { LANE_LABELS, type Lane } from "@/lib/beatmap/lanes.ts";
+import { TempoMap } from "@/lib/beatmap/tempo.ts";
 import {
   addNote,
   confirmNotes,
@@ -30,9 +31,11 @@ import {
 } from "@/lib/editor/actions.ts";
 import {
   commit,
+  confirmedPlaces,
   confirmedTimes,
   createDoc,
   type EditorDoc,
+  type NotePlace,
   noteById,
   redo,
   selectedNotes,
@@ -85,7 +88,7 @@ export interface EditorProps {
   title: string;
   /** The chart to start from (a restored draft, or the base itself). */
   initial: Beatmap;
-  initialConfirmed?: readonly number[];
+  initialConfirmed?: readonly NotePlace[];
   /** Autosave: where, and what the edit started from. */
   draft: { key: string; baseHash: string; baseVersionId?: string };
   /** A local chart whose stems play along. */
@@ -106,6 +109,8 @@ export interface EditorTestHandle {
   selection: () => number[];
   renderCounts: () => { static: number; live: number };
   playheadMs: () => number;
+  /** An edit is waiting to be written to the device. */
+  unsaved: () => boolean;
 }
 
 declare global {
@@ -128,7 +133,7 @@ const isTyping = (target: EventTarget | null) =>
 export function Editor(props: EditorProps) {
   const { title, draft, stemsChartId, renderActions } = props;
   const [doc, setDocState] = useState<EditorDoc>(() =>
-    createDoc(props.initial, { confirmedTimes: props.initialConfirmed ?? [] }),
+    createDoc(props.initial, { confirmed: props.initialConfirmed ?? [] }),
   );
   const docRef = useRef(doc);
   const setDoc = useCallback((next: EditorDoc) => {
@@ -155,7 +160,8 @@ export function Editor(props: EditorProps) {
   const raf = useRef<number | null>(null);
   const timeOutput = useRef<HTMLOutputElement>(null);
 
-  const tempo = useMemo(() => tempoOf(doc), [doc]);
+  // Timing only: a selection change must not rebuild the grid (and redraw the static layer).
+  const tempo = useMemo(() => TempoMap.fromTiming(doc.chart.Timing), [doc.chart.Timing]);
   const audio = useEditorAudio(tempo, stemsChartId);
   const endMs = useMemo(
     () => Math.max(songEndMs(doc), audio.engine?.audioDurationMs ?? 0),
@@ -200,12 +206,15 @@ export function Editor(props: EditorProps) {
   draftRef.current = draft;
   // The notes and timing are what a draft holds; selection and clipboard changes are not saved.
   const lastSaved = useRef({ notes: doc.notes, chart: doc.chart });
+  const saveRevision = useRef(0);
+  const savedRevision = useRef(0);
   useEffect(() => {
     if (lastSaved.current.notes === doc.notes && lastSaved.current.chart === doc.chart) return;
     lastSaved.current = { notes: doc.notes, chart: doc.chart };
     const chart = toBeatmap(doc);
-    const confirmed = confirmedTimes(doc);
+    const confirmed = confirmedPlaces(doc);
     setSaved("Saving…");
+    const revision = ++saveRevision.current;
     const timer = setTimeout(() => {
       const d = draftRef.current;
       saveDraft(localDb(), {
@@ -213,9 +222,12 @@ export function Editor(props: EditorProps) {
         beatmap: chart,
         baseHash: d.baseHash,
         ...(d.baseVersionId ? { baseVersionId: d.baseVersionId } : {}),
-        confirmedTimes: confirmed,
+        confirmed,
       })
-        .then((row) => setSaved(`Saved on this device at ${new Date(row.savedAt).toLocaleTimeString()}.`))
+        .then((row) => {
+          savedRevision.current = Math.max(savedRevision.current, revision);
+          setSaved(`Saved on this device at ${new Date(row.savedAt).toLocaleTimeString()}.`);
+        })
         .catch((e: unknown) =>
           setSaved(
             `Not saved on this device (${e instanceof Error ? e.message : String(e)}). Keep this tab open, or free some storage.`,
@@ -561,6 +573,7 @@ export function Editor(props: EditorProps) {
       selection: () => [...docRef.current.selection],
       renderCounts: () => ({ ...(timeline.current?.renderer()?.counts ?? { static: 0, live: 0 }) }),
       playheadMs: () => playheadRef.current,
+      unsaved: () => savedRevision.current < saveRevision.current,
     };
     return () => {
       delete window.__beatsightEditor;

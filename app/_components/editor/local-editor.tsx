@@ -82,7 +82,7 @@ export function LocalEditor({ chartId }: { chartId: string }) {
       key={state.generation}
       title={stored.title}
       initial={draft?.beatmap ?? stored.beatmap}
-      initialConfirmed={draft?.confirmedTimes ?? []}
+      initialConfirmed={draft?.confirmed ?? []}
       draft={{ key, baseHash: stored.contentHash }}
       stemsChartId={stored.id}
       notice={
