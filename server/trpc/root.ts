@@ -2,6 +2,7 @@
 import { createCallerFactory, createTRPCRouter } from "./init.ts";
 import { authRouter } from "./routers/auth.ts";
 import { mapsRouter } from "./routers/maps.ts";
+import { resultsRouter } from "./routers/results.ts";
 import { songsRouter } from "./routers/songs.ts";
 import { systemRouter } from "./routers/system.ts";
 
@@ -9,6 +10,7 @@ export const appRouter = createTRPCRouter({
   system: systemRouter,
   auth: authRouter,
   maps: mapsRouter,
+  results: resultsRouter,
   songs: songsRouter,
 });
 
