@@ -23,14 +23,19 @@ export interface Award {
   reason: AwardReason;
   subjectType: string;
   subjectId: string;
+  /** When it was earned (default: now). */
+  at?: Date;
 }
 
 /** Writes the award unless this user already got it for this subject. Returns whether it was written. */
-export async function award(db: Client, { userId, reason, subjectType, subjectId }: Award): Promise<boolean> {
+export async function award(
+  db: Client,
+  { userId, reason, subjectType, subjectId, at = new Date() }: Award,
+): Promise<boolean> {
   // ON CONFLICT rather than catching the unique violation: a violation would abort the caller's transaction.
   const written = await db.$executeRaw`
-    INSERT INTO karma_ledger (user_id, delta, reason, subject_type, subject_id)
-    VALUES (${userId}::uuid, ${KARMA[reason]}, ${reason}::karma_reason, ${subjectType}, ${subjectId})
+    INSERT INTO karma_ledger (user_id, delta, reason, subject_type, subject_id, created_at)
+    VALUES (${userId}::uuid, ${KARMA[reason]}, ${reason}::karma_reason, ${subjectType}, ${subjectId}, ${at})
     ON CONFLICT (user_id, reason, subject_type, subject_id)
       WHERE reason <> 'adjustment' AND subject_id IS NOT NULL
     DO NOTHING`;
@@ -51,11 +56,19 @@ export async function awardHelpfulVote(
   { recipientId, voteId, now = new Date() }: { recipientId: string; voteId: string; now?: Date },
 ): Promise<boolean> {
   await tx.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext(${`karma:${recipientId}`}))) l`;
+  const dayStart = startOfUtcDay(now);
+  const dayEnd = new Date(dayStart.getTime() + 24 * 3600 * 1000);
   const today = await tx.karmaEntry.count({
-    where: { userId: recipientId, reason: "helpful_vote", createdAt: { gte: startOfUtcDay(now) } },
+    where: { userId: recipientId, reason: "helpful_vote", createdAt: { gte: dayStart, lt: dayEnd } },
   });
   if (today >= HELPFUL_VOTES_PER_DAY) return false;
-  return award(tx, { userId: recipientId, reason: "helpful_vote", subjectType: "vote", subjectId: voteId });
+  return award(tx, {
+    userId: recipientId,
+    reason: "helpful_vote",
+    subjectType: "vote",
+    subjectId: voteId,
+    at: now,
+  });
 }
 
 export interface KarmaSummary {

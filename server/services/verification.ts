@@ -199,23 +199,45 @@ export async function verificationQueue(
   // Charts are read and linted only for the page shown.
   const proposalById = new Map(proposals.map((p) => [p.id, p]));
   for (const item of page) {
-    if (item.kind === "map") {
-      const chart = chartOf(await db.mapVersion.findUniqueOrThrow({ where: { id: item.versionId } }));
-      item.lint = lintSummary(chart);
-      item.noteCount = chart.HitObjects.length;
-      continue;
+    try {
+      await describeItem(db, item, proposalById);
+    } catch (err) {
+      // One unreadable item must not hide the whole queue from verifiers.
+      log.error({ err, kind: item.kind, id: item.id }, "queue item could not be read");
+      item.applies = false;
     }
-    const p = proposalById.get(item.id);
-    if (!p) continue;
-    const base = chartOf(p.baseVersion);
-    const diff = p.diff as unknown as ChartDiff;
-    item.summary = summarizeDiff(diff, base.HitObjects.length);
-    const proposed = await proposedOnLatest(db, p.mapId, p.baseVersionId, base, diff);
-    item.applies = proposed !== null;
-    item.lint = lintSummary(proposed);
-    item.noteCount = proposed?.HitObjects.length ?? base.HitObjects.length;
   }
   return page;
+}
+
+async function describeItem(
+  db: Db,
+  item: QueueItem,
+  proposalById: Map<
+    string,
+    {
+      mapId: string;
+      baseVersionId: string;
+      diff: unknown;
+      baseVersion: { id: string; content: unknown; storageKey: string | null };
+    }
+  >,
+): Promise<void> {
+  if (item.kind === "map") {
+    const chart = chartOf(await db.mapVersion.findUniqueOrThrow({ where: { id: item.versionId } }));
+    item.lint = lintSummary(chart);
+    item.noteCount = chart.HitObjects.length;
+    return;
+  }
+  const p = proposalById.get(item.id);
+  if (!p) return;
+  const base = chartOf(p.baseVersion);
+  const diff = p.diff as unknown as ChartDiff;
+  item.summary = summarizeDiff(diff, base.HitObjects.length);
+  const proposed = await proposedOnLatest(db, p.mapId, p.baseVersionId, base, diff);
+  item.applies = proposed !== null;
+  item.lint = lintSummary(proposed);
+  item.noteCount = proposed?.HitObjects.length ?? base.HitObjects.length;
 }
 
 /** The proposal applied to the map's newest version (rebased if needed), or null if it conflicts. */
