@@ -170,3 +170,44 @@ describe("hostile chart payloads", () => {
     expect(logged?.subjectId).toBe("proposals.create");
   });
 });
+
+describe("reading maps", () => {
+  it("maps.get lists versions with who, when, source and state; maps.version returns the chart", async () => {
+    const db = database().db;
+    const creator = await createTestUser(db, { displayName: "Cora" });
+    const fixer = await createTestUser(db, { displayName: "Finn" });
+    const verifier = await createTestUser(db, { karma: 500 });
+    const { songId, mapId, versionId, chart } = await createSongWithMap(db, { creatorId: creator.id });
+    const created = await (await callerFor(db, fixer)).proposals.create({
+      mapId,
+      baseVersionId: versionId,
+      chart: withoutNote(chart, 3),
+      message: "",
+    });
+    await (await callerFor(db, verifier)).verify.decide({
+      proposalId: created.proposalId,
+      decision: "approve",
+      reason: "good fix",
+      expectedCanonicalMapId: null,
+    });
+    const anonymous = await callerFor(db, null);
+    const detail = await anonymous.maps.get({ mapId });
+    expect(detail).toMatchObject({ state: "verified", isCanonical: true, song: { id: songId } });
+    expect(
+      detail.versions.map((v) => [v.number, v.source, v.author?.displayName, v.isLatest, v.verified]),
+    ).toEqual([
+      [1, "ai", "Cora", false, false],
+      [2, "edit", "Finn", true, true],
+    ]);
+    expect(detail.versions[1]?.diffSummary?.total.removed).toBe(1);
+    const v2 = await anonymous.maps.version({ versionId: detail.versions[1]?.id as string });
+    expect(v2.chart.HitObjects).toHaveLength(chart.HitObjects.length - 1);
+    const list = await anonymous.maps.list({ songId });
+    expect(list[0]).toMatchObject({
+      id: mapId,
+      isCanonical: true,
+      versionCount: 2,
+      latestVersion: { number: 2 },
+    });
+  });
+});
