@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, expect, type Page, test } from "@playwright/test";
-import { createBeatmap, serializeBeatmap } from "../lib/beatmap/index.ts";
+import { contentHash, createBeatmap, serializeBeatmap } from "../lib/beatmap/index.ts";
 import { grooveChart } from "../lib/beatmap/testing.ts";
 import { fpcalcCompressed, fpcalcRaw, makeTempDir, renderSong } from "../lib/fingerprint/test-support.ts";
 import { CHROMIUM_PATH } from "../playwright.config.ts";
@@ -17,8 +17,9 @@ test.setTimeout(120_000);
 let temp: ReturnType<typeof makeTempDir>;
 let bsmPath: string;
 let fingerprint: string;
+let chartHash: string;
 
-test.beforeAll(() => {
+test.beforeAll(async () => {
   temp = makeTempDir();
   // A chart that names its song by fingerprint, as generated charts do, so it can be shared.
   const song = renderSong(temp.dir, 907, 20);
@@ -34,6 +35,7 @@ test.beforeAll(() => {
     },
     Editor: { AiGenerationMetadata: { transcriber: "transcriber-v1", backend: "wasm" } },
   });
+  chartHash = await contentHash(chart);
   bsmPath = join(temp.dir, "offline.bsm");
   writeFileSync(bsmPath, serializeBeatmap(chart));
 });
@@ -133,7 +135,8 @@ test("after one online visit, the library and the player work offline; a chart s
   await expect(page.getByTestId("library-list")).toContainText("Offline Groove");
 
   const mutations = await queryServerDb<{ n: number }>(
-    "SELECT count(*)::int AS n FROM client_mutations WHERE id LIKE 'gen-%'",
+    "SELECT count(*)::int AS n FROM client_mutations WHERE id = $1",
+    [`gen-${chartHash.slice(0, 40)}`],
   );
   expect(mutations[0]?.n).toBe(1);
   const maps = await queryServerDb<{ title: string | null; n: number }>(

@@ -5,8 +5,10 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import { DiffConflictError } from "../../lib/beatmap/diff.ts";
+import { crossSiteReason } from "../auth/csrf.ts";
 import { type Action, type Actor, can, loadActor } from "../auth/permissions.ts";
-import { type Session, sessionFromCookies } from "../auth/session.ts";
+import { readCookie, SESSION_COOKIE, type Session, sessionFromCookies } from "../auth/session.ts";
+import { setSessionCookie, slideSession } from "../auth/sessions.ts";
 import type { Db } from "../db/client.ts";
 import { moduleLogger } from "../log.ts";
 import { getRuntime } from "../runtime.ts";
@@ -17,12 +19,26 @@ export interface Context {
   session: Session | null;
   requestId: string;
   headers: Headers;
+  /** Response headers, where procedures set cookies; absent for server-side callers. */
+  resHeaders?: Headers;
 }
 
-export async function createContext({ headers }: { headers: Headers }): Promise<Context> {
+export async function createContext({
+  headers,
+  resHeaders,
+}: {
+  headers: Headers;
+  resHeaders?: Headers;
+}): Promise<Context> {
   const { db } = await getRuntime();
   const session = await sessionFromCookies(db, headers.get("cookie"));
-  return { db, session, requestId: randomUUID(), headers };
+  if (session && resHeaders) {
+    // A session in use stays alive: its expiry (and the cookie's) moves forward about once a day.
+    const expiresAt = await slideSession(db, session);
+    const token = readCookie(headers.get("cookie"), SESSION_COOKIE);
+    if (expiresAt && token) setSessionCookie(resHeaders, headers, token, expiresAt);
+  }
+  return { db, session, requestId: randomUUID(), headers, resHeaders };
 }
 
 // ── 2. init ──
@@ -92,7 +108,23 @@ const logged = t.middleware(async ({ ctx, path, type, next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(logged);
+/** Every mutation refuses cross-site browser requests (server/auth/csrf.ts). */
+const sameOriginMutations = t.middleware(({ ctx, type, next }) => {
+  if (type === "mutation") {
+    const reason = crossSiteReason(ctx.headers);
+    if (reason) {
+      log.warn({ requestId: ctx.requestId, reason }, "cross-site mutation refused");
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message:
+          "This request came from another site and was refused. Open BeatSight directly and try again.",
+      });
+    }
+  }
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(logged).use(sameOriginMutations);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in to do this." });
