@@ -7,6 +7,7 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { createContext } from "@/server/trpc/init.ts";
 import { createCaller } from "@/server/trpc/root.ts";
+import { StatusLabel } from "../../_components/status-label.tsx";
 
 export const dynamic = "force-dynamic";
 
@@ -34,13 +35,6 @@ const STATUS_TEXT = {
   pending: "No chart yet",
   unverified: "Charts waiting for verification",
   verified: "Has a verified chart",
-  archived: "Archived",
-} as const;
-
-const MAP_STATE_TEXT = {
-  verified: "Verified",
-  human_fixed: "Fixed by drummers",
-  ai_draft: "AI draft",
   archived: "Archived",
 } as const;
 
@@ -84,8 +78,7 @@ export default async function SongPage({ params }: Params) {
           <ul>
             {song.maps.map((map) => (
               <li key={map.id} id={`map-${map.id}`}>
-                <strong>{map.name}</strong> —{" "}
-                {map.isCanonical ? "Verified (canonical)" : MAP_STATE_TEXT[map.state]}
+                <strong>{map.name}</strong> <StatusLabel state={map.state} canonical={map.isCanonical} />
                 {map.difficulty ? `, difficulty ${map.difficulty}/10` : ""}
               </li>
             ))}
