@@ -7,6 +7,7 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { createContext } from "@/server/trpc/init.ts";
 import { createCaller } from "@/server/trpc/root.ts";
+import { PractiseButton } from "../../_components/practise-button.tsx";
 import { StatusLabel } from "../../_components/status-label.tsx";
 
 export const dynamic = "force-dynamic";
@@ -71,7 +72,7 @@ export default async function SongPage({ params }: Params) {
         <h2 id="maps-title">Charts</h2>
         {song.maps.length === 0 ? (
           <p>
-            Nobody has charted this song yet. Generating a chart on your device is the next step, coming soon.{" "}
+            Nobody has charted this song yet: drop it on the home page to generate its chart on your device.{" "}
             <Link href="/">Add another song</Link>
           </p>
         ) : (
@@ -79,7 +80,8 @@ export default async function SongPage({ params }: Params) {
             {song.maps.map((map) => (
               <li key={map.id} id={`map-${map.id}`}>
                 <strong>{map.name}</strong> <StatusLabel state={map.state} canonical={map.isCanonical} />
-                {map.difficulty ? `, difficulty ${map.difficulty}/10` : ""}
+                {map.difficulty ? `, difficulty ${map.difficulty}/10` : ""}{" "}
+                <PractiseButton mapId={map.id} label={`Practise ${map.name}`} />
               </li>
             ))}
           </ul>
