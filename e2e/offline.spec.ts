@@ -2,6 +2,7 @@
 // that opens and plays with no network, and a change made offline that reaches the server exactly
 // once when the network returns. "No network" is both Playwright's offline mode (the page) and
 // every request aborted at the network layer (what the service worker's own fetches would hit).
+import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -191,4 +192,51 @@ test("a new version waits while a practice run plays, then offers to reload", as
   await banner.getByRole("button", { name: "Update and reload" }).click();
   await page.waitForFunction(() => navigator.serviceWorker.controller?.scriptURL.includes("next-version=1"));
   await expect(page.getByRole("heading", { level: 1, name: "Offline Groove" })).toBeVisible();
+});
+
+test("signed in, a run of a shared chart is kept on the device and reaches the account once", async ({
+  page,
+  context,
+  baseURL,
+}) => {
+  // A signed-in drummer: an account and a session made directly in the server's database.
+  const token = randomBytes(32).toString("base64url");
+  const [user] = await queryServerDb<{ id: string }>(
+    "INSERT INTO users (email, display_name, email_verified_at) VALUES ($1, 'Drummer', now()) RETURNING id",
+    [`drummer-${token.slice(0, 8).toLowerCase()}@example.test`],
+  );
+  await queryServerDb(
+    "INSERT INTO sessions (user_id, token_hash, expires_at) VALUES ($1, $2, now() + interval '1 day')",
+    [user?.id, createHash("sha256").update(token).digest("hex")],
+  );
+  await context.addCookies([{ name: "bs_session", value: token, url: baseURL! }]);
+
+  await page.goto("/library");
+  await page.getByLabel("Import a .bsm chart").setInputFiles(bsmPath);
+  await page.getByRole("button", { name: "Share Offline Groove with BeatSight" }).click();
+  await expect(page.getByTestId("library-status")).toContainText(/Shared “Offline Groove”|already/);
+  await page.getByRole("link", { name: "Play Offline Groove" }).click();
+  await page.getByLabel("Count-in").selectOption("0");
+  await page.getByTestId("play").click();
+  await page.getByTestId("pause").waitFor();
+  await page.getByRole("button", { name: "Finish and see results" }).click();
+  await expect(page.getByTestId("results")).toBeVisible();
+
+  await expect
+    .poll(async () => {
+      const rows = await queryServerDb<{ n: number }>(
+        "SELECT count(*)::int AS n FROM practice_results WHERE user_id = $1",
+        [user?.id],
+      );
+      return rows[0]?.n;
+    })
+    .toBe(1);
+  // Another start flushes the outbox again: nothing is sent twice.
+  await page.goto("/library");
+  await expect(page.getByTestId("outbox-panel")).toHaveCount(0);
+  const rows = await queryServerDb<{ n: number }>(
+    "SELECT count(*)::int AS n FROM practice_results WHERE user_id = $1",
+    [user?.id],
+  );
+  expect(rows[0]?.n).toBe(1);
 });

@@ -7,6 +7,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { ErrorMessage } from "../error-message.tsx";
+import { flushNow } from "../pwa/outbox-sync.ts";
 import { useTRPC } from "../trpc.tsx";
 import { Field } from "./field.tsx";
 import styles from "./forms.module.css";
@@ -23,6 +24,8 @@ export function SignInForm() {
   async function signedIn() {
     // Everything cached so far was fetched as nobody.
     await queryClient.invalidateQueries();
+    // Changes that waited for an account (practice results) can go now.
+    void flushNow().catch(() => undefined);
     router.push(safeNextPath(new URLSearchParams(window.location.search).get("next")));
   }
 

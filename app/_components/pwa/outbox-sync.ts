@@ -7,7 +7,7 @@ import { enqueue, type FlushReport, flushOutbox, type QueueInput } from "@/lib/o
 import { OUTBOX_LOCK, OUTBOX_SYNC_TAG } from "@/lib/offline/pwa-constants.ts";
 import { localDb, type OutboxEntry } from "@/lib/store/db.ts";
 
-const EMPTY: FlushReport = { sent: [], failed: [], remaining: 0 };
+const EMPTY: FlushReport = { sent: [], failed: [], remaining: 0, waitingForSignIn: 0 };
 
 export async function flushNow(): Promise<FlushReport> {
   if (typeof navigator !== "undefined" && navigator.onLine === false) {
