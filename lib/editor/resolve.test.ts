@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Beatmap } from "../beatmap/index.ts";
 import { grooveChart } from "../beatmap/testing.ts";
-import { rebaseEdit, resolveConflicts } from "./resolve.ts";
+import { describeConflict, rebaseEdit, resolveConflicts } from "./resolve.ts";
 
 const clone = (b: Beatmap): Beatmap => structuredClone(b);
 const snareAt = (b: Beatmap, t: number) =>
@@ -52,5 +52,22 @@ describe("rebasing an edit onto a newer version", () => {
     expect(theirs.HitObjects).toEqual(latest.HitObjects);
     expect(theirs.Timing).toEqual(latest.Timing);
     expect(() => resolveConflicts(base, mine, latest, [])).toThrow(/each of the 3 conflicts/);
+  });
+});
+
+describe("conflicts in words", () => {
+  it("says where, what I did and what the newest version has", () => {
+    const base = grooveChart({ bars: 1 });
+    const mine = clone(base);
+    mine.HitObjects[snareAt(mine, 1000)]!.Time = 1010;
+    const latest = clone(base);
+    latest.HitObjects.splice(snareAt(latest, 1000), 1);
+    const r = rebaseEdit(base, mine, latest);
+    if (r.ok) throw new Error("expected a conflict");
+    expect(describeConflict(r.conflicts[0]!)).toEqual({
+      where: "1.000 s",
+      mine: "you made it a snare at 1.010 s (velocity 0.90)",
+      theirs: "the newest version removed it",
+    });
   });
 });

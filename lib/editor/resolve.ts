@@ -97,3 +97,28 @@ export function resolveConflicts(
   chart.HitObjects = notes.sort((a, b) => a.Time - b.Time || a.Lane - b.Lane);
   return chart;
 }
+
+const noteText = (n: HitObject) =>
+  `${n.Component.replace(/_/g, " ")} at ${(n.Time / 1000).toFixed(3)} s (velocity ${n.Velocity.toFixed(2)})`;
+
+/** A conflict in words: where, what I did, what the newest version has there. */
+export function describeConflict(c: DiffConflict): { where: string; mine: string; theirs: string } {
+  if (c.kind === "section" || !("from" in c.ours)) {
+    return {
+      where: `The ${c.section ?? "chart"} settings`,
+      mine: "your version of these settings",
+      theirs: "the newest version's settings",
+    };
+  }
+  const { from, to } = c.ours;
+  const where = c.timeMs !== undefined ? `${(c.timeMs / 1000).toFixed(3)} s` : "a note";
+  const mine = !to
+    ? `you removed the ${noteText(from!)}`
+    : !from
+      ? `you added a ${noteText(to)}`
+      : `you made it a ${noteText(to)}`;
+  const theirs = isNote(c.theirs)
+    ? `the newest version has a ${noteText(c.theirs)}`
+    : "the newest version removed it";
+  return { where, mine, theirs };
+}

@@ -81,7 +81,10 @@ export default async function SongPage({ params }: Params) {
               <li key={map.id} id={`map-${map.id}`}>
                 <strong>{map.name}</strong> <StatusLabel state={map.state} canonical={map.isCanonical} />
                 {map.difficulty ? `, difficulty ${map.difficulty}/10` : ""}{" "}
-                <PractiseButton mapId={map.id} label={`Practise ${map.name}`} />
+                <PractiseButton mapId={map.id} label={`Practise ${map.name}`} />{" "}
+                <Link href={`/maps/${map.id}`} aria-label={`Versions and fixes of ${map.name}`}>
+                  Versions and fixes
+                </Link>
               </li>
             ))}
           </ul>
