@@ -279,4 +279,5 @@ test("a fix of an older version is rebased note by note and submitted; the map p
   await page.getByRole("radio", { name: "4 stars" }).check();
   await expect(page.getByText("4.0 of 5 from 1 rating")).toBeVisible();
   await expect(page.getByText("Fixes waiting for review")).toBeVisible();
+  await expect(page.getByText(/Felix, .*: “snare was late, crash was bleed”/)).toBeVisible();
 });

@@ -81,6 +81,8 @@ export interface EditorApi {
   /** Edits since the editor opened (or since the restored draft). */
   edited: boolean;
   playheadMs: () => number;
+  /** Moves the playhead (and the view) to `ms`. */
+  seek: (ms: number) => void;
   announce: (text: string) => void;
 }
 
@@ -593,6 +595,7 @@ export function Editor(props: EditorProps) {
     confirmedTimes: () => confirmedTimes(docRef.current),
     edited: doc.undo.length > 0,
     playheadMs: () => playheadRef.current,
+    seek: (ms) => setPlayhead(ms),
     announce,
   };
 

@@ -35,6 +35,7 @@ type Loaded = { kind: "loading" } | { kind: "error"; message: string } | Ready;
 export function MapEditor({ mapId, versionId }: { mapId: string; versionId?: string }) {
   const client = useTRPCClient();
   const [state, setState] = useState<Loaded>({ kind: "loading" });
+  const [message, setMessage] = useState("");
   const key = mapDraftKey(mapId);
 
   useEffect(() => {
@@ -155,6 +156,8 @@ export function MapEditor({ mapId, versionId }: { mapId: string; versionId?: str
           draftKey={key}
           base={{ id: base.id, number: base.number, chart: base.chart }}
           onRebased={(chart, latest) => void onRebased(chart, latest)}
+          message={message}
+          onMessage={setMessage}
         />
       )}
     />

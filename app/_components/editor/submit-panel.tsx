@@ -44,10 +44,12 @@ export function SubmitPanel(props: {
   base: { id: string; number: number; chart: Beatmap };
   /** The conflicts were resolved: continue editing `chart` on top of `latest`. */
   onRebased: (chart: Beatmap, latest: LatestVersion) => void;
+  /** Kept by the page, so it survives the editor reopening on the newest version. */
+  message: string;
+  onMessage: (message: string) => void;
 }) {
-  const { api, mapId, draftKey, base, onRebased } = props;
+  const { api, mapId, draftKey, base, onRebased, message, onMessage: setMessage } = props;
   const client = useTRPCClient();
-  const [message, setMessage] = useState("");
   const [state, setState] = useState<State>({ kind: "idle" });
 
   const loadLatest = async (): Promise<LatestVersion | null> => {
@@ -219,6 +221,15 @@ export function SubmitPanel(props: {
                     <legend>
                       {d.where}: {d.mine}; {d.theirs}.
                     </legend>
+                    {c.timeMs !== undefined ? (
+                      <button
+                        type="button"
+                        onClick={() => api.seek(c.timeMs as number)}
+                        aria-label={`Show ${d.where} on the timeline`}
+                      >
+                        Show
+                      </button>
+                    ) : null}
                     {(["mine", "theirs"] as const).map((choice) => (
                       <label key={choice}>
                         <input

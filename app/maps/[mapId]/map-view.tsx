@@ -42,6 +42,8 @@ export function MapView({ mapId }: { mapId: string }) {
     return <ErrorMessage error={map.error} action="Check the address, or go back to the song." />;
   const m = map.data;
   const stars = starsLabel(m.rating.average, m.rating.count);
+  // The choice shows at once; the server's answer (and the refetched map) confirm it.
+  const myStars = rate.isPending ? rate.variables?.stars : (rate.data?.mine ?? m.rating.mine);
 
   return (
     <section aria-labelledby="map-title" className={styles.page}>
@@ -165,13 +167,13 @@ export function MapView({ mapId }: { mapId: string }) {
       <section aria-labelledby="rating-title" className="card">
         <h2 id="rating-title">Rate this chart</h2>
         <fieldset className={styles.stars}>
-          <legend>Your rating{m.rating.mine ? `: ${m.rating.mine} of 5` : ""}</legend>
+          <legend>Your rating{myStars ? `: ${myStars} of 5` : ""}</legend>
           {[1, 2, 3, 4, 5].map((n) => (
             <label key={n}>
               <input
                 type="radio"
                 name="stars"
-                checked={m.rating.mine === n}
+                checked={myStars === n}
                 onChange={() => rate.mutate({ mapId: m.id, stars: n })}
               />{" "}
               {n} {n === 1 ? "star" : "stars"}
