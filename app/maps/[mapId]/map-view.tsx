@@ -35,15 +35,18 @@ export function MapView({ mapId }: { mapId: string }) {
 
   const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.maps.get.queryKey({ mapId }) });
   const vote = useMutation(trpc.votes.cast.mutationOptions({ onSuccess: invalidate }));
-  const rate = useMutation(trpc.ratings.rate.mutationOptions({ onSuccess: invalidate }));
+  // The chosen stars show at once (a controlled radio would otherwise snap back until the answer).
+  const [chosenStars, setChosenStars] = useState<number | null>(null);
+  const rate = useMutation(
+    trpc.ratings.rate.mutationOptions({ onSuccess: invalidate, onError: () => setChosenStars(null) }),
+  );
 
   if (map.isPending) return <p role="status">Loading the map…</p>;
   if (map.error)
     return <ErrorMessage error={map.error} action="Check the address, or go back to the song." />;
   const m = map.data;
   const stars = starsLabel(m.rating.average, m.rating.count);
-  // The choice shows at once; the server's answer (and the refetched map) confirm it.
-  const myStars = rate.isPending ? rate.variables?.stars : (rate.data?.mine ?? m.rating.mine);
+  const myStars = chosenStars ?? m.rating.mine;
 
   return (
     <section aria-labelledby="map-title" className={styles.page}>
@@ -174,7 +177,10 @@ export function MapView({ mapId }: { mapId: string }) {
                 type="radio"
                 name="stars"
                 checked={myStars === n}
-                onChange={() => rate.mutate({ mapId: m.id, stars: n })}
+                onChange={() => {
+                  setChosenStars(n);
+                  rate.mutate({ mapId: m.id, stars: n });
+                }}
               />{" "}
               {n} {n === 1 ? "star" : "stars"}
             </label>
