@@ -1,7 +1,9 @@
 // The API: one router per noun, verbs as procedures.
 import { createCallerFactory, createTRPCRouter } from "./init.ts";
 import { authRouter } from "./routers/auth.ts";
+import { jobsRouter } from "./routers/jobs.ts";
 import { mapsRouter } from "./routers/maps.ts";
+import { opsRouter } from "./routers/ops.ts";
 import { songsRouter } from "./routers/songs.ts";
 import { systemRouter } from "./routers/system.ts";
 
@@ -10,6 +12,8 @@ export const appRouter = createTRPCRouter({
   auth: authRouter,
   maps: mapsRouter,
   songs: songsRouter,
+  jobs: jobsRouter,
+  ops: opsRouter,
 });
 
 export type AppRouter = typeof appRouter;
