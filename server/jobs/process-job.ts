@@ -23,6 +23,8 @@ export interface ProcessDeps {
   prices: Prices;
   workerId: string;
   heartbeatSeconds: number;
+  /** Heartbeat silence after which another worker may take the job over. */
+  staleSeconds: number;
 }
 
 export interface Attempt {
@@ -66,19 +68,16 @@ export async function processJob(deps: ProcessDeps, jobId: string, attempt: Atte
     return "failed";
   }
 
-  await db.aiJob.update({
-    where: { id: jobId },
-    data: {
-      state: "processing",
-      startedAt: job.startedAt ?? new Date(),
-      attempts: { increment: 1 },
-      workerId: deps.workerId,
-      heartbeatAt: new Date(),
-      stage: "decode",
-      progress: 0,
-      error: null,
-    },
-  });
+  // Claim the job: queued, or processing by a worker that stopped sending heartbeats. A duplicate
+  // delivery while another worker is alive and busy with it does nothing.
+  const claimed = await db.$executeRaw`
+    UPDATE ai_jobs SET state = 'processing', started_at = COALESCE(started_at, now()), attempts = attempts + 1,
+           worker_id = ${deps.workerId}, heartbeat_at = now(), stage = 'decode', progress = 0, error = NULL
+     WHERE id = ${jobId}::uuid
+       AND (state = 'queued'
+            OR (state = 'processing'
+                AND COALESCE(heartbeat_at, started_at) < now() - make_interval(secs => ${deps.staleSeconds}::float8)))`;
+  if (claimed === 0) return "skipped";
   const beat = setInterval(() => {
     db.aiJob
       .updateMany({ where: { id: jobId, state: "processing" }, data: { heartbeatAt: new Date() } })

@@ -39,7 +39,7 @@ export async function reapStaleJobs(
     UPDATE ai_jobs SET state = 'queued', stage = NULL, worker_id = NULL,
            error = 'The worker running this job stopped; it was queued again.'
      WHERE state = 'processing'
-       AND COALESCE(heartbeat_at, started_at, created_at) < now() - make_interval(secs => ${staleSeconds})
+       AND COALESCE(heartbeat_at, started_at, created_at) < now() - make_interval(secs => ${staleSeconds}::float8)
     RETURNING id::text, queue_job_id`;
   for (const job of stale) {
     log.warn({ jobId: job.id }, "job's worker stopped; handing it back to the queue");

@@ -90,6 +90,7 @@ export async function startJobSystem(options: JobSystemOptions): Promise<JobSyst
       prices: config,
       workerId,
       heartbeatSeconds: config.JOB_HEARTBEAT_SECONDS,
+      staleSeconds: config.JOB_STALE_SECONDS,
     };
     // Each work() loop runs one batch at a time; a batch is every waiting job up to the batch
     // size, run back to back on the same warm model sessions. WORKER_CONCURRENCY loops in parallel.
