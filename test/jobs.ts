@@ -39,7 +39,11 @@ export function testWorkerEnv(databaseUrl: string, config: JobsConfig, dataDir: 
   };
 }
 
-export function uploadFile(store: UploadStore, file: string, maxBytes = 50 * 1024 * 1024): Promise<StoredUpload> {
+export function uploadFile(
+  store: UploadStore,
+  file: string,
+  maxBytes = 50 * 1024 * 1024,
+): Promise<StoredUpload> {
   const body = Readable.toWeb(createReadStream(file)) as unknown as ReadableStream<Uint8Array>;
   return store.put(body, {
     maxBytes,

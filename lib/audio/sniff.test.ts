@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { encodeWav16 } from "./wav.ts";
 import { sniffAudio } from "./sniff.ts";
+import { encodeWav16 } from "./wav.ts";
 
 const bytes = (...parts: (string | number[])[]) =>
   new Uint8Array(parts.flatMap((p) => (typeof p === "string" ? [...p].map((c) => c.charCodeAt(0)) : p)));
@@ -20,7 +20,10 @@ describe("sniffAudio", () => {
   it("names what a non-audio file looks like", () => {
     expect(sniffAudio(bytes([0x89], "PNG\r\n"))).toEqual({ audio: false, looksLike: "a PNG image" });
     expect(sniffAudio(bytes("%PDF-1.7"))).toEqual({ audio: false, looksLike: "a PDF document" });
-    expect(sniffAudio(bytes("hello, this is not a song\n"))).toEqual({ audio: false, looksLike: "a text file" });
+    expect(sniffAudio(bytes("hello, this is not a song\n"))).toEqual({
+      audio: false,
+      looksLike: "a text file",
+    });
     expect(sniffAudio(bytes([0, 1, 2, 3, 200, 201]))).toEqual({ audio: false, looksLike: null });
     expect(sniffAudio(new Uint8Array(0))).toEqual({ audio: false, looksLike: null });
   });

@@ -24,7 +24,11 @@ const schema = z.object({
   JOB_HEARTBEAT_SECONDS: seconds.default(10),
   JOB_STALE_SECONDS: seconds.default(45),
   /** pg-boss's own limit on one attempt (a 20-minute song on a slow CPU stays well inside it). */
-  JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).default(30 * 60),
+  JOB_EXPIRE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30 * 60),
   JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(20).default(3),
   /** Seconds before the first retry; doubled for each later one (pg-boss retryBackoff). */
   JOB_RETRY_DELAY_SECONDS: z.coerce.number().int().min(0).default(15),

@@ -54,7 +54,7 @@ export function notificationCostLine(kind: "email" | "push", prices: Prices): Co
 }
 
 /** The seed's monthly variable cost per scenario, for comparison. */
-export const SEED_MONTHLY_USD = { 1_000: 56.4, 10_000: 564, 50_000: 2_820 } as const;
+export const SEED_MONTHLY_USD = { 1000: 56.4, 10000: 564, 50000: 2_820 } as const;
 /** Seed assumptions: 2 new songs per user and month, half of them already charted. */
 export const SEED_NEW_SONGS_PER_USER = 2;
 export const SEED_DEDUP_SHARE = 0.5;
@@ -83,7 +83,10 @@ export interface Projection {
  * the measured $ per song. Missing measurements fall back to the seed's assumptions (server share
  * 1: the seed had no browser inference).
  */
-export function projectMonthlyCost(input: ProjectionInput, mauScenarios = [1_000, 10_000, 50_000]): Projection[] {
+export function projectMonthlyCost(
+  input: ProjectionInput,
+  mauScenarios = [1_000, 10_000, 50_000],
+): Projection[] {
   const perSong = input.costPerServerSongUsd ?? SEED_COST_PER_SONG_USD;
   const dedup = input.dedupShare ?? SEED_DEDUP_SHARE;
   const server = input.serverShare ?? 1;
@@ -92,7 +95,8 @@ export function projectMonthlyCost(input: ProjectionInput, mauScenarios = [1_000
     input.dedupShare !== null ? "dedup share" : null,
     input.serverShare !== null ? "server share" : null,
   ].filter(Boolean);
-  const basis = measured.length > 0 ? `measured: ${measured.join(", ")}; rest from the seed` : "seed assumptions";
+  const basis =
+    measured.length > 0 ? `measured: ${measured.join(", ")}; rest from the seed` : "seed assumptions";
   return mauScenarios.map((mau) => ({
     mau,
     monthlyUsd: round(mau * SEED_NEW_SONGS_PER_USER * (1 - dedup) * server * perSong, 2),

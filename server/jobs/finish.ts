@@ -46,7 +46,12 @@ export async function notifyJobFinished(db: Db, jobId: string): Promise<number> 
     });
     if (claimed.count === 0) continue; // another delivery of this job got there first
     try {
-      await notify(db, userId, job.state === "complete" ? JOB_NOTIFICATION_KINDS.complete : JOB_NOTIFICATION_KINDS.failed, payload);
+      await notify(
+        db,
+        userId,
+        job.state === "complete" ? JOB_NOTIFICATION_KINDS.complete : JOB_NOTIFICATION_KINDS.failed,
+        payload,
+      );
       told++;
     } catch (error) {
       log.warn({ err: error, jobId, userId }, "could not notify a subscriber; will retry");

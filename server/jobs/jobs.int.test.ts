@@ -2,14 +2,16 @@
 // 30 requests from 30 users for 4 songs (some re-encoded, every queue message delivered twice)
 // worked by 2 workers → one job and one map per song, everyone told once; a failing upload is
 // refused with a sentence; quotas. Worker death (SIGKILL) is in worker-kill.int.test.ts.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 vi.hoisted(() => {
   // Before any module reads the environment: outbox mail and logs go to this test's directory.
-  process.env.DATA_DIR ??= require("node:fs").mkdtempSync(require("node:path").join(require("node:os").tmpdir(), "beatsight-jobs-"));
+  process.env.DATA_DIR ??= require("node:fs").mkdtempSync(
+    require("node:path").join(require("node:os").tmpdir(), "beatsight-jobs-"),
+  );
   process.env.LOG_LEVEL ??= "warn";
 });
 
@@ -77,7 +79,16 @@ describe("server jobs", () => {
 
       const shared = () => pipeline;
       for (let i = 0; i < 2; i++) {
-        workers.push(await startJobSystem({ db, databaseUrl: url, config, worker: true, origin: "http://test", pipeline: shared }));
+        workers.push(
+          await startJobSystem({
+            db,
+            databaseUrl: url,
+            config,
+            worker: true,
+            origin: "http://test",
+            pipeline: shared,
+          }),
+        );
       }
       await eventually(async () => {
         const open = await db.aiJob.count({ where: { state: { in: ["queued", "processing"] } } });
@@ -130,7 +141,10 @@ describe("server jobs", () => {
     try {
       const user = await createTestUser(db);
       const png = path.join(temp.dir, "cover.mp3");
-      writeFileSync(png, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(2000)]));
+      writeFileSync(
+        png,
+        Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(2000)]),
+      );
       const ask = async (file: string) =>
         requestServerJob(
           { db, store: web.store, queue: web.queue, config },
@@ -138,7 +152,9 @@ describe("server jobs", () => {
         ).catch((e: unknown) => e);
       const refused = await ask(png);
       expect(refused).toBeInstanceOf(JobRequestError);
-      expect((refused as Error).message).toMatch(/cover\.mp3 is not an audio file \(it looks like a PNG image\)/);
+      expect((refused as Error).message).toMatch(
+        /cover\.mp3 is not an audio file \(it looks like a PNG image\)/,
+      );
       // Audio-looking bytes that do not decode.
       const broken = path.join(temp.dir, "broken.wav");
       writeFileSync(broken, Buffer.concat([Buffer.from("RIFF\0\0\0\0WAVEjunk"), Buffer.alloc(4000, 7)]));
@@ -160,9 +176,11 @@ describe("server jobs", () => {
       const user = await createTestUser(db);
       const deps = { db, store: web.store, queue: web.queue, config };
       const ask = async (file: string) =>
-        requestServerJob(deps, { userId: user.id, upload: await uploadFile(web.store, file), filename: "x.wav" }).catch(
-          (e: unknown) => e as Error,
-        );
+        requestServerJob(deps, {
+          userId: user.id,
+          upload: await uploadFile(web.store, file),
+          filename: "x.wav",
+        }).catch((e: unknown) => e as Error);
       const first = await ask(fresh[0]!);
       expect(first).toMatchObject({ outcome: "new_job" });
       const second = await ask(fresh[1]!);
@@ -170,7 +188,11 @@ describe("server jobs", () => {
       expect((second as Error).message).toMatch(/used all 1 server generations for this month/);
       // Someone else's live job for a song costs nothing to join.
       const other = await createTestUser(db);
-      await requestServerJob(deps, { userId: other.id, upload: await uploadFile(web.store, fresh[2]!), filename: "y.wav" });
+      await requestServerJob(deps, {
+        userId: other.id,
+        upload: await uploadFile(web.store, fresh[2]!),
+        filename: "y.wav",
+      });
       expect(await ask(fresh[2]!)).toMatchObject({ outcome: "joined" });
     } finally {
       await web.stop();
@@ -179,6 +201,7 @@ describe("server jobs", () => {
 });
 
 afterAll(() => {
-  if (process.env.DATA_DIR?.includes("beatsight-jobs-")) rmSync(process.env.DATA_DIR, { recursive: true, force: true });
+  if (process.env.DATA_DIR?.includes("beatsight-jobs-"))
+    rmSync(process.env.DATA_DIR, { recursive: true, force: true });
   void os;
 });

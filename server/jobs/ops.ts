@@ -32,7 +32,11 @@ export interface OpsSummary {
 
 type OpsConfig = Pick<
   JobsConfig,
-  "MONTHLY_BUDGET_USD" | "PRICE_GPU_SECOND_USD" | "PRICE_CPU_SECOND_USD" | "PRICE_EMAIL_USD" | "PRICE_PUSH_USD"
+  | "MONTHLY_BUDGET_USD"
+  | "PRICE_GPU_SECOND_USD"
+  | "PRICE_CPU_SECOND_USD"
+  | "PRICE_EMAIL_USD"
+  | "PRICE_PUSH_USD"
 >;
 
 export async function opsSummary(db: Db, config: OpsConfig, now = new Date()): Promise<OpsSummary> {
@@ -45,11 +49,19 @@ export async function opsSummary(db: Db, config: OpsConfig, now = new Date()): P
   const spentByKind = Object.fromEntries(spent.map((r) => [r.kind, Number(r._sum.amountUsd ?? 0)]));
   const spentUsd = Object.values(spentByKind).reduce((a, b) => a + b, 0);
 
-  const states = await db.aiJob.groupBy({ by: ["state"], where: { createdAt: { gte: since } }, _count: true });
+  const states = await db.aiJob.groupBy({
+    by: ["state"],
+    where: { createdAt: { gte: since } },
+    _count: true,
+  });
   const jobs = { queued: 0, processing: 0, complete: 0, failed: 0, cancelled: 0 };
   for (const s of states) jobs[s.state] = s._count;
 
-  const outcomes = await db.jobRequest.groupBy({ by: ["outcome"], where: { createdAt: { gte: since } }, _count: true });
+  const outcomes = await db.jobRequest.groupBy({
+    by: ["outcome"],
+    where: { createdAt: { gte: since } },
+    _count: true,
+  });
   const count = (o: string) => outcomes.find((r) => r.outcome === o)?._count ?? 0;
   const total = outcomes.reduce((s, r) => s + r._count, 0);
   const existingMap = count("existing_map");
@@ -108,7 +120,14 @@ export async function checkBudget(db: Db, config: OpsConfig, now = new Date()): 
   const key = `budget-alert:${summary.month}`;
   try {
     await db.serverSetting.create({
-      data: { key, value: { projectedUsd: summary.projectedMonthUsd, budgetUsd: summary.budgetUsd, at: now.toISOString() } },
+      data: {
+        key,
+        value: {
+          projectedUsd: summary.projectedMonthUsd,
+          budgetUsd: summary.budgetUsd,
+          at: now.toISOString(),
+        },
+      },
     });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return false; // already sent

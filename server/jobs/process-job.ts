@@ -4,9 +4,10 @@
 //   - the chart goes through maps.submitGenerated with the job's id as client mutation id, and that
 //     function stores one map per content hash and song, so a second run cannot add a second map;
 //   - each subscriber is notified once (ai_job_subscribers.notified_at).
-import { transcribeFile, type NodePipeline } from "../../lib/pipeline/node.ts";
-import type { ProgressEvent } from "../../lib/pipeline/progress.ts";
+
 import { isFingerprintError } from "../../lib/fingerprint/errors.ts";
+import { type NodePipeline, transcribeFile } from "../../lib/pipeline/node.ts";
+import type { ProgressEvent } from "../../lib/pipeline/progress.ts";
 import type { Db } from "../db/client.ts";
 import { moduleLogger } from "../log.ts";
 import { MapInputError, submitGenerated } from "../services/maps.ts";
@@ -40,7 +41,11 @@ export class PermanentJobError extends Error {
 
 export type AttemptOutcome = "complete" | "failed" | "cancelled" | "skipped";
 
-export async function processJob(deps: ProcessDeps, jobId: string, attempt: Attempt): Promise<AttemptOutcome> {
+export async function processJob(
+  deps: ProcessDeps,
+  jobId: string,
+  attempt: Attempt,
+): Promise<AttemptOutcome> {
   const { db } = deps;
   const job = await db.aiJob.findUnique({ where: { id: jobId } });
   if (!job) return "skipped";
@@ -63,7 +68,10 @@ export async function processJob(deps: ProcessDeps, jobId: string, attempt: Atte
     return "complete";
   }
   if (!job.uploadKey || job.uploadDeletedAt || !job.fingerprint || job.audioSeconds === null) {
-    await finish(db, jobId, { state: "failed", error: "The uploaded audio is no longer available; please upload it again." });
+    await finish(db, jobId, {
+      state: "failed",
+      error: "The uploaded audio is no longer available; please upload it again.",
+    });
     await notifyJobFinished(db, jobId);
     return "failed";
   }
@@ -109,14 +117,21 @@ export async function processJob(deps: ProcessDeps, jobId: string, attempt: Atte
         userId: job.requestedById,
       });
     } catch (error) {
-      if (error instanceof MapInputError) throw new PermanentJobError(`The generated chart was refused: ${error.message}`);
+      if (error instanceof MapInputError)
+        throw new PermanentJobError(`The generated chart was refused: ${error.message}`);
       throw error;
     }
     const stageSeconds = result.stageSeconds as Record<string, number>;
     const costs = jobCostLines({ backend: result.backend, cpuSeconds, stageSeconds }, deps.prices);
     await db.$transaction([
       db.costRecord.createMany({
-        data: costs.map((c) => ({ kind: c.kind, jobId, quantity: c.quantity, unit: c.unit, amountUsd: c.amountUsd })),
+        data: costs.map((c) => ({
+          kind: c.kind,
+          jobId,
+          quantity: c.quantity,
+          unit: c.unit,
+          amountUsd: c.amountUsd,
+        })),
       }),
       db.aiJob.updateMany({
         where: { id: jobId, state: { in: ["queued", "processing"] } },
@@ -133,7 +148,10 @@ export async function processJob(deps: ProcessDeps, jobId: string, attempt: Atte
         },
       }),
     ]);
-    log.info({ jobId, mapId: submitted.mapId, created: submitted.created, cpuSeconds, stageSeconds }, "server job complete");
+    log.info(
+      { jobId, mapId: submitted.mapId, created: submitted.created, cpuSeconds, stageSeconds },
+      "server job complete",
+    );
     await notifyJobFinished(db, jobId);
     return "complete";
   } catch (error) {
@@ -151,7 +169,10 @@ export async function processJob(deps: ProcessDeps, jobId: string, attempt: Atte
     const reason = error instanceof Error ? error.message : String(error);
     if (permanent || attempt.last) {
       log.warn({ jobId, err: error }, "server job failed");
-      await finish(db, jobId, { state: "failed", error: permanent ? reason : `Generation failed: ${reason}` });
+      await finish(db, jobId, {
+        state: "failed",
+        error: permanent ? reason : `Generation failed: ${reason}`,
+      });
       await notifyJobFinished(db, jobId);
       if (permanent) return "failed";
     } else {

@@ -15,7 +15,7 @@ describe("monthly allowance", () => {
     expect(describeAllowance(5, 2, now).message).toContain("3 of 5");
     const spent = describeAllowance(5, 7, now);
     expect(spent.remaining).toBe(0);
-    expect(spent.message).toMatch(/used all 5 .* renew on 1 August .* in this browser/);
+    expect(spent.message).toMatch(/used all 5 .* renew on 1 August\. .* in this browser/);
   });
 
   it("has no limit for people without one", () => {

@@ -24,7 +24,13 @@ export function nextMonthStart(now: Date): Date {
 export function describeAllowance(limit: number | null, used: number, now: Date): Allowance {
   const renewsAt = nextMonthStart(now);
   if (limit === null) {
-    return { limit, used, remaining: Number.POSITIVE_INFINITY, renewsAt, message: "No monthly limit applies to you." };
+    return {
+      limit,
+      used,
+      remaining: Number.POSITIVE_INFINITY,
+      renewsAt,
+      message: "No monthly limit applies to you.",
+    };
   }
   const remaining = Math.max(0, limit - used);
   const renews = renewsAt.toLocaleDateString("en-GB", { day: "numeric", month: "long", timeZone: "UTC" });
@@ -35,8 +41,16 @@ export function describeAllowance(limit: number | null, used: number, now: Date)
   return { limit, used, remaining, renewsAt, message };
 }
 
-export async function monthlyAllowance(db: Db, userId: string, limit: number, now = new Date()): Promise<Allowance> {
-  const admin = await db.userRole.findFirst({ where: { userId, roleName: "admin" }, select: { userId: true } });
+export async function monthlyAllowance(
+  db: Db,
+  userId: string,
+  limit: number,
+  now = new Date(),
+): Promise<Allowance> {
+  const admin = await db.userRole.findFirst({
+    where: { userId, roleName: "admin" },
+    select: { userId: true },
+  });
   const used = await db.jobRequest.count({
     where: { userId, outcome: "new_job", createdAt: { gte: monthStart(now) } },
   });

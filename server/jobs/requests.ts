@@ -4,16 +4,17 @@
 //   existing_map — the song already has a chart: nothing is computed, the upload is deleted;
 //   joined       — a job for the song is queued or running: the user is attached to it;
 //   new_job      — a new job is queued (after the monthly quota check).
-import { fingerprintFile } from "../../lib/fingerprint/node.ts";
-import { isFingerprintError } from "../../lib/fingerprint/errors.ts";
+
 import { sniffAudio } from "../../lib/audio/sniff.ts";
+import { isFingerprintError } from "../../lib/fingerprint/errors.ts";
+import { fingerprintFile } from "../../lib/fingerprint/node.ts";
 import type { Db } from "../db/client.ts";
 import { Prisma } from "../db/client.ts";
 import { moduleLogger } from "../log.ts";
 import { registerSong, SongInputError } from "../services/songs.ts";
 import type { JobsConfig } from "./config.ts";
 import { notifyJobFinished } from "./finish.ts";
-import { type JobQueue } from "./queue.ts";
+import type { JobQueue } from "./queue.ts";
 import { monthlyAllowance } from "./quota.ts";
 import type { StoredUpload, UploadStore } from "./upload-store.ts";
 
@@ -58,15 +59,17 @@ export async function requestServerJob(
         `${input.filename} is not an audio file${sniffed.looksLike ? ` (it looks like ${sniffed.looksLike})` : ""}. Choose an mp3, m4a, ogg, opus, flac or wav file.`,
       );
     }
-    const fingerprint = await store.withLocalFile(upload.key, (file) => fingerprintFile(file)).catch((error) => {
-      if (isFingerprintError(error) && (error.code === "not-audio" || error.code === "decode-failed")) {
-        throw new JobRequestError(
-          "not-audio",
-          `${input.filename} could not be decoded as audio. It may be damaged or in a format this server cannot read; try an mp3, flac or wav.`,
-        );
-      }
-      throw error;
-    });
+    const fingerprint = await store
+      .withLocalFile(upload.key, (file) => fingerprintFile(file))
+      .catch((error) => {
+        if (isFingerprintError(error) && (error.code === "not-audio" || error.code === "decode-failed")) {
+          throw new JobRequestError(
+            "not-audio",
+            `${input.filename} could not be decoded as audio. It may be damaged or in a format this server cannot read; try an mp3, flac or wav.`,
+          );
+        }
+        throw error;
+      });
     let songId: string;
     try {
       songId = (
@@ -147,7 +150,9 @@ async function checkAllowance(deps: JobRequestDeps, userId: string): Promise<voi
  */
 async function priorityFor(db: Db, userId: string): Promise<number> {
   const since = new Date(Date.now() - 24 * 3600 * 1000);
-  const recent = await db.jobRequest.count({ where: { userId, outcome: "new_job", createdAt: { gte: since } } });
+  const recent = await db.jobRequest.count({
+    where: { userId, outcome: "new_job", createdAt: { gte: since } },
+  });
   return Math.max(0, 10 - recent);
 }
 

@@ -51,10 +51,14 @@ export async function deleteExpiredUploads(
     for (const key of old) {
       if (referenced.has(key)) continue;
       await store.delete(key);
-      await db.aiJob.updateMany({ where: { uploadKey: key, uploadDeletedAt: null }, data: { uploadDeletedAt: now } });
+      await db.aiJob.updateMany({
+        where: { uploadKey: key, uploadDeletedAt: null },
+        data: { uploadDeletedAt: now },
+      });
       orphans++;
     }
   }
-  if (expired.length + orphans > 0) log.info({ jobUploads: expired.length, orphans }, "deleted expired uploads");
+  if (expired.length + orphans > 0)
+    log.info({ jobUploads: expired.length, orphans }, "deleted expired uploads");
   return { jobUploads: expired.length, orphans };
 }

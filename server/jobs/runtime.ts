@@ -10,7 +10,9 @@ const g = globalThis as typeof globalThis & { __beatsightJobs?: Promise<JobSyste
 export class JobsDisabledError extends Error {
   override name = "JobsDisabledError";
   constructor() {
-    super("Server generation is turned off on this installation; generate the chart in your browser instead.");
+    super(
+      "Server generation is turned off on this installation; generate the chart in your browser instead.",
+    );
   }
 }
 

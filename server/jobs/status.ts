@@ -62,7 +62,9 @@ export async function jobStatus(db: Db, jobId: string): Promise<JobStatus | null
   } else if (job.state === "processing") {
     const elapsed = (Date.now() - (job.startedAt ?? job.createdAt).getTime()) / 1000;
     etaSeconds =
-      job.progress >= 0.05 ? Math.round((elapsed / job.progress) * (1 - job.progress)) : Math.round(Math.max(1, own - elapsed));
+      job.progress >= 0.05
+        ? Math.round((elapsed / job.progress) * (1 - job.progress))
+        : Math.round(Math.max(1, own - elapsed));
   }
   return {
     id: job.id,

@@ -123,7 +123,10 @@ export async function startJobSystem(options: JobSystemOptions): Promise<JobSyst
         },
       );
     }
-    log.info({ workerId, concurrency: config.WORKER_CONCURRENCY, batch: config.WORKER_BATCH_SIZE }, "worker started");
+    log.info(
+      { workerId, concurrency: config.WORKER_CONCURRENCY, batch: config.WORKER_BATCH_SIZE },
+      "worker started",
+    );
   }
 
   return {
@@ -147,6 +150,8 @@ const g = globalThis as typeof globalThis & { __beatsightChannels?: boolean };
 function registerNotificationChannels(vapid: VapidKeys, config: JobsConfig, origin: string): void {
   if (g.__beatsightChannels) return;
   g.__beatsightChannels = true;
-  registerNotificationChannel(pushChannel({ keys: vapid, subject: config.VAPID_SUBJECT, priceUsd: config.PRICE_PUSH_USD }));
+  registerNotificationChannel(
+    pushChannel({ keys: vapid, subject: config.VAPID_SUBJECT, priceUsd: config.PRICE_PUSH_USD }),
+  );
   registerNotificationChannel(emailChannel({ origin, priceUsd: config.PRICE_EMAIL_USD }));
 }

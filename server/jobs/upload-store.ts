@@ -11,7 +11,10 @@ import { pipeline } from "node:stream/promises";
 export interface UploadStore {
   readonly kind: "local" | "s3";
   /** Streams `body` into a new object; throws UploadTooLargeError past `maxBytes` (nothing is kept). */
-  put(body: ReadableStream<Uint8Array>, options: { maxBytes: number; extension: string }): Promise<StoredUpload>;
+  put(
+    body: ReadableStream<Uint8Array>,
+    options: { maxBytes: number; extension: string },
+  ): Promise<StoredUpload>;
   /** A local file with the object's bytes for the duration of `use` (a download for remote stores). */
   withLocalFile<T>(key: string, use: (file: string) => Promise<T>): Promise<T>;
   /** Deletes the object; a missing one counts as deleted. */

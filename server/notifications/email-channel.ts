@@ -20,7 +20,10 @@ export function emailChannel(options: EmailChannelOptions): NotificationChannel 
   const send = options.send ?? sendMail;
   return async (db: Db, n: StoredNotification) => {
     if (!EMAILED_KINDS.test(n.kind)) return;
-    const user = await db.user.findUnique({ where: { id: n.userId }, select: { email: true, emailVerifiedAt: true } });
+    const user = await db.user.findUnique({
+      where: { id: n.userId },
+      select: { email: true, emailVerifiedAt: true },
+    });
     // Unverified addresses may not be the user's: never mail them anything but verification.
     if (!user?.emailVerifiedAt) return;
     const link = n.payload.url ? new URL(n.payload.url, options.origin).toString() : null;

@@ -8,17 +8,25 @@ import type { VapidKeys } from "./vapid.ts";
 
 const log = moduleLogger("push-channel");
 
-export function pushChannel(options: { keys: VapidKeys; subject: string; priceUsd: number }): NotificationChannel {
+export function pushChannel(options: {
+  keys: VapidKeys;
+  subject: string;
+  priceUsd: number;
+}): NotificationChannel {
   const vapidDetails = { subject: options.subject, ...options.keys };
   return async (db: Db, n: StoredNotification) => {
     const subscriptions = await db.pushSubscription.findMany({ where: { userId: n.userId } });
     const body = JSON.stringify({ id: n.id, kind: n.kind, ...n.payload });
     for (const s of subscriptions) {
       try {
-        await webpush.sendNotification({ endpoint: s.endpoint, keys: { p256dh: s.p256dh, auth: s.auth } }, body, {
-          vapidDetails,
-          TTL: 24 * 3600,
-        });
+        await webpush.sendNotification(
+          { endpoint: s.endpoint, keys: { p256dh: s.p256dh, auth: s.auth } },
+          body,
+          {
+            vapidDetails,
+            TTL: 24 * 3600,
+          },
+        );
         const jobId = typeof n.payload.jobId === "string" ? n.payload.jobId : null;
         if (options.priceUsd > 0) {
           await db.costRecord.create({

@@ -53,9 +53,10 @@ async function ensureQueues(boss: PgBoss, settings: QueueSettings): Promise<void
   // Several processes start at once (web + workers): creating a queue that another just created is fine.
   const create = async (name: string, extra: object) => {
     if (await boss.getQueue(name)) await boss.updateQueue(name, { name, ...extra });
-    else await boss.createQueue(name, { name, ...extra }).catch(async (error: unknown) => {
-      if (!(await boss.getQueue(name))) throw error;
-    });
+    else
+      await boss.createQueue(name, { name, ...extra }).catch(async (error: unknown) => {
+        if (!(await boss.getQueue(name))) throw error;
+      });
   };
   await create(DEAD_LETTER_QUEUE, { policy: "standard", retentionDays: 30 });
   await create(GENERATE_QUEUE, { ...options, deadLetter: DEAD_LETTER_QUEUE });

@@ -2,11 +2,12 @@
 // machine or others, against the same database (DATABASE_URL; without it, the embedded database
 // under DATA_DIR that `npm start` runs on this machine). Uploads live in UPLOAD_DIR, which workers
 // on other machines must share (a network volume) until object storage is configured.
-import { getRuntime } from "../runtime.ts";
+
+import { env } from "../env.ts";
 import { jobsConfig } from "../jobs/config.ts";
 import { startJobSystem } from "../jobs/system.ts";
 import { logger } from "../log.ts";
-import { env } from "../env.ts";
+import { getRuntime } from "../runtime.ts";
 
 async function main(): Promise<void> {
   const runtime = await getRuntime();
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`\nThe BeatSight worker could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  console.error(
+    `\nThe BeatSight worker could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

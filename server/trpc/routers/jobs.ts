@@ -4,11 +4,11 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { can, loadActor } from "../../auth/permissions.ts";
+import type { Db } from "../../db/client.ts";
 import { jobsConfig } from "../../jobs/config.ts";
 import { monthlyAllowance } from "../../jobs/quota.ts";
 import { getJobSystem, jobsEnabled } from "../../jobs/runtime.ts";
 import { jobStatus } from "../../jobs/status.ts";
-import type { Db } from "../../db/client.ts";
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "../init.ts";
 
 const jobId = z.object({ id: z.uuid("is not a job id") });
@@ -63,7 +63,10 @@ export const jobsRouter = createTRPCRouter({
   /** The finished job's chart (the map's newest version), to keep in the local library. */
   result: protectedProcedure.input(jobId).query(async ({ ctx, input }) => {
     await assertWatcher(ctx.db, ctx.session.user.id, input.id);
-    const job = await ctx.db.aiJob.findUnique({ where: { id: input.id }, select: { state: true, resultMapId: true, songId: true } });
+    const job = await ctx.db.aiJob.findUnique({
+      where: { id: input.id },
+      select: { state: true, resultMapId: true, songId: true },
+    });
     if (job?.state !== "complete" || !job.resultMapId) {
       throw new TRPCError({ code: "PRECONDITION_FAILED", message: "This job has no chart yet." });
     }
@@ -101,7 +104,10 @@ export const jobsRouter = createTRPCRouter({
   subscribePush: protectedProcedure
     .input(
       z.object({
-        endpoint: z.url().max(2048).refine((u) => u.startsWith("https://"), "must be an https URL"),
+        endpoint: z
+          .url()
+          .max(2048)
+          .refine((u) => u.startsWith("https://"), "must be an https URL"),
         keys: z.object({ p256dh: z.string().min(1).max(256), auth: z.string().min(1).max(256) }),
       }),
     )

@@ -17,7 +17,15 @@ export const opsRouter = createTRPCRouter({
       where: { state: "failed" },
       orderBy: { finishedAt: "desc" },
       take: 50,
-      select: { id: true, error: true, attempts: true, finishedAt: true, uploadName: true, uploadDeletedAt: true, songId: true },
+      select: {
+        id: true,
+        error: true,
+        attempts: true,
+        finishedAt: true,
+        uploadName: true,
+        uploadDeletedAt: true,
+        songId: true,
+      },
     });
     const { boss } = await getJobSystem();
     return { jobs, deadLetters: await boss.getQueueSize(DEAD_LETTER_QUEUE) };
@@ -28,11 +36,14 @@ export const opsRouter = createTRPCRouter({
     .input(z.object({ id: z.uuid("is not a job id") }))
     .mutation(async ({ ctx, input }) => {
       const job = await ctx.db.aiJob.findUnique({ where: { id: input.id } });
-      if (!job || job.state !== "failed") {
+      if (job?.state !== "failed") {
         throw new TRPCError({ code: "PRECONDITION_FAILED", message: "Only failed jobs can be retried." });
       }
       if (!job.uploadKey || job.uploadDeletedAt) {
-        throw new TRPCError({ code: "PRECONDITION_FAILED", message: "This job's audio was already deleted; ask the user to upload it again." });
+        throw new TRPCError({
+          code: "PRECONDITION_FAILED",
+          message: "This job's audio was already deleted; ask the user to upload it again.",
+        });
       }
       try {
         await ctx.db.aiJob.update({
@@ -41,13 +52,21 @@ export const opsRouter = createTRPCRouter({
         });
       } catch (error) {
         if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-          throw new TRPCError({ code: "CONFLICT", message: "Another job for this song is already queued or running." });
+          throw new TRPCError({
+            code: "CONFLICT",
+            message: "Another job for this song is already queued or running.",
+          });
         }
         throw error;
       }
       await ctx.db.aiJobSubscriber.updateMany({ where: { jobId: input.id }, data: { notifiedAt: null } });
       await ctx.db.auditLogEntry.create({
-        data: { actorId: ctx.session.user.id, action: "jobs.retry", subjectType: "ai_job", subjectId: input.id },
+        data: {
+          actorId: ctx.session.user.id,
+          action: "jobs.retry",
+          subjectType: "ai_job",
+          subjectId: input.id,
+        },
       });
       const { queue } = await getJobSystem();
       await queue.enqueue(input.id, job.priority);

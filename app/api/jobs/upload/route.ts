@@ -39,13 +39,17 @@ export async function POST(req: Request): Promise<Response> {
   const config = jobsConfig();
   limiter ??= new RateLimiter(config.UPLOADS_PER_HOUR, 3600 * 1000);
   const wait = limiter.take(session.user.id);
-  if (wait > 0) return fail(429, `Too many uploads in the last hour; try again in ${Math.ceil(wait / 60)} minutes.`);
+  if (wait > 0)
+    return fail(429, `Too many uploads in the last hour; try again in ${Math.ceil(wait / 60)} minutes.`);
   const max = config.uploadMaxBytes;
   if (Number(req.headers.get("content-length") ?? 0) > max) {
     return fail(413, new UploadTooLargeError(max).message);
   }
   if (!req.body) return fail(400, "The upload was empty: choose an audio file.");
-  const filename = decodeURIComponent(req.headers.get("x-filename") ?? "upload").replace(/[\r\n]/g, " ").slice(0, 200) || "upload";
+  const filename =
+    decodeURIComponent(req.headers.get("x-filename") ?? "upload")
+      .replace(/[\r\n]/g, " ")
+      .slice(0, 200) || "upload";
   const extension = (filename.split(".").pop() ?? "").toLowerCase();
 
   let upload: Awaited<ReturnType<typeof jobs.store.put>>;

@@ -19,9 +19,12 @@ export async function GET(req: Request, { params }: { params: Promise<{ id: stri
   if (!session) return Response.json({ message: "Please sign in to follow this job." }, { status: 401 });
   const watcher =
     UUID.test(id) &&
-    ((await db.aiJobSubscriber.findUnique({ where: { jobId_userId: { jobId: id, userId: session.user.id } } })) ||
+    ((await db.aiJobSubscriber.findUnique({
+      where: { jobId_userId: { jobId: id, userId: session.user.id } },
+    })) ||
       can(await loadActor(db, session.user.id), "jobs.admin"));
-  if (!watcher) return Response.json({ message: "There is no job with this id among yours." }, { status: 404 });
+  if (!watcher)
+    return Response.json({ message: "There is no job with this id among yours." }, { status: 404 });
 
   const encoder = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({
