@@ -13,10 +13,10 @@ import { useTRPC } from "../trpc.tsx";
 import { describeJobStatus, type JobStatusView } from "./job-status-text.ts";
 import { PushOptIn } from "./push-opt-in.tsx";
 
-export function ServerJobView({ jobId }: { jobId: string }) {
+export function ServerJobView({ jobId, initial = null }: { jobId: string; initial?: JobStatusView | null }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [status, setStatus] = useState<JobStatusView | null>(null);
+  const [status, setStatus] = useState<JobStatusView | null>(initial);
   const [chart, setChart] = useState<StoredChart | null>(null);
   const [error, setError] = useState<string | null>(null);
   const saving = useRef(false);

@@ -7,10 +7,11 @@ import { useState } from "react";
 import { ErrorMessage } from "../error-message.tsx";
 import { formatBytes } from "../generate/format.ts";
 import { useTRPC } from "../trpc.tsx";
+import type { JobStatusView } from "./job-status-text.ts";
 import { ServerJobView } from "./server-job-view.tsx";
 
 type UploadAnswer =
-  | { outcome: "new_job" | "joined"; songId: string; jobId: string }
+  | { outcome: "new_job" | "joined"; songId: string; jobId: string; status: JobStatusView | null }
   | { outcome: "existing_map"; songId: string; mapId: string };
 
 type Phase =
@@ -89,7 +90,7 @@ export function ServerUpload({ file, disabled }: { file: File | null; disabled?:
             Someone already asked the server for this song; you will get the same chart when it is done.
           </p>
         ) : null}
-        <ServerJobView jobId={answer.jobId} />
+        <ServerJobView jobId={answer.jobId} initial={answer.status} />
         <p className="muted">
           You can leave this page: you will be notified, and the job stays in{" "}
           <Link href={`/jobs/${answer.jobId}`}>its own page</Link>.

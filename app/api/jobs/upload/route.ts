@@ -5,6 +5,7 @@ import { sessionFromCookies } from "@/server/auth/session.ts";
 import { jobsConfig } from "@/server/jobs/config.ts";
 import { JobRequestError, requestServerJob } from "@/server/jobs/requests.ts";
 import { getJobSystem, JobsDisabledError } from "@/server/jobs/runtime.ts";
+import { jobStatus } from "@/server/jobs/status.ts";
 import { UploadTooLargeError } from "@/server/jobs/upload-store.ts";
 import { moduleLogger } from "@/server/log.ts";
 import { getRuntime } from "@/server/runtime.ts";
@@ -69,7 +70,9 @@ export async function POST(req: Request): Promise<Response> {
       { db, store: jobs.store, queue: jobs.queue, config },
       { userId: session.user.id, upload, filename },
     );
-    return Response.json(result, { status: result.outcome === "new_job" ? 201 : 200 });
+    // The job's status now (Queued, position, ETA), so the page shows it before its event stream connects.
+    const status = result.outcome === "existing_map" ? null : await jobStatus(db, result.jobId);
+    return Response.json({ ...result, status }, { status: result.outcome === "new_job" ? 201 : 200 });
   } catch (error) {
     if (error instanceof JobRequestError) return fail(STATUS_OF[error.code], error.message);
     log.error({ err: error }, "upload could not be queued");
