@@ -77,5 +77,5 @@ test("a weak device sends the song to the server, follows the job live and opens
   const notes = await db.notification.findMany({ where: { userId: user.id } });
   expect(notes.map((n) => n.kind)).toEqual(["job.complete"]);
   await page.goto("/library");
-  await expect(page.getByText("Slow Groove")).toBeVisible();
+  await expect(page.getByTestId("library-list").getByText("Slow Groove")).toBeVisible();
 });

@@ -18,6 +18,8 @@ const schema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   /** Jobs fetched together when several wait; they share the warm model sessions (and GPU). */
   WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(16).default(4),
+  /** Model files and manifest.json (relative to the working directory; bundled server code cannot find them from its own path). */
+  MODELS_DIR: z.string().min(1).default("public/models"),
   /** onnxruntime device for the worker. */
   WORKER_DEVICE: z.enum(["auto", "cuda", "cpu"]).default("auto"),
   /** How often a worker says a job is still alive, and after how long silence it counts as dead. */
@@ -70,7 +72,11 @@ const schema = z.object({
   VAPID_SUBJECT: z.string().default("mailto:ops@beatsight.invalid"),
 });
 
-export type JobsConfig = z.infer<typeof schema> & { uploadDir: string; uploadMaxBytes: number };
+export type JobsConfig = z.infer<typeof schema> & {
+  uploadDir: string;
+  modelsDir: string;
+  uploadMaxBytes: number;
+};
 
 export function parseJobsConfig(source: Record<string, string | undefined>, dataDir: string): JobsConfig {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
@@ -83,6 +89,7 @@ export function parseJobsConfig(source: Record<string, string | undefined>, data
   return {
     ...c,
     uploadDir: path.resolve(c.UPLOAD_DIR ?? path.join(dataDir, "uploads")),
+    modelsDir: path.resolve(c.MODELS_DIR),
     uploadMaxBytes: Math.round(c.UPLOAD_MAX_MB * 1024 * 1024),
   };
 }

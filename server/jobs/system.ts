@@ -80,7 +80,7 @@ export async function startJobSystem(options: JobSystemOptions): Promise<JobSyst
     const getPipeline =
       options.pipeline ??
       (() => {
-        pipeline ??= createNodePipeline(undefined, { device: config.WORKER_DEVICE });
+        pipeline ??= createNodePipeline(config.modelsDir, { device: config.WORKER_DEVICE });
         return pipeline;
       });
     const deps = {
