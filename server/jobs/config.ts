@@ -40,14 +40,8 @@ const schema = z.object({
 
   /** Largest upload accepted, in MB. */
   UPLOAD_MAX_MB: z.coerce.number().positive().max(2048).default(50),
-  /** Local directory for uploaded audio (default DATA_DIR/uploads); ignored when S3 is configured. */
+  /** Directory for uploaded audio (default DATA_DIR/uploads); workers on other machines must share it. */
   UPLOAD_DIR: z.string().min(1).optional(),
-  /** S3-compatible object storage for uploads (all four needed to enable it). */
-  S3_ENDPOINT: z.url().optional(),
-  S3_BUCKET: z.string().min(1).optional(),
-  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
-  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
-  S3_REGION: z.string().min(1).default("us-east-1"),
   /** Uploaded audio is deleted this many hours after its job ends (at most 24). */
   UPLOAD_RETENTION_HOURS: z.coerce.number().min(0).max(24).default(1),
 

@@ -9,7 +9,8 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
 export interface UploadStore {
-  readonly kind: "local" | "s3";
+  /** Only "local" so far; object storage (S3) would be a second implementation of this interface. */
+  readonly kind: "local";
   /** Streams `body` into a new object; throws UploadTooLargeError past `maxBytes` (nothing is kept). */
   put(
     body: ReadableStream<Uint8Array>,
