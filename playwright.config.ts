@@ -63,6 +63,8 @@ export default defineConfig({
       DATA_DIR: process.env.BEATSIGHT_E2E_DATA_DIR,
       EMBEDDED_PG_PORT: "0",
       LOG_LEVEL: "warn",
+      // Mail goes to the outbox (no SMTP_URL); e2e/accounts.spec.ts follows links from /dev/outbox.
+      DEV_OUTBOX: "1",
       ...(process.env.DATABASE_URL_TEST ? { DATABASE_URL: process.env.DATABASE_URL_TEST } : {}),
     },
   },

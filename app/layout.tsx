@@ -27,20 +27,21 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <a className="skip-link" href="#main">
           Skip to content
         </a>
-        <header className="site-header">
-          <Link href="/" className="brand" aria-label="BeatSight home">
-            <span aria-hidden="true" className="brand-mark">
-              ◉
-            </span>{" "}
-            BeatSight
-          </Link>
-          <div className="header-end">
-            <SiteNav />
-            <InstallButton />
-          </div>
-        </header>
-        <PwaBanners />
+        {/* The header's nav asks the API who is signed in, so it sits inside the provider too. */}
         <ApiProvider>
+          <header className="site-header">
+            <Link href="/" className="brand" aria-label="BeatSight home">
+              <span aria-hidden="true" className="brand-mark">
+                ◉
+              </span>{" "}
+              BeatSight
+            </Link>
+            <div className="header-end">
+              <SiteNav />
+              <InstallButton />
+            </div>
+          </header>
+          <PwaBanners />
           <main id="main" tabIndex={-1}>
             {children}
           </main>

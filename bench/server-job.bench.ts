@@ -23,23 +23,46 @@ const lengths = (process.env.BENCH_SECONDS ?? "60,240").split(",").map(Number);
 const temp = makeTempDir();
 // As root, postgres runs as its own user and must reach the cluster through this directory.
 chmodSync(temp.dir, 0o755);
-const server = await startEmbeddedPostgres({ dataDir: join(temp.dir, "pg"), port: 0, database: "bench", log: pino({ level: "warn" }) });
+const server = await startEmbeddedPostgres({
+  dataDir: join(temp.dir, "pg"),
+  port: 0,
+  database: "bench",
+  log: pino({ level: "warn" }),
+});
 try {
   await migrate(server.url);
   const db = createDb(server.url);
-  const config = parseJobsConfig({ WORKER_DEVICE: process.env.WORKER_DEVICE ?? "auto", FREE_MONTHLY_SERVER_JOBS: "1000" }, join(temp.dir, "data"));
-  const jobs = await startJobSystem({ db, databaseUrl: server.url, config, worker: true, origin: "http://bench" });
+  const config = parseJobsConfig(
+    { WORKER_DEVICE: process.env.WORKER_DEVICE ?? "auto", FREE_MONTHLY_SERVER_JOBS: "1000" },
+    join(temp.dir, "data"),
+  );
+  const jobs = await startJobSystem({
+    db,
+    databaseUrl: server.url,
+    config,
+    worker: true,
+    origin: "http://bench",
+  });
   const user = await createTestUser(db);
-  console.log(`${cpus().length} × ${cpus()[0]?.model ?? "CPU"}; prices: CPU $${config.PRICE_CPU_SECOND_USD.toFixed(6)}/s, GPU $${config.PRICE_GPU_SECOND_USD.toFixed(6)}/s`);
-  console.log("| audio | backend | wall s | CPU s | stages (s) | wall s per audio min | CPU s per audio min | $/song (this length) | $ for a 4-min song | seed $/song |");
+  console.log(
+    `${cpus().length} × ${cpus()[0]?.model ?? "CPU"}; prices: CPU $${config.PRICE_CPU_SECOND_USD.toFixed(6)}/s, GPU $${config.PRICE_GPU_SECOND_USD.toFixed(6)}/s`,
+  );
+  console.log(
+    "| audio | backend | wall s | CPU s | stages (s) | wall s per audio min | CPU s per audio min | $/song (this length) | $ for a 4-min song | seed $/song |",
+  );
   console.log("|---|---|---|---|---|---|---|---|---|---|");
   for (const [i, seconds] of lengths.entries()) {
     const base = renderSong(temp.dir, 40 + i, Math.min(seconds, 60));
     const file =
       seconds <= 60
         ? base
-        : execFileSync("sox", [...Array(Math.ceil(seconds / 60)).fill(base), join(temp.dir, `song-${seconds}.wav`), "trim", "0", String(seconds)]) &&
-          join(temp.dir, `song-${seconds}.wav`);
+        : execFileSync("sox", [
+            ...Array(Math.ceil(seconds / 60)).fill(base),
+            join(temp.dir, `song-${seconds}.wav`),
+            "trim",
+            "0",
+            String(seconds),
+          ]) && join(temp.dir, `song-${seconds}.wav`);
     const t0 = performance.now();
     const answer = await requestServerJob(
       { db, store: jobs.store, queue: jobs.queue, config },
@@ -57,10 +80,14 @@ try {
     const perMin = 60 / seconds;
     const cost = Number(job.costUsd);
     console.log(
-      `| ${seconds} s | ${job.backend} | ${wall.toFixed(1)} (${total.toFixed(1)} incl. upload + fingerprint + queue) | ${stages.cpu?.toFixed(1)} | ${Object.entries(stages)
+      `| ${seconds} s | ${job.backend} | ${wall.toFixed(1)} (${total.toFixed(1)} incl. upload + fingerprint + queue) | ${stages.cpu?.toFixed(1)} | ${Object.entries(
+        stages,
+      )
         .filter(([k]) => k !== "cpu")
         .map(([k, v]) => `${k} ${v.toFixed(2)}`)
-        .join(", ")} | ${(wall * perMin).toFixed(2)} | ${((stages.cpu ?? 0) * perMin).toFixed(2)} | $${cost.toFixed(6)} | $${((cost * 240) / seconds).toFixed(6)} | $${SEED_COST_PER_SONG_USD} |`,
+        .join(
+          ", ",
+        )} | ${(wall * perMin).toFixed(2)} | ${((stages.cpu ?? 0) * perMin).toFixed(2)} | $${cost.toFixed(6)} | $${((cost * 240) / seconds).toFixed(6)} | $${SEED_COST_PER_SONG_USD} |`,
     );
   }
   await jobs.stop();

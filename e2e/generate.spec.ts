@@ -94,3 +94,30 @@ test("cancelling a generation returns to the start without a chart", async ({ pa
   await expect(page.getByRole("button", { name: "Generate the chart" })).toBeEnabled();
   await expect(page.getByTestId("generate-result")).toHaveCount(0);
 });
+
+test("once the models have been fetched, generating works with no network at all", async ({
+  page,
+  context,
+}) => {
+  await page.goto("/generate");
+  await page.waitForFunction(async () => {
+    await navigator.serviceWorker.ready;
+    return navigator.serviceWorker.controller !== null;
+  });
+  await page.goto("/library");
+  await page.getByRole("button", { name: "Make generation available offline" }).click();
+  await expect(page.getByTestId("offline-models")).toContainText("Ready", { timeout: 120_000 });
+
+  await context.setOffline(true);
+  await context.route("**/*", (route) => route.abort("internetdisconnected"));
+  await page.goto("/generate");
+  await page.locator('input[type="file"]').setInputFiles(groove.file);
+  await expect(page.getByTestId("recommended-backend")).toContainText("WebAssembly");
+  await page.getByRole("button", { name: "Generate the chart" }).click();
+  const done = page.getByTestId("generate-result");
+  await expect(done).toContainText("Chart ready", { timeout: 240_000 });
+  const download = page.waitForEvent("download");
+  await done.getByRole("button", { name: "Download .bsm" }).click();
+  const chart = parseBeatmap(readFileSync((await (await download).path())!, "utf8"));
+  expect(onsetF1(groove.hits, chartOnsets(chart)).f1).toBeGreaterThanOrEqual(0.8);
+});

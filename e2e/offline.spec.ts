@@ -2,11 +2,12 @@
 // that opens and plays with no network, and a change made offline that reaches the server exactly
 // once when the network returns. "No network" is both Playwright's offline mode (the page) and
 // every request aborted at the network layer (what the service worker's own fetches would hit).
+import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, expect, type Page, test } from "@playwright/test";
-import { createBeatmap, serializeBeatmap } from "../lib/beatmap/index.ts";
+import { contentHash, createBeatmap, serializeBeatmap } from "../lib/beatmap/index.ts";
 import { grooveChart } from "../lib/beatmap/testing.ts";
 import { fpcalcCompressed, fpcalcRaw, makeTempDir, renderSong } from "../lib/fingerprint/test-support.ts";
 import { CHROMIUM_PATH } from "../playwright.config.ts";
@@ -17,8 +18,9 @@ test.setTimeout(120_000);
 let temp: ReturnType<typeof makeTempDir>;
 let bsmPath: string;
 let fingerprint: string;
+let chartHash: string;
 
-test.beforeAll(() => {
+test.beforeAll(async () => {
   temp = makeTempDir();
   // A chart that names its song by fingerprint, as generated charts do, so it can be shared.
   const song = renderSong(temp.dir, 907, 20);
@@ -34,6 +36,7 @@ test.beforeAll(() => {
     },
     Editor: { AiGenerationMetadata: { transcriber: "transcriber-v1", backend: "wasm" } },
   });
+  chartHash = await contentHash(chart);
   bsmPath = join(temp.dir, "offline.bsm");
   writeFileSync(bsmPath, serializeBeatmap(chart));
 });
@@ -133,7 +136,8 @@ test("after one online visit, the library and the player work offline; a chart s
   await expect(page.getByTestId("library-list")).toContainText("Offline Groove");
 
   const mutations = await queryServerDb<{ n: number }>(
-    "SELECT count(*)::int AS n FROM client_mutations WHERE id LIKE 'gen-%'",
+    "SELECT count(*)::int AS n FROM client_mutations WHERE id = $1",
+    [`gen-${chartHash.slice(0, 40)}`],
   );
   expect(mutations[0]?.n).toBe(1);
   const maps = await queryServerDb<{ title: string | null; n: number }>(
@@ -149,6 +153,7 @@ test("after one online visit, the library and the player work offline; a chart s
 test("the library's storage view shows what is kept and exports the library as one file", async ({
   page,
 }) => {
+  await page.setViewportSize({ width: 320, height: 700 });
   await page.goto("/library");
   await page.getByLabel("Import a .bsm chart").setInputFiles(bsmPath);
   const storage = page.getByTestId("storage-panel");
@@ -157,6 +162,10 @@ test("the library's storage view shows what is kept and exports the library as o
   const download = page.waitForEvent("download");
   await storage.getByRole("button", { name: "Export library" }).click();
   const file = await (await download).path();
+  // Usable on a phone: nothing wider than a 320 px screen.
+  expect(
+    await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+  ).toBeLessThanOrEqual(0);
   const backup = JSON.parse(readFileSync(file, "utf8")) as { format: string; charts: unknown[] };
   expect(backup.format).toBe("beatsight-library/1");
   expect(backup.charts.length).toBeGreaterThanOrEqual(1);
@@ -188,4 +197,51 @@ test("a new version waits while a practice run plays, then offers to reload", as
   await banner.getByRole("button", { name: "Update and reload" }).click();
   await page.waitForFunction(() => navigator.serviceWorker.controller?.scriptURL.includes("next-version=1"));
   await expect(page.getByRole("heading", { level: 1, name: "Offline Groove" })).toBeVisible();
+});
+
+test("signed in, a run of a shared chart is kept on the device and reaches the account once", async ({
+  page,
+  context,
+  baseURL,
+}) => {
+  // A signed-in drummer: an account and a session made directly in the server's database.
+  const token = randomBytes(32).toString("base64url");
+  const [user] = await queryServerDb<{ id: string }>(
+    "INSERT INTO users (email, display_name, email_verified_at) VALUES ($1, 'Drummer', now()) RETURNING id",
+    [`drummer-${token.slice(0, 8).toLowerCase()}@example.test`],
+  );
+  await queryServerDb(
+    "INSERT INTO sessions (user_id, token_hash, expires_at) VALUES ($1, $2, now() + interval '1 day')",
+    [user?.id, createHash("sha256").update(token).digest("hex")],
+  );
+  await context.addCookies([{ name: "bs_session", value: token, url: baseURL! }]);
+
+  await page.goto("/library");
+  await page.getByLabel("Import a .bsm chart").setInputFiles(bsmPath);
+  await page.getByRole("button", { name: "Share Offline Groove with BeatSight" }).click();
+  await expect(page.getByTestId("library-status")).toContainText(/Shared “Offline Groove”|already/);
+  await page.getByRole("link", { name: "Play Offline Groove" }).click();
+  await page.getByLabel("Count-in").selectOption("0");
+  await page.getByTestId("play").click();
+  await page.getByTestId("pause").waitFor();
+  await page.getByRole("button", { name: "Finish and see results" }).click();
+  await expect(page.getByTestId("results")).toBeVisible();
+
+  await expect
+    .poll(async () => {
+      const rows = await queryServerDb<{ n: number }>(
+        "SELECT count(*)::int AS n FROM practice_results WHERE user_id = $1",
+        [user?.id],
+      );
+      return rows[0]?.n;
+    })
+    .toBe(1);
+  // Another start flushes the outbox again: nothing is sent twice.
+  await page.goto("/library");
+  await expect(page.getByTestId("outbox-panel")).toHaveCount(0);
+  const rows = await queryServerDb<{ n: number }>(
+    "SELECT count(*)::int AS n FROM practice_results WHERE user_id = $1",
+    [user?.id],
+  );
+  expect(rows[0]?.n).toBe(1);
 });

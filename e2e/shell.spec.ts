@@ -1,10 +1,11 @@
 import { expect, test } from "@playwright/test";
 
 test("home page shows the navigation and the server status from a tRPC call", async ({ page }) => {
-  const trpcCall = page.waitForResponse((r) => r.url().includes("/api/trpc/system.health") && r.ok());
+  // Batched with the nav's auth.me: /api/trpc/auth.me,system.health?batch=1.
+  const trpcCall = page.waitForResponse((r) => /\/api\/trpc\/[^?]*system\.health/.test(r.url()) && r.ok());
   await page.goto("/");
   const nav = page.getByRole("navigation", { name: "Main" });
-  for (const name of ["Home", "Library", "Verify", "Me"]) {
+  for (const name of ["Home", "Library", "Verify", "Sign in"]) {
     await expect(nav.getByRole("link", { name, exact: true })).toBeVisible();
   }
   await expect(nav.getByRole("link", { name: "Home", exact: true })).toHaveAttribute("aria-current", "page");
@@ -20,8 +21,10 @@ test("navigation reaches every section, and Me asks the API who is signed in", a
   await expect(page.getByRole("heading", { level: 1, name: "Library" })).toBeVisible();
   await page.getByRole("link", { name: "Verify", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Verify" })).toBeVisible();
+  await page.getByRole("link", { name: "Sign in", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Sign in" })).toBeVisible();
   const me = page.waitForResponse((r) => r.url().includes("/api/trpc/auth.me"));
-  await page.getByRole("link", { name: "Me", exact: true }).click();
+  await page.goto("/me");
   expect((await me).status()).toBe(200);
   await expect(page.getByTestId("signed-out")).toBeVisible();
 });
@@ -39,7 +42,7 @@ test("is usable at 320 px wide without sideways scrolling", async ({ page }) => 
   await page.setViewportSize({ width: 320, height: 640 });
   await page.goto("/");
   await expect(
-    page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Me", exact: true }),
+    page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sign in", exact: true }),
   ).toBeVisible();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);

@@ -33,7 +33,8 @@ for (const file of files(staticDir)) {
     revision: null,
   });
 }
-const publicFiles = ["icons", "wasm/chromaprint.wasm"];
+// The model list too (not the models: the page caches those itself, by sha256).
+const publicFiles = ["icons", "wasm/chromaprint.wasm", "models/manifest.json"];
 for (const entry of publicFiles) {
   const full = path.join(root, "public", entry);
   const list = statSync(full).isDirectory() ? [...files(full)] : [full];

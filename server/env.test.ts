@@ -32,4 +32,17 @@ describe("parseEnv", () => {
       expect(message).toContain("EMBEDDED_PG_PORT: must be 0 (any free port)");
     }
   });
+
+  it("reduces APP_ORIGIN to an origin and checks the mail settings", () => {
+    const env = parseEnv({
+      APP_ORIGIN: "https://beatsight.example/some/path",
+      SMTP_URL: "smtps://u:p@mail:465",
+    });
+    expect(env.APP_ORIGIN).toBe("https://beatsight.example");
+    expect(env.SMTP_URL).toBe("smtps://u:p@mail:465");
+    expect(env.DEV_OUTBOX).toBe("0");
+    expect(() => parseEnv({ APP_ORIGIN: "beatsight.example", SMTP_URL: "http://mail" })).toThrow(
+      /APP_ORIGIN: must be an http\(s\):\/\/ URL[\s\S]*SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL/,
+    );
+  });
 });

@@ -24,6 +24,25 @@ const envSchema = z.object({
     .default(54329),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /**
+   * The public address of the app (https://beatsight.example). Links in emails and the passkey
+   * relying party (its host name) come from it; unset = taken from each request's Host header,
+   * which is right for local use but should be pinned in production.
+   */
+  APP_ORIGIN: z
+    .string()
+    .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), "must be an http(s):// URL")
+    .transform((v) => new URL(v).origin)
+    .optional(),
+  /** Outgoing mail server (smtp://user:pass@host:587 or smtps://…). Unset = mail goes to DATA_DIR/outbox. */
+  SMTP_URL: z
+    .string()
+    .refine((v) => /^smtps?:\/\//.test(v), "must be an smtp:// or smtps:// URL")
+    .optional(),
+  /** The From header of outgoing mail. */
+  MAIL_FROM: z.string().min(3).default("BeatSight <no-reply@beatsight.invalid>"),
+  /** "1" serves the /dev/outbox page in production too (end-to-end tests); development always has it. */
+  DEV_OUTBOX: z.enum(["0", "1"]).default("0"),
 });
 
 export type Env = z.infer<typeof envSchema> & { dataDir: string };

@@ -19,7 +19,7 @@ import { registerRoute, setCatchHandler } from "workbox-routing";
 import { CacheFirst, NetworkFirst } from "workbox-strategies";
 import { MODEL_CACHE_NAME } from "../lib/inference/model-store.ts";
 import { flushOutbox } from "../lib/offline/outbox.ts";
-import { OUTBOX_SYNC_TAG, PLAYER_SHELL_PATH } from "../lib/offline/pwa-constants.ts";
+import { OUTBOX_LOCK, OUTBOX_SYNC_TAG, PLAYER_SHELL_PATH } from "../lib/offline/pwa-constants.ts";
 import { BeatSightDb } from "../lib/store/db.ts";
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (PrecacheEntry | string)[] };
@@ -27,6 +27,26 @@ declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (PrecacheEntry |
 setCacheNameDetails({ prefix: "beatsight", suffix: "v1" });
 const PAGES_CACHE = "beatsight-pages-v1";
 const RUNTIME_WASM_CACHE = "beatsight-wasm-v1";
+
+/**
+ * Worker scripts: answered with a response that has no URL of its own. A worker takes its location
+ * from the response's URL when a service worker provides one, which would drop the `#params=`
+ * fragment Turbopack's worker bootstrap reads its chunk list from ("Missing worker bootstrap
+ * config"); without a response URL the worker keeps the address it was started with. Registered
+ * before the precache route so it wins; the script itself still comes from the precache offline.
+ */
+registerRoute(
+  ({ request, sameOrigin }) => sameOrigin && request.destination === "worker",
+  async ({ request, url }) => {
+    const bare = new URL(url.pathname, url.origin).href;
+    const response = (await matchPrecache(bare)) ?? (await fetch(request));
+    return new Response(await response.blob(), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  },
+);
 
 // Only `source` (the installed app's start URL) is dropped: other queries, Next's `_rsc` above all,
 // must not match a precached HTML page (a flight request answered with HTML breaks navigation).
@@ -91,7 +111,8 @@ self.addEventListener("sync", (event) => {
   if (sync.tag !== OUTBOX_SYNC_TAG) return;
   sync.waitUntil(
     (async () => {
-      const report = await flushOutbox(new BeatSightDb());
+      // The same lock the pages take: an entry is never sent by two flushes at once.
+      const report = await navigator.locks.request(OUTBOX_LOCK, () => flushOutbox(new BeatSightDb()));
       // Open pages refresh their view of the outbox.
       for (const client of await self.clients.matchAll({ type: "window" })) {
         client.postMessage({ type: "OUTBOX_FLUSHED", sent: report.sent.length });

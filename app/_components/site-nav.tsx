@@ -1,16 +1,24 @@
 "use client";
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useTRPC } from "./trpc.tsx";
 
 const links = [
   { href: "/", label: "Home" },
   { href: "/library", label: "Library" },
   { href: "/verify", label: "Verify" },
-  { href: "/me", label: "Me" },
 ] as const;
 
 export function SiteNav() {
   const pathname = usePathname();
+  const trpc = useTRPC();
+  const me = useQuery(trpc.auth.me.queryOptions());
+  // The last item is the account: "Sign in" for visitors, the person's name once signed in.
+  const account =
+    me.data === null
+      ? { href: "/sign-in", label: "Sign in", current: /^\/(sign-in|sign-up|reset-password)/.test(pathname) }
+      : { href: "/me", label: me.data?.displayName ?? "Me", current: pathname.startsWith("/me") };
   return (
     <nav aria-label="Main" className="site-nav">
       <ul>
@@ -24,6 +32,17 @@ export function SiteNav() {
             </li>
           );
         })}
+        <li>
+          <Link
+            href={account.href}
+            aria-current={account.current ? "page" : undefined}
+            // A long name is cut with an ellipsis rather than pushing the nav wider than a phone.
+            style={{ maxWidth: "12rem", overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }}
+            data-testid="nav-account"
+          >
+            {account.label}
+          </Link>
+        </li>
       </ul>
     </nav>
   );

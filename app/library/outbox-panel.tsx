@@ -4,7 +4,12 @@ import { discardEntry, retryEntry } from "@/lib/offline/outbox.ts";
 import { localDb } from "@/lib/store/db.ts";
 import { flushNow, useOutboxEntries } from "../_components/pwa/outbox-sync.ts";
 
-const LABELS: Record<string, string> = { "maps.submitGenerated": "Share a chart" };
+const LABELS: Record<string, string> = {
+  "maps.submitGenerated": "Share a chart",
+  "results.submit": "Practice result",
+  "proposals.create": "Chart fix",
+  "votes.cast": "Vote",
+};
 
 export function OutboxPanel() {
   const entries = useOutboxEntries();

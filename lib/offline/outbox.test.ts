@@ -56,7 +56,7 @@ describe("outbox", () => {
     const report = await flushOutbox(db, async () => {
       throw new MutationSendError("offline", true);
     });
-    expect(report).toMatchObject({ sent: [], failed: [], remaining: 2 });
+    expect(report).toMatchObject({ sent: [], failed: [], remaining: 2, waitingForSignIn: 0 });
     const a = await db.outbox.get("a");
     expect(a).toMatchObject({ attempts: 1, state: "pending", lastError: "offline" });
     expect((await db.outbox.get("b"))?.attempts).toBe(0);
@@ -84,6 +84,25 @@ describe("outbox", () => {
     await enqueue(db, change("drop"));
     await discardEntry(db, "drop");
     expect(await db.outbox.count()).toBe(0);
+  });
+
+  it("keeps a change that needs an account until the user signs in, without holding up the rest", async () => {
+    fresh();
+    await enqueue(db, { id: "result-1", kind: "results.submit", payload: { id: "r1" } }, 1);
+    await enqueue(db, change("share"), 2);
+    const server = fakeServer();
+    let signedIn = false;
+    const send: Sender = async (kind, input) => {
+      if (kind === "results.submit" && !signedIn)
+        throw new MutationSendError("Please sign in to do this.", true, true);
+      return server.send(kind, input);
+    };
+    const first = await flushOutbox(db, send);
+    expect(first.sent.map((s) => s.entry.id)).toEqual(["share"]);
+    expect(first.waitingForSignIn).toBe(1);
+    expect(await db.outbox.get("result-1")).toMatchObject({ state: "pending", attempts: 0 });
+    signedIn = true;
+    expect((await flushOutbox(db, send)).sent.map((s) => s.entry.id)).toEqual(["result-1"]);
   });
 
   it("an answer lost on the way back is sent again with the same id, which the server recognises", async () => {
@@ -123,6 +142,17 @@ describe("outbox", () => {
     expect((await db.charts.get("c1"))?.title).toBe("Kept");
     const server = fakeServer();
     expect((await flushOutbox(db, server.send)).sent).toHaveLength(1);
+  });
+});
+
+describe("what the server's answer teaches the device", () => {
+  it("a shared chart learns its song and map version, so its results can follow it to the account", async () => {
+    fresh();
+    const hash = "ab".repeat(32);
+    await db.charts.add({ id: "c1", contentHash: hash, title: "T" } as never);
+    await enqueue(db, { id: `gen-${hash.slice(0, 40)}`, kind: "maps.submitGenerated", payload: {} });
+    await flushOutbox(db, async () => ({ song: { id: "song-1" }, versionId: "version-1" }));
+    expect(await db.charts.get("c1")).toMatchObject({ songId: "song-1", mapVersionId: "version-1" });
   });
 });
 

@@ -33,6 +33,8 @@ export interface FlushReport {
   failed: OutboxEntry[];
   /** Left for the next attempt (offline, server trouble). */
   remaining: number;
+  /** Changes that need an account, kept until the user signs in. */
+  waitingForSignIn: number;
 }
 
 export type Sender = (kind: OutboxProcedure, input: Record<string, unknown>) => Promise<unknown>;
@@ -42,7 +44,7 @@ export type Sender = (kind: OutboxProcedure, input: Record<string, unknown>) => 
  * probably gone; order is kept); a refused entry is marked failed and the rest go on.
  */
 export async function flushOutbox(db: BeatSightDb, send: Sender = sendMutation): Promise<FlushReport> {
-  const report: FlushReport = { sent: [], failed: [], remaining: 0 };
+  const report: FlushReport = { sent: [], failed: [], remaining: 0, waitingForSignIn: 0 };
   const pending = await db.outbox.where("state").equals("pending").sortBy("createdAt");
   for (let i = 0; i < pending.length; i++) {
     const entry = pending[i] as OutboxEntry;
@@ -57,9 +59,16 @@ export async function flushOutbox(db: BeatSightDb, send: Sender = sendMutation):
     try {
       const result = await send(entry.kind, { ...(entry.payload as object), clientMutationId: entry.id });
       await db.outbox.delete(entry.id);
+      await recordSent(db, entry, result);
       report.sent.push({ entry, result });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof MutationSendError && error.needsSignIn) {
+        // Kept for when the user signs in; the changes behind it need no account and go on.
+        await db.outbox.update(entry.id, { lastError: "Waiting for you to sign in." });
+        report.waitingForSignIn++;
+        continue;
+      }
       const retryable = !(error instanceof MutationSendError) || error.retryable;
       await db.outbox.update(entry.id, {
         attempts: entry.attempts + 1,
@@ -74,6 +83,20 @@ export async function flushOutbox(db: BeatSightDb, send: Sender = sendMutation):
     }
   }
   return report;
+}
+
+/**
+ * What the device learns from the server's answer. A shared chart now has a song and a map version
+ * on the server: practice results of that chart can then go to the user's account.
+ */
+async function recordSent(db: BeatSightDb, entry: OutboxEntry, result: unknown): Promise<void> {
+  if (entry.kind !== "maps.submitGenerated" || !entry.id.startsWith("gen-")) return;
+  const answer = result as { song?: { id?: string }; versionId?: string } | undefined;
+  if (!answer?.versionId) return;
+  await db.charts
+    .where("contentHash")
+    .startsWith(entry.id.slice("gen-".length))
+    .modify({ mapVersionId: answer.versionId, ...(answer.song?.id ? { songId: answer.song.id } : {}) });
 }
 
 /** A failed entry the user chose to try again. */

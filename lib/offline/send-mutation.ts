@@ -3,8 +3,17 @@
 // The wire format is tRPC's non-batched HTTP mutation with the superjson transformer:
 // POST /api/trpc/<procedure> with {"json": input}; errors come back as {"error": {"json": …}}.
 
-/** Mutations that may wait in the outbox. Each must be idempotent by its `clientMutationId`. */
-export const OUTBOX_PROCEDURES = ["maps.submitGenerated"] as const;
+/**
+ * Mutations that may wait in the outbox. Each must apply once however often it is sent: by its
+ * `clientMutationId` (maps.submitGenerated, proposals.create), by its own id (results.submit), or by
+ * its nature (votes.cast is one row per person and version).
+ */
+export const OUTBOX_PROCEDURES = [
+  "maps.submitGenerated",
+  "results.submit",
+  "proposals.create",
+  "votes.cast",
+] as const;
 export type OutboxProcedure = (typeof OUTBOX_PROCEDURES)[number];
 
 export function isOutboxProcedure(kind: string): kind is OutboxProcedure {
@@ -17,6 +26,8 @@ export class MutationSendError extends Error {
     message: string,
     /** False for a refusal that sending again cannot fix (bad input, forbidden); true for network or server trouble. */
     readonly retryable: boolean,
+    /** The change needs an account: it waits for the user to sign in, without holding up the others. */
+    readonly needsSignIn = false,
   ) {
     super(message);
   }
@@ -50,6 +61,7 @@ export async function sendMutation(
   }
   if (response.ok && body?.result) return body.result.data?.json;
   const message = body?.error?.json?.message ?? `The server answered HTTP ${response.status}.`;
+  if (response.status === 401) throw new MutationSendError(message, true, true);
   // 408 timeout and 429 rate limit pass with time; other 4xx are refusals of this very change.
   const retryable = response.status >= 500 || response.status === 408 || response.status === 429;
   throw new MutationSendError(message, retryable);

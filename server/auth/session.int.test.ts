@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { migratedDatabaseForFile } from "../../test/db.ts";
 import { createCaller } from "../trpc/root.ts";
 import { hashSessionToken, SESSION_COOKIE, sessionFromCookies } from "./session.ts";
+import { SESSION_TTL_MS, slideSession } from "./sessions.ts";
 
 const database = migratedDatabaseForFile();
 
@@ -59,5 +60,25 @@ describe("sessions", () => {
       headers: new Headers(),
     });
     expect(await anonymous.auth.me()).toBeNull();
+  });
+});
+
+describe("sliding expiry", () => {
+  it("moves a session's expiry forward at most once a day while it is used", async () => {
+    const { cookie } = await signIn(3600_000);
+    const fresh = await sessionFromCookies(database().db, cookie);
+    if (!fresh) throw new Error("no session");
+    expect(await slideSession(database().db, fresh)).toBeNull();
+    await database().db.session.update({
+      where: { id: fresh.id },
+      data: { lastSeenAt: new Date(Date.now() - 2 * 24 * 3600_000) },
+    });
+    const stale = await sessionFromCookies(database().db, cookie);
+    if (!stale) throw new Error("no session");
+    const slid = await slideSession(database().db, stale);
+    expect(slid?.getTime()).toBeGreaterThan(Date.now() + SESSION_TTL_MS - 60_000);
+    const row = await database().db.session.findUniqueOrThrow({ where: { id: fresh.id } });
+    expect(row.expiresAt).toEqual(slid);
+    expect(Date.now() - row.lastSeenAt.getTime()).toBeLessThan(60_000);
   });
 });

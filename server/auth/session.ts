@@ -16,6 +16,7 @@ export interface Session {
   id: string;
   user: SessionUser;
   expiresAt: Date;
+  lastSeenAt: Date;
 }
 
 export function hashSessionToken(token: string): string {
@@ -47,6 +48,7 @@ export async function sessionFromCookies(
   return {
     id: row.id,
     expiresAt: row.expiresAt,
+    lastSeenAt: row.lastSeenAt,
     user: {
       id: row.user.id,
       email: row.user.email,

@@ -30,7 +30,7 @@ export function getJobSystem(): Promise<JobSystem> {
       databaseUrl: runtime.databaseUrl,
       config,
       worker: config.BEATSIGHT_INPROCESS_WORKER,
-      origin: process.env.APP_ORIGIN ?? `http://localhost:${env().PORT}`,
+      origin: env().APP_ORIGIN ?? `http://localhost:${env().PORT}`,
     });
   })().catch((error) => {
     g.__beatsightJobs = undefined;

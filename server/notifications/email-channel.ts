@@ -2,7 +2,7 @@
 // Everything else stays in-app. The cost of each email is recorded like any other server cost.
 import type { Db } from "../db/client.ts";
 import { moduleLogger } from "../log.ts";
-import { sendMail } from "./mail-fallback.ts";
+import { sendMail } from "../mail/send-mail.ts";
 import type { NotificationChannel, StoredNotification } from "./notify.ts";
 
 const log = moduleLogger("email-channel");

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     databaseUrl: runtime.databaseUrl,
     config,
     worker: true,
-    origin: process.env.APP_ORIGIN ?? `http://localhost:${env().PORT}`,
+    origin: env().APP_ORIGIN ?? `http://localhost:${env().PORT}`,
   });
   logger().info({ workerId: jobs.workerId }, "BeatSight worker ready");
   const stop = async () => {

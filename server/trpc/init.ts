@@ -4,8 +4,11 @@ import { randomUUID } from "node:crypto";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
+import { DiffConflictError } from "../../lib/beatmap/diff.ts";
+import { crossSiteReason } from "../auth/csrf.ts";
 import { type Action, type Actor, can, loadActor } from "../auth/permissions.ts";
-import { type Session, sessionFromCookies } from "../auth/session.ts";
+import { readCookie, SESSION_COOKIE, type Session, sessionFromCookies } from "../auth/session.ts";
+import { setSessionCookie, slideSession } from "../auth/sessions.ts";
 import type { Db } from "../db/client.ts";
 import { moduleLogger } from "../log.ts";
 import { getRuntime } from "../runtime.ts";
@@ -16,12 +19,26 @@ export interface Context {
   session: Session | null;
   requestId: string;
   headers: Headers;
+  /** Response headers, where procedures set cookies; absent for server-side callers. */
+  resHeaders?: Headers;
 }
 
-export async function createContext({ headers }: { headers: Headers }): Promise<Context> {
+export async function createContext({
+  headers,
+  resHeaders,
+}: {
+  headers: Headers;
+  resHeaders?: Headers;
+}): Promise<Context> {
   const { db } = await getRuntime();
   const session = await sessionFromCookies(db, headers.get("cookie"));
-  return { db, session, requestId: randomUUID(), headers };
+  if (session && resHeaders) {
+    // A session in use stays alive: its expiry (and the cookie's) moves forward about once a day.
+    const expiresAt = await slideSession(db, session);
+    const token = readCookie(headers.get("cookie"), SESSION_COOKIE);
+    if (expiresAt && token) setSessionCookie(resHeaders, headers, token, expiresAt);
+  }
+  return { db, session, requestId: randomUUID(), headers, resHeaders };
 }
 
 // ── 2. init ──
@@ -35,27 +52,42 @@ export function describeZodError(error: ZodError): string {
     .join("; ");
 }
 
-const t = initTRPC.context<Context>().create({
-  transformer: superjson,
-  errorFormatter({ shape, error, ctx }) {
-    const zodError = error.cause instanceof ZodError ? error.cause : null;
-    let message = shape.message;
-    if (zodError) message = `Invalid input: ${describeZodError(zodError)}`;
-    else if (error.code === "INTERNAL_SERVER_ERROR") {
-      // Internals stay in the log; the person gets a reference to quote.
-      message = `Something went wrong on the server (reference ${ctx?.requestId ?? "unknown"}). Please try again; if it keeps happening, report the reference.`;
-    }
-    return {
-      ...shape,
-      message,
-      data: {
-        ...shape.data,
-        stack: undefined,
-        fieldErrors: zodError ? zodError.flatten().fieldErrors : null,
-      },
-    };
-  },
-});
+/** Procedure metadata: the permission a procedure checks, so tests can walk every guarded procedure. */
+export interface ProcedureMeta {
+  action?: Action;
+}
+
+/** Conflicting edits travel with a CONFLICT error, so the editor can show them note by note. */
+const MAX_CONFLICTS_SENT = 200;
+
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error, ctx }) {
+      const zodError = error.cause instanceof ZodError ? error.cause : null;
+      let message = shape.message;
+      if (zodError) message = `Invalid input: ${describeZodError(zodError)}`;
+      else if (error.code === "INTERNAL_SERVER_ERROR") {
+        // Internals stay in the log; the person gets a reference to quote.
+        message = `Something went wrong on the server (reference ${ctx?.requestId ?? "unknown"}). Please try again; if it keeps happening, report the reference.`;
+      }
+      return {
+        ...shape,
+        message,
+        data: {
+          ...shape.data,
+          stack: undefined,
+          fieldErrors: zodError ? zodError.flatten().fieldErrors : null,
+          conflicts:
+            error.cause instanceof DiffConflictError
+              ? error.cause.conflicts.slice(0, MAX_CONFLICTS_SENT)
+              : null,
+        },
+      };
+    },
+  });
 
 // ── 3. procedures ──
 export const createTRPCRouter = t.router;
@@ -76,7 +108,23 @@ const logged = t.middleware(async ({ ctx, path, type, next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(logged);
+/** Every mutation refuses cross-site browser requests (server/auth/csrf.ts). */
+const sameOriginMutations = t.middleware(({ ctx, type, next }) => {
+  if (type === "mutation") {
+    const reason = crossSiteReason(ctx.headers);
+    if (reason) {
+      log.warn({ requestId: ctx.requestId, reason }, "cross-site mutation refused");
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message:
+          "This request came from another site and was refused. Open BeatSight directly and try again.",
+      });
+    }
+  }
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(logged).use(sameOriginMutations);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in to do this." });
@@ -88,7 +136,7 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
  * actor (karma, roles) is handed on so the procedure need not query it again.
  */
 export function permittedProcedure(action: Action) {
-  return protectedProcedure.use(async ({ ctx, next }) => {
+  return protectedProcedure.meta({ action }).use(async ({ ctx, next }) => {
     const actor: Actor | null = await loadActor(ctx.db, ctx.session.user.id);
     if (!can(actor, action)) {
       throw new TRPCError({

@@ -399,7 +399,7 @@ function save(bytes: Uint8Array, name: string): void {
 function ShareChart({ phase }: { phase: Extract<Phase, { kind: "done" }> }) {
   const [busy, setBusy] = useState<"fingerprinting" | "sharing" | null>(null);
   const [outcome, setOutcome] = useState<
-    { kind: "shared"; created: boolean; songId: string } | { kind: "queued" } | null
+    { kind: "shared"; created: boolean; songId: string | null } | { kind: "queued" } | null
   >(null);
   const [error, setError] = useState<string | null>(null);
   const share = async () => {
@@ -433,8 +433,8 @@ function ShareChart({ phase }: { phase: Extract<Phase, { kind: "done" }> }) {
         payload: { fingerprint, duration: durationSeconds, chart: phase.result.beatmap },
       });
       if (sent.sent) {
-        const result = sent.result as { created: boolean; song: { id: string } };
-        setOutcome({ kind: "shared", created: result.created, songId: result.song.id });
+        const result = sent.result as { created: boolean; song: { id: string } } | undefined;
+        setOutcome({ kind: "shared", created: result?.created ?? true, songId: result?.song.id ?? null });
       } else if (sent.error) {
         setError(sent.error);
       } else {
@@ -451,7 +451,7 @@ function ShareChart({ phase }: { phase: Extract<Phase, { kind: "done" }> }) {
       <p data-testid="shared">
         {outcome.created ? "Shared — thank you." : "This exact chart was already shared."} Drummers who drop
         this song now get it at once, and the community can fix and verify it.{" "}
-        <Link href={`/songs/${outcome.songId}`}>Open the song</Link>
+        {outcome.songId ? <Link href={`/songs/${outcome.songId}`}>Open the song</Link> : null}
       </p>
     );
   }

@@ -50,6 +50,7 @@ import {
   saveVelocityCalibration,
 } from "./practice-settings.ts";
 import { ResultsView } from "./results-view.tsx";
+import { syncResult } from "./sync-result.ts";
 
 type Phase =
   | { kind: "loading" }
@@ -311,7 +312,7 @@ export function Player({ chartId: routeChartId }: { chartId: string }) {
     const inputs = [...r.inputs];
     const input = inputs.length === 1 ? inputs[0]! : inputs.length === 0 ? "keyboard" : "mixed";
     try {
-      await saveResult(localDb(), {
+      const saved = await saveResult(localDb(), {
         chartId: chart.id,
         contentHash: chart.contentHash,
         rate: r.rate,
@@ -320,6 +321,7 @@ export function Player({ chartId: routeChartId }: { chartId: string }) {
         input,
         summary,
       });
+      void syncResult(chart, saved, summary).catch((e: unknown) => console.warn("result not queued", e));
     } catch (e) {
       console.error("could not save the result", e);
     }

@@ -4,10 +4,10 @@
 import { liveQuery } from "dexie";
 import { useEffect, useState } from "react";
 import { enqueue, type FlushReport, flushOutbox, type QueueInput } from "@/lib/offline/outbox.ts";
-import { OUTBOX_SYNC_TAG } from "@/lib/offline/pwa-constants.ts";
+import { OUTBOX_LOCK, OUTBOX_SYNC_TAG } from "@/lib/offline/pwa-constants.ts";
 import { localDb, type OutboxEntry } from "@/lib/store/db.ts";
 
-const EMPTY: FlushReport = { sent: [], failed: [], remaining: 0 };
+const EMPTY: FlushReport = { sent: [], failed: [], remaining: 0, waitingForSignIn: 0 };
 
 export async function flushNow(): Promise<FlushReport> {
   if (typeof navigator !== "undefined" && navigator.onLine === false) {
@@ -15,31 +15,39 @@ export async function flushNow(): Promise<FlushReport> {
   }
   const run = () => flushOutbox(localDb());
   if (typeof navigator !== "undefined" && navigator.locks) {
-    return navigator.locks.request("beatsight-outbox", run);
+    return navigator.locks.request(OUTBOX_LOCK, run);
   }
   return run();
 }
 
-/** Queues a change, asks for Background Sync where the browser has it, and tries to send at once. */
+/** Asks the browser to flush the outbox from the worker when the network is back (Chromium). */
+async function registerBackgroundSync(): Promise<void> {
+  try {
+    const registration = await navigator.serviceWorker?.getRegistration();
+    const sync = (registration as { sync?: { register(tag: string): Promise<void> } } | undefined)?.sync;
+    await sync?.register(OUTBOX_SYNC_TAG);
+  } catch {
+    // No Background Sync (Firefox, Safari): the online event and the next start send it instead.
+  }
+}
+
+/**
+ * Queues a change and sends it at once when it can; if it cannot (offline, server trouble), the
+ * change waits and Background Sync is asked to send it later.
+ */
 export async function queueAndSend(
   input: QueueInput,
 ): Promise<{ sent: boolean; result?: unknown; error?: string }> {
   await enqueue(localDb(), input);
-  try {
-    const registration = await navigator.serviceWorker?.getRegistration();
-    await (
-      registration as
-        | (ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } })
-        | undefined
-    )?.sync?.register(OUTBOX_SYNC_TAG);
-  } catch {
-    // No Background Sync (Firefox, Safari): the online event and the next start send it instead.
-  }
   const report = await flushNow();
   const sent = report.sent.find((s) => s.entry.id === input.id);
   if (sent) return { sent: true, result: sent.result };
   const failed = report.failed.find((f) => f.id === input.id);
-  return { sent: false, ...(failed?.lastError ? { error: failed.lastError } : {}) };
+  if (failed) return { sent: false, ...(failed.lastError ? { error: failed.lastError } : {}) };
+  // Gone without our flush sending it: another tab (or the worker) did.
+  if (!(await localDb().outbox.get(input.id))) return { sent: true };
+  await registerBackgroundSync();
+  return { sent: false };
 }
 
 /** Sends the outbox when the app starts, when the network returns and when the worker says so. */

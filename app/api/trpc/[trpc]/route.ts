@@ -18,7 +18,7 @@ async function handler(req: Request): Promise<Response> {
     endpoint: "/api/trpc",
     req: request,
     router: appRouter,
-    createContext: () => createContext({ headers: request.headers }),
+    createContext: ({ resHeaders }) => createContext({ headers: request.headers, resHeaders }),
   });
 }
 

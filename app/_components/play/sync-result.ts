@@ -1,0 +1,27 @@
+// A finished run goes to the user's account too, when the chart is on the server (it has a map
+// version). Through the outbox: offline it waits; signed out it waits for sign-in; sent twice it is
+// stored once (the result's own id is the server row's id).
+import type { RunSummary } from "@/lib/practice/stats.ts";
+import type { StoredChart, StoredResult } from "@/lib/store/db.ts";
+import { queueAndSend } from "../pwa/outbox-sync.ts";
+
+export async function syncResult(
+  chart: StoredChart,
+  result: StoredResult,
+  summary: RunSummary,
+): Promise<void> {
+  if (!chart.mapVersionId) return;
+  await queueAndSend({
+    id: `result-${result.id}`,
+    kind: "results.submit",
+    payload: {
+      id: result.id,
+      mapVersionId: chart.mapVersionId,
+      score: Math.round(summary.score),
+      accuracy: Math.min(1, Math.max(0, summary.accuracy)),
+      tempo: result.rate,
+      stats: summary as unknown as Record<string, unknown>,
+      playedAt: new Date(result.createdAt).toISOString(),
+    },
+  });
+}

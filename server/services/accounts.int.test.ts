@@ -1,0 +1,446 @@
+// Accounts end to end through the tRPC API on a real PostgreSQL: sign-up, the emailed link,
+// sign-in, sign-out, lockout, password reset, single-use and expiring tokens, enumeration-safe
+// answers, rate limits and the same-origin guard. Mail goes to a temporary outbox.
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { describe, expect, it, vi } from "vitest";
+import { TestBrowser } from "../../test/browser-caller.ts";
+import { migratedDatabaseForFile } from "../../test/db.ts";
+import { hashToken } from "../auth/tokens.ts";
+import { listOutbox } from "../mail/outbox.ts";
+import { outboxDir } from "../mail/send-mail.ts";
+import { appRouter } from "../trpc/root.ts";
+import { LOCKOUT, MESSAGES } from "./accounts.ts";
+
+await vi.hoisted(async () => {
+  // Before any module reads the environment (imports are hoisted above this file's code, so this
+  // must be too): this file's mail goes to its own outbox.
+  const { mkdtempSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  process.env.DATA_DIR = mkdtempSync(join(tmpdir(), "beatsight-accounts-"));
+});
+
+const database = migratedDatabaseForFile();
+const db = () => database().db;
+
+let counter = 0;
+function newEmail(): string {
+  return `drummer-${process.pid}-${++counter}-${Date.now()}@example.test`;
+}
+
+async function mailsTo(to: string) {
+  return (await listOutbox(outboxDir(), 1000)).filter((m) => m.to === to);
+}
+
+/** The token from the newest email to `to` whose link goes to `page`. */
+async function tokenFromMail(to: string, page: "verify-email" | "reset-password"): Promise<string> {
+  const mail = (await mailsTo(to)).find((m) => m.text.includes(`/${page}#token=`));
+  const token = mail?.text.match(/#token=([A-Za-z0-9_-]{43})/)?.[1];
+  if (!token) throw new Error(`no ${page} link mailed to ${to}`);
+  return token;
+}
+
+async function signUpVerified(browser: TestBrowser, password = "correct horse battery") {
+  const email = newEmail();
+  await browser.call((api) => api.auth.signUp({ email, password, displayName: "Sheila E." }));
+  const token = await tokenFromMail(email, "verify-email");
+  await browser.call((api) => api.auth.verifyEmail({ token }));
+  return { email, password };
+}
+
+async function auditActions(userId: string): Promise<string[]> {
+  const rows = await db().auditLogEntry.findMany({ where: { subjectId: userId }, orderBy: { id: "asc" } });
+  return rows.map((r) => r.action);
+}
+
+describe("sign up, confirm, sign in, sign out", () => {
+  it("goes through the whole flow with a session cookie the browser cannot read", async () => {
+    const browser = new TestBrowser(db());
+    const email = newEmail();
+    const signedUp = await browser.call((api) =>
+      api.auth.signUp({
+        email: `  ${email.toUpperCase()} `,
+        password: "correct horse battery",
+        displayName: "Sheila E.",
+      }),
+    );
+    expect(signedUp.message).toBe(MESSAGES.signUpSent);
+    expect(browser.cookie).toBeNull();
+
+    const user = await db().user.findUniqueOrThrow({ where: { email } });
+    expect(user.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(user.emailVerifiedAt).toBeNull();
+
+    const mail = (await mailsTo(email))[0];
+    expect(mail?.subject).toBe("Confirm your email address for BeatSight");
+    expect(mail?.text).toContain("http://beatsight.test/verify-email#token=");
+    const token = await tokenFromMail(email, "verify-email");
+    // Only the hash is stored.
+    const stored = await db().emailToken.findFirstOrThrow({ where: { userId: user.id } });
+    expect(stored.tokenHash).toBe(hashToken(token));
+    expect(stored.tokenHash).not.toContain(token);
+
+    expect(await browser.call((api) => api.auth.verifyEmail({ token }))).toEqual({ email });
+    await browser.call((api) => api.auth.signIn({ email, password: "correct horse battery" }));
+    expect(browser.cookie).toMatch(/^bs_session=[A-Za-z0-9_-]{43}$/);
+    const setCookie = browser.lastSetCookie[0] ?? "";
+    expect(setCookie).toContain("HttpOnly");
+    expect(setCookie).toContain("SameSite=Lax");
+    expect(setCookie).toContain("Path=/");
+    // Thirty days, give or take the second the test takes.
+    expect(Number(setCookie.match(/Max-Age=(\d+)/)?.[1])).toBeGreaterThan(30 * 24 * 3600 - 5);
+    expect(setCookie).not.toContain("Secure");
+
+    const me = await browser.call((api) => api.auth.me());
+    expect(me).toMatchObject({ email, displayName: "Sheila E.", emailVerified: true });
+    const account = await browser.call((api) => api.auth.account());
+    expect(account).toMatchObject({ karma: 0, roles: ["fixer"], appointed: [] });
+
+    await browser.call((api) => api.auth.signOut());
+    expect(browser.cookie).toBeNull();
+    expect(await browser.call((api) => api.auth.me())).toBeNull();
+    expect(await db().session.count({ where: { userId: user.id } })).toBe(0);
+    expect(await auditActions(user.id)).toEqual(["account.sign_up", "account.email_verified"]);
+  });
+
+  it("marks the cookie Secure when the site is reached over https", async () => {
+    const browser = new TestBrowser(db());
+    const { email, password } = await signUpVerified(browser);
+    await browser.call((api) => api.auth.signIn({ email, password }), { "x-forwarded-proto": "https" });
+    expect(browser.lastSetCookie[0]).toContain("; Secure");
+  });
+
+  it("refuses a password sign-in until the address is confirmed, and sends a fresh link", async () => {
+    const browser = new TestBrowser(db());
+    const email = newEmail();
+    await browser.call((api) =>
+      api.auth.signUp({ email, password: "correct horse battery", displayName: "Ringo" }),
+    );
+    const first = await tokenFromMail(email, "verify-email");
+    await expect(
+      browser.call((api) => api.auth.signIn({ email, password: "correct horse battery" })),
+    ).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      message: expect.stringContaining("confirm your email address"),
+    });
+    expect(browser.cookie).toBeNull();
+    const second = await tokenFromMail(email, "verify-email");
+    expect(second).not.toBe(first);
+    // The newer link retired the older one.
+    await expect(browser.call((api) => api.auth.verifyEmail({ token: first }))).rejects.toMatchObject({
+      message: MESSAGES.badLink,
+    });
+    await browser.call((api) => api.auth.verifyEmail({ token: second }));
+    await browser.call((api) => api.auth.signIn({ email, password: "correct horse battery" }));
+    expect(browser.cookie).not.toBeNull();
+  });
+
+  it("rotates the session at sign-in: the previous token stops working", async () => {
+    const browser = new TestBrowser(db());
+    const { email, password } = await signUpVerified(browser);
+    await browser.call((api) => api.auth.signIn({ email, password }));
+    const before = browser.cookie;
+    await browser.call((api) => api.auth.signIn({ email, password }));
+    expect(browser.cookie).not.toBe(before);
+    const user = await db().user.findUniqueOrThrow({ where: { email } });
+    expect(await db().session.count({ where: { userId: user.id } })).toBe(1);
+  });
+
+  it("rejects weak passwords with a reason and bad input with field messages", async () => {
+    const browser = new TestBrowser(db());
+    const email = newEmail();
+    await expect(
+      browser.call((api) => api.auth.signUp({ email, password: "short", displayName: "Ringo" })),
+    ).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: "Use at least 10 characters for your password.",
+    });
+    await expect(
+      browser.call((api) => api.auth.signUp({ email, password: email, displayName: "Ringo" })),
+    ).rejects.toMatchObject({ message: "Your password must not be your email address." });
+    await expect(
+      browser.call((api) =>
+        api.auth.signUp({ email: "not-an-email", password: "correct horse battery", displayName: "" }),
+      ),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(await db().user.count({ where: { email } })).toBe(0);
+  });
+});
+
+describe("no user enumeration", () => {
+  it("answers sign-up for a taken address the same way, mails the owner, and changes nothing", async () => {
+    const owner = new TestBrowser(db());
+    const { email, password } = await signUpVerified(owner);
+    const before = await db().user.findUniqueOrThrow({ where: { email } });
+    const stranger = new TestBrowser(db());
+    const answer = await stranger.call((api) =>
+      api.auth.signUp({ email, password: "another long password", displayName: "Impostor" }),
+    );
+    expect(answer.message).toBe(MESSAGES.signUpSent);
+    const after = await db().user.findUniqueOrThrow({ where: { email } });
+    expect(after.passwordHash).toBe(before.passwordHash);
+    expect(after.displayName).toBe("Sheila E.");
+    expect((await mailsTo(email)).map((m) => m.subject)).toContain("You already have a BeatSight account");
+    await owner.call((api) => api.auth.signIn({ email, password }));
+    expect(owner.cookie).not.toBeNull();
+  });
+
+  it("says the same for a wrong password and an unknown address", async () => {
+    const browser = new TestBrowser(db());
+    const { email } = await signUpVerified(browser);
+    const wrongPassword = browser.call((api) => api.auth.signIn({ email, password: "not the password" }));
+    await expect(wrongPassword).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+      message: MESSAGES.wrongCredentials,
+    });
+    const unknown = browser.call((api) =>
+      api.auth.signIn({ email: newEmail(), password: "not the password" }),
+    );
+    await expect(unknown).rejects.toMatchObject({ code: "UNAUTHORIZED", message: MESSAGES.wrongCredentials });
+  });
+
+  it("says the same for password resets whether or not the address has an account", async () => {
+    const browser = new TestBrowser(db());
+    const { email } = await signUpVerified(browser);
+    const nobody = newEmail();
+    const known = await browser.call((api) => api.auth.requestPasswordReset({ email }));
+    const unknown = await browser.call((api) => api.auth.requestPasswordReset({ email: nobody }));
+    expect(known).toEqual(unknown);
+    expect(known.message).toBe(MESSAGES.resetSent);
+    expect(await mailsTo(nobody)).toEqual([]);
+    await tokenFromMail(email, "reset-password");
+  });
+});
+
+describe("lockout after wrong passwords", () => {
+  it(`locks after ${LOCKOUT.maxFailures} wrong passwords, says until when, and lifts when the time has passed`, async () => {
+    const browser = new TestBrowser(db());
+    const { email, password } = await signUpVerified(browser);
+    for (let i = 1; i < LOCKOUT.maxFailures; i++) {
+      await expect(
+        browser.call((api) => api.auth.signIn({ email, password: `wrong ${i} password` })),
+      ).rejects.toMatchObject({ message: MESSAGES.wrongCredentials });
+    }
+    const locking = browser.call((api) => api.auth.signIn({ email, password: "wrong last password" }));
+    await expect(locking).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+      message: expect.stringMatching(
+        /paused until \d\d:\d\d UTC \(15 minutes\)\. To get in sooner, reset your password\./,
+      ),
+    });
+    // The right password does not get in while locked.
+    await expect(browser.call((api) => api.auth.signIn({ email, password }))).rejects.toMatchObject({
+      message: expect.stringContaining("paused until"),
+    });
+    const user = await db().user.findUniqueOrThrow({ where: { email } });
+    expect(user.lockedUntil?.getTime()).toBeGreaterThan(Date.now() + 14 * 60_000);
+    expect(await auditActions(user.id)).toContain("account.locked");
+
+    await db().user.update({ where: { id: user.id }, data: { lockedUntil: new Date(Date.now() - 1000) } });
+    await browser.call((api) => api.auth.signIn({ email, password }));
+    expect(browser.cookie).not.toBeNull();
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedLoginCount).toBe(0);
+  });
+
+  it("answers an address without an account with the same lockout, so lockouts reveal nothing", async () => {
+    const browser = new TestBrowser(db());
+    const nobody = newEmail();
+    for (let i = 1; i < LOCKOUT.maxFailures; i++) {
+      await expect(
+        browser.call((api) => api.auth.signIn({ email: nobody, password: "guess guess guess" })),
+      ).rejects.toMatchObject({ message: MESSAGES.wrongCredentials });
+    }
+    await expect(
+      browser.call((api) => api.auth.signIn({ email: nobody, password: "guess guess" })),
+    ).rejects.toMatchObject({
+      message: expect.stringMatching(/paused until \d\d:\d\d UTC \(15 minutes\)/),
+    });
+  });
+});
+
+describe("password reset", () => {
+  it("sets a new password from the emailed link, once, and signs out every session", async () => {
+    const laptop = new TestBrowser(db());
+    const { email, password } = await signUpVerified(laptop);
+    await laptop.call((api) => api.auth.signIn({ email, password }));
+    const user = await db().user.findUniqueOrThrow({ where: { email } });
+    await db().user.update({ where: { id: user.id }, data: { lockedUntil: new Date(Date.now() + 600_000) } });
+
+    const phone = new TestBrowser(db());
+    await phone.call((api) => api.auth.requestPasswordReset({ email }));
+    const token = await tokenFromMail(email, "reset-password");
+    // A rejected new password does not use up the link.
+    await expect(
+      phone.call((api) => api.auth.resetPassword({ token, password: "tiny" })),
+    ).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: "Use at least 10 characters for your password.",
+    });
+    expect(
+      await phone.call((api) => api.auth.resetPassword({ token, password: "a brand new passphrase" })),
+    ).toEqual({
+      email,
+    });
+    await expect(
+      phone.call((api) => api.auth.resetPassword({ token, password: "yet another passphrase" })),
+    ).rejects.toMatchObject({ message: MESSAGES.badLink });
+
+    expect(await laptop.call((api) => api.auth.me())).toBeNull();
+    await expect(phone.call((api) => api.auth.signIn({ email, password }))).rejects.toMatchObject({
+      message: MESSAGES.wrongCredentials,
+    });
+    await phone.call((api) => api.auth.signIn({ email, password: "a brand new passphrase" }));
+    expect(phone.cookie).not.toBeNull();
+    expect(await auditActions(user.id)).toContain("account.password_reset");
+  });
+
+  it("refuses expired, unknown, malformed and wrong-kind tokens", async () => {
+    const browser = new TestBrowser(db());
+    const { email } = await signUpVerified(browser);
+    await browser.call((api) => api.auth.requestPasswordReset({ email }));
+    const token = await tokenFromMail(email, "reset-password");
+    await db().emailToken.update({
+      where: { tokenHash: hashToken(token) },
+      data: { expiresAt: new Date(Date.now() - 1) },
+    });
+    const attempts = [
+      token,
+      "A".repeat(43),
+      "not a token",
+      await tokenFromMail(email, "verify-email"), // used already, and of the other kind
+    ];
+    for (const t of attempts) {
+      await expect(
+        browser.call((api) => api.auth.resetPassword({ token: t, password: "a brand new passphrase" })),
+      ).rejects.toMatchObject({ code: "BAD_REQUEST", message: MESSAGES.badLink });
+    }
+  });
+
+  it("expires verification links after their time too", async () => {
+    const browser = new TestBrowser(db());
+    const email = newEmail();
+    await browser.call((api) =>
+      api.auth.signUp({ email, password: "correct horse battery", displayName: "Max" }),
+    );
+    const token = await tokenFromMail(email, "verify-email");
+    await db().emailToken.update({
+      where: { tokenHash: hashToken(token) },
+      data: { expiresAt: new Date(Date.now() - 1) },
+    });
+    await expect(browser.call((api) => api.auth.verifyEmail({ token }))).rejects.toMatchObject({
+      message: MESSAGES.badLink,
+    });
+    expect((await db().user.findUniqueOrThrow({ where: { email } })).emailVerifiedAt).toBeNull();
+  });
+});
+
+describe("rate limits", () => {
+  it("limits reset emails per address and per recipient", async () => {
+    const browser = new TestBrowser(db());
+    const { email } = await signUpVerified(browser);
+    for (let i = 0; i < 4; i++) {
+      expect((await browser.call((api) => api.auth.requestPasswordReset({ email }))).message).toBe(
+        MESSAGES.resetSent,
+      );
+    }
+    // Sign-up sent 1 mail to this recipient; the hour allows 3, so 2 reset mails went out.
+    expect((await mailsTo(email)).filter((m) => m.text.includes("/reset-password#token=")).length).toBe(2);
+    for (let i = 4; i < 10; i++)
+      await browser.call((api) => api.auth.requestPasswordReset({ email: newEmail() }));
+    await expect(
+      browser.call((api) => api.auth.requestPasswordReset({ email: newEmail() })),
+    ).rejects.toMatchObject({
+      code: "TOO_MANY_REQUESTS",
+      message: expect.stringMatching(
+        /^Too many password reset requests from your network\. Please wait \d+ minutes?/,
+      ),
+    });
+    // Another network is not affected.
+    await new TestBrowser(db()).call((api) => api.auth.requestPasswordReset({ email: newEmail() }));
+  });
+});
+
+describe("sessions on the account page", () => {
+  it("lists sessions, marks this one, ends one or all others", async () => {
+    const laptop = new TestBrowser(db());
+    const { email, password } = await signUpVerified(laptop);
+    await laptop.call((api) => api.auth.signIn({ email, password }));
+    const phone = new TestBrowser(db());
+    await phone.call((api) => api.auth.signIn({ email, password }));
+    const tablet = new TestBrowser(db());
+    await tablet.call((api) => api.auth.signIn({ email, password }));
+
+    const sessions = await laptop.call((api) => api.auth.sessions());
+    expect(sessions).toHaveLength(3);
+    expect(sessions.filter((s) => s.current)).toHaveLength(1);
+    expect(sessions.find((s) => s.current)?.ip).toBe(laptop.ip);
+
+    const phoneSession = sessions.find((s) => s.ip === phone.ip);
+    await laptop.call((api) => api.auth.revokeSession({ sessionId: phoneSession?.id ?? "" }));
+    expect(await phone.call((api) => api.auth.me())).toBeNull();
+
+    expect(await laptop.call((api) => api.auth.revokeOtherSessions())).toEqual({ ended: 1 });
+    expect(await tablet.call((api) => api.auth.me())).toBeNull();
+    expect(await laptop.call((api) => api.auth.me())).not.toBeNull();
+    await expect(phone.call((api) => api.auth.sessions())).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+});
+
+describe("same-origin guard", () => {
+  it("refuses mutations from other sites and lets same-origin and non-browser callers through", async () => {
+    const browser = new TestBrowser(db());
+    const { email, password } = await signUpVerified(browser);
+    const refused = { code: "FORBIDDEN", message: expect.stringContaining("came from another site") };
+    const signIn = () => browser.call((api) => api.auth.signIn({ email, password }), crossSite);
+    let crossSite: Record<string, string> = { "sec-fetch-site": "cross-site" };
+    await expect(signIn()).rejects.toMatchObject(refused);
+    crossSite = { "sec-fetch-site": "same-site" };
+    await expect(signIn()).rejects.toMatchObject(refused);
+    crossSite = { "sec-fetch-site": "", origin: "https://evil.example" };
+    await expect(signIn()).rejects.toMatchObject(refused);
+    crossSite = { "sec-fetch-site": "", origin: "null" };
+    await expect(signIn()).rejects.toMatchObject(refused);
+    expect(browser.cookie).toBeNull();
+
+    crossSite = { "sec-fetch-site": "", origin: "http://beatsight.test" };
+    await signIn();
+    expect(browser.cookie).not.toBeNull();
+    // Reads are not state changes: a cross-site query still answers (and CORS keeps it unreadable).
+    expect(await browser.call((api) => api.auth.me(), { "sec-fetch-site": "cross-site" })).not.toBeNull();
+    // No Origin and no Sec-Fetch-Site: not a browser page (CLI, server-side caller).
+    await browser.call((api) => api.auth.signOut(), { "sec-fetch-site": "" });
+    expect(browser.cookie).toBeNull();
+  });
+
+  it("answers a cross-site POST through the HTTP handler with 403 and sets no cookie", async () => {
+    const browser = new TestBrowser(db());
+    const { email, password } = await signUpVerified(browser);
+    const post = (headers: Record<string, string>) => {
+      const req = new Request("http://beatsight.test/api/trpc/auth.signIn", {
+        method: "POST",
+        headers: { "content-type": "application/json", host: "beatsight.test", ...headers },
+        body: JSON.stringify({ json: { email, password } }),
+      });
+      return fetchRequestHandler({
+        endpoint: "/api/trpc",
+        req,
+        router: appRouter,
+        createContext: ({ resHeaders }) => ({
+          db: db(),
+          session: null,
+          requestId: "t",
+          headers: req.headers,
+          resHeaders,
+        }),
+      });
+    };
+    const evil = await post({ origin: "https://evil.example", "sec-fetch-site": "cross-site" });
+    expect(evil.status).toBe(403);
+    expect(evil.headers.getSetCookie()).toEqual([]);
+    const good = await post({ origin: "http://beatsight.test", "sec-fetch-site": "same-origin" });
+    expect(good.status).toBe(200);
+    expect(good.headers.getSetCookie()[0]).toMatch(
+      /^bs_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax/,
+    );
+  });
+});
