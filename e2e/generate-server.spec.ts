@@ -74,8 +74,9 @@ test("a weak device sends the song to the server, follows the job live and opens
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Slow Groove");
 
   // The server told the user in-app too, and the library lists the chart as a server chart.
-  const notes = await db.notification.findMany({ where: { userId: user.id } });
-  expect(notes.map((n) => n.kind)).toEqual(["job.complete"]);
+  await expect
+    .poll(async () => (await db.notification.findMany({ where: { userId: user.id } })).map((n) => n.kind))
+    .toEqual(["job.complete"]);
   await page.goto("/library");
   await expect(page.getByTestId("library-list").getByText("Slow Groove")).toBeVisible();
 });

@@ -90,9 +90,12 @@ describe("server jobs", () => {
           }),
         );
       }
+      // Done when no job is open and no queue message is waiting or being worked (a worker
+      // acknowledges its message only after the job's notifications went out).
       await eventually(async () => {
         const open = await db.aiJob.count({ where: { state: { in: ["queued", "processing"] } } });
-        return open === 0 ? true : undefined;
+        const messages = await web.boss.getQueueSize(GENERATE_QUEUE, { before: "completed" });
+        return open === 0 && messages === 0 ? true : undefined;
       });
 
       const jobs = await db.aiJob.findMany({ include: { subscribers: true } });

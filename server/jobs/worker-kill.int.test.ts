@@ -16,6 +16,7 @@ import { makeTempDir, renderSong, requireTool } from "../../lib/fingerprint/test
 import { migratedDatabaseForFile } from "../../test/db.ts";
 import { eventually, testJobsConfig, testWorkerEnv, uploadFile } from "../../test/jobs.ts";
 import { createTestUser } from "../../test/users.ts";
+import { GENERATE_QUEUE } from "../queue/boss.ts";
 import { requestServerJob } from "./requests.ts";
 import { startJobSystem } from "./system.ts";
 
@@ -88,6 +89,10 @@ describe("a worker killed mid-job", () => {
       expect(done.attempts).toBe(2);
       expect(await db.map.count({ where: { songId: requested.songId } })).toBe(1);
       expect(await db.mapVersion.count({ where: { map: { songId: requested.songId } } })).toBe(1);
+      // The worker acknowledges its message once the requester has been told.
+      await eventually(async () =>
+        (await web.boss.getQueueSize(GENERATE_QUEUE, { before: "completed" })) === 0 ? true : undefined,
+      );
       const notes = await db.notification.findMany({ where: { userId: user.id } });
       expect(notes.map((n) => n.kind)).toEqual(["job.complete"]);
 
