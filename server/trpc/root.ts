@@ -4,7 +4,9 @@ import { auditRouter } from "./routers/audit.ts";
 import { authRouter } from "./routers/auth.ts";
 import { commentsRouter } from "./routers/comments.ts";
 import { curationRouter } from "./routers/curation.ts";
+import { jobsRouter } from "./routers/jobs.ts";
 import { mapsRouter } from "./routers/maps.ts";
+import { opsRouter } from "./routers/ops.ts";
 import { proposalsRouter } from "./routers/proposals.ts";
 import { ratingsRouter } from "./routers/ratings.ts";
 import { resultsRouter } from "./routers/results.ts";
@@ -28,6 +30,8 @@ export const appRouter = createTRPCRouter({
   roles: rolesRouter,
   curation: curationRouter,
   audit: auditRouter,
+  jobs: jobsRouter,
+  ops: opsRouter,
 });
 
 export type AppRouter = typeof appRouter;
