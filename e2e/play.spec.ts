@@ -325,3 +325,38 @@ test("reduced motion follows the system setting until the player chooses, and is
   await page.reload();
   await expect(page.getByLabel(/Reduce motion/)).not.toBeChecked();
 });
+
+test("an e-kit's pads are learned per kit and kept", async ({ page }) => {
+  await page.addInitScript(() => {
+    const input = new EventTarget() as EventTarget & { id: string; name: string };
+    input.id = "mock-2";
+    input.name = "Odd Module";
+    (window as unknown as { __mockMidiInput: EventTarget }).__mockMidiInput = input;
+    const access = Object.assign(new EventTarget(), {
+      inputs: new Map([["mock-2", input]]),
+      outputs: new Map(),
+    });
+    Object.defineProperty(navigator, "requestMIDIAccess", { value: async () => access });
+  });
+  const connect = async () => {
+    await page.getByRole("button", { name: "Connect e-kit (MIDI)" }).click();
+    await expect(page.getByTestId("midi-status")).toHaveText("Listening to Odd Module");
+    await page.getByText("Pad mapping for this kit").click();
+  };
+  await importAndOpen(page);
+  await connect();
+  await page.getByRole("button", { name: "Learn the Crash pad" }).click();
+  await expect(page.getByTestId("pad-status")).toHaveText("Hit the pad you want as Crash…");
+  await page.evaluate(() => {
+    const event = new Event("midimessage");
+    Object.defineProperty(event, "data", { value: new Uint8Array([0x99, 60, 100]) });
+    (window as unknown as { __mockMidiInput: EventTarget }).__mockMidiInput.dispatchEvent(event);
+  });
+  await expect(page.getByTestId("pad-status")).toHaveText("Crash: note 60 learned.");
+  await expect(page.getByTestId("pad-0")).toContainText("60 (learned)");
+  await page.reload();
+  await connect();
+  await expect(page.getByTestId("pad-0")).toContainText("60 (learned)");
+  await page.getByRole("button", { name: "Reset to General MIDI" }).click();
+  await expect(page.getByTestId("pad-0")).not.toContainText("learned");
+});

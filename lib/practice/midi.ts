@@ -2,7 +2,13 @@
 // with per-kit overrides for modules that put pads elsewhere. Pure; the browser wiring is in
 // app/_components/play/midi-input.ts.
 import { GM_NOTE_TO_COMPONENT } from "../beatmap/gm.ts";
-import { COMPONENT_LANE, type Component } from "../beatmap/lanes.ts";
+import {
+  COMPONENT_LANE,
+  type Component,
+  isComponent,
+  LANE_DEFAULT_COMPONENT,
+  type Lane,
+} from "../beatmap/lanes.ts";
 
 export interface MidiHit {
   note: number;
@@ -31,4 +37,46 @@ export function componentForNote(note: number, kit: MidiKitMap = {}): Component 
 export function laneForNote(note: number, kit: MidiKitMap = {}): number | undefined {
   const c = componentForNote(note, kit);
   return c === undefined ? undefined : COMPONENT_LANE[c];
+}
+
+/**
+ * Teaches the map that `note` is this kit's pad for `lane` (the lane's usual articulation). Notes
+ * learned for the lane before stay: kits often send two notes per pad (head and rim).
+ */
+export function learnPad(kit: MidiKitMap, note: number, lane: number): MidiKitMap {
+  const component = LANE_DEFAULT_COMPONENT[lane as Lane];
+  if (component === undefined || !Number.isInteger(note) || note < 0 || note > 127) return kit;
+  return { ...kit, [note]: component };
+}
+
+/** The notes that reach `lane`: the kit's own first, then General MIDI's not overridden by the kit. */
+export function notesForLane(kit: MidiKitMap, lane: number): { learned: number[]; gm: number[] } {
+  const learned = Object.entries(kit)
+    .filter(([, c]) => COMPONENT_LANE[c] === lane)
+    .map(([n]) => Number(n))
+    .sort((a, b) => a - b);
+  const gm = Object.entries(GM_NOTE_TO_COMPONENT)
+    .filter(([n, c]) => COMPONENT_LANE[c] === lane && kit[Number(n)] === undefined)
+    .map(([n]) => Number(n))
+    .sort((a, b) => a - b);
+  return { learned, gm };
+}
+
+/** A stored map, checked: note numbers 0–127 to known components; anything else is dropped. */
+export function parseMidiKitMap(value: unknown): MidiKitMap {
+  if (!value || typeof value !== "object") return {};
+  const map: Record<number, Component> = {};
+  for (const [key, component] of Object.entries(value as Record<string, unknown>)) {
+    const note = Number(key);
+    if (
+      Number.isInteger(note) &&
+      note >= 0 &&
+      note <= 127 &&
+      typeof component === "string" &&
+      isComponent(component)
+    ) {
+      map[note] = component;
+    }
+  }
+  return map;
 }

@@ -9,7 +9,10 @@ export interface MidiConnection {
 export async function connectMidi(options: {
   onHit: (lane: number, timeStamp: number, velocity: number) => void;
   onInputs: (names: string[]) => void;
-  kit?: MidiKitMap;
+  /** The kit's pad map, read on every note (it changes while connected, when pads are learned). */
+  kit?: () => MidiKitMap;
+  /** Sees every note first; returning true consumes it (pad learning). */
+  onNote?: (note: number) => boolean;
 }): Promise<MidiConnection> {
   if (typeof navigator === "undefined" || !("requestMIDIAccess" in navigator)) {
     throw new Error(
@@ -28,7 +31,8 @@ export async function connectMidi(options: {
     const m = e as MIDIMessageEvent;
     const hit = parseMidiMessage(m.data);
     if (!hit) return;
-    const lane = laneForNote(hit.note, options.kit);
+    if (options.onNote?.(hit.note)) return;
+    const lane = laneForNote(hit.note, options.kit?.());
     if (lane !== undefined) options.onHit(lane, m.timeStamp, hit.velocity);
   };
   const attach = () => {

@@ -39,6 +39,7 @@ import type { HighwayRenderer } from "./highway-renderer.ts";
 import { HighwayView } from "./highway-view.tsx";
 import { EMPTY_HUD, Hud, HudStore } from "./hud.tsx";
 import { connectMidi, type MidiConnection } from "./midi-input.ts";
+import { PadMappingView, usePadLearning } from "./pad-mapping.tsx";
 import {
   loadPracticeSettings,
   loadVelocityCalibration,
@@ -121,6 +122,7 @@ export function Player({ chartId: routeChartId }: { chartId: string }) {
   const [hudStore] = useState(() => new HudStore());
   const [rebinding, setRebinding] = useState<number | null>(null);
   const [midi, setMidi] = useState<{ names: string[]; error?: string } | null>(null);
+  const pads = usePadLearning();
   const [status, setStatus] = useState("");
   const [pitchNote, setPitchNote] = useState("");
   const [dynNote, setDynNote] = useState("");
@@ -575,6 +577,8 @@ export function Player({ chartId: routeChartId }: { chartId: string }) {
     midiConn.current?.close();
     try {
       midiConn.current = await connectMidi({
+        kit: pads.kit,
+        onNote: pads.consume,
         onHit: (lane, timeStamp, velocity) => {
           const capture = dynCapture.current;
           if (capture) capture.push(velocity);
@@ -584,6 +588,7 @@ export function Player({ chartId: routeChartId }: { chartId: string }) {
           setMidi({ names });
           const key = names.join(" + ");
           midiKitKey.current = key;
+          void pads.loadFor(key);
           void loadVelocityCalibration(key).then((c) => {
             if (session.current) session.current.velocityCalibration = c;
             setDynNote(c ? dynamicsText(c) : "");
@@ -593,7 +598,7 @@ export function Player({ chartId: routeChartId }: { chartId: string }) {
     } catch (e) {
       setMidi({ names: [], error: e instanceof Error ? e.message : String(e) });
     }
-  }, [hit]);
+  }, [hit, pads.kit, pads.consume, pads.loadFor]);
 
   // Per-kit velocity calibration: soft, normal, then hard strokes on any pad.
   const calibrateDynamics = useCallback(async () => {
@@ -1050,6 +1055,7 @@ export function Player({ chartId: routeChartId }: { chartId: string }) {
                       {dynNote}
                     </p>
                   ) : null}
+                  <PadMappingView pads={pads} disabled={playing} />
                 </>
               ) : null}
               {engine.current ? (

@@ -7,6 +7,7 @@ import { DEFAULT_SCROLL_SPEED } from "@/lib/practice/highway.ts";
 import { clampRate } from "@/lib/practice/hit-windows.ts";
 import { type KeyMap, parseKeyMap } from "@/lib/practice/keymap.ts";
 import { type KitProfile, parseKitProfile } from "@/lib/practice/kit-profile.ts";
+import { type MidiKitMap, parseMidiKitMap } from "@/lib/practice/midi.ts";
 import { localDb } from "@/lib/store/db.ts";
 import { getSetting, putSetting } from "@/lib/store/results.ts";
 
@@ -43,6 +44,7 @@ const KEYS = {
   prefs: "practice.prefs",
   kit: "practice.kit",
   velocity: "practice.velocityCalibration",
+  midiMap: "practice.midiMap",
 } as const;
 
 const MODES: readonly StemMode[] = ["full", "drums", "drumless"];
@@ -107,4 +109,13 @@ export async function loadVelocityCalibration(kitKey: string): Promise<VelocityC
 export async function saveVelocityCalibration(kitKey: string, c: VelocityCalibration): Promise<void> {
   const all = (await getSetting<Record<string, VelocityCalibration>>(localDb(), KEYS.velocity)) ?? {};
   await putSetting(localDb(), KEYS.velocity, { ...all, [kitKey]: c });
+}
+
+/** The pad map learned for one kit (keyed by its MIDI input names), or {} (General MIDI only). */
+export async function loadMidiKitMap(kitKey: string): Promise<MidiKitMap> {
+  return parseMidiKitMap(await getSetting(localDb(), `${KEYS.midiMap}.${kitKey}`));
+}
+
+export async function saveMidiKitMap(kitKey: string, map: MidiKitMap): Promise<void> {
+  await putSetting(localDb(), `${KEYS.midiMap}.${kitKey}`, map);
 }
