@@ -169,6 +169,20 @@ test("the library's storage view shows what is kept and exports the library as o
   const backup = JSON.parse(readFileSync(file, "utf8")) as { format: string; charts: unknown[] };
   expect(backup.format).toBe("beatsight-library/1");
   expect(backup.charts.length).toBeGreaterThanOrEqual(1);
+
+  // What the offline caches take: the app shell (kept), and the models and runtime once fetched.
+  await serviceWorkerControls(page);
+  await page.reload();
+  const cacheTable = storage.getByTestId("cache-usage");
+  await expect(cacheTable).toContainText("The app itself");
+  await storage.getByRole("button", { name: "Make generation available offline" }).click();
+  await expect(storage.getByTestId("offline-models")).toContainText("Ready", { timeout: 120_000 });
+  await expect(cacheTable).toContainText("Chart generation models");
+  await expect(cacheTable).toContainText("Chart generation runtime");
+  await storage.getByRole("button", { name: "Remove chart generation models" }).click();
+  await expect(storage.getByTestId("storage-status")).toContainText("downloaded again when needed");
+  await expect(cacheTable).not.toContainText("Chart generation models");
+  expect(await page.evaluate(() => window.caches.has("beatsight-models-v1"))).toBe(false);
 });
 
 test("a new version waits while a practice run plays, then offers to reload", async ({ page }) => {

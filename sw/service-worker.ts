@@ -19,7 +19,7 @@ import { registerRoute, setCatchHandler } from "workbox-routing";
 import { CacheFirst, NetworkFirst } from "workbox-strategies";
 import { MODEL_CACHE_NAME } from "../lib/inference/model-store.ts";
 import { flushOutbox } from "../lib/offline/outbox.ts";
-import { OUTBOX_LOCK, OUTBOX_SYNC_TAG, offlineShellFor } from "../lib/offline/pwa-constants.ts";
+import { CACHE_PREFIX, OUTBOX_LOCK, OUTBOX_SYNC_TAG, offlineShellFor } from "../lib/offline/pwa-constants.ts";
 import { BeatSightDb } from "../lib/store/db.ts";
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (PrecacheEntry | string)[] };
@@ -33,10 +33,9 @@ setCacheNameDetails({ prefix: "beatsight", suffix: "v1" });
  * rendered it and the precache keeps only this build's chunks: an older page served offline after
  * an update would load nothing. After an update, offline pages come from the precached shells.
  */
-const PAGES_CACHE = `beatsight-pages-${__BUILD_ID__}`;
+const PAGES_CACHE = `${CACHE_PREFIX.pages}${__BUILD_ID__}`;
 /** Per runtime version: the .wasm URLs carry no version, so a new onnxruntime must not meet an old one. */
-const WASM_CACHE_PREFIX = "beatsight-wasm-";
-const RUNTIME_WASM_CACHE = `${WASM_CACHE_PREFIX}${__RUNTIME_REVISION__}`;
+const RUNTIME_WASM_CACHE = `${CACHE_PREFIX.runtime}${__RUNTIME_REVISION__}`;
 
 /**
  * Worker scripts: answered with a response that has no URL of its own. A worker takes its location
@@ -97,7 +96,7 @@ self.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
       const older = (await caches.keys()).filter(
-        (n) => n.startsWith(WASM_CACHE_PREFIX) && n !== RUNTIME_WASM_CACHE,
+        (n) => n.startsWith(CACHE_PREFIX.runtime) && n !== RUNTIME_WASM_CACHE,
       );
       const urls = new Set<string>();
       for (const name of older) {

@@ -28,6 +28,20 @@ export function offlineShellFor(pathname: string): string | undefined {
     ?.shell;
 }
 
+/**
+ * Cache Storage names, by prefix (a build or a runtime version follows it). The worker owns these;
+ * the storage view (lib/store/storage.ts) measures and clears them. The models' cache is
+ * lib/inference/model-store.ts MODEL_CACHE_NAME.
+ */
+export const CACHE_PREFIX = {
+  /** The app shell: this build's chunks and offline pages (Workbox precache). */
+  app: "beatsight-precache-",
+  /** Pages visited with this build. */
+  pages: "beatsight-pages-",
+  /** The inference runtime's .wasm, per runtime version. */
+  runtime: "beatsight-wasm-",
+} as const;
+
 /** Pages that work offline and are precached with each build. */
 export const OFFLINE_PAGES: readonly string[] = [
   "/",
