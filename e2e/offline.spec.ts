@@ -276,6 +276,27 @@ test("signed in, a run of a shared chart is kept on the device and reaches the a
   expect(rows[0]?.n).toBe(1);
 });
 
+test("signed out, a run stays on the device: nothing waits in the outbox for an account", async ({
+  page,
+}) => {
+  await page.goto("/library");
+  await expect(
+    page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sign in" }),
+  ).toBeVisible();
+  await page.getByLabel("Import a .bsm chart").setInputFiles(bsmPath);
+  await page.getByRole("button", { name: "Share Offline Groove with BeatSight" }).click();
+  await expect(page.getByTestId("library-status")).toContainText(/Shared “Offline Groove”|already/);
+  await page.getByRole("link", { name: "Play Offline Groove" }).click();
+  await page.getByLabel("Count-in").selectOption("0");
+  await page.getByTestId("play").click();
+  await page.getByTestId("pause").waitFor();
+  await page.getByRole("button", { name: "Finish and see results" }).click();
+  await expect(page.getByTestId("results")).toBeVisible();
+  await page.goto("/library");
+  await expect(page.getByTestId("library-list")).toContainText("Offline Groove");
+  await expect(page.getByTestId("outbox-panel")).toHaveCount(0);
+});
+
 test("the Install button appears where the browser offers installation, fits 320 px, and goes once installed", async ({
   page,
   context,
