@@ -31,6 +31,8 @@ const nextConfig = {
     "pino",
     "onnxruntime-node",
     "@node-rs/argon2",
+    // Its .wasm is read from disk at run time (lib/fingerprint/wasm-source-node.ts), never bundled.
+    "@unimusic/chromaprint",
   ],
   headers,
   // `npm test` typechecks the whole project (tsc) before it builds; checking again here only

@@ -3,9 +3,16 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
+import { grooveChart } from "../lib/beatmap/testing.ts";
 import { identicalBitShare } from "../lib/fingerprint/compare.ts";
 import { decompressFingerprint } from "../lib/fingerprint/compress.ts";
-import { fpcalcRaw, makeTempDir, renderSong, transcode } from "../lib/fingerprint/test-support.ts";
+import {
+  fpcalcCompressed,
+  fpcalcRaw,
+  makeTempDir,
+  renderSong,
+  transcode,
+} from "../lib/fingerprint/test-support.ts";
 import { dropFile } from "./support/drop-file.ts";
 
 // Decoding and fingerprinting run in the browser; allow for a busy 2-core machine.
@@ -109,4 +116,40 @@ test("a long song is fingerprinted from its first two minutes only, exactly as f
   const ours = decompressFingerprint(sent?.fingerprint ?? "").raw;
   expect(ours.length).toBe(reference.raw.length);
   expect(identicalBitShare(ours, reference.raw)).toBeGreaterThanOrEqual(0.999);
+});
+
+test("a known song with a chart on the server is practised straight from the answer", async ({ page }) => {
+  const wav = renderSong(temp.dir, 58, 25);
+  const mp3 = transcode(wav, join(temp.dir, "known.mp3"), ["-b:a", "128k"]);
+  const reference = fpcalcRaw(wav);
+  // Someone shared a chart for this song (as the generate page does).
+  const groove = grooveChart({ bars: 8 });
+  const shared = await page.request.post("/api/trpc/maps.submitGenerated", {
+    headers: { "content-type": "application/json" },
+    data: {
+      json: {
+        fingerprint: fpcalcCompressed(wav),
+        duration: reference.duration,
+        chart: {
+          ...groove,
+          Metadata: { ...groove.Metadata, Title: "Shared Groove" },
+          Audio: { Filename: "known.wav", Duration: Math.round(reference.duration * 1000) },
+          Editor: { AiGenerationMetadata: { backend: "wasm" } },
+        },
+      },
+    },
+  });
+  expect(shared.ok()).toBe(true);
+
+  await page.goto("/");
+  await dropFile(page, readFileSync(mp3), "known.mp3", "audio/mpeg");
+  const result = page.getByTestId("intake-result");
+  await expect(result.getByRole("heading", { name: "Known song" })).toBeVisible({ timeout: 30_000 });
+  await expect(result.getByTestId("status-label")).toHaveText("AI draft");
+  await result.getByRole("button", { name: "Practise it" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Shared Groove" })).toBeVisible();
+  // It is in the device's library now, as a chart from the server.
+  await page.goto("/library");
+  await expect(page.getByTestId("library-list")).toContainText("Shared Groove");
+  await expect(page.getByTestId("library-list")).toContainText("server");
 });

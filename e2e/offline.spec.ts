@@ -158,6 +158,7 @@ test("after one online visit, the library and the player work offline; a chart s
 test("the library's storage view shows what is kept and exports the library as one file", async ({
   page,
 }) => {
+  await page.setViewportSize({ width: 320, height: 700 });
   await page.goto("/library");
   await page.getByLabel("Import a .bsm chart").setInputFiles(bsmPath);
   const storage = page.getByTestId("storage-panel");
@@ -166,6 +167,10 @@ test("the library's storage view shows what is kept and exports the library as o
   const download = page.waitForEvent("download");
   await storage.getByRole("button", { name: "Export library" }).click();
   const file = await (await download).path();
+  // Usable on a phone: nothing wider than a 320 px screen.
+  expect(
+    await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+  ).toBeLessThanOrEqual(0);
   const backup = JSON.parse(readFileSync(file, "utf8")) as { format: string; charts: unknown[] };
   expect(backup.format).toBe("beatsight-library/1");
   expect(backup.charts.length).toBeGreaterThanOrEqual(1);

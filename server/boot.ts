@@ -1,12 +1,16 @@
 // Start-up of a server process: the database is started and migrated before the first request,
 // so the first request is fast and a broken configuration stops the server at once with a message
 // that says what to fix. Shutdown stops the embedded database this process started.
+import { getJobSystem, jobsEnabled } from "./jobs/runtime.ts";
 import { getRuntime } from "./runtime.ts";
 
 export async function bootServer(): Promise<void> {
   try {
     const runtime = await getRuntime();
+    // The queue (and, in the embedded default, a worker) runs beside the web server.
+    const jobs = jobsEnabled() ? await getJobSystem() : null;
     const stop = async () => {
+      await jobs?.stop().catch(() => {});
       await runtime.shutdown().catch(() => {});
       process.exit(0);
     };

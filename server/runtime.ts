@@ -9,6 +9,8 @@ import { logger } from "./log.ts";
 export interface Runtime {
   db: Db;
   dbMode: DatabaseMode;
+  /** Connection string of the database (for pg-boss, which keeps its own pool). */
+  databaseUrl: string;
   migrationVersion: string | null;
   startedAt: Date;
   shutdown(): Promise<void>;
@@ -39,6 +41,7 @@ async function boot(): Promise<Runtime> {
   const runtime: Runtime = {
     db,
     dbMode: database.mode,
+    databaseUrl: database.url,
     migrationVersion: database.migrationVersion,
     startedAt: new Date(),
     async shutdown() {

@@ -150,3 +150,36 @@ self.addEventListener("sync", (event) => {
     })(),
   );
 });
+
+// Web Push from the server (server/notifications/push-channel.ts): a finished server job, a budget
+// alert. Clicking the notification focuses an open BeatSight tab or opens the page it names.
+self.addEventListener("push", (event) => {
+  let data: { title?: string; body?: string; url?: string; id?: string } = {};
+  try {
+    data = event.data?.json() ?? {};
+  } catch {
+    data = { body: event.data?.text() };
+  }
+  event.waitUntil(
+    self.registration.showNotification(data.title ?? "BeatSight", {
+      body: data.body ?? "",
+      tag: data.id,
+      data: { url: data.url ?? "/" },
+      icon: "/icons/icon-192.png",
+    }),
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = new URL((event.notification.data as { url?: string } | null)?.url ?? "/", self.location.origin)
+    .href;
+  event.waitUntil(
+    (async () => {
+      for (const client of await self.clients.matchAll({ type: "window" })) {
+        if (client.url === url && "focus" in client) return void (await client.focus());
+      }
+      await self.clients.openWindow(url);
+    })(),
+  );
+});

@@ -162,6 +162,9 @@ export function LibraryView() {
               <Link className="button" href={`/play/${c.id}`} aria-label={`Play ${c.title}`}>
                 Play
               </Link>
+              <Link href={`/edit/local/${c.id}`} aria-label={`Edit ${c.title}`}>
+                Edit
+              </Link>
               {shareable(c) ? (
                 <button
                   type="button"

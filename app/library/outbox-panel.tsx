@@ -7,6 +7,8 @@ import { flushNow, useOutboxEntries } from "../_components/pwa/outbox-sync.ts";
 const LABELS: Record<string, string> = {
   "maps.submitGenerated": "Share a chart",
   "results.submit": "Practice result",
+  "proposals.create": "Chart fix",
+  "votes.cast": "Vote",
 };
 
 export function OutboxPanel() {

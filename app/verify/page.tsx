@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { VerifyQueue } from "./verify-queue.tsx";
 
 export const metadata: Metadata = { title: "Verify" };
 
@@ -8,11 +9,9 @@ export default function VerifyPage() {
       <h1 id="verify-title">Verify</h1>
       <p>
         Every song gets one verified chart. Fixers propose corrections to AI drafts; verifiers (500 karma and
-        a verified email) approve, reject or ask for changes.
+        a verified email) approve, reject or ask for changes — always with a reason the author will read.
       </p>
-      <div className="empty-state" role="status">
-        <p>No charts are waiting for review.</p>
-      </div>
+      <VerifyQueue />
     </section>
   );
 }

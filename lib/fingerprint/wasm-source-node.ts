@@ -3,14 +3,23 @@
 // replaceable file; BEATSIGHT_CHROMAPRINT_WASM overrides the path (e.g. a rebuilt library).
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import path from "node:path";
 import { type ChromaprintExports, instantiateChromaprint } from "./chromaprint-wasm.ts";
 
-const require = createRequire(import.meta.url);
+// Built at run time, and resolved from the working directory rather than this module: Next.js
+// bundles the server's upload route (which fingerprints uploads) and would otherwise try to bundle
+// the .wasm as an ES module, or replace the resolver with one that cannot find it.
+const WASM_SPECIFIER = ["@unimusic/chromaprint", "dist", "chromaprint.wasm"].join("/");
+const fromHere = (): string => {
+  try {
+    return createRequire(import.meta.url).resolve(WASM_SPECIFIER);
+  } catch {
+    return createRequire(path.join(process.cwd(), "package.json")).resolve(WASM_SPECIFIER);
+  }
+};
 
 export function chromaprintWasmPath(): string {
-  return (
-    process.env.BEATSIGHT_CHROMAPRINT_WASM ?? require.resolve("@unimusic/chromaprint/dist/chromaprint.wasm")
-  );
+  return process.env.BEATSIGHT_CHROMAPRINT_WASM ?? fromHere();
 }
 
 let compiled: Promise<WebAssembly.Module> | undefined;

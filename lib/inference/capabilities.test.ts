@@ -28,6 +28,18 @@ describe("chooseBackend", () => {
     expect(noStorage.options[1]?.reason).toMatch(/not enough free storage/);
   });
 
+  it("sends weak devices (no WebGPU, no WASM threads) to the server when it is offered", () => {
+    const weak = { ...base, webgpu: false, crossOriginIsolated: false };
+    expect(chooseBackend(weak, req).choice).toBe("server");
+    expect(chooseBackend(weak, { ...req, serverOffered: false }).choice).toBe("wasm");
+    expect(chooseBackend({ ...base, webgpu: false }, req).choice).toBe("wasm");
+    const none = chooseBackend(
+      { ...base, webgpu: false, webassembly: false },
+      { ...req, serverOffered: false },
+    );
+    expect(none.options.find((o) => o.choice === "server")?.possible).toBe(false);
+  });
+
   it("treats unknown memory and storage as sufficient (Firefox and Safari do not report them)", () => {
     expect(chooseBackend({ ...base, deviceMemoryGb: null, storageAvailableBytes: null }, req).choice).toBe(
       "webgpu",

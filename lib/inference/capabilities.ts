@@ -24,6 +24,8 @@ export interface Requirements {
   downloadBytes: number;
   /** Below this much device memory, in-browser generation is not offered first. */
   minMemoryGb: number;
+  /** Whether this installation runs server jobs (default true). */
+  serverOffered?: boolean;
 }
 
 export interface BackendDecision {
@@ -83,6 +85,11 @@ export function chooseBackend(caps: Capabilities, req: Requirements): BackendDec
       ? `not enough free storage for the models (${mb(req.downloadBytes)} needed, ${mb(caps.storageAvailableBytes ?? 0)} free)`
       : null;
 
+  const serverOffered = req.serverOffered ?? true;
+  // No GPU and no WASM threads: one CPU thread takes several times the song's length, so a device
+  // like this is better served by the server queue (it can still choose to wait).
+  const weak = !caps.webgpu && !caps.crossOriginIsolated;
+
   const options: BackendDecision["options"] = [
     {
       choice: "webgpu",
@@ -103,10 +110,13 @@ export function chooseBackend(caps: Capabilities, req: Requirements): BackendDec
     },
     {
       choice: "server",
-      possible: true,
-      reason: "the server generates the chart and notifies you (audio is uploaded)",
+      possible: serverOffered,
+      reason: serverOffered
+        ? "the server generates the chart and notifies you (audio is uploaded; needs an account)"
+        : "server processing is not offered by this installation",
     },
   ];
+  if (weak && serverOffered) return { choice: "server", options };
   const first = options.find((o) => o.possible);
   return { choice: first?.choice ?? "server", options };
 }

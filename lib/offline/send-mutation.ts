@@ -3,8 +3,17 @@
 // The wire format is tRPC's non-batched HTTP mutation with the superjson transformer:
 // POST /api/trpc/<procedure> with {"json": input}; errors come back as {"error": {"json": …}}.
 
-/** Mutations that may wait in the outbox. Each must be idempotent by its `clientMutationId`. */
-export const OUTBOX_PROCEDURES = ["maps.submitGenerated", "results.submit"] as const;
+/**
+ * Mutations that may wait in the outbox. Each must apply once however often it is sent: by its
+ * `clientMutationId` (maps.submitGenerated, proposals.create), by its own id (results.submit), or by
+ * its nature (votes.cast is one row per person and version).
+ */
+export const OUTBOX_PROCEDURES = [
+  "maps.submitGenerated",
+  "results.submit",
+  "proposals.create",
+  "votes.cast",
+] as const;
 export type OutboxProcedure = (typeof OUTBOX_PROCEDURES)[number];
 
 export function isOutboxProcedure(kind: string): kind is OutboxProcedure {

@@ -82,7 +82,7 @@ export class PracticeAudioEngine {
   private hadOutputTimestamp = false;
 
   constructor(
-    private readonly tempo: TempoMap,
+    private tempo: TempoMap,
     ctx?: AudioContext,
   ) {
     this.ctx = ctx ?? new AudioContext({ latencyHint: "interactive" });
@@ -111,6 +111,11 @@ export class PracticeAudioEngine {
       d[i] = level * Math.sin(2 * Math.PI * freq * t) * Math.exp(-t * 90) * Math.min(1, i / 32);
     }
     return buf;
+  }
+
+  /** The chart's timing changed (the editor): metronome clicks follow the new grid from the next play. */
+  setTempo(tempo: TempoMap): void {
+    this.tempo = tempo;
   }
 
   setAudio(audio: EngineAudio): void {

@@ -6,6 +6,8 @@ export interface SaveChartInput {
   beatmap: Beatmap;
   origin: ChartOrigin;
   songId?: string;
+  /** The server's map version this chart is (practice results of it can go to the account). */
+  mapVersionId?: string;
   stems?: Omit<StoredStems, "chartId" | "createdAt" | "bytes">;
 }
 
@@ -18,11 +20,20 @@ export async function saveChart(
   const hash = await contentHash(input.beatmap);
   return db.transaction("rw", db.charts, db.stems, async () => {
     const existing = await db.charts.where("contentHash").equals(hash).first();
-    if (existing) return existing;
+    if (existing) {
+      // The same chart, now known to the server: remember where it lives there.
+      if (input.mapVersionId && existing.mapVersionId !== input.mapVersionId) {
+        const known = { mapVersionId: input.mapVersionId, ...(input.songId ? { songId: input.songId } : {}) };
+        await db.charts.update(existing.id, known);
+        return { ...existing, ...known };
+      }
+      return existing;
+    }
     const meta = input.beatmap.Metadata;
     const chart: StoredChart = {
       id: crypto.randomUUID(),
       ...(input.songId ? { songId: input.songId } : {}),
+      ...(input.mapVersionId ? { mapVersionId: input.mapVersionId } : {}),
       title: meta?.Title || input.beatmap.Audio?.Filename || "Untitled",
       artist: meta?.Artist ?? "",
       origin: input.origin,
@@ -54,5 +65,29 @@ export async function deleteChart(db: BeatSightDb, id: string): Promise<void> {
   await db.transaction("rw", db.charts, db.stems, async () => {
     await db.stems.delete(id);
     await db.charts.delete(id);
+  });
+}
+
+/** Replaces a stored chart's content (the editor's "Save to library"); stems and results stay. */
+export async function updateChartBeatmap(
+  db: BeatSightDb,
+  id: string,
+  beatmap: Beatmap,
+  now = Date.now(),
+): Promise<StoredChart> {
+  const hash = await contentHash(beatmap);
+  return db.transaction("rw", db.charts, async () => {
+    const existing = await db.charts.get(id);
+    if (!existing) throw new Error("This chart is no longer in your library.");
+    const next: StoredChart = {
+      ...existing,
+      beatmap,
+      contentHash: hash,
+      noteCount: beatmap.HitObjects.length,
+      durationMs: beatmap.Audio?.Duration ?? beatmap.HitObjects.at(-1)?.Time ?? 0,
+      updatedAt: now,
+    };
+    await db.charts.put(next);
+    return next;
   });
 }

@@ -69,12 +69,32 @@ export interface StoredResult {
   summary: unknown;
 }
 
+/**
+ * Unsaved editor work, one per chart being edited: written a moment after every edit, so a
+ * refresh, a crash or going offline loses nothing. `key` is "local:<chartId>" or "map:<mapId>".
+ */
+export interface StoredDraft {
+  key: string;
+  /** The chart as edited. */
+  beatmap: Beatmap;
+  /** sha256 of the canonical chart the edit started from: a draft for another base is stale. */
+  baseHash: string;
+  /** The server version the edit started from (server maps). */
+  baseVersionId?: string;
+  /** Where the notes the fixer confirmed are. */
+  confirmed: { time: number; lane: number }[];
+  /** Client mutation id of a submission in flight, reused on retry so it lands once. */
+  submissionId?: string;
+  savedAt: number;
+}
+
 export class BeatSightDb extends Dexie {
   charts!: EntityTable<StoredChart, "id">;
   stems!: EntityTable<StoredStems, "chartId">;
   settings!: EntityTable<StoredSetting, "key">;
   outbox!: EntityTable<OutboxEntry, "id">;
   results!: EntityTable<StoredResult, "id">;
+  drafts!: EntityTable<StoredDraft, "key">;
 
   constructor(name = "beatsight") {
     super(name);
@@ -99,6 +119,10 @@ export class BeatSightDb extends Dexie {
             entry.state ??= "pending";
           }),
       );
+    // v4: editor drafts. New table only; existing rows need no change.
+    this.version(4)
+      .stores({ drafts: "key, savedAt" })
+      .upgrade(() => {});
   }
 }
 

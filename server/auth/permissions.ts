@@ -46,6 +46,7 @@ export const ACTION_ROLE = {
   "song.curate": "curator",
   "map.archive": "curator",
   "role.appoint": "admin",
+  "audit.view": "admin",
   "ops.view": "admin",
   "jobs.admin": "admin",
 } as const satisfies Record<string, Role>;

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
+import { DiffConflictError } from "../../lib/beatmap/diff.ts";
 import { crossSiteReason } from "../auth/csrf.ts";
 import { type Action, type Actor, can, loadActor } from "../auth/permissions.ts";
 import { readCookie, SESSION_COOKIE, type Session, sessionFromCookies } from "../auth/session.ts";
@@ -51,27 +52,42 @@ export function describeZodError(error: ZodError): string {
     .join("; ");
 }
 
-const t = initTRPC.context<Context>().create({
-  transformer: superjson,
-  errorFormatter({ shape, error, ctx }) {
-    const zodError = error.cause instanceof ZodError ? error.cause : null;
-    let message = shape.message;
-    if (zodError) message = `Invalid input: ${describeZodError(zodError)}`;
-    else if (error.code === "INTERNAL_SERVER_ERROR") {
-      // Internals stay in the log; the person gets a reference to quote.
-      message = `Something went wrong on the server (reference ${ctx?.requestId ?? "unknown"}). Please try again; if it keeps happening, report the reference.`;
-    }
-    return {
-      ...shape,
-      message,
-      data: {
-        ...shape.data,
-        stack: undefined,
-        fieldErrors: zodError ? zodError.flatten().fieldErrors : null,
-      },
-    };
-  },
-});
+/** Procedure metadata: the permission a procedure checks, so tests can walk every guarded procedure. */
+export interface ProcedureMeta {
+  action?: Action;
+}
+
+/** Conflicting edits travel with a CONFLICT error, so the editor can show them note by note. */
+const MAX_CONFLICTS_SENT = 200;
+
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error, ctx }) {
+      const zodError = error.cause instanceof ZodError ? error.cause : null;
+      let message = shape.message;
+      if (zodError) message = `Invalid input: ${describeZodError(zodError)}`;
+      else if (error.code === "INTERNAL_SERVER_ERROR") {
+        // Internals stay in the log; the person gets a reference to quote.
+        message = `Something went wrong on the server (reference ${ctx?.requestId ?? "unknown"}). Please try again; if it keeps happening, report the reference.`;
+      }
+      return {
+        ...shape,
+        message,
+        data: {
+          ...shape.data,
+          stack: undefined,
+          fieldErrors: zodError ? zodError.flatten().fieldErrors : null,
+          conflicts:
+            error.cause instanceof DiffConflictError
+              ? error.cause.conflicts.slice(0, MAX_CONFLICTS_SENT)
+              : null,
+        },
+      };
+    },
+  });
 
 // ── 3. procedures ──
 export const createTRPCRouter = t.router;
@@ -120,7 +136,7 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
  * actor (karma, roles) is handed on so the procedure need not query it again.
  */
 export function permittedProcedure(action: Action) {
-  return protectedProcedure.use(async ({ ctx, next }) => {
+  return protectedProcedure.meta({ action }).use(async ({ ctx, next }) => {
     const actor: Actor | null = await loadActor(ctx.db, ctx.session.user.id);
     if (!can(actor, action)) {
       throw new TRPCError({

@@ -1,10 +1,20 @@
 // The API: one router per noun, verbs as procedures.
 import { createCallerFactory, createTRPCRouter } from "./init.ts";
+import { auditRouter } from "./routers/audit.ts";
 import { authRouter } from "./routers/auth.ts";
+import { commentsRouter } from "./routers/comments.ts";
+import { curationRouter } from "./routers/curation.ts";
+import { jobsRouter } from "./routers/jobs.ts";
 import { mapsRouter } from "./routers/maps.ts";
+import { opsRouter } from "./routers/ops.ts";
+import { proposalsRouter } from "./routers/proposals.ts";
+import { ratingsRouter } from "./routers/ratings.ts";
 import { resultsRouter } from "./routers/results.ts";
+import { rolesRouter } from "./routers/roles.ts";
 import { songsRouter } from "./routers/songs.ts";
 import { systemRouter } from "./routers/system.ts";
+import { verifyRouter } from "./routers/verify.ts";
+import { votesRouter } from "./routers/votes.ts";
 
 export const appRouter = createTRPCRouter({
   system: systemRouter,
@@ -12,6 +22,16 @@ export const appRouter = createTRPCRouter({
   maps: mapsRouter,
   results: resultsRouter,
   songs: songsRouter,
+  proposals: proposalsRouter,
+  verify: verifyRouter,
+  votes: votesRouter,
+  comments: commentsRouter,
+  ratings: ratingsRouter,
+  roles: rolesRouter,
+  curation: curationRouter,
+  audit: auditRouter,
+  jobs: jobsRouter,
+  ops: opsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,7 +1,9 @@
 "use client";
 // The generate page: a song becomes a chart on this device. Probe what the device can run (before
 // any download), let the user see and override the choice, decode, run the generation Worker with
-// progress and cancel, then keep the chart (and stems) in the local library.
+// progress and cancel, then keep the chart (and stems) in the local library. Weak devices (or a
+// user's choice) hand the song to the server queue instead (../jobs/server-upload.tsx).
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { type ChangeEvent, useCallback, useEffect, useId, useRef, useState } from "react";
 import { decodeWithWebAudio } from "@/lib/audio/decode-browser.ts";
@@ -31,7 +33,9 @@ import { localDb, type StoredChart } from "@/lib/store/db.ts";
 import { isQuotaError, QUOTA_MESSAGE, requestPersistence } from "@/lib/store/storage.ts";
 import { ErrorMessage } from "../error-message.tsx";
 import { fingerprintAudioFile } from "../intake/fingerprint-file.ts";
+import { ServerUpload } from "../jobs/server-upload.tsx";
 import { queueAndSend } from "../pwa/outbox-sync.ts";
+import { useTRPC } from "../trpc.tsx";
 import { ChartPreview, waveformEnvelope } from "./chart-preview.tsx";
 import { formatBytes, formatEta, STAGE_LABEL } from "./format.ts";
 import { type PendingSong, takePendingSong } from "./pending-file.ts";
@@ -72,6 +76,8 @@ export function GenerateFlow() {
   const [phase, setPhase] = useState<Phase>({ kind: "choose" });
   const controller = useRef<AbortController | null>(null);
   const fileInputId = useId();
+  const trpc = useTRPC();
+  const serverOffer = useQuery(trpc.jobs.offer.queryOptions());
 
   useEffect(() => {
     const pending = takePendingSong();
@@ -86,7 +92,13 @@ export function GenerateFlow() {
   }, []);
 
   const decision: BackendDecision | null =
-    caps && manifest ? chooseBackend(caps, { downloadBytes: manifest.downloadBytes, minMemoryGb: 2 }) : null;
+    caps && manifest && serverOffer.isFetched
+      ? chooseBackend(caps, {
+          downloadBytes: manifest.downloadBytes,
+          minMemoryGb: 2,
+          serverOffered: serverOffer.data?.enabled ?? false,
+        })
+      : null;
   const choice = override ?? decision?.choice ?? null;
 
   const onFile = (event: ChangeEvent<HTMLInputElement>) => {
@@ -248,14 +260,11 @@ export function GenerateFlow() {
                   name="backend"
                   value={option.choice}
                   checked={choice === option.choice}
-                  disabled={!option.possible || option.choice === "server"}
+                  disabled={!option.possible}
                   onChange={() => setOverride(option.choice)}
                 />
                 <span>
-                  <strong>{labelOf(option.choice)}</strong> —{" "}
-                  {option.choice === "server"
-                    ? "server processing is not offered by this installation yet"
-                    : option.reason}
+                  <strong>{labelOf(option.choice)}</strong> — {option.reason}
                 </span>
               </label>
             ))}
@@ -269,7 +278,9 @@ export function GenerateFlow() {
 
       <section aria-labelledby="gen-run" className="card">
         <h2 id="gen-run">3. Generate</h2>
-        {phase.kind === "running" ? (
+        {choice === "server" ? (
+          <ServerUpload file={song?.file ?? null} />
+        ) : phase.kind === "running" ? (
           <RunningView phase={phase} onCancel={() => controller.current?.abort()} />
         ) : (
           <button

@@ -11,6 +11,8 @@ import { createFingerprintWorker, type FingerprintWorker } from "@/lib/fingerpri
 import type { AppRouter } from "@/server/trpc/root.ts";
 import { ErrorMessage } from "../error-message.tsx";
 import { setPendingSong } from "../generate/pending-file.ts";
+import { usePractiseServerMap } from "../practise-server-map.ts";
+import { StatusLabel } from "../status-label.tsx";
 import { useTRPC } from "../trpc.tsx";
 import { fingerprintAudioFile, type IntakeStage, isIntakeError, MAX_FILE_BYTES } from "./fingerprint-file.ts";
 import styles from "./intake.module.css";
@@ -49,13 +51,6 @@ function formatDuration(ms: number): string {
   const s = Math.round(ms / 1000);
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
 }
-
-const MAP_STATE_LABEL: Record<Match["maps"][number]["state"], string> = {
-  verified: "verified",
-  human_fixed: "fixed by drummers, not yet verified",
-  ai_draft: "AI draft",
-  archived: "archived",
-};
 
 export function Intake() {
   const trpc = useTRPC();
@@ -375,7 +370,9 @@ function KnownSong({
   onGenerate: () => void;
 }) {
   const { song, maps } = match;
+  // Canonical verified first, then the others (the server orders them).
   const first = maps[0];
+  const { practise, busy, error } = usePractiseServerMap();
   const name = song.title ? `“${song.title}”${song.artist ? ` by ${song.artist}` : ""}` : "this song";
   return (
     <div>
@@ -387,13 +384,16 @@ function KnownSong({
       {first ? (
         <>
           <p>
-            <Link className="button" href={`/songs/${song.id}#map-${first.id}`}>
-              Open its map
-            </Link>{" "}
+            <button type="button" onClick={() => void practise(first.id)} disabled={busy}>
+              {busy ? "Opening…" : "Practise it"}
+            </button>{" "}
+            <StatusLabel state={first.state} canonical={first.isCanonical} />{" "}
             <span className={styles.optional}>
-              {first.isCanonical ? "the verified chart" : `${first.name}, ${MAP_STATE_LABEL[first.state]}`}
-            </span>
+              {first.isCanonical ? "the song's verified chart" : first.name}
+            </span>{" "}
+            <Link href={`/songs/${song.id}#map-${first.id}`}>Open its page</Link>
           </p>
+          <ErrorMessage error={error} action="Try again." />
           {maps.length > 1 ? <p>{maps.length - 1} other chart(s) on the song’s page.</p> : null}
         </>
       ) : (

@@ -7,6 +7,8 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { createContext } from "@/server/trpc/init.ts";
 import { createCaller } from "@/server/trpc/root.ts";
+import { PractiseButton } from "../../_components/practise-button.tsx";
+import { StatusLabel } from "../../_components/status-label.tsx";
 
 export const dynamic = "force-dynamic";
 
@@ -34,13 +36,6 @@ const STATUS_TEXT = {
   pending: "No chart yet",
   unverified: "Charts waiting for verification",
   verified: "Has a verified chart",
-  archived: "Archived",
-} as const;
-
-const MAP_STATE_TEXT = {
-  verified: "Verified",
-  human_fixed: "Fixed by drummers",
-  ai_draft: "AI draft",
   archived: "Archived",
 } as const;
 
@@ -77,16 +72,19 @@ export default async function SongPage({ params }: Params) {
         <h2 id="maps-title">Charts</h2>
         {song.maps.length === 0 ? (
           <p>
-            Nobody has charted this song yet. Generating a chart on your device is the next step, coming soon.{" "}
+            Nobody has charted this song yet: drop it on the home page to generate its chart on your device.{" "}
             <Link href="/">Add another song</Link>
           </p>
         ) : (
           <ul>
             {song.maps.map((map) => (
               <li key={map.id} id={`map-${map.id}`}>
-                <strong>{map.name}</strong> —{" "}
-                {map.isCanonical ? "Verified (canonical)" : MAP_STATE_TEXT[map.state]}
-                {map.difficulty ? `, difficulty ${map.difficulty}/10` : ""}
+                <strong>{map.name}</strong> <StatusLabel state={map.state} canonical={map.isCanonical} />
+                {map.difficulty ? `, difficulty ${map.difficulty}/10` : ""}{" "}
+                <PractiseButton mapId={map.id} label={`Practise ${map.name}`} />{" "}
+                <Link href={`/maps/${map.id}`} aria-label={`Versions and fixes of ${map.name}`}>
+                  Versions and fixes
+                </Link>
               </li>
             ))}
           </ul>

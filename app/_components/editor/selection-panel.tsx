@@ -1,0 +1,113 @@
+// What can be done to the selected notes: delete, another lane, another articulation, velocity,
+// confirm. Every control is a plain form element, so all of it works from the keyboard.
+import {
+  COMPONENT_LANE,
+  COMPONENTS,
+  type Component,
+  LANE_COUNT,
+  LANE_LABELS,
+  type Lane,
+  VELOCITY_OF_CLASS,
+} from "@/lib/beatmap/lanes.ts";
+import type { EditorNote } from "@/lib/editor/document.ts";
+import styles from "./editor.module.css";
+
+const label = (c: Component) => c.replace(/_/g, " ");
+
+export function SelectionPanel(props: {
+  selected: readonly EditorNote[];
+  onDelete: () => void;
+  onLane: (lane: Lane) => void;
+  onComponent: (component: Component) => void;
+  onVelocity: (velocity: number) => void;
+  onConfirm: () => void;
+  onRemap: (from: Component, to: Component) => void;
+}) {
+  const { selected } = props;
+  const lanes = new Set(selected.map((n) => n.Lane));
+  const components = new Set(selected.map((n) => n.Component));
+  const oneLane = lanes.size === 1 ? (selected[0]!.Lane as Lane) : null;
+  const oneComponent = components.size === 1 ? selected[0]!.Component : null;
+  const first = selected[0];
+  const described =
+    selected.length === 0
+      ? "No notes selected."
+      : selected.length === 1 && first
+        ? `${label(first.Component)} at ${(first.Time / 1000).toFixed(3)} s, velocity ${first.Velocity.toFixed(2)}${first.Confidence !== undefined ? `, model confidence ${Math.round(first.Confidence * 100)} %` : ""}${first.confirmed ? ", confirmed" : ""}.`
+        : `${selected.length} notes selected.`;
+  return (
+    <fieldset className={styles.group} aria-label="Selected notes">
+      <legend>Selection</legend>
+      <p data-testid="selection-summary" className={styles.summary}>
+        {described}
+      </p>
+      {selected.length > 0 ? (
+        <div className={styles.row}>
+          <button type="button" onClick={props.onDelete}>
+            Delete
+          </button>
+          <button type="button" onClick={props.onConfirm}>
+            Confirm
+          </button>
+          <label>
+            Lane{" "}
+            <select
+              value={oneLane ?? ""}
+              onChange={(e) => props.onLane(Number(e.target.value) as Lane)}
+              aria-label="Move the selected notes to lane"
+            >
+              {oneLane === null ? <option value="">(several)</option> : null}
+              {Array.from({ length: LANE_COUNT }, (_, i) => (
+                <option key={LANE_LABELS[i as Lane]} value={i}>
+                  {LANE_LABELS[i as Lane]}
+                </option>
+              ))}
+            </select>
+          </label>
+          {oneLane !== null ? (
+            <label>
+              Articulation{" "}
+              <select
+                value={oneComponent ?? ""}
+                onChange={(e) => props.onComponent(e.target.value as Component)}
+              >
+                {oneComponent === null ? <option value="">(several)</option> : null}
+                {COMPONENTS.filter((c) => COMPONENT_LANE[c] === oneLane).map((c) => (
+                  <option key={c} value={c}>
+                    {label(c)}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
+          <fieldset className={styles.tools}>
+            <legend className="visually-hidden">Velocity</legend>
+            {(["ghost", "normal", "accent"] as const).map((v) => (
+              <button key={v} type="button" onClick={() => props.onVelocity(VELOCITY_OF_CLASS[v])}>
+                {v[0]!.toUpperCase() + v.slice(1)}
+              </button>
+            ))}
+          </fieldset>
+          {oneComponent ? (
+            <label>
+              Every {label(oneComponent)} becomes{" "}
+              <select
+                value=""
+                onChange={(e) => {
+                  if (e.target.value) props.onRemap(oneComponent, e.target.value as Component);
+                }}
+              >
+                <option value="">(choose)</option>
+                {COMPONENTS.filter((c) => c !== oneComponent).map((c) => (
+                  <option key={c} value={c}>
+                    {label(c)}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
+        </div>
+      ) : null}
+    </fieldset>
+  );
+}

@@ -1,0 +1,98 @@
+// Where uploaded audio waits for its job: a local directory by default. Workers read it back by
+// key; the retention job deletes it. Keys are random and made here, never taken from a client, so
+// a key can always be joined to the directory safely.
+import { randomBytes } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+
+export interface UploadStore {
+  /** Only "local" so far; object storage (S3) would be a second implementation of this interface. */
+  readonly kind: "local";
+  /** Streams `body` into a new object; throws UploadTooLargeError past `maxBytes` (nothing is kept). */
+  put(
+    body: ReadableStream<Uint8Array>,
+    options: { maxBytes: number; extension: string },
+  ): Promise<StoredUpload>;
+  /** A local file with the object's bytes for the duration of `use` (a download for remote stores). */
+  withLocalFile<T>(key: string, use: (file: string) => Promise<T>): Promise<T>;
+  /** Deletes the object; a missing one counts as deleted. */
+  delete(key: string): Promise<void>;
+  /** Keys of objects older than `before` (for uploads whose request never became a job). */
+  listOlderThan(before: Date): Promise<string[]>;
+}
+
+export interface StoredUpload {
+  key: string;
+  bytes: number;
+  /** The first bytes, for content sniffing. */
+  head: Uint8Array;
+}
+
+export class UploadTooLargeError extends Error {
+  override name = "UploadTooLargeError";
+  constructor(readonly maxBytes: number) {
+    super(`The file is larger than ${Math.round(maxBytes / 1024 / 1024)} MB, the most this server accepts.`);
+  }
+}
+
+const KEY = /^[0-9a-f]{32}\.[a-z0-9]{1,5}$/;
+const HEAD_BYTES = 64;
+
+export function newUploadKey(extension: string): string {
+  const ext = /^[a-z0-9]{1,5}$/.test(extension) ? extension : "bin";
+  return `${randomBytes(16).toString("hex")}.${ext}`;
+}
+
+export function localUploadStore(dir: string): UploadStore {
+  const fileOf = (key: string) => {
+    if (!KEY.test(key)) throw new Error(`Not an upload key: ${key}`);
+    return path.join(dir, key);
+  };
+  return {
+    kind: "local",
+    async put(body, { maxBytes, extension }) {
+      await fs.mkdir(dir, { recursive: true });
+      const key = newUploadKey(extension);
+      const file = fileOf(key);
+      let bytes = 0;
+      const head = new Uint8Array(HEAD_BYTES);
+      const counted = Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>);
+      counted.on("data", (chunk: Buffer) => {
+        if (bytes < HEAD_BYTES) head.set(chunk.subarray(0, HEAD_BYTES - bytes), bytes);
+        bytes += chunk.length;
+        if (bytes > maxBytes) counted.destroy(new UploadTooLargeError(maxBytes));
+      });
+      try {
+        await pipeline(counted, createWriteStream(file, { flags: "wx" }));
+      } catch (error) {
+        await fs.rm(file, { force: true });
+        throw error;
+      }
+      return { key, bytes, head: head.subarray(0, Math.min(bytes, HEAD_BYTES)) };
+    },
+    async withLocalFile(key, use) {
+      return use(fileOf(key));
+    },
+    async delete(key) {
+      await fs.rm(fileOf(key), { force: true });
+    },
+    async listOlderThan(before) {
+      let names: string[];
+      try {
+        names = await fs.readdir(dir);
+      } catch {
+        return [];
+      }
+      const old: string[] = [];
+      for (const name of names) {
+        if (!KEY.test(name)) continue;
+        const info = await fs.stat(path.join(dir, name)).catch(() => null);
+        if (info && info.mtime < before) old.push(name);
+      }
+      return old;
+    },
+  };
+}

@@ -1,0 +1,64 @@
+// The job queue: pg-boss on the app's own PostgreSQL (schema `pgboss`, created by pg-boss itself),
+// so a worker on another machine needs nothing but DATABASE_URL. pg-boss gives priorities,
+// retries with exponential backoff, a dead-letter queue, expiry of attempts, `FOR UPDATE SKIP
+// LOCKED` fetching and cron schedules; what it lacks (a heartbeat) is in ../jobs/heartbeat.ts.
+import PgBoss from "pg-boss";
+import type { JobsConfig } from "../jobs/config.ts";
+
+/** One generation attempt per message; data: { jobId } (the ai_jobs row is the source of truth). */
+export const GENERATE_QUEUE = "ai-generate";
+/** Where a job lands after its last retry failed; shown to admins on /ops. */
+export const DEAD_LETTER_QUEUE = "ai-generate-dead";
+/** Cron: deletes expired uploads, hands stale jobs back, checks the budget. */
+export const MAINTENANCE_QUEUE = "jobs-maintenance";
+
+export interface GenerateMessage {
+  jobId: string;
+}
+
+export type QueueSettings = Pick<
+  JobsConfig,
+  "JOB_EXPIRE_SECONDS" | "JOB_RETRY_LIMIT" | "JOB_RETRY_DELAY_SECONDS" | "QUEUE_MAINTENANCE_SECONDS"
+>;
+
+/** Starts pg-boss (installing or migrating its schema once) and makes sure the queues exist. */
+export async function startBoss(
+  connectionString: string,
+  settings: QueueSettings,
+  onError: (error: Error) => void,
+): Promise<PgBoss> {
+  const boss = new PgBoss({
+    connectionString,
+    application_name: "beatsight-queue",
+    max: 4,
+    maintenanceIntervalSeconds: Math.max(1, Math.min(settings.QUEUE_MAINTENANCE_SECONDS, 120)),
+    // Completed messages are bookkeeping only (ai_jobs keeps the history).
+    deleteAfterDays: 7,
+  });
+  boss.on("error", onError);
+  await boss.start();
+  await ensureQueues(boss, settings);
+  return boss;
+}
+
+async function ensureQueues(boss: PgBoss, settings: QueueSettings): Promise<void> {
+  const options = {
+    policy: "standard" as const,
+    retryLimit: settings.JOB_RETRY_LIMIT,
+    retryDelay: settings.JOB_RETRY_DELAY_SECONDS,
+    retryBackoff: true,
+    expireInSeconds: settings.JOB_EXPIRE_SECONDS,
+    retentionDays: 14,
+  };
+  // Several processes start at once (web + workers): creating a queue that another just created is fine.
+  const create = async (name: string, extra: object) => {
+    if (await boss.getQueue(name)) await boss.updateQueue(name, { name, ...extra });
+    else
+      await boss.createQueue(name, { name, ...extra }).catch(async (error: unknown) => {
+        if (!(await boss.getQueue(name))) throw error;
+      });
+  };
+  await create(DEAD_LETTER_QUEUE, { policy: "standard", retentionDays: 30 });
+  await create(GENERATE_QUEUE, { ...options, deadLetter: DEAD_LETTER_QUEUE });
+  await create(MAINTENANCE_QUEUE, { policy: "singleton", retryLimit: 0, expireInSeconds: 600 });
+}

@@ -1,0 +1,38 @@
+// `npm run worker`: a process that only works server jobs. Start as many as you like, on this
+// machine or others, against the same database (DATABASE_URL; without it, the embedded database
+// under DATA_DIR that `npm start` runs on this machine). Uploads live in UPLOAD_DIR, which workers
+// on other machines must share (a network volume) until object storage is configured.
+
+import { env } from "../env.ts";
+import { jobsConfig } from "../jobs/config.ts";
+import { startJobSystem } from "../jobs/system.ts";
+import { logger } from "../log.ts";
+import { getRuntime } from "../runtime.ts";
+
+async function main(): Promise<void> {
+  const runtime = await getRuntime();
+  const config = jobsConfig();
+  const jobs = await startJobSystem({
+    db: runtime.db,
+    databaseUrl: runtime.databaseUrl,
+    config,
+    worker: true,
+    origin: env().APP_ORIGIN ?? `http://localhost:${env().PORT}`,
+  });
+  logger().info({ workerId: jobs.workerId }, "BeatSight worker ready");
+  const stop = async () => {
+    // In-flight jobs go back to the queue for another worker.
+    await jobs.stop().catch(() => {});
+    await runtime.shutdown().catch(() => {});
+    process.exit(0);
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(
+    `\nThe BeatSight worker could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});
