@@ -128,6 +128,11 @@ test("after one online visit, the library and the player work offline; a chart s
   await page.getByTestId("play").click();
   await page.waitForFunction(() => (window.__beatsightPlayer?.songNow() ?? 0) > 1000);
 
+  // The editor on the device's chart opens offline too, also never visited online.
+  await page.goto("/library");
+  await page.getByRole("link", { name: "Edit Offline Groove" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Edit “Offline Groove”" })).toBeVisible();
+
   // A change made offline: sharing the chart waits in the outbox.
   await page.goto("/library");
   await page.getByRole("button", { name: "Share Offline Groove with BeatSight" }).click();

@@ -20,6 +20,8 @@ export const PLAYER_SHELL_PATH = "/play/offline-shell";
  */
 export const OFFLINE_SHELLS: readonly { prefix: string; shell: string }[] = [
   { prefix: "/play/", shell: PLAYER_SHELL_PATH },
+  // The editor on a chart of this device's library (app/_components/editor/local-editor.tsx).
+  { prefix: "/edit/local/", shell: "/edit/local/offline-shell" },
 ];
 
 /** The shell that answers `pathname` offline, if its route has one. */
