@@ -111,6 +111,8 @@ test("once the models have been fetched, generating works with no network at all
   await context.setOffline(true);
   await context.route("**/*", (route) => route.abort("internetdisconnected"));
   await page.goto("/generate");
+  // The page came from the worker's cache with its COOP/COEP headers: onnxruntime keeps its threads.
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   await page.locator('input[type="file"]').setInputFiles(groove.file);
   await expect(page.getByTestId("recommended-backend")).toContainText("WebAssembly");
   await page.getByRole("button", { name: "Generate the chart" }).click();

@@ -119,9 +119,19 @@ test("after one online visit, the library and the player work offline; a chart s
   // The player page was never opened online: the service worker's player shell stands in for it.
   await page.getByRole("link", { name: "Play Offline Groove" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Offline Groove" })).toBeVisible();
+  // Pages answered from the worker's caches keep their COOP/COEP headers: WASM threads (onnxruntime)
+  // stay available offline.
+  expect(await page.evaluate(() => crossOriginIsolated && typeof SharedArrayBuffer === "function")).toBe(
+    true,
+  );
   await page.getByLabel("Count-in").selectOption("0");
   await page.getByTestId("play").click();
   await page.waitForFunction(() => (window.__beatsightPlayer?.songNow() ?? 0) > 1000);
+
+  // The editor on the device's chart opens offline too, also never visited online.
+  await page.goto("/library");
+  await page.getByRole("link", { name: "Edit Offline Groove" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Edit “Offline Groove”" })).toBeVisible();
 
   // A change made offline: sharing the chart waits in the outbox.
   await page.goto("/library");
@@ -169,6 +179,20 @@ test("the library's storage view shows what is kept and exports the library as o
   const backup = JSON.parse(readFileSync(file, "utf8")) as { format: string; charts: unknown[] };
   expect(backup.format).toBe("beatsight-library/1");
   expect(backup.charts.length).toBeGreaterThanOrEqual(1);
+
+  // What the offline caches take: the app shell (kept), and the models and runtime once fetched.
+  await serviceWorkerControls(page);
+  await page.reload();
+  const cacheTable = storage.getByTestId("cache-usage");
+  await expect(cacheTable).toContainText("The app itself");
+  await storage.getByRole("button", { name: "Make generation available offline" }).click();
+  await expect(storage.getByTestId("offline-models")).toContainText("Ready", { timeout: 120_000 });
+  await expect(cacheTable).toContainText("Chart generation models");
+  await expect(cacheTable).toContainText("Chart generation runtime");
+  await storage.getByRole("button", { name: "Remove chart generation models" }).click();
+  await expect(storage.getByTestId("storage-status")).toContainText("downloaded again when needed");
+  await expect(cacheTable).not.toContainText("Chart generation models");
+  expect(await page.evaluate(() => window.caches.has("beatsight-models-v1"))).toBe(false);
 });
 
 test("a new version waits while a practice run plays, then offers to reload", async ({ page }) => {
@@ -220,6 +244,19 @@ test("signed in, a run of a shared chart is kept on the device and reaches the a
   await page.getByLabel("Import a .bsm chart").setInputFiles(bsmPath);
   await page.getByRole("button", { name: "Share Offline Groove with BeatSight" }).click();
   await expect(page.getByTestId("library-status")).toContainText(/Shared “Offline Groove”|already/);
+
+  // The server stores the first result it gets, but its answer is lost on the way back: the device
+  // cannot tell that from a failure, so it sends the result again later, with the same id.
+  let submits = 0;
+  await context.route("**/api/trpc/results.submit", async (route) => {
+    submits++;
+    if (submits === 1) {
+      await route.fetch();
+      await route.abort("connectionreset");
+    } else {
+      await route.continue();
+    }
+  });
   await page.getByRole("link", { name: "Play Offline Groove" }).click();
   await page.getByLabel("Count-in").selectOption("0");
   await page.getByTestId("play").click();
@@ -227,6 +264,9 @@ test("signed in, a run of a shared chart is kept on the device and reaches the a
   await page.getByRole("button", { name: "Finish and see results" }).click();
   await expect(page.getByTestId("results")).toBeVisible();
 
+  // The device tries again by itself, with no reload and no change of network (the open page after
+  // a pause, or the worker's Background Sync), and the server keeps the result once.
+  await expect.poll(() => submits, { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
   await expect
     .poll(async () => {
       const rows = await queryServerDb<{ n: number }>(
@@ -244,4 +284,67 @@ test("signed in, a run of a shared chart is kept on the device and reaches the a
     [user?.id],
   );
   expect(rows[0]?.n).toBe(1);
+});
+
+test("signed out, a run stays on the device: nothing waits in the outbox for an account", async ({
+  page,
+}) => {
+  await page.goto("/library");
+  await expect(
+    page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sign in" }),
+  ).toBeVisible();
+  await page.getByLabel("Import a .bsm chart").setInputFiles(bsmPath);
+  await page.getByRole("button", { name: "Share Offline Groove with BeatSight" }).click();
+  await expect(page.getByTestId("library-status")).toContainText(/Shared “Offline Groove”|already/);
+  await page.getByRole("link", { name: "Play Offline Groove" }).click();
+  await page.getByLabel("Count-in").selectOption("0");
+  await page.getByTestId("play").click();
+  await page.getByTestId("pause").waitFor();
+  await page.getByRole("button", { name: "Finish and see results" }).click();
+  await expect(page.getByTestId("results")).toBeVisible();
+  await page.goto("/library");
+  await expect(page.getByTestId("library-list")).toContainText("Offline Groove");
+  await expect(page.getByTestId("outbox-panel")).toHaveCount(0);
+});
+
+test("the Install button appears where the browser offers installation, fits 320 px, and goes once installed", async ({
+  page,
+  context,
+}) => {
+  await page.setViewportSize({ width: 320, height: 640 });
+  await page.goto("/library");
+  await serviceWorkerControls(page);
+  // Chromium offers installation only to a real profile after engagement; the event it would fire
+  // is dispatched here, with a prompt() that records being called.
+  const offer = () =>
+    page.evaluate(() => {
+      const event = new Event("beforeinstallprompt", { cancelable: true });
+      Object.assign(event, {
+        prompt: async () => {
+          (window as unknown as { __prompted?: number }).__prompted =
+            ((window as unknown as { __prompted?: number }).__prompted ?? 0) + 1;
+        },
+        userChoice: Promise.resolve({ outcome: "accepted" }),
+      });
+      window.dispatchEvent(event);
+      return event.defaultPrevented;
+    });
+  // The app keeps the offer for its own button instead of the browser's mini-infobar.
+  expect(await offer()).toBe(true);
+  const install = page.getByRole("button", { name: "Install app" });
+  await expect(install).toBeVisible();
+  await context.setOffline(true);
+  await expect(page.getByTestId("offline-banner")).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await context.setOffline(false);
+
+  await install.click();
+  expect(await page.evaluate(() => (window as unknown as { __prompted?: number }).__prompted)).toBe(1);
+  await expect(install).toHaveCount(0);
+  // Offered again, then installed from the browser's own menu: the button goes.
+  await offer();
+  await expect(install).toBeVisible();
+  await page.evaluate(() => window.dispatchEvent(new Event("appinstalled")));
+  await expect(install).toHaveCount(0);
 });

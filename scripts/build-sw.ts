@@ -4,7 +4,7 @@
 // a revision so a new build replaces exactly what changed). `node --import tsx scripts/build-sw.ts`,
 // run by `npm run build`, `npm start` and `npm test` after `next build`.
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
 import { OFFLINE_PAGES } from "../lib/offline/pwa-constants.ts";
@@ -49,6 +49,16 @@ for (const entry of publicFiles) {
 for (const page of [...OFFLINE_PAGES, "/manifest.webmanifest"])
   manifest.push({ url: page, revision: buildId });
 
+// The inference runtime's .wasm files (public/ort, copied from onnxruntime-web by postinstall) keep
+// their names across versions: the worker's cache of them is named after their contents instead.
+const ortDir = path.join(root, "public", "ort");
+const runtime = createHash("sha256");
+if (existsSync(ortDir)) {
+  for (const file of [...files(ortDir)].sort())
+    runtime.update(path.basename(file)).update(readFileSync(file));
+}
+const runtimeRevision = runtime.digest("hex").slice(0, 12);
+
 const result = await build({
   entryPoints: [path.join(root, "sw", "service-worker.ts")],
   outfile: path.join(root, "public", "sw.js"),
@@ -60,6 +70,8 @@ const result = await build({
   define: {
     "self.__WB_MANIFEST": JSON.stringify(manifest),
     "process.env.NODE_ENV": '"production"',
+    __BUILD_ID__: JSON.stringify(buildId),
+    __RUNTIME_REVISION__: JSON.stringify(runtimeRevision),
   },
   logLevel: "warning",
   metafile: true,

@@ -19,14 +19,23 @@ import { registerRoute, setCatchHandler } from "workbox-routing";
 import { CacheFirst, NetworkFirst } from "workbox-strategies";
 import { MODEL_CACHE_NAME } from "../lib/inference/model-store.ts";
 import { flushOutbox } from "../lib/offline/outbox.ts";
-import { OUTBOX_LOCK, OUTBOX_SYNC_TAG, PLAYER_SHELL_PATH } from "../lib/offline/pwa-constants.ts";
+import { CACHE_PREFIX, OUTBOX_LOCK, OUTBOX_SYNC_TAG, offlineShellFor } from "../lib/offline/pwa-constants.ts";
 import { BeatSightDb } from "../lib/store/db.ts";
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (PrecacheEntry | string)[] };
+/** Injected by scripts/build-sw.ts: this build's id, and a hash of the inference runtime's files. */
+declare const __BUILD_ID__: string;
+declare const __RUNTIME_REVISION__: string;
 
 setCacheNameDetails({ prefix: "beatsight", suffix: "v1" });
-const PAGES_CACHE = "beatsight-pages-v1";
-const RUNTIME_WASM_CACHE = "beatsight-wasm-v1";
+/**
+ * Pages fetched by this build. Per build, because a page names the JS chunks of the build that
+ * rendered it and the precache keeps only this build's chunks: an older page served offline after
+ * an update would load nothing. After an update, offline pages come from the precached shells.
+ */
+const PAGES_CACHE = `${CACHE_PREFIX.pages}${__BUILD_ID__}`;
+/** Per runtime version: the .wasm URLs carry no version, so a new onnxruntime must not meet an old one. */
+const RUNTIME_WASM_CACHE = `${CACHE_PREFIX.runtime}${__RUNTIME_REVISION__}`;
 
 /**
  * Worker scripts: answered with a response that has no URL of its own. A worker takes its location
@@ -67,18 +76,37 @@ registerRoute(
 );
 
 /**
- * Offline and not cached: a player page answers with the player shell (the player reads the chart id
- * from the address bar), any other page with the library, whose charts are all on the device.
+ * Offline and not cached: a page with an id in its path answers with its route's shell (which reads
+ * the id from the address bar), the generate page with itself, anything else with the library,
+ * whose charts are all on the device.
  */
 setCatchHandler(async ({ request, url }) => {
   if (request.mode !== "navigate") return Response.error();
   const path = (url as URL).pathname;
-  const fallback = path.startsWith("/play/")
-    ? PLAYER_SHELL_PATH
-    : path === "/generate"
-      ? "/generate"
-      : "/library";
+  const fallback = offlineShellFor(path) ?? (path === "/generate" ? "/generate" : "/library");
   return (await matchPrecache(fallback)) ?? Response.error();
+});
+
+/**
+ * A device that made generation available offline keeps it across an update that changes the
+ * runtime: the new worker fetches the new runtime's files before it takes over (best effort; the
+ * page fetches them on first use otherwise).
+ */
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    (async () => {
+      const older = (await caches.keys()).filter(
+        (n) => n.startsWith(CACHE_PREFIX.runtime) && n !== RUNTIME_WASM_CACHE,
+      );
+      const urls = new Set<string>();
+      for (const name of older) {
+        for (const request of await (await caches.open(name)).keys()) urls.add(request.url);
+      }
+      if (urls.size === 0) return;
+      const cache = await caches.open(RUNTIME_WASM_CACHE);
+      await Promise.all([...urls].map((url) => cache.add(url).catch(() => undefined)));
+    })(),
+  );
 });
 
 // A new version waits (the page shows "Update available — reload") until the user chooses it.

@@ -7,11 +7,15 @@ import { loadPipelineModels } from "@/lib/pipeline/manifest-adapter.ts";
 import { exportLibrary, importLibrary } from "@/lib/store/backup.ts";
 import { localDb } from "@/lib/store/db.ts";
 import {
+  CACHE_KINDS,
+  type CacheUsage,
   type ChartUsage,
+  cacheUsage,
   chartUsage,
   formatBytes,
   isQuotaError,
   QUOTA_MESSAGE,
+  removeCaches,
   requestPersistence,
   type StorageState,
   storageState,
@@ -23,15 +27,21 @@ const RUNTIME_FILES = ["/ort/ort-wasm-simd-threaded.wasm"];
 export function StoragePanel({ version, onChange }: { version: number; onChange: () => void }) {
   const [state, setState] = useState<StorageState | null>(null);
   const [usage, setUsage] = useState<ChartUsage[]>([]);
+  const [cached, setCached] = useState<CacheUsage[]>([]);
   const [note, setNote] = useState<{ text: string; error?: boolean } | null>(null);
   const [offlineModels, setOfflineModels] = useState<string | null>(null);
   const [withStems, setWithStems] = useState(false);
   const importId = useId();
 
   const refresh = useCallback(async () => {
-    const [s, u] = await Promise.all([storageState(), chartUsage(localDb()).catch(() => [])]);
+    const [s, u, c] = await Promise.all([
+      storageState(),
+      chartUsage(localDb()).catch(() => []),
+      cacheUsage().catch(() => []),
+    ]);
     setState(s);
     setUsage(u);
+    setCached(c);
   }, []);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `version` changes when the library does
   useEffect(() => {
@@ -78,6 +88,19 @@ export function StoragePanel({ version, onChange }: { version: number; onChange:
     await localDb().stems.delete(chart.chartId);
     setNote({ text: `Removed the stems of “${chart.title}”; the chart plays with the full mix.` });
     onChange();
+  };
+
+  const dropCache = async (entry: CacheUsage) => {
+    try {
+      await removeCaches(entry);
+      setNote({
+        text: `Removed ${CACHE_KINDS[entry.kind].label.toLowerCase()} (${formatBytes(entry.bytes)}); they are downloaded again when needed.`,
+      });
+      if (entry.kind === "models" || entry.kind === "runtime") setOfflineModels(null);
+      void refresh();
+    } catch (error) {
+      fail(error);
+    }
   };
 
   const makeOffline = async () => {
@@ -202,6 +225,40 @@ export function StoragePanel({ version, onChange }: { version: number; onChange:
                       aria-label={`Remove the stems of ${u.title}`}
                     >
                       Remove stems
+                    </button>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {cached.length > 0 ? (
+        <table className="usage-table" data-testid="cache-usage">
+          <caption className="muted">Files kept for offline use</caption>
+          <thead>
+            <tr>
+              <th scope="col">What</th>
+              <th scope="col">Size</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {cached.map((c) => (
+              <tr key={c.kind}>
+                <td>{CACHE_KINDS[c.kind].label}</td>
+                <td>{formatBytes(c.bytes)}</td>
+                <td>
+                  {CACHE_KINDS[c.kind].removable ? (
+                    <button
+                      type="button"
+                      className="secondary"
+                      onClick={() => void dropCache(c)}
+                      aria-label={`Remove ${CACHE_KINDS[c.kind].label.toLowerCase()}`}
+                    >
+                      Remove
                     </button>
                   ) : null}
                 </td>

@@ -2,7 +2,7 @@ import "fake-indexeddb/auto";
 import Dexie from "dexie";
 import { afterEach, describe, expect, it } from "vitest";
 import { BeatSightDb } from "../store/db.ts";
-import { discardEntry, enqueue, flushOutbox, retryEntry, type Sender } from "./outbox.ts";
+import { discardEntry, enqueue, flushOutbox, retryDelayMs, retryEntry, type Sender } from "./outbox.ts";
 import { MutationSendError, sendMutation } from "./send-mutation.ts";
 
 let db: BeatSightDb;
@@ -142,6 +142,14 @@ describe("outbox", () => {
     expect((await db.charts.get("c1"))?.title).toBe("Kept");
     const server = fakeServer();
     expect((await flushOutbox(db, server.send)).sent).toHaveLength(1);
+  });
+});
+
+describe("retrying while online", () => {
+  it("waits 5 s after the first failed flush, doubling, never more than 5 minutes", () => {
+    expect([0, 1, 2, 3].map(retryDelayMs)).toEqual([5_000, 10_000, 20_000, 40_000]);
+    expect(retryDelayMs(6)).toBe(300_000);
+    expect(retryDelayMs(40)).toBe(300_000);
   });
 });
 

@@ -99,6 +99,15 @@ async function recordSent(db: BeatSightDb, entry: OutboxEntry, result: unknown):
     .modify({ mapVersionId: answer.versionId, ...(answer.song?.id ? { songId: answer.song.id } : {}) });
 }
 
+/**
+ * How long an open page waits before sending again after trouble that passes (the server down, a
+ * lost answer) while the browser says it is online: 5 s, doubling per failed flush, at most 5 min.
+ * Offline it waits for the `online` event instead.
+ */
+export function retryDelayMs(failedFlushes: number): number {
+  return Math.min(5_000 * 2 ** Math.max(0, failedFlushes), 5 * 60_000);
+}
+
 /** A failed entry the user chose to try again. */
 export async function retryEntry(db: BeatSightDb, id: string): Promise<void> {
   await db.outbox.update(id, { state: "pending" });

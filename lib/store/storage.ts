@@ -1,5 +1,7 @@
 // What this device keeps and whether the browser may evict it: the storage view's facts, and the
 // one clear message for a full disk.
+import { MODEL_CACHE_NAME } from "../inference/model-store.ts";
+import { CACHE_PREFIX } from "../offline/pwa-constants.ts";
 import type { BeatSightDb } from "./db.ts";
 
 export interface StorageState {
@@ -53,6 +55,78 @@ export async function chartUsage(db: BeatSightDb): Promise<ChartUsage[]> {
       stemBytes: stemBytes.get(c.id) ?? 0,
     }))
     .sort((a, b) => b.chartBytes + b.stemBytes - (a.chartBytes + a.stemBytes));
+}
+
+export type CacheKind = "app" | "pages" | "models" | "runtime";
+
+export interface CacheUsage {
+  kind: CacheKind;
+  bytes: number;
+  files: number;
+  /** The Cache Storage names behind this line (what removing it deletes). */
+  names: string[];
+}
+
+/** What each kind is, for people; and whether removing it costs only a download later. */
+export const CACHE_KINDS: Record<CacheKind, { label: string; removable: boolean }> = {
+  app: { label: "The app itself (for offline use)", removable: false },
+  pages: { label: "Pages you visited", removable: true },
+  models: { label: "Chart generation models", removable: true },
+  runtime: { label: "Chart generation runtime (WebAssembly)", removable: true },
+};
+
+function kindOf(name: string): CacheKind | null {
+  if (name === MODEL_CACHE_NAME) return "models";
+  for (const [kind, prefix] of Object.entries(CACHE_PREFIX)) {
+    if (name.startsWith(prefix)) return kind as CacheKind;
+  }
+  return null;
+}
+
+/** The part of CacheStorage this needs (tests pass a fake). */
+export interface CacheStorageLike {
+  keys(): Promise<string[]>;
+  open(name: string): Promise<{
+    keys(): Promise<readonly Request[]>;
+    match(request: Request): Promise<Response | undefined>;
+  }>;
+  delete(name: string): Promise<boolean>;
+}
+
+/**
+ * Space taken by the offline caches (app shell, visited pages, models, runtime), largest first.
+ * Sizes come from each response's Content-Length, else from reading it.
+ */
+export async function cacheUsage(
+  storage: CacheStorageLike | undefined = globalThis.caches,
+): Promise<CacheUsage[]> {
+  if (!storage) return [];
+  const byKind = new Map<CacheKind, CacheUsage>();
+  for (const name of await storage.keys()) {
+    const kind = kindOf(name);
+    if (!kind) continue;
+    const usage = byKind.get(kind) ?? { kind, bytes: 0, files: 0, names: [] };
+    usage.names.push(name);
+    const cache = await storage.open(name);
+    for (const request of await cache.keys()) {
+      const response = await cache.match(request);
+      if (!response) continue;
+      const length = Number(response.headers.get("content-length"));
+      usage.bytes += Number.isFinite(length) && length > 0 ? length : (await response.blob()).size;
+      usage.files++;
+    }
+    byKind.set(kind, usage);
+  }
+  return [...byKind.values()].sort((a, b) => b.bytes - a.bytes);
+}
+
+/** Frees a cache line of the storage view; the files are fetched again when next needed. */
+export async function removeCaches(
+  usage: CacheUsage,
+  storage: CacheStorageLike | undefined = globalThis.caches,
+): Promise<void> {
+  if (!CACHE_KINDS[usage.kind].removable) throw new Error("The app's own files are needed to work offline.");
+  await Promise.all(usage.names.map((name) => storage?.delete(name)));
 }
 
 /** Dexie wraps the browser's error; either way the name says the disk (or quota) is full. */

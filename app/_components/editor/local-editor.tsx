@@ -2,12 +2,13 @@
 // The editor on a chart from this device's library: restores an unsaved edit (autosave) if there
 // is one, plays the chart's stems, and saves back into the library.
 import Link from "next/link";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import type { Beatmap } from "@/lib/beatmap/index.ts";
 import { updateChartBeatmap } from "@/lib/store/charts.ts";
 import { localDb, type StoredChart, type StoredDraft } from "@/lib/store/db.ts";
 import { deleteDraft, loadDraft, localDraftKey } from "@/lib/store/drafts.ts";
 import { ErrorMessage } from "../error-message.tsx";
+import { addressId } from "../pwa/address-id.ts";
 import styles from "./editor.module.css";
 import { Editor } from "./editor.tsx";
 
@@ -17,7 +18,9 @@ type Loaded =
   | { kind: "error"; message: string }
   | { kind: "ready"; stored: StoredChart; draft: StoredDraft | null; generation: number };
 
-export function LocalEditor({ chartId }: { chartId: string }) {
+export function LocalEditor({ chartId: routeChartId }: { chartId: string }) {
+  // Offline the page may be the editor's shell: the address names the chart (pwa/address-id.ts).
+  const chartId = useMemo(() => addressId("/edit/local/", routeChartId), [routeChartId]);
   const [state, setState] = useState<Loaded>({ kind: "loading" });
   const key = localDraftKey(chartId);
 

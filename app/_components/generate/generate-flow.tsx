@@ -30,6 +30,7 @@ import {
 } from "@/lib/pipeline/worker-client.ts";
 import { saveChart } from "@/lib/store/charts.ts";
 import { localDb, type StoredChart } from "@/lib/store/db.ts";
+import { isQuotaError, QUOTA_MESSAGE, requestPersistence } from "@/lib/store/storage.ts";
 import { ErrorMessage } from "../error-message.tsx";
 import { fingerprintAudioFile } from "../intake/fingerprint-file.ts";
 import { ServerUpload } from "../jobs/server-upload.tsx";
@@ -50,6 +51,8 @@ type Phase =
       result: BrowserGenerateResult;
       chart: StoredChart;
       stemsSaved: boolean;
+      /** The stems were asked for but did not fit in this device's storage. */
+      stemsNoRoom: boolean;
       envelope: Float32Array;
       song: PendingSong;
     }
@@ -185,24 +188,28 @@ export function GenerateFlow() {
       }
       let chart: StoredChart;
       let stemsSaved = Boolean(stems);
+      let stemsNoRoom = false;
+      const chartOnly = {
+        beatmap: result.beatmap,
+        origin: "generated" as const,
+        ...(song.songId ? { songId: song.songId } : {}),
+      };
       try {
-        chart = await saveChart(localDb(), {
-          beatmap: result.beatmap,
-          origin: "generated",
-          ...(song.songId ? { songId: song.songId } : {}),
-          ...(stems ? { stems } : {}),
-        });
+        chart = await saveChart(localDb(), { ...chartOnly, ...(stems ? { stems } : {}) });
       } catch (error) {
-        if (!(error instanceof DOMException && error.name === "QuotaExceededError")) throw error;
+        // Dexie wraps the browser's QuotaExceededError; isQuotaError looks inside.
+        if (!isQuotaError(error)) throw error;
+        if (!stems) throw new Error(QUOTA_MESSAGE);
         // No room for the stems: keep the chart, which is small.
-        chart = await saveChart(localDb(), {
-          beatmap: result.beatmap,
-          origin: "generated",
-          ...(song.songId ? { songId: song.songId } : {}),
+        chart = await saveChart(localDb(), chartOnly).catch((e: unknown) => {
+          throw isQuotaError(e) ? new Error(QUOTA_MESSAGE) : e;
         });
         stemsSaved = false;
+        stemsNoRoom = true;
       }
-      setPhase({ kind: "done", result, chart, stemsSaved, envelope, song });
+      // Now there is something to lose: ask the browser to keep the library (lib/store/storage.ts).
+      void requestPersistence();
+      setPhase({ kind: "done", result, chart, stemsSaved, stemsNoRoom, envelope, song });
     } catch (error) {
       if (isAbortError(error)) setPhase({ kind: "choose" });
       else setPhase({ kind: "failed", message: error instanceof Error ? error.message : String(error) });
@@ -347,6 +354,9 @@ function ResultView({ phase }: { phase: Extract<Phase, { kind: "done" }> }) {
         {Math.round(beatmap.Timing?.Bpm ?? 0)} BPM, made on {phase.result.backend} in {seconds.toFixed(1)} s.
         It is saved in your <Link href="/library">library</Link>
         {phase.stemsSaved ? " with its stems" : ""}.
+        {phase.stemsNoRoom
+          ? " Its stems did not fit in this device's storage: open the song's own file in the player to play along, or free space in the library's storage view and generate it again to keep them."
+          : ""}
       </p>
       <ChartPreview beatmap={beatmap} envelope={phase.envelope} durationMs={beatmap.Audio?.Duration ?? 1} />
       <ul className="lane-counts">

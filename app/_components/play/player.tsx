@@ -33,6 +33,7 @@ import type { LoopRange } from "@/lib/practice/transport.ts";
 import { localDb, type StoredChart, type StoredResult } from "@/lib/store/db.ts";
 import { listResults, saveResult } from "@/lib/store/results.ts";
 import { ErrorMessage } from "../error-message.tsx";
+import { addressId } from "../pwa/address-id.ts";
 import { setPracticePlaying } from "../pwa/practice-activity.ts";
 import { CalibrationPanel } from "./calibration-panel.tsx";
 import type { HighwayRenderer } from "./highway-renderer.ts";
@@ -90,19 +91,9 @@ function formatTime(ms: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
 }
 
-/**
- * The chart id in the address bar. Normally the route's own; offline, the service worker answers
- * every /play/<id> with one precached player page whose server-rendered id is a placeholder
- * (sw/service-worker.ts), so the address is the truth. Charts live on the device, read in effects.
- */
-function addressChartId(routeId: string): string {
-  if (typeof window === "undefined") return routeId;
-  const match = /^\/play\/([^/?#]+)/.exec(window.location.pathname);
-  return match?.[1] ? decodeURIComponent(match[1]) : routeId;
-}
-
 export function Player({ chartId: routeChartId }: { chartId: string }) {
-  const chartId = useMemo(() => addressChartId(routeChartId), [routeChartId]);
+  // Offline the page may be the player shell: the address names the chart (pwa/address-id.ts).
+  const chartId = useMemo(() => addressId("/play/", routeChartId), [routeChartId]);
   const [phase, setPhase] = useState<Phase>({ kind: "loading" });
   // The update prompt waits while a run plays (app/_components/pwa).
   useEffect(() => {

@@ -1,8 +1,10 @@
 // A finished run goes to the user's account too, when the chart is on the server (it has a map
-// version). Through the outbox: offline it waits; signed out it waits for sign-in; sent twice it is
-// stored once (the result's own id is the server row's id).
+// version). Through the outbox: offline it waits; signed out since it was queued it waits for
+// sign-in; sent twice it is stored once (the result's own id is the server row's id). A visitor the
+// app knows to be signed out queues nothing: the run stays on the device only.
+import { knownSignedOut } from "@/lib/offline/account-state.ts";
 import type { RunSummary } from "@/lib/practice/stats.ts";
-import type { StoredChart, StoredResult } from "@/lib/store/db.ts";
+import { localDb, type StoredChart, type StoredResult } from "@/lib/store/db.ts";
 import { queueAndSend } from "../pwa/outbox-sync.ts";
 
 export async function syncResult(
@@ -10,7 +12,7 @@ export async function syncResult(
   result: StoredResult,
   summary: RunSummary,
 ): Promise<void> {
-  if (!chart.mapVersionId) return;
+  if (!chart.mapVersionId || (await knownSignedOut(localDb()))) return;
   await queueAndSend({
     id: `result-${result.id}`,
     kind: "results.submit",

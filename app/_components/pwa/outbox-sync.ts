@@ -3,21 +3,48 @@
 // flush at a time across tabs (a Web Lock), so two tabs never send the same entry at once.
 import { liveQuery } from "dexie";
 import { useEffect, useState } from "react";
-import { enqueue, type FlushReport, flushOutbox, type QueueInput } from "@/lib/offline/outbox.ts";
+import {
+  enqueue,
+  type FlushReport,
+  flushOutbox,
+  type QueueInput,
+  retryDelayMs,
+} from "@/lib/offline/outbox.ts";
 import { OUTBOX_LOCK, OUTBOX_SYNC_TAG } from "@/lib/offline/pwa-constants.ts";
 import { localDb, type OutboxEntry } from "@/lib/store/db.ts";
 
 const EMPTY: FlushReport = { sent: [], failed: [], remaining: 0, waitingForSignIn: 0 };
+
+let retryTimer: ReturnType<typeof setTimeout> | undefined;
+let failedFlushes = 0;
+
+/**
+ * Trouble that passes while the browser is online (a lost answer, the server restarting): this page
+ * tries again after a growing pause (lib/offline/outbox.ts retryDelayMs), so a change does not wait
+ * for the next start. Offline, the `online` event and Background Sync take over.
+ */
+function scheduleRetry(report: FlushReport): void {
+  clearTimeout(retryTimer);
+  retryTimer = undefined;
+  if (report.remaining === 0) {
+    failedFlushes = 0;
+    return;
+  }
+  if (navigator.onLine === false) return;
+  retryTimer = setTimeout(() => void flushNow().catch(() => undefined), retryDelayMs(failedFlushes++));
+}
 
 export async function flushNow(): Promise<FlushReport> {
   if (typeof navigator !== "undefined" && navigator.onLine === false) {
     return { ...EMPTY, remaining: await localDb().outbox.where("state").equals("pending").count() };
   }
   const run = () => flushOutbox(localDb());
-  if (typeof navigator !== "undefined" && navigator.locks) {
-    return navigator.locks.request(OUTBOX_LOCK, run);
-  }
-  return run();
+  const report =
+    typeof navigator !== "undefined" && navigator.locks
+      ? await navigator.locks.request(OUTBOX_LOCK, run)
+      : await run();
+  if (typeof window !== "undefined") scheduleRetry(report);
+  return report;
 }
 
 /** Asks the browser to flush the outbox from the worker when the network is back (Chromium). */

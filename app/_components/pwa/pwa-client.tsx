@@ -3,8 +3,12 @@
 // "Update available — reload" when a new version waits (never while a practice run plays), shows an
 // Install button where the browser offers one, says when the app is offline, and keeps the outbox
 // flowing.
+import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { Workbox } from "workbox-window";
+import { rememberAccount } from "@/lib/offline/account-state.ts";
+import { localDb } from "@/lib/store/db.ts";
+import { useTRPC } from "../trpc.tsx";
 import { useOutboxAutoFlush } from "./outbox-sync.ts";
 import { usePracticePlaying } from "./practice-activity.ts";
 
@@ -46,6 +50,19 @@ function useInstallPrompt(): { prompt: BeforeInstallPromptEvent | null; clear: (
   return { prompt, clear: () => setPrompt(null) };
 }
 
+/**
+ * Keeps the device's idea of who is signed in current (the same query as the nav's, so no extra
+ * request), for decisions made offline (lib/offline/account-state.ts).
+ */
+function useRememberAccount(): void {
+  const trpc = useTRPC();
+  const me = useQuery(trpc.auth.me.queryOptions());
+  const userId = me.isSuccess ? (me.data?.id ?? null) : undefined;
+  useEffect(() => {
+    if (userId !== undefined) void rememberAccount(localDb(), userId).catch(() => undefined);
+  }, [userId]);
+}
+
 function useOnline(): boolean {
   const [online, setOnline] = useState(true);
   useEffect(() => {
@@ -84,6 +101,7 @@ export function PwaBanners() {
   const practicing = usePracticePlaying();
   const online = useOnline();
   useOutboxAutoFlush();
+  useRememberAccount();
   return (
     <>
       {!online ? (
