@@ -42,6 +42,16 @@ const schema = z.object({
   UPLOAD_MAX_MB: z.coerce.number().positive().max(2048).default(50),
   /** Directory for uploaded audio (default DATA_DIR/uploads); workers on other machines must share it. */
   UPLOAD_DIR: z.string().min(1).optional(),
+  /**
+   * S3-compatible object storage for uploads (instead of UPLOAD_DIR) when S3_BUCKET is set: workers
+   * on other machines then need no shared directory.
+   */
+  S3_ENDPOINT: z.url("must be a URL such as https://s3.eu-west-1.amazonaws.com").optional(),
+  S3_BUCKET: z.string().min(3).max(63).optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  S3_PREFIX: z.string().max(200).default("uploads/"),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   /** Uploaded audio is deleted this many hours after its job ends (at most 24). */
   UPLOAD_RETENTION_HOURS: z.coerce.number().min(0).max(24).default(1),
 
@@ -80,6 +90,11 @@ export function parseJobsConfig(source: Record<string, string | undefined>, data
     throw new Error(`Invalid server-job configuration in environment variables:\n${problems}`);
   }
   const c = result.data;
+  if (c.S3_BUCKET && !(c.S3_ENDPOINT && c.S3_ACCESS_KEY_ID && c.S3_SECRET_ACCESS_KEY)) {
+    throw new Error(
+      "Invalid server-job configuration in environment variables:\n  S3_BUCKET is set, so S3_ENDPOINT, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are needed too.",
+    );
+  }
   return {
     ...c,
     uploadDir: path.resolve(c.UPLOAD_DIR ?? path.join(dataDir, "uploads")),

@@ -18,6 +18,7 @@ import { processJob } from "./process-job.ts";
 import { type JobQueue, pgBossQueue, reapStaleJobs, resendOrphans } from "./queue.ts";
 import { deleteExpiredUploads } from "./retention.ts";
 import { localUploadStore, type UploadStore } from "./upload-store.ts";
+import { s3UploadStore } from "./upload-store-s3.ts";
 
 const log = moduleLogger("job-system");
 
@@ -45,9 +46,24 @@ export interface JobSystemOptions {
   pipeline?: () => Promise<NodePipeline>;
 }
 
+/** Object storage when configured (S3_BUCKET), else the upload directory. */
+export function uploadStoreFor(config: JobsConfig): UploadStore {
+  if (config.S3_BUCKET && config.S3_ENDPOINT && config.S3_ACCESS_KEY_ID && config.S3_SECRET_ACCESS_KEY) {
+    return s3UploadStore({
+      endpoint: config.S3_ENDPOINT,
+      bucket: config.S3_BUCKET,
+      region: config.S3_REGION,
+      prefix: config.S3_PREFIX,
+      accessKeyId: config.S3_ACCESS_KEY_ID,
+      secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+    });
+  }
+  return localUploadStore(config.uploadDir);
+}
+
 export async function startJobSystem(options: JobSystemOptions): Promise<JobSystem> {
   const { db, config } = options;
-  const store = localUploadStore(config.uploadDir);
+  const store = uploadStoreFor(config);
   const boss = await startBoss(options.databaseUrl, config, (err) => log.error({ err }, "queue error"));
   const queue = pgBossQueue(db, boss);
   const vapid = await ensureVapidKeys(db);

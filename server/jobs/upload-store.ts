@@ -9,8 +9,8 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
 export interface UploadStore {
-  /** Only "local" so far; object storage (S3) would be a second implementation of this interface. */
-  readonly kind: "local";
+  /** A directory (local) or S3-compatible object storage (upload-store-s3.ts). */
+  readonly kind: "local" | "s3";
   /** Streams `body` into a new object; throws UploadTooLargeError past `maxBytes` (nothing is kept). */
   put(
     body: ReadableStream<Uint8Array>,
