@@ -4,13 +4,14 @@
 // an older version, submit, resolve the conflict with the newer version note by note, submit the
 // rebased fix; then the map page's diff, votes, comments and rating. Pointer positions come from
 // the editor's own geometry (window.__beatsightEditor), so they hit the drawn notes.
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
 import { type Beatmap, canonicalJson, contentHash, serializeBeatmap } from "../lib/beatmap/index.ts";
 import { grooveChart } from "../lib/beatmap/testing.ts";
 import { makeTempDir } from "../lib/fingerprint/test-support.ts";
+import { signedInPerson } from "./support/people.ts";
 import { queryServerDb } from "./support/server-db.ts";
 
 test.setTimeout(120_000);
@@ -168,20 +169,6 @@ test("the editor is usable 320 px wide and lists its shortcuts", async ({ page }
   await expect(page.getByRole("row", { name: /Ctrl\+Z\s+Undo/ })).toBeVisible();
 });
 
-/** A signed-in person with a verified email (a fixer), straight in the server's database. */
-async function fixer(name: string): Promise<{ id: string; token: string }> {
-  const [user] = await queryServerDb<{ id: string }>(
-    "INSERT INTO users (email, display_name, email_verified_at) VALUES ($1, $2, now()) RETURNING id",
-    [`${name.toLowerCase()}-${randomBytes(4).toString("hex")}@example.test`, name],
-  );
-  const token = randomBytes(32).toString("base64url");
-  await queryServerDb(
-    "INSERT INTO sessions (user_id, token_hash, expires_at) VALUES ($1, $2, now() + interval '1 day')",
-    [user?.id, createHash("sha256").update(token).digest("hex")],
-  );
-  return { id: user?.id as string, token };
-}
-
 async function seedMap(v1: Beatmap, v2: Beatmap): Promise<{ mapId: string; v1: string; v2: string }> {
   const [song] = await queryServerDb<{ id: string }>(
     "INSERT INTO songs (title, artist, duration_ms, status) VALUES ($1, 'Editor tests', $2, 'unverified') RETURNING id",
@@ -218,7 +205,7 @@ test("a fix of an older version is rebased note by note and submitted; the map p
   const v2: Beatmap = structuredClone(v1);
   v2.HitObjects.find((n) => n.Component === "snare" && n.Time === 2000)!.Time = 2020;
   const { mapId, v1: v1Id, v2: v2Id } = await seedMap(v1, v2);
-  const felix = await fixer("Felix");
+  const felix = await signedInPerson("Felix");
   await context.addCookies([{ name: "bs_session", value: felix.token, url: baseURL as string }]);
 
   // Edit version 1: delete the crash at 500 ms, nudge the snare at 2000 ms one 1/4 step later.

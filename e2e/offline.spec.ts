@@ -1,8 +1,3 @@
-// The installable, offline app end to end in Chromium: the service worker, the manifest, a chart
-// that opens and plays with no network, and a change made offline that reaches the server exactly
-// once when the network returns. "No network" is both Playwright's offline mode (the page) and
-// every request aborted at the network layer (what the service worker's own fetches would hit).
-import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +6,7 @@ import { contentHash, createBeatmap, serializeBeatmap } from "../lib/beatmap/ind
 import { grooveChart } from "../lib/beatmap/testing.ts";
 import { fpcalcCompressed, fpcalcRaw, makeTempDir, renderSong } from "../lib/fingerprint/test-support.ts";
 import { CHROMIUM_PATH } from "../playwright.config.ts";
+import { signedInPerson } from "./support/people.ts";
 import { queryServerDb } from "./support/server-db.ts";
 
 test.setTimeout(120_000);
@@ -229,16 +225,8 @@ test("signed in, a run of a shared chart is kept on the device and reaches the a
   baseURL,
 }) => {
   // A signed-in drummer: an account and a session made directly in the server's database.
-  const token = randomBytes(32).toString("base64url");
-  const [user] = await queryServerDb<{ id: string }>(
-    "INSERT INTO users (email, display_name, email_verified_at) VALUES ($1, 'Drummer', now()) RETURNING id",
-    [`drummer-${token.slice(0, 8).toLowerCase()}@example.test`],
-  );
-  await queryServerDb(
-    "INSERT INTO sessions (user_id, token_hash, expires_at) VALUES ($1, $2, now() + interval '1 day')",
-    [user?.id, createHash("sha256").update(token).digest("hex")],
-  );
-  await context.addCookies([{ name: "bs_session", value: token, url: baseURL! }]);
+  const user = await signedInPerson("Drummer");
+  await context.addCookies([{ name: "bs_session", value: user.token, url: baseURL! }]);
 
   await page.goto("/library");
   await page.getByLabel("Import a .bsm chart").setInputFiles(bsmPath);
@@ -271,7 +259,7 @@ test("signed in, a run of a shared chart is kept on the device and reaches the a
     .poll(async () => {
       const rows = await queryServerDb<{ n: number }>(
         "SELECT count(*)::int AS n FROM practice_results WHERE user_id = $1",
-        [user?.id],
+        [user.id],
       );
       return rows[0]?.n;
     })
@@ -281,7 +269,7 @@ test("signed in, a run of a shared chart is kept on the device and reaches the a
   await expect(page.getByTestId("outbox-panel")).toHaveCount(0);
   const rows = await queryServerDb<{ n: number }>(
     "SELECT count(*)::int AS n FROM practice_results WHERE user_id = $1",
-    [user?.id],
+    [user.id],
   );
   expect(rows[0]?.n).toBe(1);
 });

@@ -1,34 +1,16 @@
 // A verifier works the queue: opens a fixer's diff, approves it with a reason, and the song gets
 // its verified chart. People who may not verify are told how to get there.
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { diffCharts } from "../lib/beatmap/diff.ts";
 import { canonicalJson, contentHash } from "../lib/beatmap/index.ts";
 import { grooveChart } from "../lib/beatmap/testing.ts";
+import { signedInPerson } from "./support/people.ts";
 import { queryServerDb } from "./support/server-db.ts";
 
-async function person(name: string, karma: number): Promise<{ id: string; token: string }> {
-  const [user] = await queryServerDb<{ id: string }>(
-    "INSERT INTO users (email, display_name, email_verified_at) VALUES ($1, $2, now()) RETURNING id",
-    [`${name.toLowerCase()}-${randomBytes(4).toString("hex")}@example.test`, name],
-  );
-  const id = user?.id as string;
-  if (karma)
-    await queryServerDb("INSERT INTO karma_ledger (user_id, delta, reason) VALUES ($1, $2, 'adjustment')", [
-      id,
-      karma,
-    ]);
-  const token = randomBytes(32).toString("base64url");
-  await queryServerDb(
-    "INSERT INTO sessions (user_id, token_hash, expires_at) VALUES ($1, $2, now() + interval '1 day')",
-    [id, createHash("sha256").update(token).digest("hex")],
-  );
-  return { id, token };
-}
-
 test("a verifier opens a fix's diff and approves it with a reason", async ({ page, context, baseURL }) => {
-  const verifier = await person("Vera", 500);
-  const fixer = await person("Felix", 0);
+  const verifier = await signedInPerson("Vera", 500);
+  const fixer = await signedInPerson("Felix");
   const chart = grooveChart({ bars: 4 });
   const fixed = { ...chart, HitObjects: chart.HitObjects.filter((_, i) => i !== 4) };
   const title = `Queue song ${randomBytes(3).toString("hex")}`;
