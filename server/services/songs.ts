@@ -134,20 +134,36 @@ export interface IdentifyResult {
 
 type Client = Db | Prisma.TransactionClient;
 
-interface CandidateRow {
+type SongRow = Omit<SongSummary, "durationMs"> & { duration_ms: number };
+type MapRow = Omit<MapSummary, "updatedAt"> & { updatedAt: string };
+
+interface CandidateRow extends SongRow {
   fingerprint_id: string;
   song_id: string;
   raw_items: number[];
   shared: number;
+  maps: MapRow[];
 }
 
-/** Rows sharing at least MIN_SHARED_KEYS keys, most shared first (prisma/migrations/0002_…). */
+/**
+ * Rows sharing at least MIN_SHARED_KEYS keys, most shared first (prisma/migrations/0002_…), each
+ * with its song and live maps, so a known song costs one round trip like a new one. (A second
+ * query for the winner's song and maps was ~2 ms of a known lookup's p95 in the 1 M benchmark; a
+ * nested Prisma select cost ~4 ms of CPU.) Candidates are few (CANDIDATE_LIMIT) and usually one.
+ */
 async function findCandidates(db: Client, raw: Uint32Array): Promise<CandidateRow[]> {
   const keys = indexKeys(raw).map((k) => k | 0);
   if (keys.length === 0) return [];
   return db.$queryRaw<CandidateRow[]>`
-    SELECT fingerprint_id::text, song_id::text, raw_items, shared
-      FROM beatsight_fingerprint_candidates(${keys}::int4[], ${MIN_SHARED_KEYS}::int4, ${CANDIDATE_LIMIT}::int4)`;
+    SELECT c.fingerprint_id::text, c.song_id::text, c.raw_items, c.shared,
+           s.id::text, s.title, s.artist, s.album, s.duration_ms, s.status::text AS status,
+           (SELECT COALESCE(json_agg(json_build_object(
+                     'id', m.id, 'name', m.name, 'difficulty', m.difficulty, 'state', m.state,
+                     'isCanonical', m.is_canonical, 'updatedAt', m.updated_at)), '[]')
+              FROM maps m
+             WHERE m.song_id = c.song_id AND m.state <> 'archived') AS maps
+      FROM beatsight_fingerprint_candidates(${keys}::int4[], ${MIN_SHARED_KEYS}::int4, ${CANDIDATE_LIMIT}::int4) c
+      JOIN songs s ON s.id = c.song_id`;
 }
 
 const MAP_STATE_ORDER: Record<MapSummary["state"], number> = {
@@ -184,78 +200,47 @@ const mapSelect = {
   updatedAt: true,
 } as const;
 
-async function scoreCandidates(db: Client, raw: Uint32Array) {
-  const rows = await findCandidates(db, raw);
-  const bySong = new Map<
-    string,
-    { songId: string; bitErrorRate: number; offset: number; sharedKeys: number }
-  >();
-  for (const row of rows) {
+interface ScoredCandidate {
+  row: CandidateRow;
+  bitErrorRate: number;
+  offset: number;
+}
+
+/** The best-aligned stored fingerprint of each candidate song, lowest bit error rate first. */
+async function scoreCandidates(db: Client, raw: Uint32Array): Promise<ScoredCandidate[]> {
+  const bySong = new Map<string, ScoredCandidate>();
+  for (const row of await findCandidates(db, raw)) {
     const score = scoreAlignment(raw, row.raw_items);
+    const bitErrorRate = Math.round(score.bitErrorRate * 10_000) / 10_000;
     const previous = bySong.get(row.song_id);
-    if (!previous || score.bitErrorRate < previous.bitErrorRate) {
-      bySong.set(row.song_id, {
-        songId: row.song_id,
-        bitErrorRate: Math.round(score.bitErrorRate * 10_000) / 10_000,
-        offset: score.offset,
-        sharedKeys: Number(row.shared),
-      });
+    if (!previous || bitErrorRate < previous.bitErrorRate) {
+      bySong.set(row.song_id, { row, bitErrorRate, offset: score.offset });
     }
   }
   return [...bySong.values()].sort((a, b) => a.bitErrorRate - b.bitErrorRate);
 }
 
-/**
- * The matched song with its live maps in one round trip (raw SQL: a nested Prisma select cost
- * ~4 ms of CPU per lookup in the benchmark, more than the index search itself).
- */
-async function matchedSong(
-  db: Client,
-  songId: string,
-): Promise<(SongSummary & { maps: MapSummary[] }) | null> {
-  const rows = await db.$queryRaw<
-    (Omit<SongSummary, "durationMs"> & {
-      duration_ms: number;
-      maps: (Omit<MapSummary, "updatedAt"> & { updatedAt: string })[];
-    })[]
-  >`
-    SELECT s.id::text, s.title, s.artist, s.album, s.duration_ms, s.status::text AS status,
-           COALESCE(json_agg(json_build_object(
-             'id', m.id, 'name', m.name, 'difficulty', m.difficulty, 'state', m.state,
-             'isCanonical', m.is_canonical, 'updatedAt', m.updated_at)) FILTER (WHERE m.id IS NOT NULL), '[]') AS maps
-      FROM songs s
-      LEFT JOIN maps m ON m.song_id = s.id AND m.state <> 'archived'
-     WHERE s.id = ${songId}::uuid
-     GROUP BY s.id`;
-  const row = rows[0];
-  if (!row) return null;
-  const { duration_ms, maps, ...song } = row;
-  return {
-    ...song,
-    durationMs: duration_ms,
-    maps: orderMaps(maps.map((m) => ({ ...m, updatedAt: new Date(m.updatedAt) }))),
-  };
+function songOf(row: CandidateRow): SongSummary {
+  const { id, title, artist, album, duration_ms, status } = row;
+  return { id, title, artist, album, durationMs: duration_ms, status };
 }
 
 async function identifyParsed(db: Client, fp: ParsedFingerprint): Promise<IdentifyResult> {
   const scored = await scoreCandidates(db, fp.raw);
-  const best = scored[0];
-  const candidates = scored.map(({ songId, bitErrorRate, sharedKeys }) => ({
-    songId,
+  const candidates = scored.map(({ row, bitErrorRate }) => ({
+    songId: row.song_id,
     bitErrorRate,
-    sharedKeys,
+    sharedKeys: Number(row.shared),
   }));
+  const best = scored[0];
   if (!best || best.bitErrorRate > MATCH_MAX_BER) return { match: null, candidates };
-  const song = await matchedSong(db, best.songId);
-  if (!song) return { match: null, candidates }; // deleted between the two queries
-  const { maps, ...summary } = song;
   return {
     match: {
-      song: summary,
+      song: songOf(best.row),
       confidence: confidenceOf(best.bitErrorRate),
       bitErrorRate: best.bitErrorRate,
       offsetSeconds: Math.round((best.offset / ITEMS_PER_SECOND) * 100) / 100,
-      maps: orderMaps(maps),
+      maps: orderMaps(best.row.maps.map((m) => ({ ...m, updatedAt: new Date(m.updatedAt) }))),
     },
     candidates,
   };
