@@ -23,12 +23,43 @@ function median(values: number[]): number {
 async function time(fn: () => unknown | Promise<unknown>): Promise<number> {
   const samples: number[] = [];
   await fn(); // warm-up
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    await fn();
-    samples.push(performance.now() - start);
-  }
+  for (let i = 0; i < RUNS; i++) samples.push(await once(fn));
   return median(samples);
+}
+
+async function once(fn: () => unknown | Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+/**
+ * Runs the candidates and the reference in turn, RUNS rounds, so a change in machine load hits
+ * both alike; returns each one's median and the median of the per-round ratios to the reference.
+ */
+async function sideBySide(
+  reference: () => unknown,
+  candidates: Record<string, () => unknown | Promise<unknown>>,
+): Promise<{ referenceMs: number; results: Record<string, { ms: number; ratio: number }> }> {
+  for (const fn of [reference, ...Object.values(candidates)]) await fn(); // warm-up
+  const refTimes: number[] = [];
+  const names = Object.keys(candidates);
+  const times = Object.fromEntries(names.map((name) => [name, [] as number[]]));
+  const ratios = Object.fromEntries(names.map((name) => [name, [] as number[]]));
+  for (let i = 0; i < RUNS; i++) {
+    const ref = await once(reference);
+    refTimes.push(ref);
+    for (const [name, fn] of Object.entries(candidates)) {
+      const ms = await once(fn);
+      times[name]!.push(ms);
+      ratios[name]!.push(ms / ref);
+    }
+  }
+  const results: Record<string, { ms: number; ratio: number }> = {};
+  for (const name of names) {
+    results[name] = { ms: median(times[name]!), ratio: median(ratios[name]!) };
+  }
+  return { referenceMs: median(refTimes), results };
 }
 
 function floatChannels(file: string): { sampleRate: number; channels: Float32Array[] } {
@@ -76,10 +107,13 @@ async function main(): Promise<void> {
     const header = ["file", "fpcalc ms", "lib ms", "lib/fpcalc", "CLI ms", "CLI/fpcalc", "worker-side ms"];
     console.log(header.join("\t"));
     for (const file of files) {
-      const fpcalcMs = await time(() => spawnSync("fpcalc", [file], { stdio: "ignore" }));
-      const libMs = await time(() => fingerprintFile(file));
-      const cliMs = await time(() =>
-        spawnSync(process.execPath, ["bin/beatsight.js", "fingerprint", file], { stdio: "ignore" }),
+      const { referenceMs: fpcalcMs, results } = await sideBySide(
+        () => spawnSync("fpcalc", [file], { stdio: "ignore" }),
+        {
+          lib: () => fingerprintFile(file),
+          cli: () =>
+            spawnSync(process.execPath, ["bin/beatsight.js", "fingerprint", file], { stdio: "ignore" }),
+        },
       );
       const audio = floatChannels(file);
       const workerMs = await time(() => {
@@ -90,10 +124,10 @@ async function main(): Promise<void> {
         [
           file.split("/").pop(),
           fpcalcMs.toFixed(0),
-          libMs.toFixed(0),
-          (libMs / fpcalcMs).toFixed(2),
-          cliMs.toFixed(0),
-          (cliMs / fpcalcMs).toFixed(2),
+          results.lib!.ms.toFixed(0),
+          results.lib!.ratio.toFixed(2),
+          results.cli!.ms.toFixed(0),
+          results.cli!.ratio.toFixed(2),
           workerMs.toFixed(0),
         ].join("\t"),
       );

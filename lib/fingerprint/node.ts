@@ -20,19 +20,30 @@ export async function fingerprintFile(
   options: FingerprintFileOptions = {},
 ): Promise<FileFingerprint> {
   const maxDurationSeconds = options.maxDurationSeconds ?? DEFAULT_MAX_DURATION_SECONDS;
-  const engine = await loadChromaprintNode();
-  const session = new ChromaprintSession(engine, {
-    sampleRate: CHROMAPRINT_SAMPLE_RATE,
-    channels: 1,
-    maxDurationSeconds,
+  // FFmpeg starts while the engine compiles (the first call in a process, e.g. the CLI): decoded
+  // chunks wait in `pending` until the session exists. The two together are what fpcalc does serially.
+  let session: ChromaprintSession | undefined;
+  const pending: Int16Array[] = [];
+  const engineReady = loadChromaprintNode().then((engine) => {
+    session = new ChromaprintSession(engine, {
+      sampleRate: CHROMAPRINT_SAMPLE_RATE,
+      channels: 1,
+      maxDurationSeconds,
+    });
+    for (const chunk of pending.splice(0)) session.feed(chunk);
+    return session;
   });
   try {
-    const { durationSeconds } = await streamMono11025(path, (chunk) => session.feed(chunk), {
-      maxSeconds: maxDurationSeconds,
-      signal: options.signal,
-    });
-    return { ...session.finish(), durationSeconds };
+    const [{ durationSeconds }, ready] = await Promise.all([
+      streamMono11025(path, (chunk) => (session ? session.feed(chunk) : void pending.push(chunk)), {
+        maxSeconds: maxDurationSeconds,
+        signal: options.signal,
+      }),
+      engineReady,
+    ]);
+    return { ...ready.finish(), durationSeconds };
   } finally {
-    session.dispose();
+    // finish() disposes already; this frees the engine's memory when decoding failed (idempotent).
+    (await engineReady.catch(() => undefined))?.dispose();
   }
 }
