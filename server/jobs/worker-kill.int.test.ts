@@ -2,14 +2,19 @@
 // handed back to the queue, and a second worker process finishes it — with one map, and the
 // requester told once. Real processes (`npm run worker`'s entry), real PostgreSQL, real pipeline.
 import { type ChildProcess, spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-vi.hoisted(() => {
-  process.env.DATA_DIR ??= require("node:fs").mkdtempSync(
-    require("node:path").join(require("node:os").tmpdir(), "beatsight-kill-"),
-  );
+const ownDataDir = vi.hoisted(() => {
+  const own = process.env.DATA_DIR
+    ? undefined
+    : require("node:fs").mkdtempSync(
+        require("node:path").join(require("node:os").tmpdir(), "beatsight-kill-"),
+      );
+  process.env.DATA_DIR ??= own;
   process.env.LOG_LEVEL ??= "warn";
+  return own as string | undefined;
 });
 
 import { makeTempDir, renderSong, requireTool } from "../../lib/fingerprint/test-support.ts";
@@ -49,6 +54,7 @@ afterAll(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   await Promise.all(children.map(exited));
   temp?.cleanup();
+  if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
 });
 
 describe("a worker killed mid-job", () => {

@@ -1,12 +1,18 @@
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { listOutbox } from "./outbox.ts";
 import { createMailer } from "./send-mail.ts";
 
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
 function outbox() {
   const dir = mkdtempSync(path.join(os.tmpdir(), "beatsight-outbox-"));
+  dirs.push(dir);
   return { dir, mailer: createMailer({ from: "BeatSight <no-reply@beatsight.test>", outboxDir: dir }) };
 }
 

@@ -1,8 +1,10 @@
 // Accounts end to end through the tRPC API on a real PostgreSQL: sign-up, the emailed link,
 // sign-in, sign-out, lockout, password reset, single-use and expiring tokens, enumeration-safe
 // answers, rate limits and the same-origin guard. Mail goes to a temporary outbox.
+
+import { rmSync } from "node:fs";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { TestBrowser } from "../../test/browser-caller.ts";
 import { migratedDatabaseForFile } from "../../test/db.ts";
 import { hashToken } from "../auth/tokens.ts";
@@ -22,6 +24,7 @@ await vi.hoisted(async () => {
 
 const database = migratedDatabaseForFile();
 const db = () => database().db;
+afterAll(() => rmSync(process.env.DATA_DIR!, { recursive: true, force: true }));
 
 let counter = 0;
 function newEmail(): string {
