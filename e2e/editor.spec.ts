@@ -263,6 +263,15 @@ test("a fix of an older version is rebased note by note and submitted; the map p
   await page.getByLabel(/^Comment at 0:02.0/).fill("that snare is a flam");
   await page.getByRole("button", { name: "Add comment" }).click();
   await expect(page.getByTestId("comments")).toContainText("Felix: that snare is a flam");
+  // Rating needs a played run: until one is synced the stars are disabled, with the reason.
+  await expect(page.getByRole("radio", { name: "4 stars" })).toBeDisabled();
+  await expect(page.getByText(/Ratings come from drummers who played the chart/)).toBeVisible();
+  await queryServerDb(
+    `INSERT INTO practice_results (id, user_id, map_version_id, score, accuracy, stats, played_at)
+     VALUES (gen_random_uuid(), $1, $2, 81000, 0.81, '{}', now())`,
+    [felix.id, v2Id],
+  ); // what the player's results.submit stores after a signed-in run (covered in offline.spec.ts)
+  await page.reload();
   await page.getByRole("radio", { name: "4 stars" }).check();
   await expect(page.getByText("4.0 of 5 from 1 rating")).toBeVisible();
   await expect(page.getByText("Fixes waiting for review")).toBeVisible();

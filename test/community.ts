@@ -1,6 +1,6 @@
 // Fixtures for community tests: songs with AI-draft maps (stored directly, no fingerprint needed),
 // edited charts, and tRPC callers acting as a given test user.
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { type Beatmap, canonicalJson, contentHash } from "../lib/beatmap/index.ts";
 import { grooveChart } from "../lib/beatmap/testing.ts";
 import { sessionFromCookies } from "../server/auth/session.ts";
@@ -85,4 +85,19 @@ export function withoutNote(chart: Beatmap, index: number): Beatmap {
 export function withNoteMoved(chart: Beatmap, index: number, deltaMs: number): Beatmap {
   const notes = chart.HitObjects.map((n, i) => (i === index ? { ...n, Time: n.Time + deltaMs } : n));
   return { ...chart, HitObjects: notes.sort((a, b) => a.Time - b.Time || a.Lane - b.Lane) };
+}
+
+/** A practice run of this map version synced to the user's account (what rating a chart requires). */
+export async function recordPlayedRun(db: Db, userId: string, mapVersionId: string): Promise<void> {
+  await db.practiceResult.create({
+    data: {
+      id: randomUUID(),
+      userId,
+      mapVersionId,
+      score: 90_000,
+      accuracy: 0.9,
+      stats: {},
+      playedAt: new Date(),
+    },
+  });
 }

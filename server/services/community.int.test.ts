@@ -2,11 +2,18 @@
 // hostile chart payloads refused (and audited) before anything reads them.
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
-import { callerFor, createSongWithMap, testChart, withoutNote } from "../../test/community.ts";
+import {
+  callerFor,
+  createSongWithMap,
+  recordPlayedRun,
+  testChart,
+  withoutNote,
+} from "../../test/community.ts";
 import { migratedDatabaseForFile } from "../../test/db.ts";
 import { createTestUser } from "../../test/users.ts";
 import { karmaOf } from "../auth/permissions.ts";
 import { HELPFUL_VOTES_PER_DAY, KARMA } from "./karma.ts";
+import { PLAY_BEFORE_RATING } from "./ratings.ts";
 import { castVote } from "./votes.ts";
 
 const database = migratedDatabaseForFile();
@@ -78,8 +85,9 @@ describe("ratings and comments", () => {
     const older = await createSongWithMap(db);
     const rated = await createSongWithMap(db, { chart: testChart(6) });
     for (let i = 0; i < 3; i++) {
-      const player = await callerFor(db, await createTestUser(db));
-      await player.ratings.rate({ mapId: rated.mapId, stars: i === 0 ? 4 : 5 });
+      const user = await createTestUser(db);
+      await recordPlayedRun(db, user.id, rated.versionId);
+      await (await callerFor(db, user)).ratings.rate({ mapId: rated.mapId, stars: i === 0 ? 4 : 5 });
     }
     const verifier = await callerFor(db, await createTestUser(db, { karma: 500 }));
     const queue = await verifier.verify.queue();
@@ -89,6 +97,22 @@ describe("ratings and comments", () => {
     expect(ratedIndex).toBeLessThan(olderIndex);
     const detail = await verifier.maps.get({ mapId: rated.mapId });
     expect(detail.rating).toMatchObject({ count: 3 });
+  });
+
+  it("takes ratings only from people who played the chart, on any of its versions", async () => {
+    const db = database().db;
+    const { mapId, versionId } = await createSongWithMap(db);
+    const user = await createTestUser(db);
+    const api = await callerFor(db, user);
+    expect((await api.maps.get({ mapId })).rating).toMatchObject({ played: false, count: 0 });
+    await expect(api.ratings.rate({ mapId, stars: 5 })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: PLAY_BEFORE_RATING,
+    });
+    expect(await db.mapRating.count({ where: { mapId } })).toBe(0);
+    await recordPlayedRun(db, user.id, versionId);
+    expect((await api.maps.get({ mapId })).rating).toMatchObject({ played: true });
+    expect(await api.ratings.rate({ mapId, stars: 5 })).toMatchObject({ mine: 5, count: 1, played: true });
   });
 
   it("keeps comment markers at their time, inside the song", async () => {

@@ -150,7 +150,7 @@ export async function getMapDetail(db: Db, mapId: string, viewerId: string | nul
       comments: v._count.comments,
     })),
     pendingProposals: map.proposals,
-    rating: ratings.get(map.id) ?? { average: null, count: 0, mine: null },
+    rating: ratings.get(map.id) ?? { average: null, count: 0, mine: null, played: false },
   };
 }
 
@@ -228,7 +228,7 @@ export async function listMaps(db: Db, songId: string, viewerId: string | null):
       latestVersion: m.versions[0] ?? null,
       versionCount: m._count.versions,
       pendingProposals: m._count.proposals,
-      rating: ratings.get(m.id) ?? { average: null, count: 0, mine: null },
+      rating: ratings.get(m.id) ?? { average: null, count: 0, mine: null, played: false },
     }))
     .sort(
       (a, b) =>

@@ -136,7 +136,7 @@ export async function verificationQueue(
     ratingSummaries(db, mapIds, viewerId),
     canonicalBySong(db, songIds),
   ]);
-  const noRating: RatingSummary = { average: null, count: 0, mine: null };
+  const noRating: RatingSummary = { average: null, count: 0, mine: null, played: false };
 
   const items: QueueItem[] = [];
   for (const d of drafts) {

@@ -6,7 +6,7 @@
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { diffCharts } from "@/lib/beatmap/diff.ts";
-import { callerFor, createSongWithMap, withoutNote } from "../../test/community.ts";
+import { callerFor, createSongWithMap, recordPlayedRun, withoutNote } from "../../test/community.ts";
 import { migratedDatabaseForFile } from "../../test/db.ts";
 import { createTestUser, type TestUser } from "../../test/users.ts";
 import { ACTION_ROLE, type Action, type Role } from "../auth/permissions.ts";
@@ -79,7 +79,11 @@ const PROBES: Record<string, Probe> = {
     timeMs: 1000,
     text: "late snare",
   }),
-  "ratings.rate": async (db) => ({ mapId: (await createSongWithMap(db)).mapId, stars: 4 }),
+  "ratings.rate": async (db, me) => {
+    const { mapId, versionId } = await createSongWithMap(db);
+    if (me) await recordPlayedRun(db, me.id, versionId); // only players may rate
+    return { mapId, stars: 4 };
+  },
   "roles.list": async () => undefined,
   "roles.appoint": async (db) => ({ userId: (await createTestUser(db)).id, role: "curator" }),
   "roles.revoke": async (db) => ({

@@ -169,7 +169,17 @@ export function MapView({ mapId }: { mapId: string }) {
 
       <section aria-labelledby="rating-title" className="card">
         <h2 id="rating-title">Rate this chart</h2>
-        <fieldset className={styles.stars}>
+        {m.rating.played ? null : (
+          <p id="rating-hint" className={styles.muted}>
+            Ratings come from drummers who played the chart: practise it while signed in, and rate it once
+            your run is synced.
+          </p>
+        )}
+        <fieldset
+          className={styles.stars}
+          disabled={!m.rating.played}
+          aria-describedby={m.rating.played ? undefined : "rating-hint"}
+        >
           <legend>Your rating{myStars ? `: ${myStars} of 5` : ""}</legend>
           {[1, 2, 3, 4, 5].map((n) => (
             <label key={n}>
