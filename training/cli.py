@@ -9,6 +9,7 @@ export, evaluate. `all` runs them in order. See training/README.md.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
+RECIPE = Path(__file__).resolve().parent / "recipe.json"
 JEMALLOC = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"
 
 
@@ -36,11 +38,13 @@ def main() -> None:
     a.add_argument("--train-pieces", type=int, default=40, help="pieces per training soundfont")
     a.add_argument("--val-pieces", type=int, default=16)
     s = sub.add_parser("synth-data", help="render labelled drum clips (train and held-out val)")
-    s.add_argument("--n-train", type=int, default=5000)
+    s.add_argument("--n-train", type=int, default=4000)
     s.add_argument("--n-val", type=int, default=200)
     for name in ("train-transcriber", "train-separator"):
         t = sub.add_parser(name)
-        t.add_argument("--minutes", type=float, default=35.0 if name == "train-transcriber" else 20.0)
+        budget = t.add_mutually_exclusive_group()
+        budget.add_argument("--steps", type=int, help="optimiser steps in this run (what recipe.json records)")
+        budget.add_argument("--minutes", type=float, help="wall-clock budget instead (exploration)")
         t.add_argument("--resume", action="store_true", help="continue from the last checkpoint")
         t.add_argument("--threads", type=int, default=1)
     e = sub.add_parser("export", help="export ONNX, verify with onnxruntime-node, write manifest")
@@ -69,12 +73,16 @@ def main() -> None:
         elif step == "synth-data":
             from synth import synth_data
             synth_data(getattr(args, "n_train", 5000), getattr(args, "n_val", 200))
-        elif step == "train-transcriber":
-            from train import train_transcriber
-            train_transcriber(getattr(args, "minutes", 35.0), getattr(args, "resume", False))
-        elif step == "train-separator":
-            from train import train_separator
-            train_separator(getattr(args, "minutes", 20.0), getattr(args, "resume", False))
+        elif step in ("train-transcriber", "train-separator"):
+            from train import train_separator, train_transcriber
+            train = train_transcriber if step == "train-transcriber" else train_separator
+            name = step.removeprefix("train-")
+            if args.step == "all" or (args.steps is None and args.minutes is None):
+                # the shipped model's schedule: every run in training/recipe.json, in order
+                for run in json.loads(RECIPE.read_text())[name]:
+                    train(None, run["steps"], run["resume"])
+            else:
+                train(args.minutes, args.steps, args.resume)
         elif step == "evaluate":
             from evaluate import evaluate
             evaluate(getattr(args, "which", "both"), getattr(args, "onnx", False),

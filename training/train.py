@@ -1,8 +1,9 @@
 """train-transcriber / train-separator: time-budgeted training on CPU with regular checkpoints.
 
 Batches are drawn from the pre-rendered drum clips (synth-data) and mixed on the fly with the
-rendered accompaniment. The learning rate follows a cosine over the time budget, so a run of
---minutes M is reproducible in intent (the number of steps depends on the machine).
+rendered accompaniment. The learning rate follows a cosine over the run's budget: --steps N (what
+`all` replays from training/recipe.json, so a shipped model is reproduced step for step) or
+--minutes M (for exploring: the number of steps then depends on the machine).
 """
 from __future__ import annotations
 
@@ -56,7 +57,10 @@ def lr_at(frac: float, peak: float, floor: float = 5e-5) -> float:
     return floor + 0.5 * (peak - floor) * (1 + math.cos(math.pi * min(1.0, frac)))
 
 
-def _loop(name: str, model: torch.nn.Module, minutes: float, resume: bool, batch_fn, loss_fn, peak_lr: float):
+def _loop(name: str, model: torch.nn.Module, minutes: float | None, steps: int | None, resume: bool, batch_fn,
+          loss_fn, peak_lr: float):
+    if (minutes is None) == (steps is None):
+        raise ValueError("give exactly one budget: minutes or steps")
     ensure(CKPT_DIR)
     work_ckpt = WORK / f"{name}_train.pt"
     opt = torch.optim.Adam(model.parameters(), lr=peak_lr)
@@ -70,10 +74,12 @@ def _loop(name: str, model: torch.nn.Module, minutes: float, resume: bool, batch
         state = ck.get("state", state)
         peak_lr = peak_lr * 0.3
         print(f"resumed {src} at step {state['step']} ({state['seconds'] / 60:.1f} min trained)")
-    budget = minutes * 60
+    budget = minutes * 60 if minutes is not None else 0.0
+    start_step = state["step"]
     t0 = time.time()
     last_ck = t0
-    rng = np.random.default_rng(int(time.time()))
+    # Seeded by where the run starts, so replaying a recipe draws the same batches.
+    rng = np.random.default_rng([sum(map(ord, name)), start_step])
     losses: list[float] = []
     model.train()
 
@@ -84,8 +90,13 @@ def _loop(name: str, model: torch.nn.Module, minutes: float, resume: bool, batch
         if final:
             print(f"saved {CKPT_DIR / f'{name}.pt'}")
 
-    while time.time() - t0 < budget:
-        frac = (time.time() - t0) / budget
+    def progress() -> float:
+        if steps is not None:
+            return (state["step"] - start_step) / steps
+        return (time.time() - t0) / budget
+
+    while progress() < 1.0:
+        frac = progress()
         for g in opt.param_groups:
             g["lr"] = lr_at(frac, peak_lr)
         batch = batch_fn(rng)
@@ -102,7 +113,8 @@ def _loop(name: str, model: torch.nn.Module, minutes: float, resume: bool, batch
         if time.time() - last_ck > 180:
             save()
             last_ck = time.time()
-    state["runs"].append({"minutes": minutes, "resume": resume, "end_step": state["step"],
+    state["runs"].append({"minutes": round((time.time() - t0) / 60, 1), "steps": state["step"] - start_step,
+                          "resume": resume, "end_step": state["step"],
                           "final_loss": float(np.mean(losses[-100:])) if losses else None})
     state["seconds"] += time.time() - t0
     t0 = time.time()
@@ -110,7 +122,7 @@ def _loop(name: str, model: torch.nn.Module, minutes: float, resume: bool, batch
     (CKPT_DIR / f"{name}.json").write_text(json.dumps(state, indent=1))
 
 
-def train_transcriber(minutes: float, resume: bool, batch_size: int = 16) -> None:
+def train_transcriber(minutes: float | None, steps: int | None, resume: bool, batch_size: int = 16) -> None:
     audio, events = load_drums("train")
     acc = np.load(WORK / "accomp_train.npy", mmap_mode="r")
     n = audio.shape[1]
@@ -148,10 +160,11 @@ def train_transcriber(minutes: float, resume: bool, batch_size: int = 16) -> Non
         return l_on + 0.5 * l_v
 
     torch.manual_seed(0)
-    _loop("transcriber", Transcriber(), minutes, resume, batch_fn, loss_fn, 1e-3)
+    _loop("transcriber", Transcriber(), minutes, steps, resume, batch_fn, loss_fn, 1e-3)
 
 
-def train_separator(minutes: float, resume: bool, batch_size: int = 8, seconds: float = 3.0) -> None:
+def train_separator(minutes: float | None, steps: int | None, resume: bool, batch_size: int = 8,
+                    seconds: float = 3.0) -> None:
     audio, _ = load_drums("train")
     acc = np.load(WORK / "accomp_train.npy", mmap_mode="r")
     n = int(seconds * SR) // S_HOP * S_HOP
@@ -185,7 +198,7 @@ def train_separator(minutes: float, resume: bool, batch_size: int = 8, seconds: 
         return F.l1_loss(m * mix, stft(d)) + F.l1_loss((1 - m) * mix, stft(a))
 
     torch.manual_seed(0)
-    _loop("separator", Separator(), minutes, resume, batch_fn, loss_fn, 1e-3)
+    _loop("separator", Separator(), minutes, steps, resume, batch_fn, loss_fn, 1e-3)
 
 
 def load_trained(name: str):
