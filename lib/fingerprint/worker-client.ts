@@ -5,6 +5,7 @@
 //   const audio = await decodeWithWebAudio(await file.arrayBuffer(), { signal });
 //   const fp = await fingerprinter.fingerprint(audio, { signal, onProgress });
 import type { PlanarFloatAudio } from "../audio/pcm.ts";
+import { createWorkerBridge } from "../workers/worker-bridge.ts";
 import { FingerprintError } from "./errors.ts";
 import type { FingerprintRequest, FingerprintResponse, FingerprintStage } from "./worker-protocol.ts";
 
@@ -31,83 +32,39 @@ export interface FingerprintWorker {
 }
 
 export function createFingerprintWorker(makeWorker: () => Worker): FingerprintWorker {
-  let worker: Worker | undefined;
-  let nextId = 1;
-  let busy: Promise<unknown> = Promise.resolve();
-
-  const run = (audio: PlanarFloatAudio, options: FingerprintJobOptions): Promise<BrowserFingerprint> =>
-    new Promise((resolve, reject) => {
-      const { signal } = options;
-      if (signal?.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      worker ??= makeWorker();
-      const current = worker;
-      const id = nextId++;
-      const cleanup = () => {
-        current.removeEventListener("message", onMessage);
-        current.removeEventListener("error", onError);
-        signal?.removeEventListener("abort", onAbort);
-      };
-      const onMessage = (event: MessageEvent<FingerprintResponse>) => {
-        const message = event.data;
-        if (message.id !== id) return;
-        if (message.type === "progress") {
-          options.onProgress?.(message.stage);
-          return;
-        }
-        cleanup();
-        if (message.type === "result") {
-          const { type: _type, id: _id, ...result } = message;
-          resolve(result);
-        } else {
-          reject(new FingerprintError(message.code, message.message));
-        }
-      };
-      const onError = (event: ErrorEvent) => {
-        cleanup();
-        worker = undefined;
-        current.terminate();
-        reject(new FingerprintError("engine", `The fingerprint worker failed: ${event.message}`));
-      };
-      // Fingerprinting is short and the engine cheap to rebuild, so cancelling terminates the worker.
-      const onAbort = () => {
-        cleanup();
-        worker = undefined;
-        current.terminate();
-        reject(signal?.reason ?? new DOMException("Aborted", "AbortError"));
-      };
-      current.addEventListener("message", onMessage);
-      current.addEventListener("error", onError);
-      signal?.addEventListener("abort", onAbort, { once: true });
-      const request: FingerprintRequest = {
-        type: "fingerprint",
-        id,
-        audio,
-        maxDurationSeconds: options.maxDurationSeconds,
-      };
-      current.postMessage(
-        request,
-        audio.channels.map((c) => c.buffer as ArrayBuffer),
-      );
-    });
-
+  const bridge = createWorkerBridge<FingerprintResponse>(makeWorker);
   return {
     fingerprint(audio, options = {}) {
-      const job = busy.then(
-        () => run(audio, options),
-        () => run(audio, options),
-      );
-      busy = job.catch(() => undefined);
-      return job;
+      return bridge.run<BrowserFingerprint>({
+        signal: options.signal,
+        start(worker, id) {
+          const request: FingerprintRequest = {
+            type: "fingerprint",
+            id,
+            audio,
+            maxDurationSeconds: options.maxDurationSeconds,
+          };
+          worker.postMessage(
+            request,
+            audio.channels.map((c) => c.buffer as ArrayBuffer),
+          );
+        },
+        onReply(reply) {
+          if (reply.type === "progress") {
+            options.onProgress?.(reply.stage);
+            return undefined;
+          }
+          if (reply.type === "error") throw new FingerprintError(reply.code, reply.message);
+          const { type: _type, id: _id, ...result } = reply;
+          return { result };
+        },
+        crashError: (event) =>
+          new FingerprintError("engine", `The fingerprint worker failed: ${event.message}`),
+        // Fingerprinting is short and the engine cheap to rebuild, so cancelling ends the worker.
+        cancel: "terminate",
+      });
     },
-    warmUp() {
-      worker ??= makeWorker();
-    },
-    terminate() {
-      worker?.terminate();
-      worker = undefined;
-    },
+    warmUp: () => bridge.warmUp(),
+    terminate: () => bridge.terminate(),
   };
 }

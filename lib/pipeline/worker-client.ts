@@ -1,8 +1,9 @@
-// Page side of the generation Worker (squoosh's worker-bridge shape): lazy start, one run at a
+// Page side of the generation Worker (on lib/workers/worker-bridge.ts): lazy start, one run at a
 // time, typed results, AbortSignal. Cancelling asks the worker to stop between chunks, keeping its
 // model sessions warm; only a worker that crashed is thrown away.
 import type { Beatmap } from "../beatmap/index.ts";
 import type { DownloadProgress } from "../inference/model-store.ts";
+import { createWorkerBridge } from "../workers/worker-bridge.ts";
 import type { GenerateInput } from "./generate.ts";
 import type { PipelineModels } from "./model-spec.ts";
 import type { ProgressEvent, Stage } from "./progress.ts";
@@ -33,83 +34,44 @@ export interface GenerationWorker {
 }
 
 export function createGenerationWorker(makeWorker: () => Worker): GenerationWorker {
-  let worker: Worker | undefined;
-  let nextId = 1;
-  let queue: Promise<unknown> = Promise.resolve();
-
-  const run = (input: GenerateInput, options: BrowserGenerateOptions) =>
-    new Promise<BrowserGenerateResult>((resolve, reject) => {
-      const { signal } = options;
-      if (signal?.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      worker ??= makeWorker();
-      const current = worker;
-      const id = nextId++;
-      const send = (message: GenerationRequest, transfer: Transferable[] = []) =>
-        current.postMessage(message, transfer);
-      const cleanup = () => {
-        current.removeEventListener("message", onMessage);
-        current.removeEventListener("error", onError);
-        signal?.removeEventListener("abort", onAbort);
-      };
-      const onMessage = (event: MessageEvent<GenerationResponse>) => {
-        const message = event.data;
-        if (message.id !== id) return;
-        if (message.type === "progress") return options.onProgress?.(message.event);
-        if (message.type === "download") return options.onDownload?.(message.progress);
-        cleanup();
-        if (message.type === "done") {
-          const { type: _t, id: _i, ...result } = message;
-          resolve(result);
-        } else {
-          const error = new Error(message.message);
-          error.name = message.name;
-          reject(error);
-        }
-      };
-      const onError = (event: ErrorEvent) => {
-        cleanup();
-        worker = undefined;
-        current.terminate();
-        reject(
+  const bridge = createWorkerBridge<GenerationResponse>(makeWorker);
+  return {
+    generate(input, options) {
+      return bridge.run<BrowserGenerateResult>({
+        signal: options.signal,
+        start(worker, id) {
+          const request: GenerationRequest = {
+            type: "generate",
+            id,
+            backend: options.backend,
+            threads: options.threads,
+            wasmPaths: options.wasmPaths ?? "/ort/",
+            models: options.models,
+            input,
+          };
+          worker.postMessage(request, [input.audio.buffer]);
+        },
+        onReply(reply) {
+          if (reply.type === "progress") options.onProgress?.(reply.event);
+          else if (reply.type === "download") options.onDownload?.(reply.progress);
+          else if (reply.type === "done") {
+            const { type: _t, id: _i, ...result } = reply;
+            return { result };
+          } else {
+            const error = new Error(reply.message);
+            error.name = reply.name;
+            throw error;
+          }
+          return undefined;
+        },
+        crashError: (event) =>
           new Error(
             `The generation worker crashed: ${event.message || "unknown error"}. Try again, or choose another backend.`,
           ),
-        );
-      };
-      const onAbort = () => {
-        send({ type: "cancel", id });
-        cleanup();
-        reject(signal?.reason ?? new DOMException("The operation was cancelled.", "AbortError"));
-      };
-      current.addEventListener("message", onMessage);
-      current.addEventListener("error", onError);
-      signal?.addEventListener("abort", onAbort, { once: true });
-      send(
-        {
-          type: "generate",
-          id,
-          backend: options.backend,
-          threads: options.threads,
-          wasmPaths: options.wasmPaths ?? "/ort/",
-          models: options.models,
-          input,
-        },
-        [input.audio.buffer],
-      );
-    });
-
-  return {
-    generate(input, options) {
-      const next = queue.then(() => run(input, options));
-      queue = next.catch(() => {});
-      return next;
+        // The worker stops between chunks and keeps its model sessions warm for the next run.
+        cancel: (worker, id) => worker.postMessage({ type: "cancel", id } satisfies GenerationRequest),
+      });
     },
-    terminate() {
-      worker?.terminate();
-      worker = undefined;
-    },
+    terminate: () => bridge.terminate(),
   };
 }
