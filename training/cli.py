@@ -77,7 +77,10 @@ def main() -> None:
             from train import train_separator, train_transcriber
             train = train_transcriber if step == "train-transcriber" else train_separator
             name = step.removeprefix("train-")
-            if args.step == "all" or (args.steps is None and args.minutes is None):
+            replay = args.step == "all" or (args.steps is None and args.minutes is None)
+            if replay and getattr(args, "resume", False):
+                p.error("--resume continues the last checkpoint for a budget: give --steps or --minutes")
+            if replay:
                 # the shipped model's schedule: every run in training/recipe.json, in order
                 for run in json.loads(RECIPE.read_text())[name]:
                     train(None, run["steps"], run["resume"])
