@@ -54,6 +54,7 @@ def main() -> None:
     v.add_argument("--onnx", action="store_true", help="evaluate the exported ONNX models (node)")
     v.add_argument("--write-manifest", action="store_true", help="record figures in the manifest")
     v.add_argument("--tune-thresholds", action="store_true", help="pick per-class thresholds on val")
+    sub.add_parser("card", help="print the model card's metric tables from the manifest")
     sub.add_parser("all", help="every step with defaults")
     args = p.parse_args()
 
@@ -91,6 +92,9 @@ def main() -> None:
             evaluate(getattr(args, "which", "both"), getattr(args, "onnx", False),
                      getattr(args, "write_manifest", False) or args.step == "all",
                      getattr(args, "tune_thresholds", False) or args.step == "all")
+        elif step == "card":
+            from card import card
+            card()
         elif step == "export":
             from export import export
             export(getattr(args, "which", "both"))
