@@ -63,8 +63,7 @@ def card() -> None:
         if not entry or "metrics" not in entry:
             print(f"<!-- {task}: no metrics in the manifest; run evaluate --write-manifest -->\n")
             continue
-        runs = entry.get("training", {}).get("runs", [])
         print(f"### {entry['name']} {entry['version']} ({entry['metrics']['evaluatedWith']}; "
-              f"{sum(r.get('steps', 0) or 0 for r in runs) or entry['training'].get('steps')} steps)\n")
+              f"{entry['training']['steps']:,} steps)\n")
         print(table(entry))
         print()
