@@ -38,3 +38,11 @@ export function getJobSystem(): Promise<JobSystem> {
   });
   return g.__beatsightJobs;
 }
+
+/** Stops this process's job system if it was started (tests; the server stops it in boot.ts). */
+export async function stopJobSystem(): Promise<void> {
+  const started = g.__beatsightJobs;
+  g.__beatsightJobs = undefined;
+  const jobs = await started?.catch(() => undefined);
+  await jobs?.stop();
+}

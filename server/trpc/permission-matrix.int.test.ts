@@ -4,13 +4,14 @@
 // with real input and must succeed when allowed; others are called with no input and must fail
 // for some reason other than permission when allowed.
 import { TRPCError } from "@trpc/server";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diffCharts } from "@/lib/beatmap/diff.ts";
 import { callerFor, createSongWithMap, recordPlayedRun, withoutNote } from "../../test/community.ts";
 import { migratedDatabaseForFile } from "../../test/db.ts";
 import { createTestUser, type TestUser } from "../../test/users.ts";
 import { ACTION_ROLE, type Action, type Role } from "../auth/permissions.ts";
 import type { Db, Prisma } from "../db/client.ts";
+import { stopJobSystem } from "../jobs/runtime.ts";
 import type { ProcedureMeta } from "./init.ts";
 import { appRouter } from "./root.ts";
 
@@ -124,6 +125,8 @@ async function call(db: Db, me: TestUser | null, path: string, input: unknown): 
 }
 
 const people = new Map<Persona, TestUser | null>();
+// ops.* procedures start this process's job system; stop it before the test database goes away.
+afterAll(stopJobSystem);
 beforeAll(async () => {
   const db = database().db;
   people.set("signed out", null);
