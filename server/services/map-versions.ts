@@ -5,7 +5,7 @@ import type { DiffSummary } from "../../lib/beatmap/diff.ts";
 import { type Beatmap, validateBeatmapObject } from "../../lib/beatmap/index.ts";
 import type { Db, Prisma } from "../db/client.ts";
 import { notFound } from "./community-errors.ts";
-import { type RatingSummary, ratingSummaries } from "./ratings.ts";
+import { emptyRating, type RatingSummary, ratingSummaries } from "./ratings.ts";
 
 type Client = Db | Prisma.TransactionClient;
 
@@ -150,7 +150,7 @@ export async function getMapDetail(db: Db, mapId: string, viewerId: string | nul
       comments: v._count.comments,
     })),
     pendingProposals: map.proposals,
-    rating: ratings.get(map.id) ?? { average: null, count: 0, mine: null, played: false },
+    rating: ratings.get(map.id) ?? emptyRating(),
   };
 }
 
@@ -228,7 +228,7 @@ export async function listMaps(db: Db, songId: string, viewerId: string | null):
       latestVersion: m.versions[0] ?? null,
       versionCount: m._count.versions,
       pendingProposals: m._count.proposals,
-      rating: ratings.get(m.id) ?? { average: null, count: 0, mine: null, played: false },
+      rating: ratings.get(m.id) ?? emptyRating(),
     }))
     .sort(
       (a, b) =>

@@ -17,6 +17,11 @@ export interface RatingSummary {
   played: boolean;
 }
 
+/** A map nobody has rated yet (a fresh object: ratingSummaries fills in the viewer's part). */
+export function emptyRating(played = false): RatingSummary {
+  return { average: null, count: 0, mine: null, played };
+}
+
 export const PLAY_BEFORE_RATING =
   "Play this chart before rating it: ratings come from drummers who played it (a run counts once it is synced to your account).";
 
@@ -78,7 +83,7 @@ export async function ratingSummaries(
       : Promise.resolve([]),
     viewerId ? mapsPlayedBy(db, viewerId, mapIds) : Promise.resolve(new Set<string>()),
   ]);
-  for (const id of mapIds) out.set(id, { average: null, count: 0, mine: null, played: played.has(id) });
+  for (const id of mapIds) out.set(id, emptyRating(played.has(id)));
   for (const g of groups) {
     const avg = g._avg.stars;
     out.set(g.mapId, {

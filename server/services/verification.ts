@@ -34,7 +34,7 @@ import { audit } from "./audit.ts";
 import { badRequest, CANONICAL_CONFLICT_MESSAGE, conflict, forbidden, notFound } from "./community-errors.ts";
 import { award } from "./karma.ts";
 import { chartOf, latestVersion, type MapStateName, type PersonRef } from "./map-versions.ts";
-import { isSurfaced, type RatingSummary, ratingSummaries } from "./ratings.ts";
+import { emptyRating, isSurfaced, type RatingSummary, ratingSummaries } from "./ratings.ts";
 
 const log = moduleLogger("verification");
 
@@ -136,7 +136,7 @@ export async function verificationQueue(
     ratingSummaries(db, mapIds, viewerId),
     canonicalBySong(db, songIds),
   ]);
-  const noRating: RatingSummary = { average: null, count: 0, mine: null, played: false };
+  const noRating = emptyRating();
 
   const items: QueueItem[] = [];
   for (const d of drafts) {
