@@ -87,29 +87,40 @@ def piece(rng: np.random.Generator, dur: float) -> Song:
     return song
 
 
-def render_accomp(train_pieces: int = 40, val_pieces: int = 16, dur: float = 30.0, seed: int = 1) -> None:
+def render_pieces(rng: np.random.Generator, soundfonts: list[str], n: int, dur: float = 30.0,
+                  gap: float = 3.0) -> list[np.ndarray]:
     """All pieces of one soundfont go into one long MIDI file (loading a soundfont costs up to
     30 s), separated by gaps with all-notes-off, and are cut apart after rendering."""
+    pieces = []
+    for name in soundfonts:
+        long = Song()
+        for i in range(n):
+            song = piece(rng, dur)
+            off = int(round(i * (dur + gap) * Song.TICKS_PER_S))
+            long.events += [(tick + off, order, data) for tick, order, data in song.events]
+            for ch in range(5):
+                long.cc(ch, 123, 0, i * (dur + gap) + dur + 0.5)
+            long.channels |= song.channels
+        x = render(long, SOUNDFONTS[name], n * (dur + gap), SR, timeout=900 + 10 * n)
+        for i in range(n):
+            seg = x[int(i * (dur + gap) * SR): int((i * (dur + gap) + dur) * SR)]
+            peak = float(np.max(np.abs(seg)))
+            if peak > 1e-3:
+                pieces.append((seg / peak * 0.9).astype(np.float16))
+        print(f"{name}: {len(pieces)} pieces so far", flush=True)
+    return pieces
+
+
+def render_accomp(train_pieces: int = 40, val_pieces: int = 16, extra_pieces: int = 120,
+                  sets: tuple[str, ...] = ("base", "extra")) -> None:
+    """base = accomp_train (session 1) and accomp_val, drawn from one generator seeded 1 in that
+    order, so both stay what they were; extra = accomp_extra (more pieces for later training
+    runs), from its own generator."""
     out = ensure(WORK)
-    rng = np.random.default_rng(seed)
-    gap = 3.0
-    for split, names, n in (("train", [s for s in SOUNDFONTS if s != HELDOUT_SOUNDFONT], train_pieces),
-                            ("val", [HELDOUT_SOUNDFONT], val_pieces)):
-        pieces = []
-        for name in names:
-            long = Song()
-            for i in range(n):
-                song = piece(rng, dur)
-                off = int(round(i * (dur + gap) * Song.TICKS_PER_S))
-                long.events += [(tick + off, order, data) for tick, order, data in song.events]
-                for ch in range(5):
-                    long.cc(ch, 123, 0, i * (dur + gap) + dur + 0.5)
-                long.channels |= song.channels
-            x = render(long, SOUNDFONTS[name], n * (dur + gap), SR, timeout=900)
-            for i in range(n):
-                seg = x[int(i * (dur + gap) * SR): int((i * (dur + gap) + dur) * SR)]
-                peak = float(np.max(np.abs(seg)))
-                if peak > 1e-3:
-                    pieces.append((seg / peak * 0.9).astype(np.float16))
-            print(f"{split}: {name}: {len(pieces)} pieces so far", flush=True)
-        np.save(out / f"accomp_{split}.npy", np.stack(pieces))
+    training_fonts = [s for s in SOUNDFONTS if s != HELDOUT_SOUNDFONT]
+    if "base" in sets:
+        rng = np.random.default_rng(1)
+        for split, fonts, n in (("train", training_fonts, train_pieces), ("val", [HELDOUT_SOUNDFONT], val_pieces)):
+            np.save(out / f"accomp_{split}.npy", np.stack(render_pieces(rng, fonts, n)))
+    if "extra" in sets:
+        np.save(out / "accomp_extra.npy", np.stack(render_pieces(np.random.default_rng(2), training_fonts, extra_pieces)))

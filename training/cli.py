@@ -37,9 +37,12 @@ def main() -> None:
     a = sub.add_parser("render-accomp", help="render procedural accompaniment with fluidsynth")
     a.add_argument("--train-pieces", type=int, default=40, help="pieces per training soundfont")
     a.add_argument("--val-pieces", type=int, default=16)
-    s = sub.add_parser("synth-data", help="render labelled drum clips (train and held-out val)")
+    a.add_argument("--extra-pieces", type=int, default=120, help="pieces per training soundfont in accomp_extra")
+    a.add_argument("--sets", default="base,extra", help="base (train + val) and/or extra")
+    s = sub.add_parser("synth-data", help="render labelled drum clips (train, held-out val, extra)")
     s.add_argument("--n-train", type=int, default=4000)
     s.add_argument("--n-val", type=int, default=200)
+    s.add_argument("--n-extra", type=int, default=12000, help="clips in the varied, partly codec-coded set")
     for name in ("train-transcriber", "train-separator"):
         t = sub.add_parser(name)
         budget = t.add_mutually_exclusive_group()
@@ -47,6 +50,7 @@ def main() -> None:
         budget.add_argument("--minutes", type=float, help="wall-clock budget instead (exploration)")
         t.add_argument("--resume", action="store_true", help="continue from the last checkpoint")
         t.add_argument("--threads", type=int, default=1)
+        t.add_argument("--data", default="train,extra", help="data sets to draw from (train = session 1's, extra)")
     e = sub.add_parser("export", help="export ONNX, verify with onnxruntime-node, write manifest")
     e.add_argument("--which", choices=["both", "transcriber", "separator"], default="both")
     v = sub.add_parser("evaluate", help="mir_eval onset F1 per class and SDR on held-out data")
@@ -70,10 +74,12 @@ def main() -> None:
             build_bank()
         elif step == "render-accomp":
             from accomp import render_accomp
-            render_accomp(getattr(args, "train_pieces", 40), getattr(args, "val_pieces", 16))
+            render_accomp(getattr(args, "train_pieces", 40), getattr(args, "val_pieces", 16),
+                          getattr(args, "extra_pieces", 120), tuple(getattr(args, "sets", "base,extra").split(",")))
         elif step == "synth-data":
             from synth import synth_data
-            synth_data(getattr(args, "n_train", 5000), getattr(args, "n_val", 200))
+            synth_data({"train": getattr(args, "n_train", 4000), "val": getattr(args, "n_val", 200),
+                        "extra": getattr(args, "n_extra", 12000)})
         elif step in ("train-transcriber", "train-separator"):
             from train import train_separator, train_transcriber
             train = train_transcriber if step == "train-transcriber" else train_separator
@@ -84,9 +90,9 @@ def main() -> None:
             if replay:
                 # the shipped model's schedule: every run in training/recipe.json, in order
                 for run in json.loads(RECIPE.read_text())[name]:
-                    train(None, run["steps"], run["resume"])
+                    train(None, run["steps"], run["resume"], tuple(run.get("data", ["train"])))
             else:
-                train(args.minutes, args.steps, args.resume)
+                train(args.minutes, args.steps, args.resume, tuple(args.data.split(",")))
         elif step == "evaluate":
             from evaluate import evaluate
             evaluate(getattr(args, "which", "both"), getattr(args, "onnx", False),

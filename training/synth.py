@@ -9,10 +9,13 @@ fixed seed for validation), so one drum clip serves both models.
 from __future__ import annotations
 
 import json
+import subprocess
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
-from scipy.signal import fftconvolve, lfilter
+from scipy.signal import fftconvolve, iirpeak, lfilter
 
 from bank import is_heldout, load_bank
 from common import DISTRACTOR, N_CLASSES, SR, WORK
@@ -128,6 +131,16 @@ def random_eq(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
     return (x - rng.uniform(0.3, 0.9) * low).astype(np.float32)  # high-pass-ish
 
 
+def resonant_eq(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
+    """A peak or notch at a random frequency: the shell resonances and mic colour that tell one
+    real kit from another, which plain tilts and low-passes do not reach."""
+    f0 = rng.uniform(80, 9000)
+    # bandwidth f0/Q must stay well under Nyquist, or the biquad iirpeak designs is unstable
+    b, a = iirpeak(f0, rng.uniform(max(0.7, f0 / (0.3 * SR)), 6), fs=SR)
+    assert np.all(np.abs(np.roots(a)) < 1), (f0, a)
+    return (x + rng.uniform(-0.8, 2.0) * lfilter(b, a, x)).astype(np.float32)
+
+
 def room_ir(rng: np.random.Generator) -> np.ndarray:
     rt60 = rng.uniform(0.15, 1.6)
     n = int(rt60 * SR)
@@ -148,7 +161,11 @@ def compress(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
     return (x * gain).astype(np.float32)
 
 
-def render_clip(rng: np.random.Generator, pools: Pools, dur: float) -> tuple[np.ndarray, list[tuple[float, int, float]]]:
+def render_clip(rng: np.random.Generator, pools: Pools, dur: float,
+                variety: bool = False) -> tuple[np.ndarray, list[tuple[float, int, float]]]:
+    """One labelled clip. `variety` multiplies the kits further (wider and more frequent pitch
+    shifts, layered samples from a second kit, resonant EQ); it only adds random draws, so the
+    clips rendered without it stay exactly what they were."""
     n = int(dur * SR)
     pre = SR  # render from -1 s so tails ring into the clip
     events = groove_events(rng, dur)
@@ -162,6 +179,12 @@ def render_clip(rng: np.random.Generator, pools: Pools, dur: float) -> tuple[np.
         else:
             kit_of[c] = main
     pitch = {c: (2 ** (rng.uniform(-2, 2) / 12) if rng.random() < 0.3 else 1.0) for c in range(N_CLASSES)}
+    layer: dict[int, tuple[str, float, int]] = {}
+    if variety:
+        pitch = {c: (2 ** (rng.uniform(-4, 4) / 12) if rng.random() < 0.6 else 1.0) for c in range(N_CLASSES)}
+        for c in range(N_CLASSES):
+            if pools.by_class[c] and rng.random() < 0.2:  # layer a second kit's sample under every hit
+                layer[c] = (str(rng.choice(pools.by_class[c])), float(rng.uniform(0.3, 1.0)), int(rng.integers(0, 60)))
     decay = {c: (rng.uniform(0.08, 0.6) if rng.random() < 0.15 else None) for c in range(N_CLASSES)}
     gain_c = {c: 10 ** (rng.uniform(-8, 4) / 20) for c in range(N_CLASSES)}
     stems = np.zeros((N_CLASSES, n + pre + 4 * SR), dtype=np.float32)
@@ -174,6 +197,13 @@ def render_clip(rng: np.random.Generator, pools: Pools, dur: float) -> tuple[np.
         t = t + rng.normal(0, jitter)
         v = float(np.clip(v * rng.uniform(0.9, 1.1), 0.05, 1.0))
         s = pools.clips[pools.pick(rng, kit_of[c], c, v)]
+        if c in layer:
+            lk, lg, lag = layer[c]
+            extra = pools.clips[pools.pick(rng, lk, c, v)]
+            both = np.zeros(max(len(s), len(extra) + lag), dtype=np.float32)
+            both[: len(s)] += s
+            both[lag: lag + len(extra)] += lg * extra
+            s = both
         if pitch[c] != 1.0:
             idx = np.arange(0, len(s) - 1, pitch[c])
             s = np.interp(idx, np.arange(len(s)), s).astype(np.float32)
@@ -196,7 +226,10 @@ def render_clip(rng: np.random.Generator, pools: Pools, dur: float) -> tuple[np.
     mix = np.zeros(stems.shape[1], dtype=np.float32)
     for c in range(N_CLASSES):
         if np.any(stems[c]):
-            mix += random_eq(rng, stems[c]) if rng.random() < 0.5 else stems[c]
+            stem = random_eq(rng, stems[c]) if rng.random() < 0.5 else stems[c]
+            if variety and rng.random() < 0.5:
+                stem = resonant_eq(rng, stem)
+            mix += stem
     if rng.random() < 0.3 and pools.distractors:  # unlabelled percussion
         for _ in range(int(rng.integers(2, 16))):
             s = pools.clips[int(rng.choice(pools.distractors))]
@@ -219,19 +252,76 @@ def render_clip(rng: np.random.Generator, pools: Pools, dur: float) -> tuple[np.
     return out.astype(np.float32), labels
 
 
-def synth_data(n_train: int = 5000, n_val: int = 200, train_dur: float = 4.0, val_dur: float = 8.0, seed: int = 7) -> None:
+CODECS = [  # (encoder arguments, container) for the lossy round trip of the variety set
+    (["-c:a", "libmp3lame", "-b:a", "48k"], "mp3"), (["-c:a", "libmp3lame", "-b:a", "96k"], "mp3"),
+    (["-c:a", "libmp3lame", "-b:a", "128k"], "mp3"), (["-c:a", "libvorbis", "-q:a", "0"], "ogg"),
+    (["-c:a", "libvorbis", "-q:a", "3"], "ogg"), (["-c:a", "aac", "-b:a", "64k"], "m4a"),
+    (["-c:a", "libopus", "-b:a", "32k", "-ar", "48000"], "opus"), (["-c:a", "libopus", "-b:a", "64k", "-ar", "48000"], "opus"),
+]
+
+
+def codec_round_trip(rows: np.ndarray, codec: int) -> np.ndarray:
+    """Encode clips with a lossy codec and decode them again, as the songs users drop will be.
+
+    The clips go through FFmpeg as one signal with silent gaps (one process per batch, not per
+    clip); the decoded signal is re-aligned by cross-correlation, because encoders add priming
+    samples that would otherwise shift every label."""
+    n = rows.shape[1]
+    gap = SR // 4
+    sig = np.zeros(len(rows) * (n + gap), dtype=np.float32)
+    for i, r in enumerate(rows):
+        sig[i * (n + gap): i * (n + gap) + n] = r
+    args, ext = CODECS[codec]
+    with tempfile.TemporaryDirectory() as tmp:
+        raw, enc = Path(tmp) / "in.f32", Path(tmp) / f"out.{ext}"
+        raw.write_bytes(sig.tobytes())
+        common = ["ffmpeg", "-v", "error", "-nostdin", "-y"]
+        subprocess.run(common + ["-f", "f32le", "-ar", str(SR), "-ac", "1", "-i", str(raw), *args, str(enc)],
+                       check=True, timeout=300)
+        out = subprocess.run(common + ["-i", str(enc), "-f", "f32le", "-ar", str(SR), "-ac", "1", "-"],
+                             check=True, timeout=300, capture_output=True).stdout
+    dec = np.frombuffer(out, dtype=np.float32)
+    m = min(len(dec), len(sig))
+    spec = np.fft.rfft(dec[:m], 2 * m) * np.conj(np.fft.rfft(sig[:m], 2 * m))
+    xc = np.fft.irfft(spec)
+    lags = np.r_[np.arange(0, 4096), np.arange(-4096, 0)]
+    lag = int(lags[np.argmax(xc[lags])])  # decoded[t + lag] ~ original[t]
+    dec = np.pad(dec, (max(0, -lag), len(sig) + 8192))[max(0, lag):][: len(sig)]
+    return np.stack([dec[i * (n + gap): i * (n + gap) + n] for i in range(len(rows))])
+
+
+SETS = {  # name: (clips by default, seconds, held-out kits?, seed, variety)
+    "val": (200, 8.0, True, 7, False),
+    "train": (4000, 4.0, False, 8, False),
+    "extra": (12000, 4.0, False, 9, True),
+}
+
+
+def synth_data(sizes: dict[str, int] | None = None, codec_share: float = 0.3) -> None:
+    """Render the drum clip sets. `train` and `val` are the session-1 sets, unchanged; `extra`
+    adds more, more varied clips (see render_clip's `variety`) of which `codec_share` went
+    through a lossy codec."""
     items, clips = load_bank()
-    for split, n, dur, held in (("val", n_val, val_dur, True), ("train", n_train, train_dur, False)):
+    for split, (n_default, dur, held, seed, variety) in SETS.items():
+        n = (sizes or {}).get(split, n_default)
+        if n <= 0:
+            continue
         pools = Pools(items, clips, heldout=held)
-        rng = np.random.default_rng(seed + (0 if held else 1))
+        rng = np.random.default_rng(seed)
         audio = np.zeros((n, int(dur * SR)), dtype=np.float16)
         events = []
         t_start = time.time()
         for i in range(n):
-            x, lab = render_clip(rng, pools, dur)
+            x, lab = render_clip(rng, pools, dur, variety)
             audio[i] = x
             events.extend((i, t, c, v) for t, c, v in lab)
+        if variety and codec_share > 0:
+            picked = np.sort(rng.choice(n, size=int(n * codec_share), replace=False))
+            for chunk in np.array_split(picked, max(1, len(picked) // 40)):
+                coded = codec_round_trip(audio[chunk].astype(np.float32), int(rng.integers(0, len(CODECS))))
+                peak = np.max(np.abs(coded), axis=1, keepdims=True)
+                audio[chunk] = np.where(peak > 1, coded / np.maximum(peak, 1e-8), coded)
         ev = np.array(events, dtype=np.float32).reshape(-1, 4)
         np.savez(WORK / f"drums_{split}.npz", audio=audio, events=ev,
-                 info=np.array(json.dumps({"kits": pools.kit_names, "dur": dur})))
-        print(f"{split}: {n} clips, {len(ev)} onsets, {len(pools.kit_names)} kits, {time.time() - t_start:.0f} s")
+                 info=np.array(json.dumps({"kits": pools.kit_names, "dur": dur, "variety": variety})))
+        print(f"{split}: {n} clips, {len(ev)} onsets, {len(pools.kit_names)} kits, {time.time() - t_start:.0f} s", flush=True)

@@ -1,7 +1,7 @@
 """train-transcriber / train-separator: time-budgeted training on CPU with regular checkpoints.
 
 Batches are drawn from the pre-rendered drum clips (synth-data) and mixed on the fly with the
-rendered accompaniment. The learning rate follows a cosine over the run's budget: --steps N (what
+rendered accompaniment, from the data sets a run names ("train", plus "extra" from run 3 on). The learning rate follows a cosine over the run's budget: --steps N (what
 `all` replays from training/recipe.json, so a shipped model is reproduced step for step) or
 --minutes M (for exploring: the number of steps then depends on the machine).
 """
@@ -26,6 +26,25 @@ FPS = SR / T_HOP
 def load_drums(split: str):
     d = np.load(WORK / f"drums_{split}.npz")
     return d["audio"], d["events"]
+
+
+def load_training_data(sets: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Drum clips and accompaniment pieces of the named sets, concatenated: "train" is the
+    session-1 data (drums_train, accomp_train), "extra" the larger, more varied one
+    (drums_extra, accomp_extra). A recipe run names the sets it was trained on."""
+    audios, events, accs = [], [], []
+    offset = 0
+    for name in sets:
+        audio, ev = load_drums(name)
+        ev = ev.copy()
+        ev[:, 0] += offset
+        offset += len(audio)
+        audios.append(audio)
+        events.append(ev)
+        accs.append(np.load(WORK / f"accomp_{name}.npy", mmap_mode="r"))
+    if len(sets) == 1:
+        return audios[0], events[0], accs[0]
+    return np.concatenate(audios), np.concatenate(events), np.concatenate(accs)
 
 
 def onset_targets(events: np.ndarray, n_clips: int, n_frames: int) -> tuple[np.ndarray, np.ndarray]:
@@ -58,7 +77,7 @@ def lr_at(frac: float, peak: float, floor: float = 5e-5) -> float:
 
 
 def _loop(name: str, model: torch.nn.Module, minutes: float | None, steps: int | None, resume: bool, batch_fn,
-          loss_fn, peak_lr: float):
+          loss_fn, peak_lr: float, sets: tuple[str, ...]):
     if (minutes is None) == (steps is None):
         raise ValueError("give exactly one budget: minutes or steps")
     ensure(CKPT_DIR)
@@ -114,7 +133,7 @@ def _loop(name: str, model: torch.nn.Module, minutes: float | None, steps: int |
             save()
             last_ck = time.time()
     state["runs"].append({"minutes": round((time.time() - t0) / 60, 1), "steps": state["step"] - start_step,
-                          "resume": resume, "end_step": state["step"],
+                          "resume": resume, "data": list(sets), "end_step": state["step"],
                           "final_loss": float(np.mean(losses[-100:])) if losses else None})
     state["seconds"] += time.time() - t0
     t0 = time.time()
@@ -122,9 +141,9 @@ def _loop(name: str, model: torch.nn.Module, minutes: float | None, steps: int |
     (CKPT_DIR / f"{name}.json").write_text(json.dumps(state, indent=1))
 
 
-def train_transcriber(minutes: float | None, steps: int | None, resume: bool, batch_size: int = 16) -> None:
-    audio, events = load_drums("train")
-    acc = np.load(WORK / "accomp_train.npy", mmap_mode="r")
+def train_transcriber(minutes: float | None, steps: int | None, resume: bool, sets: tuple[str, ...] = ("train",),
+                      batch_size: int = 16) -> None:
+    audio, events, acc = load_training_data(sets)
     n = audio.shape[1]
     n_frames = n // T_HOP + 1
     tgt, vel = onset_targets(events, len(audio), n_frames)
@@ -160,13 +179,12 @@ def train_transcriber(minutes: float | None, steps: int | None, resume: bool, ba
         return l_on + 0.5 * l_v
 
     torch.manual_seed(0)
-    _loop("transcriber", Transcriber(), minutes, steps, resume, batch_fn, loss_fn, 1e-3)
+    _loop("transcriber", Transcriber(), minutes, steps, resume, batch_fn, loss_fn, 1e-3, sets)
 
 
-def train_separator(minutes: float | None, steps: int | None, resume: bool, batch_size: int = 8,
-                    seconds: float = 3.0) -> None:
-    audio, _ = load_drums("train")
-    acc = np.load(WORK / "accomp_train.npy", mmap_mode="r")
+def train_separator(minutes: float | None, steps: int | None, resume: bool, sets: tuple[str, ...] = ("train",),
+                    batch_size: int = 8, seconds: float = 3.0) -> None:
+    audio, _, acc = load_training_data(sets)
     n = int(seconds * SR) // S_HOP * S_HOP
     print(f"separator: {len(audio)} drum clips, accompaniment {acc.shape}")
 
@@ -198,7 +216,7 @@ def train_separator(minutes: float | None, steps: int | None, resume: bool, batc
         return F.l1_loss(m * mix, stft(d)) + F.l1_loss((1 - m) * mix, stft(a))
 
     torch.manual_seed(0)
-    _loop("separator", Separator(), minutes, steps, resume, batch_fn, loss_fn, 1e-3)
+    _loop("separator", Separator(), minutes, steps, resume, batch_fn, loss_fn, 1e-3, sets)
 
 
 def load_trained(name: str):
