@@ -51,6 +51,9 @@ def main() -> None:
         t.add_argument("--resume", action="store_true", help="continue from the last checkpoint")
         t.add_argument("--threads", type=int, default=1)
         t.add_argument("--data", default="train,extra", help="data sets to draw from (train = session 1's, extra)")
+        if name == "train-transcriber":
+            t.add_argument("--accomp-share", type=float, default=0.75, help="share of clips under accompaniment")
+            t.add_argument("--accomp-db", default="-10,12", help="drum-to-accompaniment RMS ratio range, dB")
     e = sub.add_parser("export", help="export ONNX, verify with onnxruntime-node, write manifest")
     e.add_argument("--which", choices=["both", "transcriber", "separator"], default="both")
     v = sub.add_parser("evaluate", help="mir_eval onset F1 per class and SDR on held-out data")
@@ -58,6 +61,9 @@ def main() -> None:
     v.add_argument("--onnx", action="store_true", help="evaluate the exported ONNX models (node)")
     v.add_argument("--write-manifest", action="store_true", help="record figures in the manifest")
     v.add_argument("--tune-thresholds", action="store_true", help="pick per-class thresholds on val")
+    r = sub.add_parser("evaluate-real", help="the shipped ONNX models on MDB Drums (real recordings, evaluation only)")
+    r.add_argument("--mdb", required=True, help="MDB Drums checkout: the folder holding audio/ and annotations/")
+    r.add_argument("--write-manifest", action="store_true", help="record the figures in the manifest")
     sub.add_parser("card", help="print the model card's metric tables from the manifest")
     sub.add_parser("all", help="every step with defaults")
     args = p.parse_args()
@@ -90,14 +96,21 @@ def main() -> None:
             if replay:
                 # the shipped model's schedule: every run in training/recipe.json, in order
                 for run in json.loads(RECIPE.read_text())[name]:
-                    train(None, run["steps"], run["resume"], tuple(run.get("data", ["train"])))
+                    train(None, run["steps"], run["resume"], tuple(run.get("data", ["train"])), **run.get("options", {}))
             else:
-                train(args.minutes, args.steps, args.resume, tuple(args.data.split(",")))
+                options = {}
+                if name == "transcriber":
+                    options = {"accomp_share": args.accomp_share,
+                               "accomp_db": tuple(float(v) for v in args.accomp_db.split(","))}
+                train(args.minutes, args.steps, args.resume, tuple(args.data.split(",")), **options)
         elif step == "evaluate":
             from evaluate import evaluate
             evaluate(getattr(args, "which", "both"), getattr(args, "onnx", False),
                      getattr(args, "write_manifest", False) or args.step == "all",
                      getattr(args, "tune_thresholds", False) or args.step == "all")
+        elif step == "evaluate-real":
+            from evaluate_real import evaluate_real
+            evaluate_real(Path(args.mdb), args.write_manifest)
         elif step == "card":
             from card import card
             card()

@@ -77,7 +77,7 @@ def lr_at(frac: float, peak: float, floor: float = 5e-5) -> float:
 
 
 def _loop(name: str, model: torch.nn.Module, minutes: float | None, steps: int | None, resume: bool, batch_fn,
-          loss_fn, peak_lr: float, sets: tuple[str, ...]):
+          loss_fn, peak_lr: float, sets: tuple[str, ...], options: dict):
     if (minutes is None) == (steps is None):
         raise ValueError("give exactly one budget: minutes or steps")
     ensure(CKPT_DIR)
@@ -133,7 +133,7 @@ def _loop(name: str, model: torch.nn.Module, minutes: float | None, steps: int |
             save()
             last_ck = time.time()
     state["runs"].append({"minutes": round((time.time() - t0) / 60, 1), "steps": state["step"] - start_step,
-                          "resume": resume, "data": list(sets), "end_step": state["step"],
+                          "resume": resume, "data": list(sets), "options": options, "end_step": state["step"],
                           "final_loss": float(np.mean(losses[-100:])) if losses else None})
     state["seconds"] += time.time() - t0
     t0 = time.time()
@@ -142,7 +142,12 @@ def _loop(name: str, model: torch.nn.Module, minutes: float | None, steps: int |
 
 
 def train_transcriber(minutes: float | None, steps: int | None, resume: bool, sets: tuple[str, ...] = ("train",),
+                      accomp_share: float = 0.6, accomp_db: tuple[float, float] = (-6, 12),
                       batch_size: int = 16) -> None:
+    """accomp_share of the clips get accompaniment (a tenth of those: accompaniment alone), at a
+    drum-to-accompaniment RMS ratio drawn from accomp_db. Runs 1-2 used the defaults; run 3 put
+    accompaniment under more clips and quieter drums, after the 1.1.0 model lost most of its
+    hi-hat recall on real mixes (docs/MODELS.md)."""
     audio, events, acc = load_training_data(sets)
     n = audio.shape[1]
     n_frames = n // T_HOP + 1
@@ -155,16 +160,17 @@ def train_transcriber(minutes: float | None, steps: int | None, resume: bool, se
         t, v = tgt[idx].copy(), vel[idx].copy()
         for b in range(batch_size):
             r = rng.random()
-            if r < 0.06:  # accompaniment alone: every drum output must stay quiet
+            alone = r < accomp_share / 10
+            if alone:  # accompaniment alone: every drum output must stay quiet
                 x[b] = 0
                 t[b] = 0
                 v[b] = 0
-            if r < 0.6:
+            if r < accomp_share:
                 a = acc_crop(rng, acc, n)
-                if r < 0.06:
+                if alone:
                     x[b] = a
                 else:
-                    ratio_db = rng.uniform(-6, 12)
+                    ratio_db = rng.uniform(*accomp_db)
                     x[b] += a * (rms(x[b]) / rms(a)) * 10 ** (-ratio_db / 20)
             x[b] *= rng.uniform(0.05, 1.0) / (np.max(np.abs(x[b])) + 1e-8)
         return torch.from_numpy(x), torch.from_numpy(t), torch.from_numpy(v)
@@ -179,7 +185,8 @@ def train_transcriber(minutes: float | None, steps: int | None, resume: bool, se
         return l_on + 0.5 * l_v
 
     torch.manual_seed(0)
-    _loop("transcriber", Transcriber(), minutes, steps, resume, batch_fn, loss_fn, 1e-3, sets)
+    _loop("transcriber", Transcriber(), minutes, steps, resume, batch_fn, loss_fn, 1e-3, sets,
+          {"accomp_share": accomp_share, "accomp_db": list(accomp_db)})
 
 
 def train_separator(minutes: float | None, steps: int | None, resume: bool, sets: tuple[str, ...] = ("train",),
@@ -216,7 +223,7 @@ def train_separator(minutes: float | None, steps: int | None, resume: bool, sets
         return F.l1_loss(m * mix, stft(d)) + F.l1_loss((1 - m) * mix, stft(a))
 
     torch.manual_seed(0)
-    _loop("separator", Separator(), minutes, steps, resume, batch_fn, loss_fn, 1e-3, sets)
+    _loop("separator", Separator(), minutes, steps, resume, batch_fn, loss_fn, 1e-3, sets, {})
 
 
 def load_trained(name: str):

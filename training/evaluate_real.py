@@ -1,0 +1,178 @@
+"""evaluate-real: the shipped ONNX models on real, human-annotated studio recordings.
+
+The data is MDB Drums (Southall et al., ISMIR 2017; github.com/CarlSouthall/MDBDrums): drum
+stems, full mixes and onset annotations of 23 MedleyDB tracks, licensed CC BY-NC-SA 4.0. It is
+used here only to measure (never to train, never shipped, not in this repository): point
+`--mdb` at a checkout (the folder holding `audio/` and `annotations/`). Tracks whose audio is
+missing are skipped and counted.
+
+Scored like `evaluate`: mir_eval onset matching with a 50 ms window, counts summed over tracks
+per class, the manifest's thresholds. MDB's 21 subclasses are folded into the model's classes;
+side stick, shaker and tambourine have no class, so onsets predicted on them count as false
+positives (as they would in a chart). Separation: scale-invariant SDR of the drum estimate
+against the drum stem, and its gain over the mixture itself (MedleyDB mixes stems with gains,
+so a plain SDR would measure the gain, not the separation).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import mir_eval
+import numpy as np
+import soundfile as sf
+from scipy.signal import resample_poly
+
+from common import CLASSES, MODELS_OUT, N_CLASSES, SR
+from evaluate import WINDOW, peaks, prf
+from export import run_ort
+
+KICK, SNARE, HHC, HHO, TOM, CRASH, RIDE = range(N_CLASSES)
+MDB_TO_CLASS = {
+    "KD": KICK,
+    "SD": SNARE, "SDB": SNARE, "SDD": SNARE, "SDF": SNARE, "SDG": SNARE, "SDNS": SNARE,
+    "CHH": HHC, "PHH": HHC, "OHH": HHO,
+    "HIT": TOM, "MHT": TOM, "HFT": TOM, "LFT": TOM,
+    "CRC": CRASH, "CHC": CRASH, "SPC": CRASH,
+    "RDC": RIDE, "RDB": RIDE,
+}  # SST (side stick), SHK, TMB: no class
+# Rows of the report: the seven classes, both hi-hats as one lane, and the probe's three.
+ROWS = CLASSES + ["hihat_any"]
+
+
+def read_mono(path: Path) -> np.ndarray:
+    audio, sr = sf.read(str(path), dtype="float32", always_2d=True)
+    mono = audio.mean(axis=1)
+    if sr != SR:
+        g = np.gcd(int(sr), SR)
+        mono = resample_poly(mono, SR // g, int(sr) // g).astype(np.float32)
+    return mono
+
+
+def read_annotations(path: Path) -> list[np.ndarray]:
+    per_class: list[list[float]] = [[] for _ in range(N_CLASSES)]
+    for line in path.read_text().splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[1] in MDB_TO_CLASS:
+            per_class[MDB_TO_CLASS[parts[1]]].append(float(parts[0]))
+    return [np.array(sorted(times)) for times in per_class]
+
+
+def merge(*times: np.ndarray) -> np.ndarray:
+    t = np.sort(np.concatenate(times))
+    return t[np.concatenate([[True], np.diff(t) > 0.03])] if len(t) else t
+
+
+def track_counts(prob: np.ndarray, refs: list[np.ndarray], thresholds: list[float]) -> np.ndarray:
+    """[len(ROWS), 3] of (hits, n_ref, n_est) for one track."""
+    out = np.zeros((len(ROWS), 3), dtype=np.int64)
+    ests = [peaks(prob[:, c], thresholds[c]) for c in range(N_CLASSES)]
+    pairs = list(zip(refs, ests)) + [(merge(refs[HHC], refs[HHO]), merge(ests[HHC], ests[HHO]))]
+    for row, (ref, est) in enumerate(pairs):
+        out[row] = [len(mir_eval.util.match_events(ref, est, WINDOW)), len(ref), len(est)]
+    return out
+
+
+def si_sdr(reference: np.ndarray, estimate: np.ndarray) -> float:
+    n = min(len(reference), len(estimate))
+    s, e = reference[:n].astype(np.float64), estimate[:n].astype(np.float64)
+    target = (np.dot(e, s) / (np.dot(s, s) + 1e-12)) * s
+    return float(10 * np.log10(np.sum(target ** 2) / (np.sum((e - target) ** 2) + 1e-12) + 1e-12))
+
+
+def separate(model: Path, mix: np.ndarray) -> np.ndarray:
+    n = -(-len(mix) // 256) * 256  # the separator wants a multiple of its hop
+    outs, _ = run_ort(model, np.pad(mix, (0, n - len(mix)))[None], "mixture")
+    return outs["drums"][0, : len(mix)]
+
+
+def summarise(counts: np.ndarray) -> dict:
+    table = {row: prf(*counts[i]) for i, row in enumerate(ROWS)}
+    seven = counts[:N_CLASSES].sum(axis=0)
+    three = counts[[KICK, SNARE, len(ROWS) - 1]].sum(axis=0)  # kick, snare, either hi-hat
+    table["micro_7"] = prf(*seven)
+    table["micro_kick_snare_hihat"] = prf(*three)
+    return table
+
+
+def evaluate_real(mdb: Path, write_manifest: bool = False) -> dict:
+    manifest_path = MODELS_OUT / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    by_task = {m["task"]: m for m in manifest["models"]}
+    transcriber = MODELS_OUT / by_task["transcription"]["file"]
+    separator = MODELS_OUT / by_task["separation"]["file"]
+    thresholds = [float(by_task["transcription"]["thresholds"][c]) for c in CLASSES]
+
+    def onset_probs(x: np.ndarray) -> np.ndarray:
+        return run_ort(transcriber, x[None], "audio")[0]["onset"][0]
+
+    tracks = sorted(p.name.removesuffix("_subclass.txt") for p in (mdb / "annotations" / "subclass").glob("*.txt"))
+    totals = {k: np.zeros((len(ROWS), 3), dtype=np.int64) for k in ("drums_only", "mix", "separated")}
+    used = {k: [] for k in totals}
+    separation = []
+    for name in tracks:
+        refs = read_annotations(mdb / "annotations" / "subclass" / f"{name}_subclass.txt")
+        drum_path = mdb / "audio" / "drum_only" / f"{name}_Drum.wav"
+        mix_path = mdb / "audio" / "full_mix" / f"{name}_MIX.wav"
+        drums = read_mono(drum_path) if drum_path.exists() else None
+        if drums is not None:
+            totals["drums_only"] += track_counts(onset_probs(drums), refs, thresholds)
+            used["drums_only"].append(name)
+        if mix_path.exists():
+            mix = read_mono(mix_path)
+            totals["mix"] += track_counts(onset_probs(mix), refs, thresholds)
+            used["mix"].append(name)
+            estimate = separate(separator, mix)
+            totals["separated"] += track_counts(onset_probs(estimate), refs, thresholds)
+            used["separated"].append(name)
+            if drums is not None:
+                model_db, mix_db = si_sdr(drums, estimate), si_sdr(drums, mix)
+                separation.append({"track": name, "siSdrDb": round(model_db, 2),
+                                   "mixtureSiSdrDb": round(mix_db, 2), "gainDb": round(model_db - mix_db, 2)})
+        print(f"{name}: drums {'yes' if drums is not None else 'missing'}, mix {'yes' if mix_path.exists() else 'missing'}",
+              flush=True)
+    report = {
+        "dataset": "MDB Drums (CC BY-NC-SA 4.0), evaluation only",
+        "thresholds": dict(zip(CLASSES, thresholds)),
+        "tracks": {k: v for k, v in used.items()},
+        "transcription": {k: summarise(v) for k, v in totals.items() if used[k]},
+        "separation": {
+            "tracks": separation,
+            "medianGainDb": round(float(np.median([s["gainDb"] for s in separation])), 2) if separation else None,
+            "medianSiSdrDb": round(float(np.median([s["siSdrDb"] for s in separation])), 2) if separation else None,
+        },
+    }
+    print_report(report)
+    if write_manifest:  # a summary per model; the per-track figures stay in the printed report
+        t, sep = report["transcription"], report["separation"]
+        by_task["transcription"]["realValidation"] = {
+            "dataset": report["dataset"], "tracks": {k: len(v) for k, v in used.items()},
+            "thresholds": "manifest", **{cond: {row: t[cond][row] for row in ("kick", "snare", "hihat_any", "tom", "crash", "ride",
+                                                                          "micro_7", "micro_kick_snare_hihat")}
+                                         for cond in t},
+        }
+        by_task["separation"]["realValidation"] = {
+            "dataset": report["dataset"], "tracks": len(sep["tracks"]),
+            "medianSiSdrGainDb": sep["medianGainDb"], "medianSiSdrDb": sep["medianSiSdrDb"],
+        }
+        manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
+    return report
+
+
+def print_report(report: dict) -> None:
+    conds = list(report["transcription"])
+    print("\nOnset F1 (precision / recall), 50 ms, real recordings:")
+    print("| class | " + " | ".join(f"{c} ({len(report['tracks'][c])} tracks)" for c in conds) + " |")
+    print("|---|" + "---|" * len(conds))
+    for row in ROWS + ["micro_7", "micro_kick_snare_hihat"]:
+        cells = []
+        for c in conds:
+            m = report["transcription"][c][row]
+            cells.append(f"**{m['f1']:.3f}** ({m['precision']:.2f} / {m['recall']:.2f}), n={m['support']}")
+        print(f"| {row} | " + " | ".join(cells) + " |")
+    sep = report["separation"]
+    if sep["tracks"]:
+        print("\nSeparation (scale-invariant SDR of the drum estimate vs the drum stem):")
+        for s in sep["tracks"]:
+            print(f"  {s['track']}: {s['siSdrDb']} dB (mixture {s['mixtureSiSdrDb']} dB, gain {s['gainDb']} dB)")
+        print(f"  median gain over the mixture: {sep['medianGainDb']} dB; median SI-SDR {sep['medianSiSdrDb']} dB")
