@@ -34,6 +34,9 @@ function freq(semitonesFromA3: number): number {
  */
 export function renderSong(dir: string, seed: number, seconds: number): string {
   const sox = (args: string[]) => execFileSync("sox", args, { stdio: ["ignore", "ignore", "pipe"] });
+  /** `sox -n <44.1 kHz mono 16-bit file> synth <effects…>`, effects written as one spaced string. */
+  const synth = (file: string, effects: string) =>
+    sox(["-n", "-r", "44100", "-c", "1", "-b", "16", file, "synth", ...effects.split(" ")]);
   const bar = 1.6 + (seed % 4) * 0.2;
   const bars = Math.ceil(seconds / bar);
   const segments: string[] = [];
@@ -41,33 +44,10 @@ export function renderSong(dir: string, seed: number, seconds: number): string {
   for (let b = 0; b < distinct; b++) {
     const root = CHORDS[(seed * 3 + b * (seed % 3 === 0 ? 2 : 3)) % CHORDS.length]! - 9 + (seed % 5);
     const minor = (b + seed) % 3 === 1;
-    const triad = [root, root + (minor ? 3 : 4), root + 7].map((s) => freq(s).toFixed(2));
+    const [a, c, e] = [root, root + (minor ? 3 : 4), root + 7].map((s) => freq(s).toFixed(2));
     const file = join(dir, `s${seed}-bar${b}.wav`);
-    sox([
-      "-n",
-      "-r",
-      "44100",
-      "-c",
-      "1",
-      "-b",
-      "16",
-      file,
-      "synth",
-      String(bar),
-      "pluck",
-      triad[0]!,
-      "pluck",
-      triad[1]!,
-      "pluck",
-      triad[2]!,
-      "sine",
-      freq(root - 12).toFixed(2),
-      "tremolo",
-      String(2 + (seed % 4)),
-      "40",
-      "vol",
-      "0.5",
-    ]);
+    const bass = freq(root - 12).toFixed(2);
+    synth(file, `${bar} pluck ${a} pluck ${c} pluck ${e} sine ${bass} tremolo ${2 + (seed % 4)} 40 vol 0.5`);
     segments.push(file);
   }
   const order = Array.from({ length: bars }, (_, i) => segments[i % distinct]!);
@@ -78,73 +58,9 @@ export function renderSong(dir: string, seed: number, seconds: number): string {
   const kick = join(dir, `s${seed}-kick.wav`);
   const snare = join(dir, `s${seed}-snare.wav`);
   const hat = join(dir, `s${seed}-hat.wav`);
-  sox([
-    "-n",
-    "-r",
-    "44100",
-    "-c",
-    "1",
-    "-b",
-    "16",
-    kick,
-    "synth",
-    "0.12",
-    "sine",
-    "150-45",
-    "fade",
-    "0",
-    "0.12",
-    "0.1",
-    "pad",
-    "0",
-    String(beat * 2 - 0.12),
-  ]);
-  sox([
-    "-n",
-    "-r",
-    "44100",
-    "-c",
-    "1",
-    "-b",
-    "16",
-    snare,
-    "synth",
-    "0.1",
-    "pinknoise",
-    "fade",
-    "0",
-    "0.1",
-    "0.09",
-    "vol",
-    "0.6",
-    "pad",
-    String(beat),
-    String(beat - 0.1),
-  ]);
-  sox([
-    "-n",
-    "-r",
-    "44100",
-    "-c",
-    "1",
-    "-b",
-    "16",
-    hat,
-    "synth",
-    "0.03",
-    "whitenoise",
-    "highpass",
-    "6000",
-    "fade",
-    "0",
-    "0.03",
-    "0.025",
-    "vol",
-    "0.3",
-    "pad",
-    "0",
-    String(beat / 2 - 0.03),
-  ]);
+  synth(kick, `0.12 sine 150-45 fade 0 0.12 0.1 pad 0 ${beat * 2 - 0.12}`);
+  synth(snare, `0.1 pinknoise fade 0 0.1 0.09 vol 0.6 pad ${beat} ${beat - 0.1}`);
+  synth(hat, `0.03 whitenoise highpass 6000 fade 0 0.03 0.025 vol 0.3 pad 0 ${beat / 2 - 0.03}`);
   const drums = join(dir, `s${seed}-drums.wav`);
   const loops = String(Math.ceil(seconds / (beat * 2)));
   const kickLoop = join(dir, `s${seed}-kl.wav`);
