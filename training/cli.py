@@ -4,7 +4,8 @@
     /usr/bin/python3 training/cli.py <step> [options]
 
 Steps, in order: build-bank, render-accomp, synth-data, train-transcriber, train-separator,
-export, evaluate. `all` runs them in order. See training/README.md.
+export, evaluate, and evaluate-real (real recordings; needs an MDB Drums checkout). `all` runs
+them in order (evaluate-real only with --mdb). See training/README.md.
 """
 from __future__ import annotations
 
@@ -64,8 +65,10 @@ def main() -> None:
     r = sub.add_parser("evaluate-real", help="the shipped ONNX models on MDB Drums (real recordings, evaluation only)")
     r.add_argument("--mdb", required=True, help="MDB Drums checkout: the folder holding audio/ and annotations/")
     r.add_argument("--write-manifest", action="store_true", help="record the figures in the manifest")
+    r.add_argument("--calibrate", action="store_true", help="choose the shipped thresholds on these recordings")
     sub.add_parser("card", help="print the model card's metric tables from the manifest")
-    sub.add_parser("all", help="every step with defaults")
+    al = sub.add_parser("all", help="every step with defaults")
+    al.add_argument("--mdb", help="MDB Drums checkout: calibrate the shipped thresholds on it (evaluate-real)")
     args = p.parse_args()
 
     import torch
@@ -74,6 +77,8 @@ def main() -> None:
     # export before evaluate: evaluate writes thresholds and metrics into the entries export creates
     steps = ["build-bank", "render-accomp", "synth-data", "train-transcriber", "train-separator",
              "export", "evaluate"] if args.step == "all" else [args.step]
+    if args.step == "all" and args.mdb:
+        steps.append("evaluate-real")
     for step in steps:
         if step == "build-bank":
             from bank import build_bank
@@ -110,7 +115,7 @@ def main() -> None:
                      getattr(args, "tune_thresholds", False) or args.step == "all")
         elif step == "evaluate-real":
             from evaluate_real import evaluate_real
-            evaluate_real(Path(args.mdb), args.write_manifest)
+            evaluate_real(Path(args.mdb), args.write_manifest or args.step == "all", args.calibrate or args.step == "all")
         elif step == "card":
             from card import card
             card()

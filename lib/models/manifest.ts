@@ -76,6 +76,8 @@ export const TranscriberManifestSchema = z.object({
   recommendedSource: z.enum(["mixture", "separated-drums"]).optional(),
   /** Per-class onset probability thresholds for peak picking. */
   thresholds: z.record(z.string(), z.number().min(0).max(1)),
+  /** Where the thresholds were chosen: synthetic held-out clips, or real annotated recordings. */
+  thresholdsSource: z.string().optional(),
   peakPicking: z.object({
     method: z.literal("local-maximum"),
     radiusFrames: z.number().int().nonnegative(),
@@ -97,10 +99,20 @@ export const TranscriberManifestSchema = z.object({
     .object({
       dataset: z.string(),
       onsetWindowSeconds: z.number(),
+      /** The thresholds these synthetic figures were computed with (tuned on synthetic clips). */
+      thresholds: z.record(z.string(), z.number().min(0).max(1)).optional(),
       conditions: z.record(
         z.string(),
         z.object({ micro: onsetMetrics, perClass: z.record(z.string(), onsetMetrics) }),
       ),
+    })
+    .optional(),
+  /** Figures on real annotated recordings (training/evaluate_real.py), per condition and lane. */
+  realValidation: z
+    .object({
+      dataset: z.string(),
+      tracks: z.record(z.string(), z.number().int().nonnegative()),
+      conditions: z.record(z.string(), z.record(z.string(), onsetMetrics)),
     })
     .optional(),
 });
@@ -114,6 +126,15 @@ export const SeparatorManifestSchema = z.object({
       dataset: z.string(),
       sdrDefinition: z.string(),
       conditions: z.record(z.string(), z.record(z.string(), z.number())),
+    })
+    .optional(),
+  /** Scale-invariant SDR on real recordings (training/evaluate_real.py). */
+  realValidation: z
+    .object({
+      dataset: z.string(),
+      tracks: z.number().int().nonnegative(),
+      medianSiSdrGainDb: z.number().nullable(),
+      medianSiSdrDb: z.number().nullable(),
     })
     .optional(),
 });
