@@ -24,10 +24,11 @@ def cell(v: dict) -> str:
 
 def transcriber_table(entry: dict) -> str:
     conds = entry["metrics"]["conditions"]
-    head = ["class", "threshold"] + [label for _, label in CONDITIONS] + ["target (mix)"]
+    synthetic = entry["metrics"].get("thresholds") or entry["thresholds"]  # what these figures used
+    head = ["class", "threshold (synthetic)"] + [label for _, label in CONDITIONS] + ["target (mix)"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for c in [*CLASSES, "hihat_any"]:
-        th = entry["thresholds"].get(c, "—")
+        th = synthetic.get(c, "—")
         row = [c, str(th)] + [cell(conds[k]["perClass"][c]) for k, _ in CONDITIONS]
         row.append(f"{TARGETS[c]:.2f}" if c in TARGETS else "—")
         lines.append("| " + " | ".join(row) + " |")
@@ -54,6 +55,23 @@ def separator_table(entry: dict) -> str:
     return "\n".join(lines)
 
 
+REAL_ROWS = ["kick", "snare", "hihat_any", "tom", "crash", "ride", "micro_kick_snare_hihat", "micro_7"]
+
+
+def real_table(entry: dict) -> str:
+    """realValidation (evaluate-real --write-manifest): one column per condition."""
+    real = entry["realValidation"]
+    conds = list(real["conditions"])
+    lines = ["| class | shipped threshold | " + " | ".join(conds) + " |", "|" + "---|" * (len(conds) + 2)]
+    for row in REAL_ROWS:
+        th = entry["thresholds"].get(row, "") if row in entry["thresholds"] else ""
+        cells = [cell(real["conditions"][k][row]) if row in real["conditions"][k] else "—" for k in conds]
+        lines.append(f"| {row} | {th} | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append(f"{real['dataset']}; tracks per condition: {real['tracks']}. Thresholds: {entry.get('thresholdsSource', '')}.")
+    return "\n".join(lines)
+
+
 def card() -> None:
     from export import load_manifest
 
@@ -67,3 +85,12 @@ def card() -> None:
               f"{entry['training']['steps']:,} steps)\n")
         print(table(entry))
         print()
+        if "realValidation" in entry:
+            if task == "transcription":
+                print("Real recordings:\n")
+                print(real_table(entry))
+            else:
+                r = entry["realValidation"]
+                print(f"Real recordings ({r['dataset']}, {r['tracks']} mixes): median SI-SDR "
+                      f"{r['medianSiSdrDb']} dB, median gain over the mixture {r['medianSiSdrGainDb']} dB.")
+            print()
