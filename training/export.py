@@ -26,7 +26,7 @@ from models import (S_HOP, S_NFFT, T_FMAX, T_FMIN, T_HOP, T_MELS, T_NFFT, Export
                     ExportTranscriber)
 from train import load_trained
 
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 FILES = {"transcriber": "transcriber-v1.onnx", "separator": "separator-v1.onnx"}
 MANIFEST = MODELS_OUT / "manifest.json"
 EXPECTED = REPO / "lib" / "models" / "fixtures" / "expected-outputs.json"
