@@ -30,7 +30,7 @@ from scipy.signal import resample_poly
 
 from common import CLASSES, MODELS_OUT, N_CLASSES, SR
 from evaluate import WINDOW, peaks, prf
-from export import run_ort
+from export import run_ort, save_manifest
 
 KICK, SNARE, HHC, HHO, TOM, CRASH, RIDE = range(N_CLASSES)
 MDB_TO_CLASS = {
@@ -206,7 +206,7 @@ def evaluate_real(mdb: Path, write_manifest: bool = False, calibrate: bool = Fal
             "medianSiSdrGainDb": report["separation"]["medianGainDb"],
             "medianSiSdrDb": report["separation"]["medianSiSdrDb"],
         }
-        manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
+        save_manifest(manifest)
     return report
 
 
