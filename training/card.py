@@ -64,7 +64,7 @@ def real_table(entry: dict) -> str:
     conds = list(real["conditions"])
     lines = ["| class | shipped threshold | " + " | ".join(conds) + " |", "|" + "---|" * (len(conds) + 2)]
     for row in REAL_ROWS:
-        th = entry["thresholds"].get(row, "") if row in entry["thresholds"] else ""
+        th = entry["thresholds"].get(row, "")
         cells = [cell(real["conditions"][k][row]) if row in real["conditions"][k] else "—" for k in conds]
         lines.append(f"| {row} | {th} | " + " | ".join(cells) + " |")
     lines.append("")

@@ -82,24 +82,24 @@ def onnx_probs(path):
     return fn
 
 
+def merge_times(*times: np.ndarray) -> np.ndarray:
+    """Sorted union of onset lists, hits closer than 30 ms counted once (both hi-hats on one lane)."""
+    t = np.sort(np.concatenate(times))
+    return t[np.concatenate([[True], np.diff(t) > 0.03])] if len(t) else t
+
+
+def clip_counts(prob: np.ndarray, refs: list[np.ndarray], thresholds: list[float]) -> np.ndarray:
+    """[C + 1, 3] of (hits, n_ref, n_est) for one clip [T, C]; the last row merges both hi-hat classes."""
+    ests = [peaks(prob[:, c], thresholds[c]) for c in range(N_CLASSES)]
+    pairs = list(zip(refs, ests)) + [(merge_times(refs[2], refs[3]), merge_times(ests[2], ests[3]))]
+    return np.array([[len(mir_eval.util.match_events(ref, est, WINDOW)), len(ref), len(est)] for ref, est in pairs],
+                    dtype=np.int64)
+
+
 def counts(probs: np.ndarray, refs, clips: range, thresholds: list[float]) -> np.ndarray:
-    """[C + 1, 3] of (hits, n_ref, n_est); the last row merges both hi-hat classes."""
-    out = np.zeros((N_CLASSES + 1, 3), dtype=np.int64)
-    for i in clips:
-        ests = []
-        for c in range(N_CLASSES):
-            est = peaks(probs[i, :, c], thresholds[c])
-            ests.append(est)
-            ref = refs[i][c]
-            out[c] += [len(mir_eval.util.match_events(ref, est, WINDOW)), len(ref), len(est)]
-        ref = np.sort(np.concatenate([refs[i][2], refs[i][3]]))
-        est = np.sort(np.concatenate([ests[2], ests[3]]))
-        if len(ref):
-            ref = ref[np.concatenate([[True], np.diff(ref) > 0.03])]
-        if len(est):
-            est = est[np.concatenate([[True], np.diff(est) > 0.03])]
-        out[N_CLASSES] += [len(mir_eval.util.match_events(ref, est, WINDOW)), len(ref), len(est)]
-    return out
+    """clip_counts summed over `clips`."""
+    return sum((clip_counts(probs[i], refs[i], thresholds) for i in clips),
+               np.zeros((N_CLASSES + 1, 3), dtype=np.int64))
 
 
 def prf(hits: int, n_ref: int, n_est: int) -> dict:

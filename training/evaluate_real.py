@@ -23,13 +23,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import mir_eval
 import numpy as np
-import soundfile as sf
-from scipy.signal import resample_poly
 
-from common import CLASSES, MODELS_OUT, N_CLASSES, SR
-from evaluate import WINDOW, peaks, prf
+from bank import load_audio
+from card import cell
+from common import CLASSES, MODELS_OUT, N_CLASSES
+from evaluate import clip_counts, prf
 from export import run_ort, save_manifest
 
 KICK, SNARE, HHC, HHO, TOM, CRASH, RIDE = range(N_CLASSES)
@@ -41,17 +40,15 @@ MDB_TO_CLASS = {
     "CRC": CRASH, "CHC": CRASH, "SPC": CRASH,
     "RDC": RIDE, "RDB": RIDE,
 }  # SST (side stick), SHK, TMB: no class
-# Rows of the report: the seven classes, both hi-hats as one lane, and the probe's three.
+# Rows of clip_counts: the seven classes, then both hi-hats as one lane.
 ROWS = CLASSES + ["hihat_any"]
 
 
 def read_mono(path: Path) -> np.ndarray:
-    audio, sr = sf.read(str(path), dtype="float32", always_2d=True)
-    mono = audio.mean(axis=1)
-    if sr != SR:
-        g = np.gcd(int(sr), SR)
-        mono = resample_poly(mono, SR // g, int(sr) // g).astype(np.float32)
-    return mono
+    audio = load_audio(str(path))  # mono at the models' rate, as the one-shot bank reads samples
+    if audio is None:
+        raise ValueError(f"cannot read {path}")
+    return audio
 
 
 def read_annotations(path: Path) -> list[np.ndarray]:
@@ -61,21 +58,6 @@ def read_annotations(path: Path) -> list[np.ndarray]:
         if len(parts) >= 2 and parts[1] in MDB_TO_CLASS:
             per_class[MDB_TO_CLASS[parts[1]]].append(float(parts[0]))
     return [np.array(sorted(times)) for times in per_class]
-
-
-def merge(*times: np.ndarray) -> np.ndarray:
-    t = np.sort(np.concatenate(times))
-    return t[np.concatenate([[True], np.diff(t) > 0.03])] if len(t) else t
-
-
-def track_counts(prob: np.ndarray, refs: list[np.ndarray], thresholds: list[float]) -> np.ndarray:
-    """[len(ROWS), 3] of (hits, n_ref, n_est) for one track."""
-    out = np.zeros((len(ROWS), 3), dtype=np.int64)
-    ests = [peaks(prob[:, c], thresholds[c]) for c in range(N_CLASSES)]
-    pairs = list(zip(refs, ests)) + [(merge(refs[HHC], refs[HHO]), merge(ests[HHC], ests[HHO]))]
-    for row, (ref, est) in enumerate(pairs):
-        out[row] = [len(mir_eval.util.match_events(ref, est, WINDOW)), len(ref), len(est)]
-    return out
 
 
 def si_sdr(reference: np.ndarray, estimate: np.ndarray) -> float:
@@ -160,7 +142,7 @@ def evaluate_real(mdb: Path, write_manifest: bool = False, calibrate: bool = Fal
               flush=True)
 
     def score(cond: str, thresholds_for) -> np.ndarray:
-        return sum((track_counts(p, refs_of[t], thresholds_for(t)) for t, p in probs[cond].items()),
+        return sum((clip_counts(p, refs_of[t], thresholds_for(t)) for t, p in probs[cond].items()),
                    np.zeros((len(ROWS), 3), dtype=np.int64))
 
     used = {cond: sorted(p) for cond, p in probs.items()}
@@ -168,7 +150,7 @@ def evaluate_real(mdb: Path, write_manifest: bool = False, calibrate: bool = Fal
     calibrated = None
     if calibrate:
         # counts per (condition, track, grid threshold): every tuning below is a sum over these
-        cube = {cond: {t: np.stack([track_counts(p, refs_of[t], [g] * N_CLASSES) for g in GRID])
+        cube = {cond: {t: np.stack([clip_counts(p, refs_of[t], [g] * N_CLASSES) for g in GRID])
                        for t, p in probs[cond].items()} for cond in CONDITIONS}
         every = sorted(set(used["drums_only"]) | set(used["mix"]))
         loto = {t: tune_on(cube, [u for u in every if u != t], shipped) for t in every}
@@ -219,11 +201,7 @@ def print_report(report: dict) -> None:
     print("| class | " + " | ".join(f"{c} ({len(report['tracks'][c.split('/')[0]])} tracks)" for c in conds) + " |")
     print("|---|" + "---|" * len(conds))
     for row in ROWS + ["micro_7", "micro_kick_snare_hihat"]:
-        cells = []
-        for c in conds:
-            m = report["transcription"][c][row]
-            cells.append(f"**{m['f1']:.3f}** ({m['precision']:.2f} / {m['recall']:.2f}), n={m['support']}")
-        print(f"| {row} | " + " | ".join(cells) + " |")
+        print(f"| {row} | " + " | ".join(cell(report["transcription"][c][row]) for c in conds) + " |")
     sep = report["separation"]
     if sep["tracks"]:
         print("\nSeparation (scale-invariant SDR of the drum estimate vs the drum stem):")

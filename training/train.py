@@ -1,7 +1,8 @@
 """train-transcriber / train-separator: time-budgeted training on CPU with regular checkpoints.
 
 Batches are drawn from the pre-rendered drum clips (synth-data) and mixed on the fly with the
-rendered accompaniment, from the data sets a run names ("train", plus "extra" from run 3 on). The learning rate follows a cosine over the run's budget: --steps N (what
+rendered accompaniment, from the data sets a run names ("train", plus "extra" from run 3 on). The
+learning rate follows a cosine over the run's budget: --steps N (what
 `all` replays from training/recipe.json, so a shipped model is reproduced step for step) or
 --minutes M (for exploring: the number of steps then depends on the machine).
 """
