@@ -114,6 +114,10 @@ def evaluate_real(mdb: Path, write_manifest: bool = False, calibrate: bool = Fal
     transcriber = MODELS_OUT / by_task["transcription"]["file"]
     separator = MODELS_OUT / by_task["separation"]["file"]
     shipped = [float(by_task["transcription"]["thresholds"][c]) for c in CLASSES]
+    # Where a leave-one-track-out fold has no onsets of a class, its threshold falls back to the
+    # synthetic one: never to a threshold already calibrated on the track being scored.
+    synthetic_th = by_task["transcription"].get("metrics", {}).get("thresholds") or by_task["transcription"]["thresholds"]
+    fallback = [float(synthetic_th[c]) for c in CLASSES]
 
     def onset_probs(x: np.ndarray) -> np.ndarray:
         return run_ort(transcriber, x[None], "audio")[0]["onset"][0]
@@ -153,15 +157,20 @@ def evaluate_real(mdb: Path, write_manifest: bool = False, calibrate: bool = Fal
         cube = {cond: {t: np.stack([clip_counts(p, refs_of[t], [g] * N_CLASSES) for g in GRID])
                        for t, p in probs[cond].items()} for cond in CONDITIONS}
         every = sorted(set(used["drums_only"]) | set(used["mix"]))
-        loto = {t: tune_on(cube, [u for u in every if u != t], shipped) for t in every}
+        loto = {t: tune_on(cube, [u for u in every if u != t], fallback) for t in every}
         for cond in probs:
             if used[cond]:
                 transcription[f"{cond}/calibrated_loto"] = summarise(score(cond, lambda t: loto[t]))
-        calibrated = tune_on(cube, every, shipped)
+        calibrated = tune_on(cube, every, fallback)
+        # what ships from now on: the "shipped" figures must be those of the new thresholds
+        shipped = calibrated
+        for cond in probs:
+            if used[cond]:
+                transcription[f"{cond}/shipped"] = summarise(score(cond, lambda _t: shipped))
     report = {
         "dataset": "MDB Drums (CC BY-NC-SA 4.0), evaluation only",
         "shippedThresholds": dict(zip(CLASSES, shipped)),
-        "calibratedThresholds": dict(zip(CLASSES, calibrated)) if calibrated else None,
+        "calibrated": calibrated is not None,
         "tracks": used,
         "transcription": transcription,
         "separation": {
@@ -194,9 +203,8 @@ def evaluate_real(mdb: Path, write_manifest: bool = False, calibrate: bool = Fal
 
 def print_report(report: dict) -> None:
     conds = list(report["transcription"])
-    print(f"\nshipped thresholds {report['shippedThresholds']}")
-    if report["calibratedThresholds"]:
-        print(f"calibrated thresholds {report['calibratedThresholds']}")
+    kind = "calibrated here, shipped" if report["calibrated"] else "shipped"
+    print(f"\nthresholds ({kind}): {report['shippedThresholds']}")
     print("\nOnset F1 (precision / recall), 50 ms, real recordings:")
     print("| class | " + " | ".join(f"{c} ({len(report['tracks'][c.split('/')[0]])} tracks)" for c in conds) + " |")
     print("|---|" + "---|" * len(conds))
