@@ -2,12 +2,16 @@
 //   node --import tsx bench/fingerprint.bench.ts [file…]
 // Without files it renders a 4-minute test song (sox) and encodes it to mp3 and ogg. Prints, per
 // file, the median wall time of fpcalc (a process, as a user runs it), of fingerprintFile() in a
-// warm Node process (what the server and CLI library call costs), of the whole
+// warm Node process — "warm": FFmpeg started while the process was idle, as the server keeps it
+// (lib/audio/warm-ffmpeg.ts); "cold": FFmpeg started when the file is known — of the whole
 // `beatsight fingerprint` CLI (Node start-up included), and of the browser worker's own share
 // (float PCM → resample → Chromaprint, decoding excluded); ratios < 1 mean faster than fpcalc.
 import { execFileSync, spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { prewarmMono11025 } from "../lib/audio/decode-node.ts";
 import { planarToMono11025 } from "../lib/audio/to-mono-11025.ts";
+import { stopSpareFfmpeg } from "../lib/audio/warm-ffmpeg.ts";
 import { fingerprintPcm } from "../lib/fingerprint/chromaprint.ts";
 import { fingerprintFile } from "../lib/fingerprint/node.ts";
 import { makeTempDir, renderSong, requireTool, transcode } from "../lib/fingerprint/test-support.ts";
@@ -33,15 +37,25 @@ async function once(fn: () => unknown | Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
+interface Candidate {
+  /** Untimed, before each timed run (e.g. the state a long-lived process would be in). */
+  setup?: () => Promise<void>;
+  run: () => unknown | Promise<unknown>;
+}
+
 /**
  * Runs the candidates and the reference in turn, RUNS rounds, so a change in machine load hits
  * both alike; returns each one's median and the median of the per-round ratios to the reference.
  */
 async function sideBySide(
   reference: () => unknown,
-  candidates: Record<string, () => unknown | Promise<unknown>>,
+  candidates: Record<string, Candidate>,
 ): Promise<{ referenceMs: number; results: Record<string, { ms: number; ratio: number }> }> {
-  for (const fn of [reference, ...Object.values(candidates)]) await fn(); // warm-up
+  await reference(); // warm-up
+  for (const c of Object.values(candidates)) {
+    await c.setup?.();
+    await c.run();
+  }
   const refTimes: number[] = [];
   const names = Object.keys(candidates);
   const times = Object.fromEntries(names.map((name) => [name, [] as number[]]));
@@ -49,8 +63,9 @@ async function sideBySide(
   for (let i = 0; i < RUNS; i++) {
     const ref = await once(reference);
     refTimes.push(ref);
-    for (const [name, fn] of Object.entries(candidates)) {
-      const ms = await once(fn);
+    for (const [name, c] of Object.entries(candidates)) {
+      await c.setup?.();
+      const ms = await once(c.run);
       times[name]!.push(ms);
       ratios[name]!.push(ms / ref);
     }
@@ -104,15 +119,39 @@ async function main(): Promise<void> {
     }
     const engine = await loadChromaprintNode();
     console.log(`median of ${RUNS} runs, ${process.platform} ${process.arch}, node ${process.version}\n`);
-    const header = ["file", "fpcalc ms", "lib ms", "lib/fpcalc", "CLI ms", "CLI/fpcalc", "worker-side ms"];
+    const header = [
+      "file",
+      "fpcalc ms",
+      "warm ms",
+      "warm/fpcalc",
+      "cold ms",
+      "cold/fpcalc",
+      "CLI ms",
+      "CLI/fpcalc",
+      "worker-side ms",
+    ];
     console.log(header.join("\t"));
     for (const file of files) {
       const { referenceMs: fpcalcMs, results } = await sideBySide(
         () => spawnSync("fpcalc", [file], { stdio: "ignore" }),
         {
-          lib: () => fingerprintFile(file),
-          cli: () =>
-            spawnSync(process.execPath, ["bin/beatsight.js", "fingerprint", file], { stdio: "ignore" }),
+          // A long-lived process (the server): FFmpeg was started while it was idle.
+          warm: {
+            setup: async () => {
+              prewarmMono11025();
+              await sleep(400);
+            },
+            run: () => fingerprintFile(file),
+          },
+          // The first call of a process: FFmpeg starts when the file is known.
+          cold: {
+            setup: async () => stopSpareFfmpeg(),
+            run: () => fingerprintFile(file, { keepDecoderWarm: false }),
+          },
+          cli: {
+            run: () =>
+              spawnSync(process.execPath, ["bin/beatsight.js", "fingerprint", file], { stdio: "ignore" }),
+          },
         },
       );
       const audio = floatChannels(file);
@@ -124,8 +163,10 @@ async function main(): Promise<void> {
         [
           file.split("/").pop(),
           fpcalcMs.toFixed(0),
-          results.lib!.ms.toFixed(0),
-          results.lib!.ratio.toFixed(2),
+          results.warm!.ms.toFixed(0),
+          results.warm!.ratio.toFixed(2),
+          results.cold!.ms.toFixed(0),
+          results.cold!.ratio.toFixed(2),
           results.cli!.ms.toFixed(0),
           results.cli!.ratio.toFixed(2),
           workerMs.toFixed(0),
@@ -133,6 +174,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
+    stopSpareFfmpeg();
     tmp.cleanup();
   }
 }

@@ -36,7 +36,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   try {
-    const fp = await fingerprintFile(options.file);
+    const fp = await fingerprintFile(options.file, { keepDecoderWarm: false });
     const items = Array.from(fp.raw).join(",");
     if (options.json) {
       const value = options.raw ? `[${items}]` : JSON.stringify(fp.compressed);

@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { stat } from "node:fs/promises";
 import { FingerprintError } from "../fingerprint/errors.ts";
 import { describeFailure, parseDuration } from "./decode-node.ts";
+import { ffmpegEnv } from "./warm-ffmpeg.ts";
 
 export interface FloatDecodeOptions {
   /** Output rate; default: the input's own rate. */
@@ -78,6 +79,7 @@ export async function decodeFileFloat(path: string, options: FloatDecodeOptions 
       const child = spawn(process.env.BEATSIGHT_FFMPEG ?? "ffmpeg", ffArgs, {
         stdio: ["ignore", "pipe", "pipe"],
         signal,
+        env: ffmpegEnv(),
       });
       const parts: Buffer[] = [];
       let size = 0;
@@ -119,6 +121,7 @@ async function probeStream(
     const child = spawn(process.env.BEATSIGHT_FFMPEG ?? "ffmpeg", ["-hide_banner", "-nostdin", "-i", path], {
       stdio: ["ignore", "ignore", "pipe"],
       signal,
+      env: ffmpegEnv(),
     });
     let text = "";
     child.stderr.setEncoding("utf8");

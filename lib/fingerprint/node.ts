@@ -13,6 +13,8 @@ export interface FileFingerprint extends Fingerprint {
 export interface FingerprintFileOptions {
   maxDurationSeconds?: number;
   signal?: AbortSignal;
+  /** Keep an FFmpeg started for the next call (default true; the CLI, which exits, passes false). */
+  keepDecoderWarm?: boolean;
 }
 
 export async function fingerprintFile(
@@ -38,6 +40,7 @@ export async function fingerprintFile(
       streamMono11025(path, (chunk) => (session ? session.feed(chunk) : void pending.push(chunk)), {
         maxSeconds: maxDurationSeconds,
         signal: options.signal,
+        keepWarm: options.keepDecoderWarm,
       }),
       engineReady,
     ]);
