@@ -14,7 +14,7 @@ import { planarToMono11025 } from "../lib/audio/to-mono-11025.ts";
 import { stopSpareFfmpeg } from "../lib/audio/warm-ffmpeg.ts";
 import { fingerprintPcm } from "../lib/fingerprint/chromaprint.ts";
 import { fingerprintFile } from "../lib/fingerprint/node.ts";
-import { makeTempDir, renderSong, requireTool, transcode } from "../lib/fingerprint/test-support.ts";
+import { makeTempDir, renderSong, requireTools, transcode } from "../lib/fingerprint/test-support.ts";
 import { loadChromaprintNode } from "../lib/fingerprint/wasm-source-node.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -104,7 +104,7 @@ function floatChannels(file: string): { sampleRate: number; channels: Float32Arr
 }
 
 async function main(): Promise<void> {
-  for (const tool of ["fpcalc", "ffmpeg", "sox"] as const) requireTool(tool);
+  requireTools("fpcalc", "ffmpeg", "sox");
   let files = process.argv.slice(2);
   const tmp = makeTempDir();
   try {

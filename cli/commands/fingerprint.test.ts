@@ -6,7 +6,7 @@ import {
   fpcalc,
   makeTempDir,
   renderSong,
-  requireTool,
+  requireTools,
   transcode,
 } from "../../lib/fingerprint/test-support.ts";
 import { memoryIo } from "../io.ts";
@@ -16,9 +16,7 @@ let tmp: ReturnType<typeof makeTempDir>;
 let song: string;
 
 beforeAll(() => {
-  requireTool("fpcalc");
-  requireTool("ffmpeg");
-  requireTool("sox");
+  requireTools("fpcalc", "ffmpeg", "sox");
   tmp = makeTempDir();
   song = transcode(renderSong(tmp.dir, 3, 20), join(tmp.dir, "song.mp3"), ["-b:a", "128k"]);
 }, 60_000);

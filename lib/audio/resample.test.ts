@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { requireTool } from "../fingerprint/test-support.ts";
+import { requireTools } from "../fingerprint/test-support.ts";
 import { downmixToMono, floatToInt16 } from "./pcm.ts";
 import { resampleSwrCompat } from "./resample.ts";
 
@@ -29,7 +29,7 @@ describe("resampleSwrCompat", () => {
   });
 
   it("matches FFmpeg's aresample in chromaprint's compatible mode within one LSB", () => {
-    requireTool("ffmpeg");
+    requireTools("ffmpeg");
     const input = tone(44100, 3, 330, 0.3).map((v, i) => v + 0.2 * Math.sin(i / 7));
     const ref = execFileSync(
       "ffmpeg",

@@ -5,7 +5,7 @@ import { copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fingerprintFile } from "../fingerprint/node.ts";
-import { fpcalcRaw, makeTempDir, renderSong, requireTool, transcode } from "../fingerprint/test-support.ts";
+import { fpcalcRaw, makeTempDir, renderSong, requireTools, transcode } from "../fingerprint/test-support.ts";
 import { streamMono11025 } from "./decode-node.ts";
 import { concatListLine, spareFfmpegPid, stopSpareFfmpeg } from "./warm-ffmpeg.ts";
 
@@ -13,9 +13,7 @@ let tmp: ReturnType<typeof makeTempDir>;
 let song: string;
 
 beforeAll(() => {
-  requireTool("fpcalc");
-  requireTool("ffmpeg");
-  requireTool("sox");
+  requireTools("fpcalc", "ffmpeg", "sox");
   tmp = makeTempDir();
   song = transcode(renderSong(tmp.dir, 4, 30), join(tmp.dir, "song.ogg"), ["-c:a", "libvorbis", "-q:a", "4"]);
 }, 60_000);

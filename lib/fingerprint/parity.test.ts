@@ -13,7 +13,7 @@ import {
   fpcalcRaw,
   makeTempDir,
   renderSong,
-  requireTool,
+  requireTools,
   transcode,
 } from "./test-support.ts";
 import { loadChromaprintNode } from "./wasm-source-node.ts";
@@ -23,9 +23,7 @@ let tmp: ReturnType<typeof makeTempDir>;
 const files: Record<string, string> = {};
 
 beforeAll(() => {
-  requireTool("fpcalc");
-  requireTool("ffmpeg");
-  requireTool("sox");
+  requireTools("fpcalc", "ffmpeg", "sox");
   tmp = makeTempDir();
   const a = renderSong(tmp.dir, 1, 25);
   const b = renderSong(tmp.dir, 2, 40);

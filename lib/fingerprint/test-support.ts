@@ -5,13 +5,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-export function requireTool(tool: "fpcalc" | "ffmpeg" | "sox"): void {
-  const probe = spawnSync(tool, [tool === "sox" ? "--version" : "-version"], { stdio: "ignore" });
-  if (probe.error || probe.status !== 0) {
-    throw new Error(
-      `${tool} is missing: the fingerprint tests compare against Debian's fpcalc and need ffmpeg and sox. ` +
-        "Run `bash scripts/system-deps.sh` first.",
-    );
+type Tool = "fpcalc" | "ffmpeg" | "sox";
+
+export function requireTools(...tools: Tool[]): void {
+  for (const tool of tools) {
+    const probe = spawnSync(tool, [tool === "sox" ? "--version" : "-version"], { stdio: "ignore" });
+    if (probe.error || probe.status !== 0) {
+      throw new Error(
+        `${tool} is missing: the fingerprint tests compare against Debian's fpcalc and need ffmpeg and sox. ` +
+          "Run `bash scripts/system-deps.sh` first.",
+      );
+    }
   }
 }
 

@@ -15,7 +15,7 @@ vi.hoisted(() => {
   process.env.LOG_LEVEL ??= "warn";
 });
 
-import { makeTempDir, renderSong, requireTool, transcode } from "../../lib/fingerprint/test-support.ts";
+import { makeTempDir, renderSong, requireTools, transcode } from "../../lib/fingerprint/test-support.ts";
 import { createNodePipeline, type NodePipeline } from "../../lib/pipeline/node.ts";
 import { migratedDatabaseForFile } from "../../test/db.ts";
 import { eventually, testJobsConfig, uploadFile } from "../../test/jobs.ts";
@@ -30,8 +30,7 @@ let songs: string[];
 let pipeline: Promise<NodePipeline>;
 
 beforeAll(() => {
-  requireTool("sox");
-  requireTool("ffmpeg");
+  requireTools("sox", "ffmpeg");
   temp = makeTempDir();
   // Four different 8-second songs, and a re-encoded copy of two of them (same song, other bytes).
   const wavs = [11, 12, 13, 14].map((seed) => renderSong(temp.dir, seed, 8));

@@ -17,7 +17,7 @@ const ownDataDir = vi.hoisted(() => {
   return own as string | undefined;
 });
 
-import { makeTempDir, renderSong, requireTool } from "../../lib/fingerprint/test-support.ts";
+import { makeTempDir, renderSong, requireTools } from "../../lib/fingerprint/test-support.ts";
 import { migratedDatabaseForFile } from "../../test/db.ts";
 import { eventually, testJobsConfig, testWorkerEnv, uploadFile } from "../../test/jobs.ts";
 import { createTestUser } from "../../test/users.ts";
@@ -46,7 +46,7 @@ const exited = (child: ChildProcess) =>
   );
 
 beforeAll(() => {
-  requireTool("sox");
+  requireTools("sox");
   temp = makeTempDir();
 });
 afterAll(async () => {
