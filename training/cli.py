@@ -50,6 +50,9 @@ def main() -> None:
         budget.add_argument("--steps", type=int, help="optimiser steps in this run (what recipe.json records)")
         budget.add_argument("--minutes", type=float, help="wall-clock budget instead (exploration)")
         t.add_argument("--resume", action="store_true", help="continue from the last checkpoint")
+        t.add_argument("--fresh-optimizer", action="store_true",
+                       help="with --resume: start Adam's moments afresh (what a run on a machine without "
+                            "training/work/ does; recipe runs that did so record it)")
         t.add_argument("--threads", type=int, default=1)
         t.add_argument("--data", default="train,extra", help="data sets to draw from (train = session 1's, extra)")
         if name == "train-transcriber":
@@ -107,6 +110,8 @@ def main() -> None:
                 if name == "transcriber":
                     options = {"accomp_share": args.accomp_share,
                                "accomp_db": tuple(float(v) for v in args.accomp_db.split(","))}
+                if args.fresh_optimizer:
+                    options["fresh_optimizer"] = True
                 train(args.minutes, args.steps, args.resume, tuple(args.data.split(",")), **options)
         elif step == "evaluate":
             from evaluate import evaluate

@@ -78,7 +78,7 @@ def lr_at(frac: float, peak: float, floor: float = 5e-5) -> float:
 
 
 def _loop(name: str, model: torch.nn.Module, minutes: float | None, steps: int | None, resume: bool, batch_fn,
-          loss_fn, peak_lr: float, sets: tuple[str, ...], options: dict):
+          loss_fn, peak_lr: float, sets: tuple[str, ...], options: dict, fresh_optimizer: bool = False):
     if (minutes is None) == (steps is None):
         raise ValueError("give exactly one budget: minutes or steps")
     ensure(CKPT_DIR)
@@ -89,7 +89,9 @@ def _loop(name: str, model: torch.nn.Module, minutes: float | None, steps: int |
         src = work_ckpt if work_ckpt.exists() else CKPT_DIR / f"{name}.pt"
         ck = torch.load(src, map_location="cpu")
         model.load_state_dict(ck["model"])
-        if "opt" in ck:
+        # The committed checkpoint has no optimiser state; a run that starts from it records
+        # fresh_optimizer, so a replay (which has the state in training/work/) starts the same way.
+        if "opt" in ck and not fresh_optimizer:
             opt.load_state_dict(ck["opt"])
         state = ck.get("state", state)
         peak_lr = peak_lr * 0.3
@@ -144,7 +146,7 @@ def _loop(name: str, model: torch.nn.Module, minutes: float | None, steps: int |
 
 def train_transcriber(minutes: float | None, steps: int | None, resume: bool, sets: tuple[str, ...] = ("train",),
                       accomp_share: float = 0.6, accomp_db: tuple[float, float] = (-6, 12),
-                      batch_size: int = 16) -> None:
+                      batch_size: int = 16, fresh_optimizer: bool = False) -> None:
     """accomp_share of the clips get accompaniment (a tenth of those: accompaniment alone), at a
     drum-to-accompaniment RMS ratio drawn from accomp_db. Runs 1-2 used the defaults; run 3 put
     accompaniment under more clips and quieter drums, after the 1.1.0 model lost most of its
@@ -186,12 +188,15 @@ def train_transcriber(minutes: float | None, steps: int | None, resume: bool, se
         return l_on + 0.5 * l_v
 
     torch.manual_seed(0)
-    _loop("transcriber", Transcriber(), minutes, steps, resume, batch_fn, loss_fn, 1e-3, sets,
-          {"accomp_share": accomp_share, "accomp_db": list(accomp_db)})
+    options = {"accomp_share": accomp_share, "accomp_db": list(accomp_db)}
+    if fresh_optimizer:
+        options["fresh_optimizer"] = True
+    _loop("transcriber", Transcriber(), minutes, steps, resume, batch_fn, loss_fn, 1e-3, sets, options,
+          fresh_optimizer)
 
 
 def train_separator(minutes: float | None, steps: int | None, resume: bool, sets: tuple[str, ...] = ("train",),
-                    batch_size: int = 8, seconds: float = 3.0) -> None:
+                    batch_size: int = 8, seconds: float = 3.0, fresh_optimizer: bool = False) -> None:
     audio, _, acc = load_training_data(sets)
     n = int(seconds * SR) // S_HOP * S_HOP
     print(f"separator: {len(audio)} drum clips, accompaniment {acc.shape}")
@@ -224,7 +229,8 @@ def train_separator(minutes: float | None, steps: int | None, resume: bool, sets
         return F.l1_loss(m * mix, stft(d)) + F.l1_loss((1 - m) * mix, stft(a))
 
     torch.manual_seed(0)
-    _loop("separator", Separator(), minutes, steps, resume, batch_fn, loss_fn, 1e-3, sets, {})
+    _loop("separator", Separator(), minutes, steps, resume, batch_fn, loss_fn, 1e-3, sets,
+          {"fresh_optimizer": True} if fresh_optimizer else {}, fresh_optimizer)
 
 
 def load_trained(name: str):
