@@ -26,7 +26,8 @@ from models import (S_HOP, S_NFFT, T_FMAX, T_FMIN, T_HOP, T_MELS, T_NFFT, Export
                     ExportTranscriber)
 from train import load_trained
 
-VERSION = "1.2.0"
+# Each model is versioned on its own: a new training run of one does not re-version the other.
+VERSIONS = {"transcriber": "1.3.0", "separator": "1.2.0"}
 FILES = {"transcriber": "transcriber-v1.onnx", "separator": "separator-v1.onnx"}
 MANIFEST = MODELS_OUT / "manifest.json"
 EXPECTED = REPO / "lib" / "models" / "fixtures" / "expected-outputs.json"
@@ -246,7 +247,7 @@ def export(which: str) -> None:
         replaced = replace_constants(m, gens)
         assert len(replaced) == 2, replaced
         m.producer_name = "beatsight-training"
-        m.doc_string = f"BeatSight {name} {VERSION}; see docs/MODELS.md"
+        m.doc_string = f"BeatSight {name} {VERSIONS[name]}; see docs/MODELS.md"
         onnx.checker.check_model(m)
         ops = sorted({n.op_type for n in m.graph.node})
         bad = set(ops) - ALLOWED_OPS
@@ -282,7 +283,7 @@ def export(which: str) -> None:
         }
         entry = {
             "name": f"beatsight-{name}",
-            "version": VERSION,
+            "version": VERSIONS[name],
             "task": "transcription" if name == "transcriber" else "separation",
             "file": FILES[name],
             "url": f"/models/{FILES[name]}",
