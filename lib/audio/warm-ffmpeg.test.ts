@@ -86,22 +86,27 @@ describe("warm FFmpeg", () => {
   });
 
   it("neither keeps Node running nor outlives it", async () => {
-    // A process that fingerprints once, prints its waiting spare's pid and returns: it must exit
-    // by itself, and the spare must exit with it.
+    // A process that fingerprints once, prints the pid of its waiting FFmpeg and returns: it must
+    // exit by itself, and that FFmpeg must exit with it.
     const script = [
       `const { fingerprintFile } = await import(${JSON.stringify(new URL("../fingerprint/node.ts", import.meta.url).pathname)});`,
-      `const { spareFfmpegPid } = await import(${JSON.stringify(new URL("./warm-ffmpeg.ts", import.meta.url).pathname)});`,
+      `const { readdirSync, readFileSync } = await import("node:fs");`,
       `await fingerprintFile(${JSON.stringify(song)});`,
-      "console.log(spareFfmpegPid());",
+      // The OS's view, not the module's: our FFmpeg children still running.
+      "const ours = readdirSync('/proc').filter((p) => /^\\d+$/.test(p)).filter((p) => {",
+      "  try { const st = readFileSync('/proc/' + p + '/stat', 'utf8'); return st.includes('(ffmpeg)') && Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]) === process.pid; } catch { return false; }",
+      "});",
+      "console.log(JSON.stringify(ours.map(Number)));",
     ].join("\n");
     const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
       encoding: "utf8",
       timeout: 120_000, // a hang guard: without the unref the process never exits
     });
     expect(child.error).toBeUndefined();
-    expect(child.status).toBe(0);
-    const pid = Number(child.stdout.trim());
-    expect(pid).toBeGreaterThan(0);
+    expect(child.status, child.stderr).toBe(0);
+    const pids = JSON.parse(child.stdout.trim()) as number[];
+    expect(pids, `FFmpeg children when the script ended: ${child.stdout}`).toHaveLength(1);
+    const pid = pids[0]!;
     expect(await waitUntilGone(pid)).toBe(true);
   }, 150_000);
 });
