@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import { stat } from "node:fs/promises";
 import { FingerprintError } from "../fingerprint/errors.ts";
-import { describeFailure, parseDuration } from "./decode-node.ts";
+import { describeFailure, ffmpegPath, parseDuration } from "./decode-node.ts";
 import { ffmpegEnv } from "./warm-ffmpeg.ts";
 
 export interface FloatDecodeOptions {
@@ -76,7 +76,7 @@ export async function decodeFileFloat(path: string, options: FloatDecodeOptions 
 
   function runFfmpeg(ffArgs: string[], signal?: AbortSignal): Promise<{ stdout: Buffer; stderr: string }> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.env.BEATSIGHT_FFMPEG ?? "ffmpeg", ffArgs, {
+      const child = spawn(ffmpegPath(), ffArgs, {
         stdio: ["ignore", "pipe", "pipe"],
         signal,
         env: ffmpegEnv(),
@@ -118,7 +118,7 @@ async function probeStream(
 ): Promise<{ sampleRate: number; channels: number }> {
   // `ffmpeg -i` alone prints the stream description and exits 1 (no output named): read the rate.
   const stderr = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.env.BEATSIGHT_FFMPEG ?? "ffmpeg", ["-hide_banner", "-nostdin", "-i", path], {
+    const child = spawn(ffmpegPath(), ["-hide_banner", "-nostdin", "-i", path], {
       stdio: ["ignore", "ignore", "pipe"],
       signal,
       env: ffmpegEnv(),

@@ -57,7 +57,8 @@ export function describeFailure(path: string, stderr: string, code: number | nul
   return new FingerprintError("decode-failed", `FFmpeg could not decode ${path} (exit ${code}): ${detail}`);
 }
 
-function ffmpegPath(options: DecodeNodeOptions): string {
+/** The FFmpeg to run: the caller's, else BEATSIGHT_FFMPEG, else `ffmpeg` on PATH. */
+export function ffmpegPath(options: Pick<DecodeNodeOptions, "ffmpegPath"> = {}): string {
   return options.ffmpegPath ?? process.env.BEATSIGHT_FFMPEG ?? "ffmpeg";
 }
 
@@ -68,7 +69,7 @@ function mono11025OutputArgs(maxSeconds: number): string[] {
 
 /**
  * Starts an FFmpeg for the next streamMono11025() with the same options, so that call skips
- * FFmpeg's start-up (a server calls this when it starts; each decode then prepares the next).
+ * FFmpeg's start-up (each decode calls this when it is done; the benchmark calls it directly).
  */
 export function prewarmMono11025(options: Pick<DecodeNodeOptions, "maxSeconds" | "ffmpegPath"> = {}): void {
   prepareSpareFfmpeg(

@@ -41,6 +41,15 @@ interface Spare {
 
 let spare: Spare | undefined;
 
+function spareKey(ffmpeg: string, graph: string, outputArgs: readonly string[]): string {
+  return JSON.stringify([ffmpeg, graph, outputArgs]);
+}
+
+/** The waiting spare if it was started with these arguments and is still alive. */
+function matchingSpare(key: string): Spare | undefined {
+  return spare && spare.key === key && !spare.exited ? spare : undefined;
+}
+
 function launch(ffmpeg: string, graph: string, outputArgs: readonly string[]): FfmpegProcess {
   const args = [
     "-hide_banner",
@@ -121,10 +130,10 @@ export function startWarmFfmpeg(
 ): FfmpegProcess | undefined {
   const line = concatListLine(path);
   if (line === undefined) return undefined;
-  const key = JSON.stringify([ffmpeg, graph, outputArgs]);
+  const waiting = matchingSpare(spareKey(ffmpeg, graph, outputArgs));
   let child: FfmpegProcess;
-  if (spare && spare.key === key && !spare.exited) {
-    child = spare.child;
+  if (waiting) {
+    child = waiting.child;
     setRef(child, true);
   } else {
     spare?.child.kill("SIGKILL");
@@ -141,8 +150,8 @@ export function startWarmFfmpeg(
  * during one, so its start-up never competes with the decode for a core.
  */
 export function prepareSpareFfmpeg(ffmpeg: string, graph: string, outputArgs: readonly string[]): void {
-  const key = JSON.stringify([ffmpeg, graph, outputArgs]);
-  if (spare && spare.key === key && !spare.exited) return;
+  const key = spareKey(ffmpeg, graph, outputArgs);
+  if (matchingSpare(key)) return;
   spare?.child.kill("SIGKILL");
   let child: FfmpegProcess;
   try {
