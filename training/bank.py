@@ -24,20 +24,34 @@ from midi import Song, render
 MAX_LEN_S = 3.0
 
 # Order matters: distractors first ("Cowbell" contains "bell", "Stick" is sticks clicked).
+# Names are lower-cased and "_" is a word character, hence `(?<![a-z])` where `\b` would miss
+# "drum_tom_hi" and "custom" must not read as a tom. Bank v2 (session 6) fixed labels that v1
+# got wrong: "Open HH", "Hat Op Dirty" and "Hat 1 Op" were closed hi-hats, the Forzee kit's
+# "Ride (Custom, ...)" was a tom, the djembe ensemble's bells were rides.
 NAME_RULES: list[tuple[str, int | None]] = [
     (r"^elec_(beep|bell|blip|blup|bong|chime|flip|ping|plip|pop|tick|triangle|twang|twip|wood)|^perc_|^tabla_"
-     r"|^glitch_perc|^wood|^zap|^clav", DISTRACTOR),
+     r"|^glitch_perc|^wood|^zap|^clav|djembe|sangban|dununba|kenkeni|cajon|waterglass", DISTRACTOR),
     (r"cow ?bell|clap|shaker|tamb|conga|bongo|clave|block|triangle|agogo|guiro|cabasa|maraca"
      r"|whistle|vibra|timbal|stick|sidestick|side ?stick|rim ?click|click|metronome|cuica"
      r"|snap|scratch|noise|fx|blip|ping|bleep|beep|zap|laser|roll", DISTRACTOR),
-    (r"cymbal_(open)|hat.*open|open.*hat|hh.*op|hihat_?opened|ohh|\boh\b", 3),
-    (r"cymbal_(closed|pedal)|hi.?hat|\bhh|hat|chh|pedal", 2),
-    (r"kick|bass ?drum|drum_bass|\bbd|^bd_|kik|bassdrum", 0),
-    (r"snare|\bsn\b|^sn_|\bsd\b|rimshot", 1),
-    (r"tom|floor", 4),
+    (r"cymbal_(open)|hat.*open|open.*(hat|hh)|(hat|hh).*\bop\b|hh.*op|hihat_?opened|ohh|\boh\b|semi ?open", 3),
+    (r"cymbal_(closed|pedal)|hi.?hat|\bhh|_hh_|hat|chh|pedal", 2),
+    (r"kick|bass ?drum|drum_bass|\bbd|^bd_|_bd_|kik|bassdrum", 0),
+    (r"snare|\bsn\b|^sn_|_sn_|\bsd\b|rimshot", 1),
+    (r"(?<![a-z])tom|floor", 4),
     (r"ride|bell", 6),
-    (r"crash|splash|china|cymbal|\bcym", 5),
+    (r"crash|splash|china|cymbal|\bcym|^cra_", 5),
 ]
+
+# GM drum notes whose meaning a preset changes: in the GS Orchestra kit (program 48) notes 41-53
+# are timpani, not toms, hi-hats and cymbals (measured: FluidR3's and MuseScore's notes 41-53 are
+# pitched 87-177 Hz drums), and note 59 is a concert cymbal. They are left out of the bank, not
+# relabelled, because each soundfont fills them differently (TimGM6mb keeps its standard kit
+# there). The SFX kit (program 56) is not rendered at all: MuseScore's has sound effects on
+# the drum notes, and FluidR3 and TimGM6mb have no such preset (fluidsynth falls back to the
+# standard kit, already in the bank).
+PRESET_NOTES_SKIPPED = {48: set(range(41, 54)) | {59}}
+DRUM_PROGRAMS = [0, 8, 16, 24, 25, 32, 40, 48]  # GM drum kits: standard, room, power, electronic, TR-808, jazz, brush, orchestra
 
 
 def classify(name: str) -> int | None:
@@ -159,6 +173,8 @@ def add_soundfont(bank: Bank, sf_name: str, sf_path: str, programs: list[int], b
     for prog in programs:
         song.program(channel, prog, bank=bank_no, t=t - 0.25)
         for note in notes:
+            if channel == 9 and note in PRESET_NOTES_SKIPPED.get(prog, ()):
+                continue
             for v in vels:
                 song.note(channel, note, v, t, 0.3)
                 slots.append((prog, note, v, t))
@@ -190,7 +206,7 @@ def build_bank() -> None:
     print(f"+lmms: {len(bank.items)}")
     for sf_name, sf_path in SOUNDFONTS.items():
         if Path(sf_path).exists():
-            add_soundfont(bank, sf_name, sf_path, [0, 8, 16, 24, 25, 32, 40, 48, 56], None)
+            add_soundfont(bank, sf_name, sf_path, DRUM_PROGRAMS, None)
     for sf_path in sorted(glob("/usr/lib/lv2/avldrums.lv2/*.sf2")):
         add_soundfont(bank, "avl_" + Path(sf_path).stem, sf_path, [0], 0, channel=0)
     print(f"+soundfonts: {len(bank.items)}")

@@ -19,6 +19,7 @@ from scipy.signal import fftconvolve, iirpeak, lfilter
 
 from bank import is_heldout, load_bank
 from common import DISTRACTOR, N_CLASSES, SR, WORK
+from grooves import Pattern, load_songs, pattern_events
 
 KICK, SNARE, HHC, HHO, TOM, CRASH, RIDE = range(7)
 
@@ -161,14 +162,18 @@ def compress(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
     return (x * gain).astype(np.float32)
 
 
-def render_clip(rng: np.random.Generator, pools: Pools, dur: float,
-                variety: bool = False) -> tuple[np.ndarray, list[tuple[float, int, float]]]:
+def render_clip(rng: np.random.Generator, pools: Pools, dur: float, variety: bool = False,
+                songs: list[list[Pattern]] | None = None) -> tuple[np.ndarray, list[tuple[float, int, float]]]:
     """One labelled clip. `variety` multiplies the kits further (wider and more frequent pitch
-    shifts, layered samples from a second kit, resonant EQ); it only adds random draws, so the
-    clips rendered without it stay exactly what they were."""
+    shifts, layered samples from a second kit, resonant EQ); `songs` plays Hydrogen's human-made
+    patterns in 70 % of clips instead of procedural grooves. Both only add random draws, so the
+    clips rendered without them stay exactly what they were."""
     n = int(dur * SR)
     pre = SR  # render from -1 s so tails ring into the clip
-    events = groove_events(rng, dur)
+    if songs is not None and rng.random() < 0.7:
+        events = pattern_events(rng, dur, songs)
+    else:
+        events = groove_events(rng, dur)
     jitter = rng.uniform(0, 0.015)
     main = str(rng.choice([k for k in pools.kit_names if KICK in pools.kits[k] or SNARE in pools.kits[k]]))
     mixed = rng.random() < 0.3
@@ -290,29 +295,31 @@ def codec_round_trip(rows: np.ndarray, codec: int) -> np.ndarray:
     return np.stack([dec[i * (n + gap): i * (n + gap) + n] for i in range(len(rows))])
 
 
-SETS = {  # name: (clips by default, seconds, held-out kits?, seed, variety)
-    "val": (200, 8.0, True, 7, False),
-    "train": (4000, 4.0, False, 8, False),
-    "extra": (12000, 4.0, False, 9, True),
+SETS = {  # name: (clips by default, seconds, held-out kits?, seed, variety, Hydrogen patterns)
+    "val": (200, 8.0, True, 7, False, False),
+    "train": (4000, 4.0, False, 8, False, False),
+    "extra": (12000, 4.0, False, 9, True, False),
+    "h2": (4000, 4.0, False, 10, True, True),
 }
 
 
 def synth_data(sizes: dict[str, int] | None = None, codec_share: float = 0.3) -> None:
-    """Render the drum clip sets. `train` and `val` are the session-1 sets, unchanged; `extra`
-    adds more, more varied clips (see render_clip's `variety`) of which `codec_share` went
-    through a lossy codec."""
+    """Render the drum clip sets. `train` and `val` are the session-1 sets; `extra` adds more,
+    more varied clips (see render_clip's `variety`) of which `codec_share` went through a lossy
+    codec; `h2` is like `extra` with Hydrogen's human-made patterns (session 6)."""
     items, clips = load_bank()
-    for split, (n_default, dur, held, seed, variety) in SETS.items():
+    for split, (n_default, dur, held, seed, variety, patterns) in SETS.items():
         n = (sizes or {}).get(split, n_default)
         if n <= 0:
             continue
         pools = Pools(items, clips, heldout=held)
         rng = np.random.default_rng(seed)
+        songs = load_songs() if patterns else None
         audio = np.zeros((n, int(dur * SR)), dtype=np.float16)
         events = []
         t_start = time.time()
         for i in range(n):
-            x, lab = render_clip(rng, pools, dur, variety)
+            x, lab = render_clip(rng, pools, dur, variety, songs)
             audio[i] = x
             events.extend((i, t, c, v) for t, c, v in lab)
         if variety and codec_share > 0:

@@ -22,6 +22,7 @@ from models import S_HOP, T_HOP, Separator, Transcriber
 
 CKPT_DIR = ROOT / "checkpoints"  # small weight-only checkpoints, committed so later sessions can resume
 FPS = SR / T_HOP
+ACCOMP_OF = {"h2": "extra"}  # drum sets without accompaniment of their own
 
 
 def load_drums(split: str):
@@ -32,9 +33,12 @@ def load_drums(split: str):
 def load_training_data(sets: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Drum clips and accompaniment pieces of the named sets, concatenated: "train" is the
     session-1 data (drums_train, accomp_train), "extra" the larger, more varied one
-    (drums_extra, accomp_extra). A recipe run names the sets it was trained on."""
+    (drums_extra, accomp_extra), "h2" drum clips on Hydrogen's patterns (accompaniment: extra's).
+    A recipe run names the sets it was trained on."""
     audios, events, accs = [], [], []
     offset = 0
+    acc_names = list(dict.fromkeys(ACCOMP_OF.get(name, name) for name in sets))
+    accs = [np.load(WORK / f"accomp_{name}.npy", mmap_mode="r") for name in acc_names]
     for name in sets:
         audio, ev = load_drums(name)
         ev = ev.copy()
@@ -42,10 +46,9 @@ def load_training_data(sets: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, n
         offset += len(audio)
         audios.append(audio)
         events.append(ev)
-        accs.append(np.load(WORK / f"accomp_{name}.npy", mmap_mode="r"))
     if len(sets) == 1:
         return audios[0], events[0], accs[0]
-    return np.concatenate(audios), np.concatenate(events), np.concatenate(accs)
+    return np.concatenate(audios), np.concatenate(events), accs[0] if len(accs) == 1 else np.concatenate(accs)
 
 
 def onset_targets(events: np.ndarray, n_clips: int, n_frames: int) -> tuple[np.ndarray, np.ndarray]:
