@@ -55,7 +55,7 @@ def main() -> None:
                        help="with --resume: start Adam's moments afresh (what a run on a machine without "
                             "training/work/ does; recipe runs that did so record it)")
         t.add_argument("--threads", type=int, default=1)
-        t.add_argument("--data", default="train,extra", help="data sets to draw from (train = session 1's, extra, h2)")
+        t.add_argument("--data", default="train,extra,h2", help="data sets to draw from (train = session 1's, extra, h2)")
         if name == "train-transcriber":
             t.add_argument("--accomp-share", type=float, default=0.75, help="share of clips under accompaniment")
             t.add_argument("--accomp-db", default="-10,12", help="drum-to-accompaniment RMS ratio range, dB")

@@ -27,7 +27,7 @@ from models import (S_HOP, S_NFFT, T_FMAX, T_FMIN, T_HOP, T_MELS, T_NFFT, Export
 from train import load_trained
 
 # Each model is versioned on its own: a new training run of one does not re-version the other.
-VERSIONS = {"transcriber": "1.3.0", "separator": "1.2.0"}
+VERSIONS = {"transcriber": "1.4.0", "separator": "1.2.0"}
 FILES = {"transcriber": "transcriber-v1.onnx", "separator": "separator-v1.onnx"}
 MANIFEST = MODELS_OUT / "manifest.json"
 EXPECTED = REPO / "lib" / "models" / "fixtures" / "expected-outputs.json"
@@ -298,7 +298,7 @@ def export(which: str) -> None:
                 "steps": int(state.get("step", 0)),
                 "minutes": round(float(state.get("seconds", 0)) / 60, 1),
                 "runs": state.get("runs", []),
-                "hardware": "1 CPU thread (of 2 shared cores), Debian 12, PyTorch 1.13.1",
+                "hardware": "CPU only: 2 cores, Debian 12, PyTorch 1.13.1 (threads per run: docs/MODELS.md)",
                 "command": f"/usr/bin/python3 training/cli.py train-{name}",
             },
             "inference": {"secondsPerAudioSecond": round(rtf, 4),

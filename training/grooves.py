@@ -82,7 +82,7 @@ def pattern_events(rng: np.random.Generator, dur: float,
     return events
 
 
-if __name__ == "__main__":
-    s = load_songs()
-    print(f"{len(s)} songs, {sum(map(len, s))} patterns, {sum(len(p.notes) for ps in s for p in ps)} labelled notes;"
-          f" per song: {[Path(x).stem for x in sorted(glob(DEMO_SONGS))]}")
+if __name__ == "__main__":  # what the h2 set draws from
+    for path in sorted(glob(DEMO_SONGS)):
+        for song in load_songs(path):
+            print(f"{Path(path).stem}: {len(song)} patterns, {sum(len(p.notes) for p in song)} labelled notes")
