@@ -35,10 +35,11 @@ def load_training_data(sets: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, n
     session-1 data (drums_train, accomp_train), "extra" the larger, more varied one
     (drums_extra, accomp_extra), "h2" drum clips on Hydrogen's patterns (accompaniment: extra's).
     A recipe run names the sets it was trained on."""
-    audios, events, accs = [], [], []
-    offset = 0
     acc_names = list(dict.fromkeys(ACCOMP_OF.get(name, name) for name in sets))
     accs = [np.load(WORK / f"accomp_{name}.npy", mmap_mode="r") for name in acc_names]
+    acc = accs[0] if len(accs) == 1 else np.concatenate(accs)
+    audios, events = [], []
+    offset = 0
     for name in sets:
         audio, ev = load_drums(name)
         ev = ev.copy()
@@ -47,8 +48,8 @@ def load_training_data(sets: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, n
         audios.append(audio)
         events.append(ev)
     if len(sets) == 1:
-        return audios[0], events[0], accs[0]
-    return np.concatenate(audios), np.concatenate(events), accs[0] if len(accs) == 1 else np.concatenate(accs)
+        return audios[0], events[0], acc
+    return np.concatenate(audios), np.concatenate(events), acc
 
 
 def onset_targets(events: np.ndarray, n_clips: int, n_frames: int) -> tuple[np.ndarray, np.ndarray]:
