@@ -45,6 +45,7 @@ def main() -> None:
     s.add_argument("--n-val", type=int, default=200)
     s.add_argument("--n-extra", type=int, default=12000, help="clips in the varied, partly codec-coded set")
     s.add_argument("--n-h2", type=int, default=4000, help="clips like extra's, 70 %% on Hydrogen's patterns")
+    s.add_argument("--n-synth", type=int, default=4000, help="clips like h2's, played on synthesised kits")
     for name in ("train-transcriber", "train-separator"):
         t = sub.add_parser(name)
         budget = t.add_mutually_exclusive_group()
@@ -55,7 +56,7 @@ def main() -> None:
                        help="with --resume: start Adam's moments afresh (what a run on a machine without "
                             "training/work/ does; recipe runs that did so record it)")
         t.add_argument("--threads", type=int, default=1)
-        t.add_argument("--data", default="train,extra,h2", help="data sets to draw from (train = session 1's, extra, h2)")
+        t.add_argument("--data", default="train,extra,h2,synth", help="data sets to draw from (train = session 1's, extra, h2, synth)")
         if name == "train-transcriber":
             t.add_argument("--accomp-share", type=float, default=0.75, help="share of clips under accompaniment")
             t.add_argument("--accomp-db", default="-10,12", help="drum-to-accompaniment RMS ratio range, dB")
@@ -94,7 +95,8 @@ def main() -> None:
         elif step == "synth-data":
             from synth import synth_data
             synth_data({"train": getattr(args, "n_train", 4000), "val": getattr(args, "n_val", 200),
-                        "extra": getattr(args, "n_extra", 12000), "h2": getattr(args, "n_h2", 4000)})
+                        "extra": getattr(args, "n_extra", 12000), "h2": getattr(args, "n_h2", 4000),
+                        "synth": getattr(args, "n_synth", 4000)})
         elif step in ("train-transcriber", "train-separator"):
             from train import train_separator, train_transcriber
             train = train_transcriber if step == "train-transcriber" else train_separator

@@ -18,6 +18,7 @@ import numpy as np
 from scipy.signal import fftconvolve, iirpeak, lfilter
 
 from bank import is_heldout, load_bank
+from drumsynth import synth_bank
 from common import DISTRACTOR, N_CLASSES, SR, WORK
 from grooves import Pattern, load_songs, pattern_events
 
@@ -300,19 +301,27 @@ SETS = {  # name: (clips by default, seconds, held-out kits?, seed, variety, Hyd
     "train": (4000, 4.0, False, 8, False, False),
     "extra": (12000, 4.0, False, 9, True, False),
     "h2": (4000, 4.0, False, 10, True, True),
+    "synth": (4000, 4.0, False, 11, True, True),
 }
+SYNTHESISED_KITS = {"synth": (300, 11)}  # sets played on drumsynth's kits: (kits, seed)
 
 
 def synth_data(sizes: dict[str, int] | None = None, codec_share: float = 0.3) -> None:
     """Render the drum clip sets. `train` and `val` are the session-1 sets; `extra` adds more,
     more varied clips (see render_clip's `variety`) of which `codec_share` went through a lossy
-    codec; `h2` is like `extra` with Hydrogen's human-made patterns (session 6)."""
+    codec; `h2` is like `extra` with Hydrogen's human-made patterns (session 6); `synth` is like
+    `h2` on synthesised kits (drumsynth.py) with the bank's training distractors (session 7)."""
     items, clips = load_bank()
     for split, (n_default, dur, held, seed, variety, patterns) in SETS.items():
         n = (sizes or {}).get(split, n_default)
         if n <= 0:
             continue
-        pools = Pools(items, clips, heldout=held)
+        if split in SYNTHESISED_KITS:
+            s_items, s_clips = synth_bank(*SYNTHESISED_KITS[split])
+            distractors = [i for i, it in enumerate(items) if it["cls"] == DISTRACTOR]
+            pools = Pools(s_items + [items[i] for i in distractors], s_clips + [clips[i] for i in distractors], heldout=held)
+        else:
+            pools = Pools(items, clips, heldout=held)
         rng = np.random.default_rng(seed)
         songs = load_songs() if patterns else None
         audio = np.zeros((n, int(dur * SR)), dtype=np.float16)

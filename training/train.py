@@ -22,7 +22,7 @@ from models import S_HOP, T_HOP, Separator, Transcriber
 
 CKPT_DIR = ROOT / "checkpoints"  # small weight-only checkpoints, committed so later sessions can resume
 FPS = SR / T_HOP
-ACCOMP_OF = {"h2": "extra"}  # drum sets without accompaniment of their own
+ACCOMP_OF = {"h2": "extra", "synth": "extra"}  # drum sets without accompaniment of their own
 
 
 def load_drums(split: str):
@@ -33,7 +33,8 @@ def load_drums(split: str):
 def load_training_data(sets: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Drum clips and accompaniment pieces of the named sets, concatenated: "train" is the
     session-1 data (drums_train, accomp_train), "extra" the larger, more varied one
-    (drums_extra, accomp_extra), "h2" drum clips on Hydrogen's patterns (accompaniment: extra's).
+    (drums_extra, accomp_extra), "h2" drum clips on Hydrogen's patterns and "synth" the same on
+    synthesised kits (accompaniment of both: extra's).
     A recipe run names the sets it was trained on."""
     acc_names = list(dict.fromkeys(ACCOMP_OF.get(name, name) for name in sets))
     accs = [np.load(WORK / f"accomp_{name}.npy", mmap_mode="r") for name in acc_names]
