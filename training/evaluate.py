@@ -126,12 +126,34 @@ def report(probs: np.ndarray, refs, clips: range, thresholds: list[float]) -> di
     return {"micro": prf(*cnt[:N_CLASSES].sum(axis=0)), "perClass": per}
 
 
+def print_by_kit(probs: np.ndarray, refs, clips: range, thresholds: list[float]) -> None:
+    """F1 per class and per held-out kit (the kit a clip played that class on), from the kits
+    synth-data records per clip: which kits' sounds the model has not learnt to generalise to."""
+    info = json.loads(str(np.load(WORK / "drums_val.npz")["info"]))
+    if "clipKits" not in info:
+        print("  (drums_val.npz predates per-clip kits: run synth-data --n-train 0 --n-extra 0 --n-h2 0 --n-synth 0)")
+        return
+    kits = sorted({k for i in clips for k in info["clipKits"][i]})
+    print("  F1 by held-out kit (n = reference onsets), drums + accompaniment:")
+    print("    " + " " * 24 + "".join(f"{c[:12]:>14s}" for c in CLASSES))
+    for kit in kits:
+        cells = []
+        for c in range(N_CLASSES):
+            on_kit = [i for i in clips if info["clipKits"][i][c] == kit]
+            if not on_kit:
+                cells.append(f"{'':>14s}")
+                continue
+            hits, n_ref, n_est = counts(probs, refs, on_kit, thresholds)[c]
+            cells.append(f"{prf(hits, n_ref, n_est)['f1']:>8.2f} n={n_ref:<3d}" if n_ref else f"{'-':>14s}")
+        print(f"    {kit:24s}" + "".join(cells))
+
+
 def sdr(ref: np.ndarray, est: np.ndarray) -> float:
     return float(10 * np.log10((np.sum(ref.astype(np.float64) ** 2) + 1e-9) /
                                (np.sum((ref - est).astype(np.float64) ** 2) + 1e-9)))
 
 
-def evaluate(which: str, use_onnx: bool, write_manifest: bool, tune_thresholds: bool) -> None:
+def evaluate(which: str, use_onnx: bool, write_manifest: bool, tune_thresholds: bool, by_kit: bool = False) -> None:
     from export import FILES, MODELS_OUT, load_manifest, save_manifest
     from train import load_trained
 
@@ -183,6 +205,8 @@ def evaluate(which: str, use_onnx: bool, write_manifest: bool, tune_thresholds: 
             print(f"  {cond}: micro F1 {r['micro']['f1']:.3f}")
             for c, v in r["perClass"].items():
                 print(f"    {c:14s} F1 {v['f1']:.3f}  P {v['precision']:.3f}  R {v['recall']:.3f}  n={v['support']}")
+        if by_kit:
+            print_by_kit(p_mix, refs, test_clips, th)
         if write_manifest and t_entry:
             if tune_thresholds or "thresholds" not in t_entry:  # a new model: start from synthetic ones
                 t_entry["thresholds"] = dict(zip(CLASSES, th))

@@ -164,11 +164,12 @@ def compress(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
 
 
 def render_clip(rng: np.random.Generator, pools: Pools, dur: float, variety: bool = False,
-                songs: list[list[Pattern]] | None = None) -> tuple[np.ndarray, list[tuple[float, int, float]]]:
+                songs: list[list[Pattern]] | None = None) -> tuple[np.ndarray, list[tuple[float, int, float]], dict[int, str]]:
     """One labelled clip. `variety` multiplies the kits further (wider and more frequent pitch
     shifts, layered samples from a second kit, resonant EQ); `songs` plays Hydrogen's human-made
     patterns in 70 % of clips instead of procedural grooves. Both only add random draws, so the
-    clips rendered without them stay exactly what they were."""
+    clips rendered without them stay exactly what they were. Returns the clip, its labels and
+    the kit each class was played on (for per-kit figures; recording it draws nothing)."""
     n = int(dur * SR)
     pre = SR  # render from -1 s so tails ring into the clip
     if songs is not None and rng.random() < 0.7:
@@ -255,7 +256,7 @@ def render_clip(rng: np.random.Generator, pools: Pools, dur: float, variety: boo
         out = out + rng.standard_normal(n).astype(np.float32) * (np.std(out) * 10 ** (rng.uniform(-45, -20) / 20))
     peak = float(np.max(np.abs(out))) + 1e-8
     out = out / peak * rng.uniform(0.3, 0.95)
-    return out.astype(np.float32), labels
+    return out.astype(np.float32), labels, kit_of
 
 
 CODECS = [  # (encoder arguments, container) for the lossy round trip of the variety set
@@ -326,9 +327,11 @@ def synth_data(sizes: dict[str, int] | None = None, codec_share: float = 0.3) ->
         songs = load_songs() if patterns else None
         audio = np.zeros((n, int(dur * SR)), dtype=np.float16)
         events = []
+        clip_kits: list[list[str]] = []
         t_start = time.time()
         for i in range(n):
-            x, lab = render_clip(rng, pools, dur, variety, songs)
+            x, lab, kit_of = render_clip(rng, pools, dur, variety, songs)
+            clip_kits.append([kit_of[c] for c in range(N_CLASSES)])
             audio[i] = x
             events.extend((i, t, c, v) for t, c, v in lab)
         if variety and codec_share > 0:
@@ -339,5 +342,6 @@ def synth_data(sizes: dict[str, int] | None = None, codec_share: float = 0.3) ->
                 audio[chunk] = np.where(peak > 1, coded / np.maximum(peak, 1e-8), coded)
         ev = np.array(events, dtype=np.float32).reshape(-1, 4)
         np.savez(WORK / f"drums_{split}.npz", audio=audio, events=ev,
-                 info=np.array(json.dumps({"kits": pools.kit_names, "dur": dur, "variety": variety})))
+                 info=np.array(json.dumps({"kits": pools.kit_names, "dur": dur, "variety": variety,
+                                           "clipKits": clip_kits})))
         print(f"{split}: {n} clips, {len(ev)} onsets, {len(pools.kit_names)} kits, {time.time() - t_start:.0f} s", flush=True)
