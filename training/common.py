@@ -15,6 +15,7 @@ SR = 22050  # every model consumes mono float PCM at this rate
 # (see lib/models/manifest.ts); splash and china are folded into "crash".
 CLASSES = ["kick", "snare", "hihat_closed", "hihat_open", "tom", "crash", "ride"]
 N_CLASSES = len(CLASSES)
+KICK, SNARE, HHC, HHO, TOM, CRASH, RIDE = (CLASSES.index(name) for name in CLASSES)  # indices by name
 
 # General MIDI drum notes -> class index; notes not listed are unlabelled distractors.
 GM_TO_CLASS = {

@@ -18,9 +18,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import lfilter
 
-from common import SR
+from common import CRASH, HHC, HHO, KICK, RIDE, SNARE, SR, TOM
 
-KICK, SNARE, HHC, HHO, TOM, CRASH, RIDE = range(7)
 MEMBRANE = np.array([1.0, 1.59, 2.14, 2.30, 2.65, 2.92, 3.16, 3.50])  # circular membrane mode ratios
 TR808_HAT = np.array([205.3, 304.4, 369.6, 522.7, 540.0, 800.0])  # the 808's six square oscillators, Hz
 VELOCITIES = (0.35, 0.7, 1.0)
@@ -31,6 +30,7 @@ def _t(seconds: float) -> np.ndarray:
 
 
 def lowpass(x: np.ndarray, hz: float) -> np.ndarray:
+    """One-pole low-pass (also the bus EQ and room tone of synth.py)."""
     a = float(np.exp(-2 * np.pi * min(hz, 0.45 * SR) / SR))
     return lfilter([1 - a], [1, -a], x)
 

@@ -27,11 +27,10 @@ import numpy as np
 
 from bank import load_audio
 from card import cell
-from common import CLASSES, MODELS_OUT, N_CLASSES
+from common import CLASSES, CRASH, HHC, HHO, KICK, MODELS_OUT, N_CLASSES, RIDE, SNARE, TOM
 from evaluate import clip_counts, prf
 from export import run_ort, save_manifest
 
-KICK, SNARE, HHC, HHO, TOM, CRASH, RIDE = range(N_CLASSES)
 MDB_TO_CLASS = {
     "KD": KICK,
     "SD": SNARE, "SDB": SNARE, "SDD": SNARE, "SDF": SNARE, "SDG": SNARE, "SDNS": SNARE,

@@ -16,11 +16,10 @@ from pathlib import Path
 import numpy as np
 
 from bank import classify
-from common import CLASSES, DISTRACTOR
+from common import DISTRACTOR, HHC, RIDE
 
 DEMO_SONGS = "/usr/share/hydrogen/data/demo_songs/*.h2song"
 TICKS_PER_BEAT = 48  # Hydrogen's resolution: a 4/4 bar is 192 ticks
-HHC, RIDE = CLASSES.index("hihat_closed"), CLASSES.index("ride")
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,9 @@ import numpy as np
 from scipy.signal import fftconvolve, iirpeak, lfilter
 
 from bank import is_heldout, load_bank
-from drumsynth import synth_bank
-from common import DISTRACTOR, N_CLASSES, SR, WORK
+from common import CRASH, DISTRACTOR, HHC, HHO, KICK, N_CLASSES, RIDE, SNARE, SR, TOM, WORK
+from drumsynth import lowpass, synth_bank
 from grooves import Pattern, load_songs, pattern_events
-
-KICK, SNARE, HHC, HHO, TOM, CRASH, RIDE = range(7)
 
 
 class Pools:
@@ -123,8 +121,7 @@ def random_eq(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
     kind = rng.integers(0, 4)
     if kind == 0:
         return x
-    a = float(np.exp(-2 * np.pi * rng.uniform(200, 8000) / SR))
-    low = lfilter([1 - a], [1, -a], x)
+    low = lowpass(x, rng.uniform(200, 8000))
     g = rng.uniform(-0.6, 0.6)
     if kind == 1:  # tilt towards lows or highs
         return (x + g * (low if g > 0 else (x - low))).astype(np.float32)
@@ -148,8 +145,7 @@ def room_ir(rng: np.random.Generator) -> np.ndarray:
     n = int(rt60 * SR)
     t = np.arange(n) / SR
     ir = rng.standard_normal(n).astype(np.float32) * np.exp(-6.9 * t / rt60).astype(np.float32)
-    a = float(np.exp(-2 * np.pi * rng.uniform(2000, 9000) / SR))
-    ir = lfilter([1 - a], [1, -a], ir).astype(np.float32)
+    ir = lowpass(ir, rng.uniform(2000, 9000)).astype(np.float32)
     ir[: int(rng.uniform(0.005, 0.03) * SR)] = 0  # pre-delay
     return ir / (np.sqrt(np.sum(ir ** 2)) + 1e-8)
 
