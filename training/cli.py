@@ -60,6 +60,9 @@ def main() -> None:
         if name == "train-transcriber":
             t.add_argument("--accomp-share", type=float, default=0.75, help="share of clips under accompaniment")
             t.add_argument("--accomp-db", default="-10,12", help="drum-to-accompaniment RMS ratio range, dB")
+            t.add_argument("--augment", type=json.loads, default=None,
+                           help='on-the-fly augmentation as JSON, e.g. \'{"rate": [0.89, 1.12], "eq_db": 6}\' (augment.py)')
+            t.add_argument("--refine", type=int, default=0, help="grow the network to N RefineBlock2d (models.py)")
     e = sub.add_parser("export", help="export ONNX, verify with onnxruntime-node, write manifest")
     e.add_argument("--which", choices=["both", "transcriber", "separator"], default="both")
     v = sub.add_parser("evaluate", help="mir_eval onset F1 per class and SDR on held-out data")
@@ -114,6 +117,10 @@ def main() -> None:
                 if name == "transcriber":
                     options = {"accomp_share": args.accomp_share,
                                "accomp_db": tuple(float(v) for v in args.accomp_db.split(","))}
+                    if args.augment:
+                        options["augment"] = args.augment
+                    if args.refine:
+                        options["refine"] = args.refine
                 if args.fresh_optimizer:
                     options["fresh_optimizer"] = True
                 train(args.minutes, args.steps, args.resume, tuple(args.data.split(",")), **options)

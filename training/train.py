@@ -17,6 +17,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from augment import Augment, varispeed
 from common import N_CLASSES, ROOT, SR, WORK, ensure
 from models import S_HOP, T_HOP, Separator, Transcriber
 
@@ -53,18 +54,23 @@ def load_training_data(sets: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, n
     return np.concatenate(audios), np.concatenate(events), acc
 
 
+def mark_onset(tgt: np.ndarray, vel: np.ndarray, t: float, c: int, v: float) -> None:
+    """One clip's [C, T] targets: 1 at the onset frame, 0.5 at +-1 frame; velocity at the onset frame."""
+    n_frames = tgt.shape[1]
+    f = int(round(t * FPS))
+    for df, val in ((-1, 0.5), (1, 0.5), (0, 1.0)):
+        if 0 <= f + df < n_frames:
+            tgt[c, f + df] = max(tgt[c, f + df], val)
+    if 0 <= f < n_frames:
+        vel[c, f] = max(vel[c, f], v)
+
+
 def onset_targets(events: np.ndarray, n_clips: int, n_frames: int) -> tuple[np.ndarray, np.ndarray]:
-    """1 at the onset frame, 0.5 at +-1 frame; velocity at the onset frame."""
     tgt = np.zeros((n_clips, N_CLASSES, n_frames), dtype=np.float32)
     vel = np.zeros((n_clips, N_CLASSES, n_frames), dtype=np.float32)
     for clip, t, c, v in events:
-        f = int(round(t * FPS))
-        i, c = int(clip), int(c)
-        for df, val in ((-1, 0.5), (1, 0.5), (0, 1.0)):
-            if 0 <= f + df < n_frames:
-                tgt[i, c, f + df] = max(tgt[i, c, f + df], val)
-        if 0 <= f < n_frames:
-            vel[i, c, f] = max(vel[i, c, f], v)
+        i = int(clip)
+        mark_onset(tgt[i], vel[i], t, int(c), v)
     return tgt, vel
 
 
@@ -82,6 +88,25 @@ def lr_at(frac: float, peak: float, floor: float = 5e-5) -> float:
     return floor + 0.5 * (peak - floor) * (1 + math.cos(math.pi * min(1.0, frac)))
 
 
+def load_weights(model: torch.nn.Module, weights: dict) -> None:
+    """Checkpoint weights into `model`; blocks the model has and the checkpoint lacks (a network
+    grown for this run) keep their identity initialisation. Anything else missing is an error."""
+    missing, unexpected = model.load_state_dict(weights, strict=False)
+    grown = [k for k in missing if k.startswith("refine.")]
+    if unexpected or len(grown) != len(missing):
+        raise ValueError(f"checkpoint does not fit the model: missing {missing}, unexpected {unexpected}")
+    if grown:
+        print(f"grown: {len(grown)} new tensors start as identity blocks")
+
+
+def checkpoint_arch(name: str) -> dict:
+    """The architecture the run resumes from (the work checkpoint first, as _loop does)."""
+    for src in (WORK / f"{name}_train.pt", CKPT_DIR / f"{name}.pt"):
+        if src.exists():
+            return torch.load(src, map_location="cpu").get("arch", {})
+    return {}
+
+
 def _loop(name: str, model: torch.nn.Module, minutes: float | None, steps: int | None, resume: bool, batch_fn,
           loss_fn, peak_lr: float, sets: tuple[str, ...], options: dict, fresh_optimizer: bool = False):
     if (minutes is None) == (steps is None):
@@ -93,7 +118,7 @@ def _loop(name: str, model: torch.nn.Module, minutes: float | None, steps: int |
     if resume:
         src = work_ckpt if work_ckpt.exists() else CKPT_DIR / f"{name}.pt"
         ck = torch.load(src, map_location="cpu")
-        model.load_state_dict(ck["model"])
+        load_weights(model, ck["model"])
         # The committed checkpoint has no optimiser state; a run that starts from it records
         # fresh_optimizer, so a replay (which has the state in training/work/) starts the same way.
         if "opt" in ck and not fresh_optimizer:
@@ -112,8 +137,9 @@ def _loop(name: str, model: torch.nn.Module, minutes: float | None, steps: int |
 
     def save(final: bool = False) -> None:
         st = dict(state, seconds=state["seconds"] + (time.time() - t0))
-        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "state": st}, work_ckpt)
-        torch.save({"model": model.state_dict(), "state": st}, CKPT_DIR / f"{name}.pt")
+        arch = getattr(model, "arch", {})
+        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "state": st, "arch": arch}, work_ckpt)
+        torch.save({"model": model.state_dict(), "state": st, "arch": arch}, CKPT_DIR / f"{name}.pt")
         if final:
             print(f"saved {CKPT_DIR / f'{name}.pt'}")
 
@@ -151,22 +177,38 @@ def _loop(name: str, model: torch.nn.Module, minutes: float | None, steps: int |
 
 def train_transcriber(minutes: float | None, steps: int | None, resume: bool, sets: tuple[str, ...] = ("train",),
                       accomp_share: float = 0.6, accomp_db: tuple[float, float] = (-6, 12),
-                      batch_size: int = 16, fresh_optimizer: bool = False) -> None:
+                      batch_size: int = 16, fresh_optimizer: bool = False, augment: dict | None = None,
+                      refine: int = 0) -> None:
     """accomp_share of the clips get accompaniment (a tenth of those: accompaniment alone), at a
     drum-to-accompaniment RMS ratio drawn from accomp_db. Runs 1-2 used the defaults; run 3 put
     accompaniment under more clips and quieter drums, after the 1.1.0 model lost most of its
-    hi-hat recall on real mixes (docs/MODELS.md)."""
+    hi-hat recall on real mixes (docs/MODELS.md). `augment` switches on augment.py's transforms
+    (run 7 on); `refine` grows the network to that many RefineBlock2d (kept from the checkpoint
+    when it has more)."""
     audio, events, acc = load_training_data(sets)
     n = audio.shape[1]
     n_frames = n // T_HOP + 1
     tgt, vel = onset_targets(events, len(audio), n_frames)
+    starts = np.searchsorted(events[:, 0], np.arange(len(audio) + 1))  # events are in clip order
+    aug = Augment.from_options(augment)
     print(f"transcriber: {len(audio)} clips, {len(events)} onsets, accompaniment {acc.shape}")
+
+    def retime(b: int, clip: int, rate: float, t: np.ndarray, v: np.ndarray) -> None:
+        """Targets of a clip played `rate` times faster: every onset at time / rate."""
+        t[b] = 0
+        v[b] = 0
+        for _, time_s, c, velocity in events[starts[clip]:starts[clip + 1]]:
+            mark_onset(t[b], v[b], time_s / rate, int(c), velocity)
 
     def batch_fn(rng):
         idx = rng.integers(0, len(audio), batch_size)
         x = audio[idx].astype(np.float32)
         t, v = tgt[idx].copy(), vel[idx].copy()
         for b in range(batch_size):
+            rate = aug.draw_rate(rng)
+            if rate != 1.0:
+                x[b] = varispeed(x[b], rate)
+                retime(b, int(idx[b]), rate, t, v)
             r = rng.random()
             alone = r < accomp_share / 10
             if alone:  # accompaniment alone: every drum output must stay quiet
@@ -180,6 +222,7 @@ def train_transcriber(minutes: float | None, steps: int | None, resume: bool, se
                 else:
                     ratio_db = rng.uniform(*accomp_db)
                     x[b] += a * (rms(x[b]) / rms(a)) * 10 ** (-ratio_db / 20)
+            x[b] = aug.eq(rng, x[b])
             x[b] *= rng.uniform(0.05, 1.0) / (np.max(np.abs(x[b])) + 1e-8)
         return torch.from_numpy(x), torch.from_numpy(t), torch.from_numpy(v)
 
@@ -196,8 +239,13 @@ def train_transcriber(minutes: float | None, steps: int | None, resume: bool, se
     options = {"accomp_share": accomp_share, "accomp_db": list(accomp_db)}
     if fresh_optimizer:
         options["fresh_optimizer"] = True
-    _loop("transcriber", Transcriber(), minutes, steps, resume, batch_fn, loss_fn, 1e-3, sets, options,
-          fresh_optimizer)
+    if augment:
+        options["augment"] = augment
+    if refine:
+        options["refine"] = refine
+    arch = checkpoint_arch("transcriber") if resume else {}
+    model = Transcriber(refine=max(refine, arch.get("refine", 0)))
+    _loop("transcriber", model, minutes, steps, resume, batch_fn, loss_fn, 1e-3, sets, options, fresh_optimizer)
 
 
 def train_separator(minutes: float | None, steps: int | None, resume: bool, sets: tuple[str, ...] = ("train",),
@@ -239,8 +287,8 @@ def train_separator(minutes: float | None, steps: int | None, resume: bool, sets
 
 
 def load_trained(name: str):
-    model = Transcriber() if name == "transcriber" else Separator()
     ck = torch.load(CKPT_DIR / f"{name}.pt", map_location="cpu")
+    model = Transcriber(**ck.get("arch", {})) if name == "transcriber" else Separator()
     model.load_state_dict(ck["model"])
     model.eval()
     return model, ck.get("state", {})
