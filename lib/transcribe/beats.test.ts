@@ -3,6 +3,7 @@
 // slips by a frame or a tempo octave error.
 import { describe, expect, it } from "vitest";
 import { TempoMap } from "../beatmap/index.ts";
+import { trackChartBeats } from "./beat-choice.ts";
 import { trackBeats } from "./beats.ts";
 import { onsetEnvelope } from "./envelope.ts";
 import { chooseMeter } from "./meter.ts";
@@ -15,7 +16,7 @@ import {
   synthesizeActivations,
   synthSong,
 } from "./synthetic.ts";
-import { chartOf, matchBeats } from "./testing.ts";
+import { chartOf, matchBeats, TEST_GENERATION } from "./testing.ts";
 
 /** How far each true downbeat is from a bar line of the chart, in beats. */
 function downbeatError(
@@ -195,6 +196,27 @@ describe("beat tracking follows the recording", () => {
       ).missed,
     ).toBe(0);
     expect(trackBeats(new Float32Array(3000), fps).beatsMs).toEqual([]);
+  });
+
+  it("keeps the grid on the snare and hi-hat when a double kick plays 8ths a 16th off the beat", () => {
+    // MDB Drums' SpeedMetal: the kick figure outweighs the time-keepers and pulls the plain
+    // envelope's grid onto it; the chart tracks a lighter-kick grid too and keeps the one on time.
+    const bar: PatternHit[] = [
+      { at: 1, cls: "snare", height: 0.8 },
+      { at: 3, cls: "snare", height: 0.8 },
+    ];
+    for (let x = 0; x < 4; x++) {
+      bar.push({ at: x + 0.25, cls: "kick", height: 0.95 }, { at: x + 0.75, cls: "kick", height: 0.95 });
+      bar.push({ at: x, cls: "hihat_closed", height: 0.85 });
+    }
+    const song = synthSong({ bpmAt: () => 110, bar, noise: 0.05, seed: 3 });
+    const settings = { thresholds: TEST_GENERATION.thresholds, defaultThreshold: 0.5 };
+    const plain = trackBeats(onsetEnvelope(song.activations, settings), 50);
+    expect(matchBeats(plain.beatsMs, song.beatsMs, 30).missed).toBeGreaterThan(20); // measured 52
+    const chosen = trackChartBeats(song.activations, settings);
+    expect(chosen.envelope).toBe("light_kick");
+    expect(matchBeats(chosen.beats.beatsMs, song.beatsMs, 30)).toMatchObject({ missed: 0, extra: 0 });
+    expect(matchBeats(chartOf(song).beats.beatsMs, song.beatsMs, 30).maxErrorMs).toBeLessThan(5); // measured 1.0
   });
 
   it("weighs kick and snare above cymbals in the envelope", () => {

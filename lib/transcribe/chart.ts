@@ -11,8 +11,8 @@ import {
   lintBeatmap,
   type Timing,
 } from "../beatmap/index.ts";
+import { trackChartBeats } from "./beat-choice.ts";
 import { type BeatTrackOptions, type RawBeats, trackBeats } from "./beats.ts";
-import { onsetEnvelope } from "./envelope.ts";
 import { TranscribeError } from "./errors.ts";
 import { type DifficultyEstimate, estimateDifficulty } from "./estimate-difficulty.ts";
 import { type LimbOptions, type LimbResult, resolveSimultaneous } from "./limbs.ts";
@@ -90,14 +90,16 @@ export function buildChart(input: BuildChartInput): BuildChartResult {
   const limbs = resolveSimultaneous(inAudio, input.limbs);
 
   signal?.throwIfAborted();
-  const novelty = input.novelty ?? { values: onsetEnvelope(activations, settings), fps: activations.fps };
-  if (!(novelty.fps > 0)) {
+  const { novelty } = input;
+  if (novelty && !(novelty.fps > 0)) {
     throw new TranscribeError(
       "invalid_activations",
       `The novelty curve's frame rate must be positive, got ${novelty.fps}.`,
     );
   }
-  const rawBeats = trackBeats(novelty.values, novelty.fps, input.beat);
+  const rawBeats = novelty
+    ? trackBeats(novelty.values, novelty.fps, input.beat)
+    : trackChartBeats(activations, settings, input.beat).beats;
   signal?.throwIfAborted();
   const beats = chooseMeter(
     rawBeats.beatsMs,

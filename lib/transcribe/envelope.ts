@@ -18,8 +18,11 @@ export const ENVELOPE_LANE_WEIGHTS: Readonly<Record<number, number>> = {
   [LANE.splash]: 0.3,
 };
 
-export function componentWeight(component: Component): number {
-  return ENVELOPE_LANE_WEIGHTS[COMPONENT_LANE[component]] ?? 0.3;
+export function componentWeight(
+  component: Component,
+  laneWeights: Readonly<Record<number, number>> = ENVELOPE_LANE_WEIGHTS,
+): number {
+  return laneWeights[COMPONENT_LANE[component]] ?? 0.3;
 }
 
 /**
@@ -31,12 +34,13 @@ export function componentWeight(component: Component): number {
 export function onsetEnvelope(
   a: Activations,
   settings: Pick<PeakPickSettings, "classToComponent" | "thresholds" | "defaultThreshold">,
+  laneWeights: Readonly<Record<number, number>> = ENVELOPE_LANE_WEIGHTS,
 ): Float32Array {
   const frames = assertActivations(a);
   const stride = a.classes.length;
   const weights = a.classes.map((name) => {
     const component = componentForClass(name, settings.classToComponent);
-    return component ? componentWeight(component) : 0;
+    return component ? componentWeight(component, laneWeights) : 0;
   });
   const floors = a.classes.map(
     (name) => 0.5 * (settings.thresholds[name] ?? settings.defaultThreshold ?? DEFAULT_THRESHOLD),
