@@ -6,7 +6,7 @@
 // 16th or so; a shift by half the tracked period is the question of which beat is "one", which
 // meter.ts answers) and its beats land clearly better on the time-keepers (all but the kick).
 import { LANE } from "../beatmap/index.ts";
-import { type BeatTrackOptions, type RawBeats, trackBeats } from "./beats.ts";
+import { type BeatTrackOptions, localMax, median, type RawBeats, trackBeats } from "./beats.ts";
 import { ENVELOPE_LANE_WEIGHTS, onsetEnvelope } from "./envelope.ts";
 import type { Activations, PeakPickSettings } from "./types.ts";
 
@@ -59,20 +59,13 @@ function meanSupport(env: Float32Array, beatsMs: readonly number[], fps: number)
   let sum = 0;
   for (const ms of beatsMs) {
     const f = Math.round((ms * fps) / 1000);
-    let best = 0;
-    for (let i = Math.max(0, f - 2); i <= Math.min(env.length - 1, f + 2); i++)
-      best = Math.max(best, env[i]!);
-    sum += best;
+    sum += localMax(env, f - 2, f + 2).value;
   }
   return sum / beatsMs.length;
 }
 
 function medianInterval(beatsMs: readonly number[]): number {
-  const d = beatsMs
-    .slice(1)
-    .map((t, i) => t - beatsMs[i]!)
-    .sort((x, y) => x - y);
-  return d.length ? d[d.length >> 1]! : Number.NaN;
+  return median(beatsMs.slice(1).map((t, i) => t - beatsMs[i]!));
 }
 
 /**

@@ -68,7 +68,8 @@ export function trackBeats(env: Float32Array, fps: number, options: BeatTrackOpt
   return { ...refineBeats(o, trimmed, period, fps), tempoPath: tempo.path };
 }
 
-function localMax(x: Float64Array, from: number, to: number): { index: number; value: number } {
+/** The largest value of `x` in frames [from, to] (clamped) and where it is; index −1 if none is above 0. */
+export function localMax(x: ArrayLike<number>, from: number, to: number): { index: number; value: number } {
   let index = -1;
   let value = 0;
   for (let i = Math.max(0, from); i <= Math.min(x.length - 1, to); i++) {
@@ -85,7 +86,8 @@ function quantile(x: ArrayLike<number>, q: number): number {
   return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))]! : 0;
 }
 
-function median(values: number[]): number {
+/** Median of the positive values (0 if there are none). */
+export function median(values: number[]): number {
   const s = values.filter((v) => v > 0).sort((a, b) => a - b);
   return s.length ? s[s.length >> 1]! : 0;
 }
