@@ -124,3 +124,21 @@ def render_accomp(train_pieces: int = 40, val_pieces: int = 16, extra_pieces: in
             np.save(out / f"accomp_{split}.npy", np.stack(render_pieces(rng, fonts, n)))
     if "extra" in sets:
         np.save(out / "accomp_extra.npy", np.stack(render_pieces(np.random.default_rng(2), training_fonts, extra_pieces)))
+
+
+def render_layers(vocals: int = 400, guitars: int = 300, which: tuple[str, ...] = ("vocals", "guitars")) -> None:
+    """Unlabelled layers the separator adds on top of the accompaniment (session 10): sung vocals
+    (vocals.py, Festival) and amp-distorted guitars (guitars.py), each from its own generator."""
+    out = ensure(WORK)
+    if "vocals" in which:
+        from vocals import vocal_piece
+        rng = np.random.default_rng(20)
+        pieces = []
+        for i in range(vocals):
+            pieces.append(vocal_piece(rng))
+            if (i + 1) % 50 == 0:
+                print(f"vocals: {i + 1} pieces", flush=True)
+        np.save(out / "vocals_train.npy", np.stack(pieces))
+    if "guitars" in which:
+        from guitars import render_guitars
+        np.save(out / "guitars_train.npy", np.stack(render_guitars(np.random.default_rng(21), guitars)))

@@ -23,14 +23,23 @@ def varispeed(x: np.ndarray, rate: float) -> np.ndarray:
     return np.interp(pos, np.arange(n, dtype=np.float64), x, right=0.0).astype(np.float32)
 
 
-def random_eq(rng: np.random.Generator, x: np.ndarray, max_db: float, points: int = 6) -> np.ndarray:
-    """x filtered by a random smooth gain curve over log frequency (zero phase, via the FFT)."""
-    spec = np.fft.rfft(x)
-    f = np.fft.rfftfreq(len(x), 1 / SR)
+def random_eq_curve(rng: np.random.Generator, n: int, max_db: float, points: int = 6) -> np.ndarray:
+    """A random smooth gain curve over log frequency, as linear gains on the rfft bins of n samples."""
+    f = np.fft.rfftfreq(n, 1 / SR)
     anchors = np.geomspace(30.0, SR / 2, points)
     gains_db = rng.uniform(-max_db, max_db, points)
-    curve = np.interp(np.log(np.maximum(f, 30.0)), np.log(anchors), gains_db)
-    return np.fft.irfft(spec * 10 ** (curve / 20), n=len(x)).astype(np.float32)
+    return 10 ** (np.interp(np.log(np.maximum(f, 30.0)), np.log(anchors), gains_db) / 20)
+
+
+def apply_curve(x: np.ndarray, curve: np.ndarray) -> np.ndarray:
+    """x filtered by rfft-bin gains (zero phase, via the FFT); linear, so stems filtered alike
+    still sum to the filtered mix."""
+    return np.fft.irfft(np.fft.rfft(x) * curve, n=len(x)).astype(np.float32)
+
+
+def random_eq(rng: np.random.Generator, x: np.ndarray, max_db: float, points: int = 6) -> np.ndarray:
+    """x filtered by a random smooth gain curve over log frequency."""
+    return apply_curve(x, random_eq_curve(rng, len(x), max_db, points))
 
 
 class Augment:

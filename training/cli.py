@@ -40,6 +40,10 @@ def main() -> None:
     a.add_argument("--val-pieces", type=int, default=16)
     a.add_argument("--extra-pieces", type=int, default=120, help="pieces per training soundfont in accomp_extra")
     a.add_argument("--sets", default="base,extra", help="base (train + val) and/or extra")
+    ly = sub.add_parser("render-layers", help="render sung vocals and amp-distorted guitars (separator layers)")
+    ly.add_argument("--vocals", type=int, default=400, help="30 s vocal pieces (Festival singing mode)")
+    ly.add_argument("--guitars", type=int, default=300, help="30 s guitar pieces (fluidsynth + amp model)")
+    ly.add_argument("--which", default="vocals,guitars")
     s = sub.add_parser("synth-data", help="render labelled drum clips (train, held-out val, extra)")
     s.add_argument("--n-train", type=int, default=4000)
     s.add_argument("--n-val", type=int, default=200)
@@ -60,9 +64,15 @@ def main() -> None:
         if name == "train-transcriber":
             t.add_argument("--accomp-share", type=float, default=0.75, help="share of clips under accompaniment")
             t.add_argument("--accomp-db", default="-10,12", help="drum-to-accompaniment RMS ratio range, dB")
-            t.add_argument("--augment", type=json.loads, default=None,
-                           help='on-the-fly augmentation as JSON, e.g. \'{"rate": [0.89, 1.12], "eq_db": 6}\' (augment.py)')
             t.add_argument("--refine", type=int, default=0, help="grow the network to N RefineBlock2d (models.py)")
+        else:
+            t.add_argument("--layers", type=json.loads, default=None,
+                           help='render-layers\' vocals and guitars over the accompaniment, e.g. '
+                                '\'{"vocals": 0.5, "guitars": 0.35, "db": [-6, 6], "alone": 0.15}\' (train.py)')
+            t.add_argument("--bus", type=json.loads, default=None,
+                           help='EQ and compression of the whole mix, e.g. \'{"eq_db": 6, "eq_share": 0.5, "compress": 0.4}\'')
+        t.add_argument("--augment", type=json.loads, default=None,
+                       help='on-the-fly augmentation as JSON, e.g. \'{"rate": [0.89, 1.12], "eq_db": 6}\' (augment.py)')
     e = sub.add_parser("export", help="export ONNX, verify with onnxruntime-node, write manifest")
     e.add_argument("--which", choices=["both", "transcriber", "separator"], default="both")
     v = sub.add_parser("evaluate", help="mir_eval onset F1 per class and SDR on held-out data")
@@ -84,7 +94,7 @@ def main() -> None:
     torch.set_num_threads(getattr(args, "threads", 1) or 1)
 
     # export before evaluate: evaluate writes thresholds and metrics into the entries export creates
-    steps = ["build-bank", "render-accomp", "synth-data", "train-transcriber", "train-separator",
+    steps = ["build-bank", "render-accomp", "render-layers", "synth-data", "train-transcriber", "train-separator",
              "export", "evaluate"] if args.step == "all" else [args.step]
     if args.step == "all" and args.mdb:
         steps.append("evaluate-real")
@@ -96,6 +106,10 @@ def main() -> None:
             from accomp import render_accomp
             render_accomp(getattr(args, "train_pieces", 40), getattr(args, "val_pieces", 16),
                           getattr(args, "extra_pieces", 120), tuple(getattr(args, "sets", "base,extra").split(",")))
+        elif step == "render-layers":
+            from accomp import render_layers
+            render_layers(getattr(args, "vocals", 400), getattr(args, "guitars", 300),
+                          tuple(getattr(args, "which", "vocals,guitars").split(",")))
         elif step == "synth-data":
             from synth import synth_data
             synth_data({"train": getattr(args, "n_train", 4000), "val": getattr(args, "n_val", 200),
@@ -117,10 +131,12 @@ def main() -> None:
                 if name == "transcriber":
                     options = {"accomp_share": args.accomp_share,
                                "accomp_db": tuple(float(v) for v in args.accomp_db.split(","))}
-                    if args.augment:
-                        options["augment"] = args.augment
                     if args.refine:
                         options["refine"] = args.refine
+                else:
+                    options = {k: v for k, v in (("layers", args.layers), ("bus", args.bus)) if v}
+                if args.augment:
+                    options["augment"] = args.augment
                 if args.fresh_optimizer:
                     options["fresh_optimizer"] = True
                 train(args.minutes, args.steps, args.resume, tuple(args.data.split(",")), **options)

@@ -150,13 +150,18 @@ def room_ir(rng: np.random.Generator) -> np.ndarray:
     return ir / (np.sqrt(np.sum(ir ** 2)) + 1e-8)
 
 
-def compress(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
+def compressor_gain(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
+    """The gain a random feed-forward compressor applies to x, sample by sample (a time-varying
+    gain, so stems multiplied by the mix's gain still sum to the compressed mix)."""
     a = float(np.exp(-1.0 / (rng.uniform(0.02, 0.2) * SR)))
     env = lfilter([1 - a], [1, -a], np.abs(x))
     thr = rng.uniform(0.05, 0.3) * (np.max(env) + 1e-8)
     ratio = rng.uniform(2, 8)
-    gain = np.where(env > thr, (thr + (env - thr) / ratio) / (env + 1e-8), 1.0)
-    return (x * gain).astype(np.float32)
+    return np.where(env > thr, (thr + (env - thr) / ratio) / (env + 1e-8), 1.0)
+
+
+def compress(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
+    return (x * compressor_gain(rng, x)).astype(np.float32)
 
 
 def render_clip(rng: np.random.Generator, pools: Pools, dur: float, variety: bool = False,

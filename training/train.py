@@ -17,9 +17,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from augment import Augment, varispeed
+from augment import Augment, apply_curve, random_eq_curve, varispeed
 from common import N_CLASSES, ROOT, SR, WORK, ensure
 from models import S_HOP, T_HOP, Separator, Transcriber
+from synth import compressor_gain
 
 CKPT_DIR = ROOT / "checkpoints"  # small weight-only checkpoints, committed so later sessions can resume
 FPS = SR / T_HOP
@@ -248,11 +249,40 @@ def train_transcriber(minutes: float | None, steps: int | None, resume: bool, se
     _loop("transcriber", model, minutes, steps, resume, batch_fn, loss_fn, 1e-3, sets, options, fresh_optimizer)
 
 
+def load_layers(names) -> dict[str, np.ndarray]:
+    return {name: np.load(WORK / f"{name}_train.npy", mmap_mode="r") for name in names}
+
+
 def train_separator(minutes: float | None, steps: int | None, resume: bool, sets: tuple[str, ...] = ("train",),
-                    batch_size: int = 8, seconds: float = 3.0, fresh_optimizer: bool = False) -> None:
+                    batch_size: int = 8, seconds: float = 3.0, fresh_optimizer: bool = False,
+                    layers: dict | None = None, bus: dict | None = None, augment: dict | None = None) -> None:
+    """Crops of drum clips under accompaniment at -10..+10 dB. Since run 4 (session 10), optionally:
+    `layers` {"vocals": share, "guitars": share, "db": [lo, hi], "alone": share} adds render-layers'
+    sung vocals and amp-distorted guitars to the accompaniment of that share of crops, each at a
+    level drawn from db against the accompaniment (replacing the GM accompaniment in `alone` of
+    them); `bus` {"eq_db": d, "eq_share": p, "compress": p} puts the mix through one random EQ
+    curve and one compressor gain that act on both stems alike (both linear in the signal, so
+    the stems still sum to the mix); `augment` varispeeds the drums as the transcriber's runs do.
+    Runs 1-3 used none of these, and a switched-off option draws no random numbers."""
     audio, _, acc = load_training_data(sets)
     n = int(seconds * SR) // S_HOP * S_HOP
-    print(f"separator: {len(audio)} drum clips, accompaniment {acc.shape}")
+    layer_audio = load_layers([k for k in ("vocals", "guitars") if (layers or {}).get(k)])
+    aug = Augment.from_options(augment)
+    print(f"separator: {len(audio)} drum clips, accompaniment {acc.shape}, "
+          f"layers {({k: v.shape for k, v in layer_audio.items()})}")
+
+    def add_layers(rng, a: np.ndarray) -> np.ndarray:
+        lo, hi = layers.get("db", [-6, 6])
+        chosen = [name for name, arr in layer_audio.items() if rng.random() < layers[name]]
+        if not chosen:
+            return a
+        if rng.random() < layers.get("alone", 0.0):
+            a = np.zeros_like(a)
+        for name in chosen:
+            lay = acc_crop(rng, layer_audio[name], len(a))
+            ref = rms(a) if rms(a) > 1e-4 else rms(lay)
+            a = a + lay * (ref / rms(lay)) * 10 ** (rng.uniform(lo, hi) / 20)
+        return a
 
     def batch_fn(rng):
         d = np.zeros((batch_size, n), dtype=np.float32)
@@ -260,8 +290,14 @@ def train_separator(minutes: float | None, steps: int | None, resume: bool, sets
         for b in range(batch_size):
             i = int(rng.integers(0, len(audio)))
             o = int(rng.integers(0, audio.shape[1] - n))
-            d[b] = audio[i, o:o + n]
+            clip = audio[i].astype(np.float32)
+            rate = aug.draw_rate(rng)
+            if rate != 1.0:
+                clip = varispeed(clip, rate)
+            d[b] = clip[o:o + n]
             a[b] = acc_crop(rng, acc, n)
+            if layers:
+                a[b] = add_layers(rng, a[b])
             r = rng.random()
             if r < 0.04:
                 d[b] = 0
@@ -269,6 +305,14 @@ def train_separator(minutes: float | None, steps: int | None, resume: bool, sets
                 a[b] = 0
             else:
                 a[b] *= (rms(d[b]) / rms(a[b])) * 10 ** (-rng.uniform(-10, 10) / 20)
+            if bus:
+                if rng.random() < bus.get("eq_share", 0.5):
+                    curve = random_eq_curve(rng, n, bus["eq_db"])
+                    d[b], a[b] = apply_curve(d[b], curve), apply_curve(a[b], curve)
+                if rng.random() < bus.get("compress", 0.0):
+                    gain = compressor_gain(rng, d[b] + a[b])
+                    d[b] *= gain
+                    a[b] *= gain
             g = rng.uniform(0.05, 1.0) / (np.max(np.abs(d[b] + a[b])) + 1e-8)
             d[b] *= g
             a[b] *= g
@@ -282,8 +326,11 @@ def train_separator(minutes: float | None, steps: int | None, resume: bool, sets
         return F.l1_loss(m * mix, stft(d)) + F.l1_loss((1 - m) * mix, stft(a))
 
     torch.manual_seed(0)
-    _loop("separator", Separator(), minutes, steps, resume, batch_fn, loss_fn, 1e-3, sets,
-          {"fresh_optimizer": True} if fresh_optimizer else {}, fresh_optimizer)
+    options = {"fresh_optimizer": True} if fresh_optimizer else {}
+    for key, value in (("layers", layers), ("bus", bus), ("augment", augment)):
+        if value:
+            options[key] = value
+    _loop("separator", Separator(), minutes, steps, resume, batch_fn, loss_fn, 1e-3, sets, options, fresh_optimizer)
 
 
 def load_trained(name: str):

@@ -1,0 +1,95 @@
+"""Amp-distorted rhythm and lead guitars, an unlabelled accompaniment layer for the separator
+(session 10).
+
+Distorted guitar is the broadband, transient-rich sound of rock records, and the separator's
+worst real mix (MDB's Hendrix, -0.35 dB) is one. The GM presets' "distortion guitar" samples are
+mild; a real amp clips a clean guitar hard. So a guitar part (power chords in palm-muted 8ths,
+16ths, syncopated stabs or held chords, or a single-note riff or lead) is rendered clean from the
+training soundfonts and then driven through an amp model, as an amp simulator does: a pick-up
+tilt, 20-50 dB of gain into an asymmetric tanh (or a hard fuzz clip), and a cabinet (high-pass
+80-150 Hz, 12 dB/octave low-pass at 3.5-7 kHz, a presence peak). 30 s pieces at 22,050 Hz.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from common import HELDOUT_SOUNDFONT, SOUNDFONTS, SR
+from drumsynth import highpass, lowpass
+from midi import Song, render
+from synth import compress, resonant_eq
+
+CLEAN_GUITARS = [24, 25, 26, 27, 28, 29, 30]  # nylon .. distortion: the amp model does the rest
+POWER_CHORD = (0, 7, 12)
+
+
+def guitar_part(rng: np.random.Generator, dur: float) -> Song:
+    song = Song()
+    song.program(0, int(rng.choice(CLEAN_GUITARS)))
+    beat = 60.0 / rng.uniform(75, 190)
+    roots = [int(r) for r in rng.integers(40, 53, size=4)]  # E2-E3: where riffs live
+    style = rng.choice(["mute8", "mute16", "stabs", "held", "riff", "lead"])
+    bar = 4 * beat
+    t_bar, i_bar = 0.0, 0
+    while t_bar < dur:
+        root = roots[i_bar % 4]
+        if style in ("mute8", "mute16", "stabs", "held"):
+            hits = {"mute8": [(i / 2, 0.2) for i in range(8)], "mute16": [(i / 4, 0.12) for i in range(16)],
+                    "stabs": [(0, 0.4), (0.75, 0.2), (1.5, 0.4), (2.5, 0.3), (3, 0.8)],
+                    "held": [(0, 1.9), (2, 1.9)]}[style]
+            for off, ln in hits:
+                if rng.random() < 0.9:
+                    for k, iv in enumerate(POWER_CHORD):
+                        song.note(0, root + iv, int(rng.integers(70, 127)), t_bar + off * beat + 0.004 * k, ln * beat)
+        else:  # single notes on a pentatonic scale around the bar's root
+            scale = [0, 3, 5, 7, 10, 12, 15]
+            t = 0.0
+            octave = 12 if style == "lead" else 0
+            while t < 4:
+                ln = float(rng.choice([0.25, 0.25, 0.5, 0.5, 1.0] if style == "riff" else [0.25, 0.5, 1.0, 1.5, 2.0]))
+                song.note(0, root + octave + int(rng.choice(scale)), int(rng.integers(70, 127)), t_bar + t * beat,
+                          min(ln, 4 - t) * beat * 0.95)
+                t += ln
+        t_bar += bar
+        i_bar += 1
+    return song
+
+
+def amp(rng: np.random.Generator, clean: np.ndarray) -> np.ndarray:
+    """Clean guitar -> distorted amp and cabinet (see the module docstring)."""
+    x = clean / (np.max(np.abs(clean)) + 1e-8)
+    x = x - rng.uniform(0.2, 0.7) * lowpass(x, rng.uniform(300, 900))  # bright pick-up / tube screamer tilt
+    gain = 10 ** (rng.uniform(20, 50) / 20)
+    if rng.random() < 0.25:  # fuzz: hard clipping
+        y = np.clip(gain * x, -1, 1)
+    else:
+        bias = rng.uniform(0, 0.4)  # asymmetry: the even harmonics of a tube stage
+        y = np.tanh(gain * x + bias) - np.tanh(bias)
+    y = highpass(highpass(y, rng.uniform(80, 150)), 80)
+    cutoff = rng.uniform(3500, 7000)
+    y = lowpass(lowpass(y, cutoff), cutoff)
+    y = resonant_eq(rng, y.astype(np.float32))
+    return compress(rng, y) if rng.random() < 0.5 else y.astype(np.float32)
+
+
+def render_guitars(rng: np.random.Generator, n: int, dur: float = 30.0, gap: float = 3.0) -> list[np.ndarray]:
+    """All parts of a soundfont in one fluidsynth run (see accomp.render_pieces), then one amp
+    setting per piece. Training soundfonts only."""
+    pieces = []
+    fonts = [s for s in SOUNDFONTS if s != HELDOUT_SOUNDFONT]
+    for name in fonts:
+        long = Song()
+        for i in range(n // len(fonts)):
+            part = guitar_part(rng, dur)
+            off = int(round(i * (dur + gap) * Song.TICKS_PER_S))
+            long.events += [(tick + off, order, data) for tick, order, data in part.events]
+            long.cc(0, 123, 0, i * (dur + gap) + dur + 0.5)
+            long.channels |= part.channels
+        count = n // len(fonts)
+        x = render(long, SOUNDFONTS[name], count * (dur + gap), SR, timeout=900 + 10 * count)
+        for i in range(count):
+            seg = x[int(i * (dur + gap) * SR): int((i * (dur + gap) + dur) * SR)]
+            if np.max(np.abs(seg)) > 1e-3:
+                y = amp(rng, seg)
+                pieces.append((y / (np.max(np.abs(y)) + 1e-8) * 0.9).astype(np.float16))
+        print(f"{name}: {len(pieces)} guitar pieces so far", flush=True)
+    return pieces
