@@ -126,19 +126,25 @@ def render_accomp(train_pieces: int = 40, val_pieces: int = 16, extra_pieces: in
         np.save(out / "accomp_extra.npy", np.stack(render_pieces(np.random.default_rng(2), training_fonts, extra_pieces)))
 
 
-def render_layers(vocals: int = 400, guitars: int = 300, which: tuple[str, ...] = ("vocals", "guitars")) -> None:
-    """Unlabelled layers the separator adds on top of the accompaniment (session 10): sung vocals
-    (vocals.py, Festival) and amp-distorted guitars (guitars.py), each from its own generator."""
+def render_layers(vocals: int = 400, guitars: int = 300, which: tuple[str, ...] = ("vocals", "guitars"),
+                  val: int = 40) -> None:
+    """Unlabelled layers added on top of the accompaniment (session 10): sung vocals (vocals.py,
+    Festival) and amp-distorted guitars (guitars.py), each split from its own generator. The
+    `val` pieces come from held-out sources (Festival's Italian voices, the TimGM6mb soundfont)
+    and are only measured on (evaluate's "with layers" condition)."""
+    from guitars import render_guitars
+    from vocals import HELDOUT_VOICES, VOICES, vocal_piece
     out = ensure(WORK)
-    if "vocals" in which:
-        from vocals import vocal_piece
-        rng = np.random.default_rng(20)
-        pieces = []
-        for i in range(vocals):
-            pieces.append(vocal_piece(rng))
-            if (i + 1) % 50 == 0:
-                print(f"vocals: {i + 1} pieces", flush=True)
-        np.save(out / "vocals_train.npy", np.stack(pieces))
-    if "guitars" in which:
-        from guitars import render_guitars
-        np.save(out / "guitars_train.npy", np.stack(render_guitars(np.random.default_rng(21), guitars)))
+    for split, n_vocals, n_guitars, seeds in (("train", vocals, guitars, (20, 21)), ("val", val, val, (22, 23))):
+        if "vocals" in which and n_vocals:
+            rng = np.random.default_rng(seeds[0])
+            voices = VOICES if split == "train" else HELDOUT_VOICES
+            pieces = []
+            for i in range(n_vocals):
+                pieces.append(vocal_piece(rng, voices=voices))
+                if (i + 1) % 50 == 0:
+                    print(f"vocals_{split}: {i + 1} pieces", flush=True)
+            np.save(out / f"vocals_{split}.npy", np.stack(pieces))
+        if "guitars" in which and n_guitars:
+            np.save(out / f"guitars_{split}.npy",
+                    np.stack(render_guitars(np.random.default_rng(seeds[1]), n_guitars, held_out=split == "val")))

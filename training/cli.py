@@ -43,6 +43,7 @@ def main() -> None:
     ly = sub.add_parser("render-layers", help="render sung vocals and amp-distorted guitars (separator layers)")
     ly.add_argument("--vocals", type=int, default=400, help="30 s vocal pieces (Festival singing mode)")
     ly.add_argument("--guitars", type=int, default=300, help="30 s guitar pieces (fluidsynth + amp model)")
+    ly.add_argument("--val", type=int, default=40, help="held-out pieces of each (Italian voices, TimGM6mb)")
     ly.add_argument("--which", default="vocals,guitars")
     s = sub.add_parser("synth-data", help="render labelled drum clips (train, held-out val, extra)")
     s.add_argument("--n-train", type=int, default=4000)
@@ -66,11 +67,11 @@ def main() -> None:
             t.add_argument("--accomp-db", default="-10,12", help="drum-to-accompaniment RMS ratio range, dB")
             t.add_argument("--refine", type=int, default=0, help="grow the network to N RefineBlock2d (models.py)")
         else:
-            t.add_argument("--layers", type=json.loads, default=None,
-                           help='render-layers\' vocals and guitars over the accompaniment, e.g. '
-                                '\'{"vocals": 0.5, "guitars": 0.35, "db": [-6, 6], "alone": 0.15}\' (train.py)')
             t.add_argument("--bus", type=json.loads, default=None,
                            help='EQ and compression of the whole mix, e.g. \'{"eq_db": 6, "eq_share": 0.5, "compress": 0.4}\'')
+        t.add_argument("--layers", type=json.loads, default=None,
+                       help='render-layers\' vocals and guitars over the accompaniment, e.g. '
+                            '\'{"vocals": 0.5, "guitars": 0.35, "db": [-6, 6], "alone": 0.15}\' (train.py)')
         t.add_argument("--augment", type=json.loads, default=None,
                        help='on-the-fly augmentation as JSON, e.g. \'{"rate": [0.89, 1.12], "eq_db": 6}\' (augment.py)')
     e = sub.add_parser("export", help="export ONNX, verify with onnxruntime-node, write manifest")
@@ -109,7 +110,7 @@ def main() -> None:
         elif step == "render-layers":
             from accomp import render_layers
             render_layers(getattr(args, "vocals", 400), getattr(args, "guitars", 300),
-                          tuple(getattr(args, "which", "vocals,guitars").split(",")))
+                          tuple(getattr(args, "which", "vocals,guitars").split(",")), getattr(args, "val", 40))
         elif step == "synth-data":
             from synth import synth_data
             synth_data({"train": getattr(args, "n_train", 4000), "val": getattr(args, "n_val", 200),
@@ -133,10 +134,11 @@ def main() -> None:
                                "accomp_db": tuple(float(v) for v in args.accomp_db.split(","))}
                     if args.refine:
                         options["refine"] = args.refine
-                else:
-                    options = {k: v for k, v in (("layers", args.layers), ("bus", args.bus)) if v}
-                if args.augment:
-                    options["augment"] = args.augment
+                elif args.bus:
+                    options["bus"] = args.bus
+                for key in ("layers", "augment"):
+                    if getattr(args, key):
+                        options[key] = getattr(args, key)
                 if args.fresh_optimizer:
                     options["fresh_optimizer"] = True
                 train(args.minutes, args.steps, args.resume, tuple(args.data.split(",")), **options)

@@ -71,11 +71,12 @@ def amp(rng: np.random.Generator, clean: np.ndarray) -> np.ndarray:
     return compress(rng, y) if rng.random() < 0.5 else y.astype(np.float32)
 
 
-def render_guitars(rng: np.random.Generator, n: int, dur: float = 30.0, gap: float = 3.0) -> list[np.ndarray]:
+def render_guitars(rng: np.random.Generator, n: int, held_out: bool = False, dur: float = 30.0,
+                   gap: float = 3.0) -> list[np.ndarray]:
     """All parts of a soundfont in one fluidsynth run (see accomp.render_pieces), then one amp
-    setting per piece. Training soundfonts only."""
+    setting per piece. The training soundfonts, or with `held_out` the held-out one only."""
     pieces = []
-    fonts = [s for s in SOUNDFONTS if s != HELDOUT_SOUNDFONT]
+    fonts = [s for s in SOUNDFONTS if (s == HELDOUT_SOUNDFONT) == held_out]
     for name in fonts:
         long = Song()
         for i in range(n // len(fonts)):

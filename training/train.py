@@ -179,14 +179,16 @@ def _loop(name: str, model: torch.nn.Module, minutes: float | None, steps: int |
 def train_transcriber(minutes: float | None, steps: int | None, resume: bool, sets: tuple[str, ...] = ("train",),
                       accomp_share: float = 0.6, accomp_db: tuple[float, float] = (-6, 12),
                       batch_size: int = 16, fresh_optimizer: bool = False, augment: dict | None = None,
-                      refine: int = 0) -> None:
+                      refine: int = 0, layers: dict | None = None) -> None:
     """accomp_share of the clips get accompaniment (a tenth of those: accompaniment alone), at a
     drum-to-accompaniment RMS ratio drawn from accomp_db. Runs 1-2 used the defaults; run 3 put
     accompaniment under more clips and quieter drums, after the 1.1.0 model lost most of its
     hi-hat recall on real mixes (docs/MODELS.md). `augment` switches on augment.py's transforms
     (run 7 on); `refine` grows the network to that many RefineBlock2d (kept from the checkpoint
-    when it has more)."""
+    when it has more); `layers` adds render-layers' vocals and guitars to the accompaniment as the
+    separator's runs do (unlabelled negatives: sibilants, picking and fuzz are not drums)."""
     audio, events, acc = load_training_data(sets)
+    layer_audio = load_layers(layers)
     n = audio.shape[1]
     n_frames = n // T_HOP + 1
     tgt, vel = onset_targets(events, len(audio), n_frames)
@@ -218,6 +220,8 @@ def train_transcriber(minutes: float | None, steps: int | None, resume: bool, se
                 v[b] = 0
             if r < accomp_share:
                 a = acc_crop(rng, acc, n)
+                if layers:
+                    a = add_layers(rng, a, layer_audio, layers)
                 if alone:
                     x[b] = a
                 else:
@@ -244,13 +248,33 @@ def train_transcriber(minutes: float | None, steps: int | None, resume: bool, se
         options["augment"] = augment
     if refine:
         options["refine"] = refine
+    if layers:
+        options["layers"] = layers
     arch = checkpoint_arch("transcriber") if resume else {}
     model = Transcriber(refine=max(refine, arch.get("refine", 0)))
     _loop("transcriber", model, minutes, steps, resume, batch_fn, loss_fn, 1e-3, sets, options, fresh_optimizer)
 
 
-def load_layers(names) -> dict[str, np.ndarray]:
+def load_layers(layers: dict | None) -> dict[str, np.ndarray]:
+    """render-layers' pieces for the layers a run switches on (share > 0)."""
+    names = [k for k in ("vocals", "guitars") if (layers or {}).get(k)]
     return {name: np.load(WORK / f"{name}_train.npy", mmap_mode="r") for name in names}
+
+
+def add_layers(rng: np.random.Generator, a: np.ndarray, layer_audio: dict[str, np.ndarray], layers: dict) -> np.ndarray:
+    """Accompaniment `a` with each layer added in its share of calls, at a level drawn from
+    layers["db"] against the accompaniment; in layers["alone"] of those, the layers replace it."""
+    lo, hi = layers.get("db", [-6, 6])
+    chosen = [name for name in layer_audio if rng.random() < layers[name]]
+    if not chosen:
+        return a
+    if rng.random() < layers.get("alone", 0.0):
+        a = np.zeros_like(a)
+    for name in chosen:
+        lay = acc_crop(rng, layer_audio[name], len(a))
+        ref = rms(a) if rms(a) > 1e-4 else rms(lay)
+        a = a + lay * (ref / rms(lay)) * 10 ** (rng.uniform(lo, hi) / 20)
+    return a
 
 
 def train_separator(minutes: float | None, steps: int | None, resume: bool, sets: tuple[str, ...] = ("train",),
@@ -266,23 +290,10 @@ def train_separator(minutes: float | None, steps: int | None, resume: bool, sets
     Runs 1-3 used none of these, and a switched-off option draws no random numbers."""
     audio, _, acc = load_training_data(sets)
     n = int(seconds * SR) // S_HOP * S_HOP
-    layer_audio = load_layers([k for k in ("vocals", "guitars") if (layers or {}).get(k)])
+    layer_audio = load_layers(layers)
     aug = Augment.from_options(augment)
     print(f"separator: {len(audio)} drum clips, accompaniment {acc.shape}, "
           f"layers {({k: v.shape for k, v in layer_audio.items()})}")
-
-    def add_layers(rng, a: np.ndarray) -> np.ndarray:
-        lo, hi = layers.get("db", [-6, 6])
-        chosen = [name for name, arr in layer_audio.items() if rng.random() < layers[name]]
-        if not chosen:
-            return a
-        if rng.random() < layers.get("alone", 0.0):
-            a = np.zeros_like(a)
-        for name in chosen:
-            lay = acc_crop(rng, layer_audio[name], len(a))
-            ref = rms(a) if rms(a) > 1e-4 else rms(lay)
-            a = a + lay * (ref / rms(lay)) * 10 ** (rng.uniform(lo, hi) / 20)
-        return a
 
     def batch_fn(rng):
         d = np.zeros((batch_size, n), dtype=np.float32)
@@ -297,7 +308,7 @@ def train_separator(minutes: float | None, steps: int | None, resume: bool, sets
             d[b] = clip[o:o + n]
             a[b] = acc_crop(rng, acc, n)
             if layers:
-                a[b] = add_layers(rng, a[b])
+                a[b] = add_layers(rng, a[b], layer_audio, layers)
             r = rng.random()
             if r < 0.04:
                 d[b] = 0

@@ -3,7 +3,8 @@
 Real songs almost always carry a voice, and the GM accompaniment has none: its consonants
 (s, t, k, ch) are short broadband bursts that a separator trained without them reads as hi-hats
 and snares. Festival's singing mode sings a melody note by note from diphones, which are cut from
-recordings of real speakers (kal and ked, two American English men), so the consonants and
+recordings of real speakers (kal and ked, two American English men; two Italian voices are held
+out for validation), so the consonants and
 formants come from human voices. Lyrics are random words of the CMU dictionary, a syllable per
 note; melodies move by steps and small leaps in a random key with rests between phrases.
 
@@ -31,6 +32,9 @@ from synth import compress, room_ir
 
 CMUDICT = Path("/usr/share/festival/dicts/cmu/cmudict-0.4.out")
 VOICES = ("voice_kal_diphone", "voice_ked_diphone")
+# Held out for validation (whole speakers): Festival's Italian diphone voices, a woman (lp) and a
+# man (pc), singing the same English words through Italian letter-to-sound rules.
+HELDOUT_VOICES = ("voice_lp_diphone", "voice_pc_diphone")
 NOTE_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
 MAJOR, MINOR = [0, 2, 4, 5, 7, 9, 11], [0, 2, 3, 5, 7, 8, 10]
 FESTIVAL_SR = 16000
@@ -125,9 +129,9 @@ def produce(rng: np.random.Generator, voice: np.ndarray, n: int) -> np.ndarray:
     return x.astype(np.float32)
 
 
-def vocal_piece(rng: np.random.Generator, dur: float = 30.0) -> np.ndarray:
+def vocal_piece(rng: np.random.Generator, dur: float = 30.0, voices: tuple[str, ...] = VOICES) -> np.ndarray:
     rate = float(np.exp(rng.uniform(np.log(0.8), np.log(1.3))))
-    voice = VOICES[int(rng.integers(0, len(VOICES)))]
+    voice = voices[int(rng.integers(0, len(voices)))]
     sung = sing(melody_xml(rng, dur, rate), voice)
     at_sr = resample_poly(sung, SR // 50, FESTIVAL_SR // 50).astype(np.float32)  # 441 / 320
     x = produce(rng, varispeed(at_sr, rate), int(dur * SR))
