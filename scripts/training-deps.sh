@@ -6,7 +6,7 @@ PKGS=(
   python3-torch python3-onnx python3-numpy python3-scipy python3-mir-eval python3-soundfile
   fluidsynth fluid-soundfont-gm musescore-general-soundfont timgm6mb-soundfont
   hydrogen-drumkits hydrogen-data avldrums.lv2 lmms-common sonic-pi-samples drumkv1 freepats
-  festival festvox-kallpc16k festvox-kdlpc16k  # sung vocals for the separator (training/vocals.py)
+  festival festvox-kallpc16k festvox-kdlpc16k festvox-italp16k festvox-itapc16k  # sung vocals (training/vocals.py)
   ffmpeg libjemalloc2  # jemalloc: torch on this VM spends most time in page faults with glibc malloc
 )
 SUDO=""
