@@ -126,16 +126,17 @@ def render_accomp(train_pieces: int = 40, val_pieces: int = 16, extra_pieces: in
         np.save(out / "accomp_extra.npy", np.stack(render_pieces(np.random.default_rng(2), training_fonts, extra_pieces)))
 
 
-def render_layers(vocals: int = 400, guitars: int = 300, which: tuple[str, ...] = ("vocals", "guitars"),
+def render_layers(vocals: int = 400, guitars: int = 300, which: tuple[str, ...] = ("vocals", "guitars", "bass"),
                   val: int = 40) -> None:
     """Unlabelled layers added on top of the accompaniment (session 10): sung vocals (vocals.py,
-    Festival) and amp-distorted guitars (guitars.py), each split from its own generator. The
+    Festival), amp-distorted guitars and low bass lines (guitars.py; as many bass pieces as
+    guitar pieces), each split from its own generator. The
     `val` pieces come from held-out sources (Festival's Italian voices, the TimGM6mb soundfont)
     and are only measured on (evaluate's "with layers" condition)."""
     from guitars import render_guitars
     from vocals import HELDOUT_VOICES, VOICES, vocal_piece
     out = ensure(WORK)
-    for split, n_vocals, n_guitars, seeds in (("train", vocals, guitars, (20, 21)), ("val", val, val, (22, 23))):
+    for split, n_vocals, n_guitars, seeds in (("train", vocals, guitars, (20, 21, 24)), ("val", val, val, (22, 23, 25))):
         if "vocals" in which and n_vocals:
             rng = np.random.default_rng(seeds[0])
             voices = VOICES if split == "train" else HELDOUT_VOICES
@@ -148,3 +149,6 @@ def render_layers(vocals: int = 400, guitars: int = 300, which: tuple[str, ...] 
         if "guitars" in which and n_guitars:
             np.save(out / f"guitars_{split}.npy",
                     np.stack(render_guitars(np.random.default_rng(seeds[1]), n_guitars, held_out=split == "val")))
+        if "bass" in which and n_guitars:
+            np.save(out / f"bass_{split}.npy", np.stack(render_guitars(
+                np.random.default_rng(seeds[2]), n_guitars, held_out=split == "val", bass=True)))

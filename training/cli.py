@@ -44,7 +44,7 @@ def main() -> None:
     ly.add_argument("--vocals", type=int, default=400, help="30 s vocal pieces (Festival singing mode)")
     ly.add_argument("--guitars", type=int, default=300, help="30 s guitar pieces (fluidsynth + amp model)")
     ly.add_argument("--val", type=int, default=40, help="held-out pieces of each (Italian voices, TimGM6mb)")
-    ly.add_argument("--which", default="vocals,guitars")
+    ly.add_argument("--which", default="vocals,guitars,bass")
     s = sub.add_parser("synth-data", help="render labelled drum clips (train, held-out val, extra)")
     s.add_argument("--n-train", type=int, default=4000)
     s.add_argument("--n-val", type=int, default=200)
@@ -62,9 +62,10 @@ def main() -> None:
                             "training/work/ does; recipe runs that did so record it)")
         t.add_argument("--threads", type=int, default=1)
         t.add_argument("--data", default="train,extra,h2,synth", help="data sets to draw from (train = session 1's, extra, h2, synth)")
+        t.add_argument("--accomp-db", default="-10,12" if name == "train-transcriber" else "-10,10",
+                       help="drum-to-accompaniment RMS ratio range, dB")
         if name == "train-transcriber":
             t.add_argument("--accomp-share", type=float, default=0.75, help="share of clips under accompaniment")
-            t.add_argument("--accomp-db", default="-10,12", help="drum-to-accompaniment RMS ratio range, dB")
             t.add_argument("--refine", type=int, default=0, help="grow the network to N RefineBlock2d (models.py)")
         else:
             t.add_argument("--bus", type=json.loads, default=None,
@@ -110,7 +111,7 @@ def main() -> None:
         elif step == "render-layers":
             from accomp import render_layers
             render_layers(getattr(args, "vocals", 400), getattr(args, "guitars", 300),
-                          tuple(getattr(args, "which", "vocals,guitars").split(",")), getattr(args, "val", 40))
+                          tuple(getattr(args, "which", "vocals,guitars,bass").split(",")), getattr(args, "val", 40))
         elif step == "synth-data":
             from synth import synth_data
             synth_data({"train": getattr(args, "n_train", 4000), "val": getattr(args, "n_val", 200),
@@ -134,8 +135,10 @@ def main() -> None:
                                "accomp_db": tuple(float(v) for v in args.accomp_db.split(","))}
                     if args.refine:
                         options["refine"] = args.refine
-                elif args.bus:
-                    options["bus"] = args.bus
+                else:
+                    options = {"accomp_db": tuple(float(v) for v in args.accomp_db.split(","))}
+                    if args.bus:
+                        options["bus"] = args.bus
                 for key in ("layers", "augment"):
                     if getattr(args, key):
                         options[key] = getattr(args, key)

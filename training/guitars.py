@@ -1,5 +1,5 @@
-"""Amp-distorted rhythm and lead guitars, an unlabelled accompaniment layer for the separator
-(session 10).
+"""Amp-distorted rhythm and lead guitars and low bass lines, unlabelled accompaniment layers for
+the separator (session 10).
 
 Distorted guitar is the broadband, transient-rich sound of rock records, and the separator's
 worst real mix (MDB's Hendrix, -0.35 dB) is one. The GM presets' "distortion guitar" samples are
@@ -8,6 +8,12 @@ mild; a real amp clips a clean guitar hard. So a guitar part (power chords in pa
 training soundfonts and then driven through an amp model, as an amp simulator does: a pick-up
 tilt, 20-50 dB of gain into an asymmetric tanh (or a hard fuzz clip), and a cabinet (high-pass
 80-150 Hz, 12 dB/octave low-pass at 3.5-7 kHz, a presence peak). 30 s pieces at 22,050 Hz.
+
+Bass: the GM accompaniment plays its bass lines from C2 (65 Hz) up, so below 60 Hz the separator
+only ever heard kick drums, and on real mixes it passed every bass guitar's low E (41 Hz) to the
+drums (MDB's Hendrix: mask 0.99 at 20-60 Hz where the ideal mask is 0.07). The bass layer plays
+GM basses from B0 to E3 with their fundamentals at 31-165 Hz, in root 8ths, quarters, syncopated
+or walking lines and held notes, through a DI, a driven amp or a compressor.
 """
 from __future__ import annotations
 
@@ -54,6 +60,41 @@ def guitar_part(rng: np.random.Generator, dur: float) -> Song:
     return song
 
 
+BASSES = [32, 33, 34, 35, 36, 37, 38, 39, 43]
+
+
+def bass_part(rng: np.random.Generator, dur: float) -> Song:
+    song = Song()
+    song.program(0, int(rng.choice(BASSES)))
+    beat = 60.0 / rng.uniform(70, 180)
+    roots = [int(r) for r in rng.integers(23, 41, size=4)]  # B0-E2
+    style = rng.choice(["eighths", "quarters", "syncop", "walking", "held"])
+    steps = {"eighths": [(i / 2, 0.45) for i in range(8)], "quarters": [(i, 0.9) for i in range(4)],
+             "syncop": [(0, 1.4), (1.5, 0.9), (2.5, 0.45), (3, 0.9)], "held": [(0, 3.9)],
+             "walking": [(i, 0.95) for i in range(4)]}[style]
+    t_bar, i_bar = 0.0, 0
+    while t_bar < dur:
+        root = roots[i_bar % 4]
+        for k, (off, ln) in enumerate(steps):
+            pitch = root + (int(rng.choice([0, 2, 3, 5, 7, 10, 12])) if style == "walking" and k else 0)
+            if style == "eighths" and rng.random() < 0.2:
+                pitch += 12  # octave jumps
+            song.note(0, pitch, int(rng.integers(70, 127)), t_bar + off * beat, ln * beat)
+        t_bar += 4 * beat
+        i_bar += 1
+    return song
+
+
+def bass_tone(rng: np.random.Generator, clean: np.ndarray) -> np.ndarray:
+    x = clean / (np.max(np.abs(clean)) + 1e-8)
+    kind = rng.integers(0, 3)
+    if kind == 1:  # driven amp
+        x = np.tanh(10 ** (rng.uniform(6, 20) / 20) * x)
+        x = lowpass(lowpass(x, rng.uniform(1500, 4000)), 4000)
+    x = compress(rng, x.astype(np.float32)) if kind == 2 or rng.random() < 0.5 else x
+    return x.astype(np.float32)
+
+
 def amp(rng: np.random.Generator, clean: np.ndarray) -> np.ndarray:
     """Clean guitar -> distorted amp and cabinet (see the module docstring)."""
     x = clean / (np.max(np.abs(clean)) + 1e-8)
@@ -71,16 +112,18 @@ def amp(rng: np.random.Generator, clean: np.ndarray) -> np.ndarray:
     return compress(rng, y) if rng.random() < 0.5 else y.astype(np.float32)
 
 
-def render_guitars(rng: np.random.Generator, n: int, held_out: bool = False, dur: float = 30.0,
-                   gap: float = 3.0) -> list[np.ndarray]:
+def render_guitars(rng: np.random.Generator, n: int, held_out: bool = False, bass: bool = False,
+                   dur: float = 30.0, gap: float = 3.0) -> list[np.ndarray]:
     """All parts of a soundfont in one fluidsynth run (see accomp.render_pieces), then one amp
-    setting per piece. The training soundfonts, or with `held_out` the held-out one only."""
+    setting per piece. The training soundfonts, or with `held_out` the held-out one only; `bass`
+    renders bass lines instead of guitars."""
     pieces = []
     fonts = [s for s in SOUNDFONTS if (s == HELDOUT_SOUNDFONT) == held_out]
+    part_of, tone = (bass_part, bass_tone) if bass else (guitar_part, amp)
     for name in fonts:
         long = Song()
         for i in range(n // len(fonts)):
-            part = guitar_part(rng, dur)
+            part = part_of(rng, dur)
             off = int(round(i * (dur + gap) * Song.TICKS_PER_S))
             long.events += [(tick + off, order, data) for tick, order, data in part.events]
             long.cc(0, 123, 0, i * (dur + gap) + dur + 0.5)
@@ -90,7 +133,7 @@ def render_guitars(rng: np.random.Generator, n: int, held_out: bool = False, dur
         for i in range(count):
             seg = x[int(i * (dur + gap) * SR): int((i * (dur + gap) + dur) * SR)]
             if np.max(np.abs(seg)) > 1e-3:
-                y = amp(rng, seg)
+                y = tone(rng, seg)
                 pieces.append((y / (np.max(np.abs(y)) + 1e-8) * 0.9).astype(np.float16))
-        print(f"{name}: {len(pieces)} guitar pieces so far", flush=True)
+        print(f"{name}: {len(pieces)} {'bass' if bass else 'guitar'} pieces so far", flush=True)
     return pieces

@@ -257,7 +257,7 @@ def train_transcriber(minutes: float | None, steps: int | None, resume: bool, se
 
 def load_layers(layers: dict | None) -> dict[str, np.ndarray]:
     """render-layers' pieces for the layers a run switches on (share > 0)."""
-    names = [k for k in ("vocals", "guitars") if (layers or {}).get(k)]
+    names = [k for k in ("vocals", "guitars", "bass") if (layers or {}).get(k)]
     return {name: np.load(WORK / f"{name}_train.npy", mmap_mode="r") for name in names}
 
 
@@ -279,8 +279,11 @@ def add_layers(rng: np.random.Generator, a: np.ndarray, layer_audio: dict[str, n
 
 def train_separator(minutes: float | None, steps: int | None, resume: bool, sets: tuple[str, ...] = ("train",),
                     batch_size: int = 8, seconds: float = 3.0, fresh_optimizer: bool = False,
-                    layers: dict | None = None, bus: dict | None = None, augment: dict | None = None) -> None:
-    """Crops of drum clips under accompaniment at -10..+10 dB. Since run 4 (session 10), optionally:
+                    layers: dict | None = None, bus: dict | None = None, augment: dict | None = None,
+                    accomp_db: tuple[float, float] = (-10, 10)) -> None:
+    """Crops of drum clips under accompaniment at a drum-to-accompaniment RMS ratio drawn from
+    accomp_db (runs 1-3: -10..+10 dB; real mixes put the drums at -5..-19 dB, docs/MODELS.md).
+    Since run 4 (session 10), optionally:
     `layers` {"vocals": share, "guitars": share, "db": [lo, hi], "alone": share} adds render-layers'
     sung vocals and amp-distorted guitars to the accompaniment of that share of crops, each at a
     level drawn from db against the accompaniment (replacing the GM accompaniment in `alone` of
@@ -315,7 +318,7 @@ def train_separator(minutes: float | None, steps: int | None, resume: bool, sets
             elif r < 0.08:
                 a[b] = 0
             else:
-                a[b] *= (rms(d[b]) / rms(a[b])) * 10 ** (-rng.uniform(-10, 10) / 20)
+                a[b] *= (rms(d[b]) / rms(a[b])) * 10 ** (-rng.uniform(*accomp_db) / 20)
             if bus:
                 if rng.random() < bus.get("eq_share", 0.5):
                     curve = random_eq_curve(rng, n, bus["eq_db"])
@@ -338,6 +341,8 @@ def train_separator(minutes: float | None, steps: int | None, resume: bool, sets
 
     torch.manual_seed(0)
     options = {"fresh_optimizer": True} if fresh_optimizer else {}
+    if tuple(accomp_db) != (-10, 10):
+        options["accomp_db"] = list(accomp_db)
     for key, value in (("layers", layers), ("bus", bus), ("augment", augment)):
         if value:
             options[key] = value
