@@ -9,13 +9,14 @@ from common import CLASSES
 CONDITIONS = [
     ("drums_only", "drums only"),
     ("drums_plus_accompaniment", "drums + accompaniment"),
+    ("drums_plus_accompaniment_vocals_guitars", "drums + accompaniment + held-out vocals/guitars"),
     ("separated_drums_from_mix", "separator → transcriber"),
     ("drums_plus_accompaniment_threshold_0.5", "drums + accompaniment, all thresholds 0.5"),
 ]
 # The targets on held-out drums mixed with accompaniment.
 TARGETS = {"kick": 0.90, "snare": 0.85, "hihat_closed": 0.85, "hihat_any": 0.85, "tom": 0.70, "crash": 0.70,
            "ride": 0.70}
-SEPARATION_ROWS = ["model", "mixture_as_estimate", "oracle_ideal_ratio_mask"]
+SEPARATION_ROWS = ["model", "mixture_as_estimate", "oracle_ideal_ratio_mask", "model_with_vocals_guitars"]
 
 
 def cell(v: dict) -> str:
@@ -25,16 +26,17 @@ def cell(v: dict) -> str:
 def transcriber_table(entry: dict) -> str:
     conds = entry["metrics"]["conditions"]
     synthetic = entry["metrics"].get("thresholds") or entry["thresholds"]  # what these figures used
-    head = ["class", "threshold (synthetic)"] + [label for _, label in CONDITIONS] + ["target (mix)"]
+    columns = [(k, label) for k, label in CONDITIONS if k in conds]  # versions before 1.7.0 lack the layered one
+    head = ["class", "threshold (synthetic)"] + [label for _, label in columns] + ["target (mix)"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for c in [*CLASSES, "hihat_any"]:
         th = synthetic.get(c, "—")
-        row = [c, str(th)] + [cell(conds[k]["perClass"][c]) for k, _ in CONDITIONS]
+        row = [c, str(th)] + [cell(conds[k]["perClass"][c]) for k, _ in columns]
         row.append(f"{TARGETS[c]:.2f}" if c in TARGETS else "—")
         lines.append("| " + " | ".join(row) + " |")
     micro = ["micro (7 classes)", ""] + [
         f"**{conds[k]['micro']['f1']:.3f}** ({conds[k]['micro']['precision']:.2f} / {conds[k]['micro']['recall']:.2f})"
-        for k, _ in CONDITIONS] + [""]
+        for k, _ in columns] + [""]
     lines.append("| " + " | ".join(micro) + " |")
     return "\n".join(lines)
 
@@ -43,7 +45,7 @@ def separator_table(entry: dict) -> str:
     conds = entry["metrics"]["conditions"]
     lines = ["| estimate | drums SDR median (dB) | drums SDR mean (dB) | accompaniment SDR median (dB) |",
              "|---|---|---|---|"]
-    for k in SEPARATION_ROWS:
+    for k in (k for k in SEPARATION_ROWS if k in conds):
         v = conds[k]
         lines.append(f"| {k} | {v['drumsSdrMedianDb']} | {v['drumsSdrMeanDb']} | {v['accompanimentSdrMedianDb']} |")
     model = conds["model"]
