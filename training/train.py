@@ -283,9 +283,9 @@ def train_separator(minutes: float | None, steps: int | None, resume: bool, sets
                     accomp_db: tuple[float, float] = (-10, 10)) -> None:
     """Crops of drum clips under accompaniment at a drum-to-accompaniment RMS ratio drawn from
     accomp_db (runs 1-3: -10..+10 dB; real mixes put the drums at -5..-19 dB, docs/MODELS.md).
-    Since run 4 (session 10), optionally:
-    `layers` {"vocals": share, "guitars": share, "db": [lo, hi], "alone": share} adds render-layers'
-    sung vocals and amp-distorted guitars to the accompaniment of that share of crops, each at a
+    Since session 10, optionally:
+    `layers` {"vocals": share, "guitars": share, "bass": share, "db": [lo, hi], "alone": share} adds
+    render-layers' sung vocals, amp-distorted guitars and low bass lines to the accompaniment of that share of crops, each at a
     level drawn from db against the accompaniment (replacing the GM accompaniment in `alone` of
     them); `bus` {"eq_db": d, "eq_share": p, "compress": p} puts the mix through one random EQ
     curve and one compressor gain that act on both stems alike (both linear in the signal, so
