@@ -2,6 +2,8 @@
 from MIDI with fluidsynth. The held-out soundfont renders the validation pieces only."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from common import HELDOUT_SOUNDFONT, SOUNDFONTS, SR, WORK, ensure
@@ -87,18 +89,21 @@ def piece(rng: np.random.Generator, dur: float) -> Song:
     return song
 
 
-def render_pieces(rng: np.random.Generator, soundfonts: list[str], n: int, dur: float = 30.0,
-                  gap: float = 3.0) -> list[np.ndarray]:
-    """All pieces of one soundfont go into one long MIDI file (loading a soundfont costs up to
-    30 s), separated by gaps with all-notes-off, and are cut apart after rendering."""
+def render_pieces(rng: np.random.Generator, soundfonts: list[str], n: int, dur: float = 30.0, gap: float = 3.0,
+                  part: Callable[[np.random.Generator, float], Song] = piece, channels: int = 5,
+                  tone: Callable[[np.random.Generator, np.ndarray], np.ndarray] | None = None) -> list[np.ndarray]:
+    """n pieces per soundfont, made by `part` on MIDI channels 0..channels-1. All pieces of one
+    soundfont go into one long MIDI file (loading a soundfont costs up to 30 s), separated by gaps
+    with all-notes-off, and are cut apart after rendering; `tone` (e.g. guitars.amp) processes
+    each piece before it is peak-normalised."""
     pieces = []
     for name in soundfonts:
         long = Song()
         for i in range(n):
-            song = piece(rng, dur)
+            song = part(rng, dur)
             off = int(round(i * (dur + gap) * Song.TICKS_PER_S))
             long.events += [(tick + off, order, data) for tick, order, data in song.events]
-            for ch in range(5):
+            for ch in range(channels):
                 long.cc(ch, 123, 0, i * (dur + gap) + dur + 0.5)
             long.channels |= song.channels
         x = render(long, SOUNDFONTS[name], n * (dur + gap), SR, timeout=900 + 10 * n)
@@ -106,7 +111,11 @@ def render_pieces(rng: np.random.Generator, soundfonts: list[str], n: int, dur: 
             seg = x[int(i * (dur + gap) * SR): int((i * (dur + gap) + dur) * SR)]
             peak = float(np.max(np.abs(seg)))
             if peak > 1e-3:
-                pieces.append((seg / peak * 0.9).astype(np.float16))
+                if tone is None:
+                    pieces.append((seg / peak * 0.9).astype(np.float16))
+                else:
+                    y = tone(rng, seg)
+                    pieces.append((y / (np.max(np.abs(y)) + 1e-8) * 0.9).astype(np.float16))
         print(f"{name}: {len(pieces)} pieces so far", flush=True)
     return pieces
 

@@ -130,15 +130,13 @@ def main() -> None:
                     train(None, run["steps"], run["resume"], tuple(run.get("data", ["train"])), **run.get("options", {}))
             else:
                 options = {}
+                options = {"accomp_db": tuple(float(v) for v in args.accomp_db.split(","))}
                 if name == "transcriber":
-                    options = {"accomp_share": args.accomp_share,
-                               "accomp_db": tuple(float(v) for v in args.accomp_db.split(","))}
+                    options["accomp_share"] = args.accomp_share
                     if args.refine:
                         options["refine"] = args.refine
-                else:
-                    options = {"accomp_db": tuple(float(v) for v in args.accomp_db.split(","))}
-                    if args.bus:
-                        options["bus"] = args.bus
+                elif args.bus:
+                    options["bus"] = args.bus
                 for key in ("layers", "augment"):
                     if getattr(args, key):
                         options[key] = getattr(args, key)

@@ -248,14 +248,16 @@ def evaluate(which: str, use_onnx: bool, write_manifest: bool, tune_thresholds: 
         sep = ExportSeparator(model).eval()
         n = drums.shape[1] // S_HOP * S_HOP
         clips = list(test_clips)
-        x = mix_s[clips, :n]
-        if use_onnx:
-            from export import run_ort
-            outs, _ = run_ort(MODELS_OUT / FILES["separator"], x, "mixture")
-            est = outs["drums"]
-        else:
+
+        def separate(mixes: np.ndarray) -> np.ndarray:
+            if use_onnx:
+                from export import run_ort
+                return run_ort(MODELS_OUT / FILES["separator"], mixes, "mixture")[0]["drums"]
             with torch.no_grad():
-                est = np.concatenate([sep(torch.from_numpy(x[i:i + 4]))[0].numpy() for i in range(0, len(x), 4)])
+                return np.concatenate([sep(torch.from_numpy(mixes[i:i + 4]))[0].numpy() for i in range(0, len(mixes), 4)])
+
+        x = mix_s[clips, :n]
+        est = separate(x)
         d_ref, a_ref = drums[clips, :n], acc_s[clips, :n]
         # oracle: ideal ratio mask with the mixture's phase, through the same STFT/iSTFT
         with torch.no_grad():
@@ -264,22 +266,17 @@ def evaluate(which: str, use_onnx: bool, write_manifest: bool, tune_thresholds: 
             md, ma = st(torch.from_numpy(d_ref)), st(torch.from_numpy(a_ref))
             irm = md / (md + ma + 1e-8)
             oracle = model.istft(re * irm, im * irm).numpy()
-        rows = {"model": (est, x), "mixture_as_estimate": (x, x), "oracle_ideal_ratio_mask": (oracle, x)}
+        # estimate, the mixture it came from, and that mixture's accompaniment
+        rows = {"model": (est, x, a_ref), "mixture_as_estimate": (x, x, a_ref), "oracle_ideal_ratio_mask": (oracle, x, a_ref)}
         mix_l = with_layers(drums, mix_s)
         if mix_l is not None:
             x_l = mix_l[clips, :n]
-            if use_onnx:
-                est_l = run_ort(MODELS_OUT / FILES["separator"], x_l, "mixture")[0]["drums"]
-            else:
-                with torch.no_grad():
-                    est_l = np.concatenate([sep(torch.from_numpy(x_l[i:i + 4]))[0].numpy() for i in range(0, len(x_l), 4)])
-            rows["model_with_vocals_guitars"] = (est_l, x_l)
-            rows["mixture_with_vocals_guitars_as_estimate"] = (x_l, x_l)
+            rows["model_with_vocals_guitars"] = (separate(x_l), x_l, x_l - d_ref)
+            rows["mixture_with_vocals_guitars_as_estimate"] = (x_l, x_l, x_l - d_ref)
         res = {}
-        for key, (e, mixture) in rows.items():
-            a_key = a_ref if mixture is x else mixture - d_ref
+        for key, (e, mixture, acc_ref) in rows.items():
             sd = [sdr(d_ref[i], e[i]) for i in range(len(clips))]
-            sa = [sdr(a_key[i], mixture[i] - e[i]) for i in range(len(clips))]
+            sa = [sdr(acc_ref[i], mixture[i] - e[i]) for i in range(len(clips))]
             res[key] = {"drumsSdrMedianDb": round(float(np.median(sd)), 2), "drumsSdrMeanDb": round(float(np.mean(sd)), 2),
                         "accompanimentSdrMedianDb": round(float(np.median(sa)), 2)}
         res["model"]["drumsSdrImprovementMedianDb"] = round(

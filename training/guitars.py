@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from common import HELDOUT_SOUNDFONT, SOUNDFONTS, SR
+from accomp import render_pieces
+from common import HELDOUT_SOUNDFONT, SOUNDFONTS
 from drumsynth import highpass, lowpass
-from midi import Song, render
+from midi import Song
 from synth import compress, resonant_eq
 
 CLEAN_GUITARS = [24, 25, 26, 27, 28, 29, 30]  # nylon .. distortion: the amp model does the rest
@@ -112,28 +113,10 @@ def amp(rng: np.random.Generator, clean: np.ndarray) -> np.ndarray:
     return compress(rng, y) if rng.random() < 0.5 else y.astype(np.float32)
 
 
-def render_guitars(rng: np.random.Generator, n: int, held_out: bool = False, bass: bool = False,
-                   dur: float = 30.0, gap: float = 3.0) -> list[np.ndarray]:
-    """All parts of a soundfont in one fluidsynth run (see accomp.render_pieces), then one amp
-    setting per piece. The training soundfonts, or with `held_out` the held-out one only; `bass`
-    renders bass lines instead of guitars."""
-    pieces = []
+def render_guitars(rng: np.random.Generator, n: int, held_out: bool = False, bass: bool = False) -> list[np.ndarray]:
+    """n pieces of 30 s spread over the training soundfonts (or with `held_out` the held-out one
+    only), rendered like the accompaniment, then one amp setting per piece; `bass` renders bass
+    lines instead of guitars."""
     fonts = [s for s in SOUNDFONTS if (s == HELDOUT_SOUNDFONT) == held_out]
-    part_of, tone = (bass_part, bass_tone) if bass else (guitar_part, amp)
-    for name in fonts:
-        long = Song()
-        for i in range(n // len(fonts)):
-            part = part_of(rng, dur)
-            off = int(round(i * (dur + gap) * Song.TICKS_PER_S))
-            long.events += [(tick + off, order, data) for tick, order, data in part.events]
-            long.cc(0, 123, 0, i * (dur + gap) + dur + 0.5)
-            long.channels |= part.channels
-        count = n // len(fonts)
-        x = render(long, SOUNDFONTS[name], count * (dur + gap), SR, timeout=900 + 10 * count)
-        for i in range(count):
-            seg = x[int(i * (dur + gap) * SR): int((i * (dur + gap) + dur) * SR)]
-            if np.max(np.abs(seg)) > 1e-3:
-                y = tone(rng, seg)
-                pieces.append((y / (np.max(np.abs(y)) + 1e-8) * 0.9).astype(np.float16))
-        print(f"{name}: {len(pieces)} {'bass' if bass else 'guitar'} pieces so far", flush=True)
-    return pieces
+    part, tone = (bass_part, bass_tone) if bass else (guitar_part, amp)
+    return render_pieces(rng, fonts, n // len(fonts), part=part, channels=1, tone=tone)
