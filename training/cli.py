@@ -67,6 +67,8 @@ def main() -> None:
         if name == "train-transcriber":
             t.add_argument("--accomp-share", type=float, default=0.75, help="share of clips under accompaniment")
             t.add_argument("--refine", type=int, default=0, help="grow the network to N RefineBlock2d (models.py)")
+            t.add_argument("--loss", type=json.loads, default=None,
+                           help='onset loss weights, e.g. \'{"confusion": 3, "soft": 2}\' (train.onset_weights)')
         else:
             t.add_argument("--bus", type=json.loads, default=None,
                            help='EQ and compression of the whole mix, e.g. \'{"eq_db": 6, "eq_share": 0.5, "compress": 0.4}\'')
@@ -129,12 +131,13 @@ def main() -> None:
                 for run in json.loads(RECIPE.read_text())[name]:
                     train(None, run["steps"], run["resume"], tuple(run.get("data", ["train"])), **run.get("options", {}))
             else:
-                options = {}
                 options = {"accomp_db": tuple(float(v) for v in args.accomp_db.split(","))}
                 if name == "transcriber":
                     options["accomp_share"] = args.accomp_share
                     if args.refine:
                         options["refine"] = args.refine
+                    if args.loss:
+                        options["loss"] = args.loss
                 elif args.bus:
                     options["bus"] = args.bus
                 for key in ("layers", "augment"):
