@@ -85,6 +85,7 @@ def main() -> None:
     v.add_argument("--write-manifest", action="store_true", help="record figures in the manifest")
     v.add_argument("--tune-thresholds", action="store_true", help="pick per-class thresholds on val")
     v.add_argument("--by-kit", action="store_true", help="also print the transcriber's F1 per held-out kit")
+    v.add_argument("--errors", action="store_true", help="also print where the transcriber's errors are")
     r = sub.add_parser("evaluate-real", help="the shipped ONNX models on MDB Drums (real recordings, evaluation only)")
     r.add_argument("--mdb", required=True, help="MDB Drums checkout: the folder holding audio/ and annotations/")
     r.add_argument("--write-manifest", action="store_true", help="record the figures in the manifest")
@@ -150,7 +151,8 @@ def main() -> None:
             from evaluate import evaluate
             evaluate(getattr(args, "which", "both"), getattr(args, "onnx", False),
                      getattr(args, "write_manifest", False) or args.step == "all",
-                     getattr(args, "tune_thresholds", False) or args.step == "all", getattr(args, "by_kit", False))
+                     getattr(args, "tune_thresholds", False) or args.step == "all", getattr(args, "by_kit", False),
+                     getattr(args, "errors", False))
         elif step == "evaluate-real":
             from evaluate_real import evaluate_real
             evaluate_real(Path(args.mdb), args.write_manifest or args.step == "all", args.calibrate or args.step == "all")

@@ -173,12 +173,54 @@ def print_by_kit(probs: np.ndarray, refs, clips: range, thresholds: list[float])
         print(f"    {kit:24s}" + "".join(cells))
 
 
+VELOCITY_BINS = (0.0, 0.25, 0.4, 0.55, 0.7, 0.85, 1.01)
+
+
+def print_errors(probs: np.ndarray, refs, clips: range, thresholds: list[float]) -> None:
+    """Where the errors are, per class: each false onset is late/early (a reference of the class
+    within 100 ms), on another class's onset (within the 50 ms window: a confusion) or on no drum
+    (fired by the accompaniment); recall per velocity band (ghost notes sit below 0.35)."""
+    events = np.load(WORK / "drums_val.npz")["events"]
+    velocity = {(int(i), int(c), round(float(t), 4)): float(v) for i, t, c, v in events}
+    print("  errors, drums + accompaniment (false onsets on another class may sit on several):")
+    for c in range(N_CLASSES):
+        near_same = on_none = 0
+        on_class = np.zeros(N_CLASSES, dtype=np.int64)
+        hit = np.zeros(len(VELOCITY_BINS) - 1)
+        total = np.zeros(len(VELOCITY_BINS) - 1)
+        for i in clips:
+            ref, est = refs[i][c], peaks(probs[i][:, c], thresholds[c])
+            pairs = mir_eval.util.match_events(ref, est, WINDOW)
+            matched_ref, matched_est = {a for a, _ in pairs}, {b for _, b in pairs}
+            for j, t in enumerate(est):
+                if j in matched_est:
+                    continue
+                if len(ref) and np.min(np.abs(ref - t)) < 0.1:
+                    near_same += 1
+                    continue
+                others = [o for o in range(N_CLASSES)
+                          if o != c and len(refs[i][o]) and np.min(np.abs(refs[i][o] - t)) <= WINDOW]
+                on_class[others] += 1
+                on_none += not others
+            for j, t in enumerate(ref):
+                b = int(np.searchsorted(VELOCITY_BINS, velocity[(i, c, round(float(t), 4))], side="right")) - 1
+                total[b] += 1
+                hit[b] += j in matched_ref
+        confused = ", ".join(f"{CLASSES[o]} {on_class[o]}" for o in np.argsort(-on_class) if on_class[o])
+        bands = " ".join(f"{VELOCITY_BINS[b]:.2f}-{min(VELOCITY_BINS[b + 1], 1):.2f}: {hit[b] / total[b]:.2f} (n={int(total[b])})"
+                         for b in range(len(total)) if total[b])
+        print(f"    {CLASSES[c]:13s} false onsets: {near_same} within 100 ms of a {CLASSES[c]}, {on_none} on no drum, "
+              f"on another class: {confused or 'none'}")
+        print(f"    {'':13s} recall by velocity: {bands}")
+
+
 def sdr(ref: np.ndarray, est: np.ndarray) -> float:
     return float(10 * np.log10((np.sum(ref.astype(np.float64) ** 2) + 1e-9) /
                                (np.sum((ref - est).astype(np.float64) ** 2) + 1e-9)))
 
 
-def evaluate(which: str, use_onnx: bool, write_manifest: bool, tune_thresholds: bool, by_kit: bool = False) -> None:
+def evaluate(which: str, use_onnx: bool, write_manifest: bool, tune_thresholds: bool, by_kit: bool = False,
+             errors: bool = False) -> None:
     from export import FILES, MODELS_OUT, load_manifest, save_manifest
     from train import load_trained
 
@@ -235,6 +277,8 @@ def evaluate(which: str, use_onnx: bool, write_manifest: bool, tune_thresholds: 
                 print(f"    {c:14s} F1 {v['f1']:.3f}  P {v['precision']:.3f}  R {v['recall']:.3f}  n={v['support']}")
         if by_kit:
             print_by_kit(p_mix, refs, test_clips, th)
+        if errors:
+            print_errors(p_mix, refs, test_clips, th)
         if write_manifest and t_entry:
             if tune_thresholds or "thresholds" not in t_entry:  # a new model: start from synthetic ones
                 t_entry["thresholds"] = dict(zip(CLASSES, th))
