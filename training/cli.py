@@ -70,6 +70,7 @@ def main() -> None:
             t.add_argument("--loss", type=json.loads, default=None,
                            help='onset loss weights, e.g. \'{"confusion": 3, "soft": 2}\' (train.onset_weights)')
         else:
+            t.add_argument("--local", type=int, default=0, help="grow the separator a LocalMask of N channels (models.py)")
             t.add_argument("--bus", type=json.loads, default=None,
                            help='EQ and compression of the whole mix, e.g. \'{"eq_db": 6, "eq_share": 0.5, "compress": 0.4}\'')
         t.add_argument("--layers", type=json.loads, default=None,
@@ -139,8 +140,11 @@ def main() -> None:
                         options["refine"] = args.refine
                     if args.loss:
                         options["loss"] = args.loss
-                elif args.bus:
-                    options["bus"] = args.bus
+                else:
+                    if args.bus:
+                        options["bus"] = args.bus
+                    if args.local:
+                        options["local"] = args.local
                 for key in ("layers", "augment"):
                     if getattr(args, key):
                         options[key] = getattr(args, key)
