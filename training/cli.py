@@ -68,7 +68,7 @@ def main() -> None:
             t.add_argument("--accomp-share", type=float, default=0.75, help="share of clips under accompaniment")
             t.add_argument("--refine", type=int, default=0, help="grow the network to N RefineBlock2d (models.py)")
             t.add_argument("--loss", type=json.loads, default=None,
-                           help='onset loss weights, e.g. \'{"confusion": 3, "soft": 2}\' (train.onset_weights)')
+                           help='onset loss weights, e.g. \'{"confusion": 2, "soft": 2}\' (train.onset_weights)')
         else:
             t.add_argument("--local", type=int, default=0, help="grow the separator a LocalMask of N channels (models.py)")
             t.add_argument("--bus", type=json.loads, default=None,

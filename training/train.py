@@ -78,8 +78,9 @@ def onset_targets(events: np.ndarray, n_clips: int, n_frames: int) -> tuple[np.n
 def onset_weights(t: torch.Tensor, v: torch.Tensor, confusion: float = 0.0, soft: float = 0.0) -> torch.Tensor:
     """BCE weights for onset targets t [B, C, T] (velocities v at the onset frames). Onsets are
     rare, so they weigh 1 + 4 t. Session 11 measured where 1.7.0's held-out errors are: most false
-    onsets of every class sit on another class's onset (kick fired by snares, snare by toms), and a
-    third of the snare misses are ghost notes (velocity <= 0.35, recall 0.29-0.51). `confusion`
+    onsets of every class sit on another class's onset (kick fired by snares, snare by toms), and
+    most snare misses are ghost notes (a third of the snare onsets, velocity below 0.4, recall
+    0.29-0.51). `confusion`
     adds weight to a class's negatives where another class has an onset (within a frame);
     `soft` weighs positives by 1 + soft * (1 - velocity), so quiet hits count more."""
     pos = 1.0 + 4.0 * t
