@@ -179,7 +179,7 @@ VELOCITY_BINS = (0.0, 0.25, 0.4, 0.55, 0.7, 0.85, 1.01)
 def print_errors(probs: np.ndarray, refs, clips: range, thresholds: list[float]) -> None:
     """Where the errors are, per class: each false onset is late/early (a reference of the class
     within 100 ms), on another class's onset (within the 50 ms window: a confusion) or on no drum
-    (fired by the accompaniment); recall per velocity band (ghost notes sit below 0.35)."""
+    (fired by the accompaniment); recall per velocity band (ghost notes sit below 0.4)."""
     events = np.load(WORK / "drums_val.npz")["events"]
     velocity = {(int(i), int(c), round(float(t), 4)): float(v) for i, t, c, v in events}
     print("  errors, drums + accompaniment (false onsets on another class may sit on several):")

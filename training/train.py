@@ -80,9 +80,8 @@ def onset_weights(t: torch.Tensor, v: torch.Tensor, confusion: float = 0.0, soft
     rare, so they weigh 1 + 4 t. Session 11 measured where 1.7.0's held-out errors are: most false
     onsets of every class sit on another class's onset (kick fired by snares, snare by toms), and
     most snare misses are ghost notes (a third of the snare onsets, velocity below 0.4, recall
-    0.29-0.51). `confusion`
-    adds weight to a class's negatives where another class has an onset (within a frame);
-    `soft` weighs positives by 1 + soft * (1 - velocity), so quiet hits count more."""
+    0.29-0.51). `confusion` adds weight to a class's negatives where another class has an onset
+    (within a frame); `soft` weighs positives by 1 + soft * (1 - velocity), so quiet hits count more."""
     pos = 1.0 + 4.0 * t
     if soft:
         v_near = F.max_pool1d(v, 3, stride=1, padding=1)  # the onset frame's velocity at +-1 frame too
