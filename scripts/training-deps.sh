@@ -4,6 +4,7 @@
 set -euo pipefail
 PKGS=(
   python3-torch python3-onnx python3-numpy python3-scipy python3-mir-eval python3-soundfile
+  python3-yaml  # MedleyDB stem metadata (evaluate-real)
   fluidsynth fluid-soundfont-gm musescore-general-soundfont timgm6mb-soundfont
   hydrogen-drumkits hydrogen-data avldrums.lv2 lmms-common sonic-pi-samples drumkv1 freepats
   festival festvox-kallpc16k festvox-kdlpc16k festvox-italp16k festvox-itapc16k  # sung vocals (training/vocals.py)

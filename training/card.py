@@ -93,6 +93,11 @@ def card() -> None:
                 print(real_table(entry))
             else:
                 r = entry["realValidation"]
-                print(f"Real recordings ({r['dataset']}, {r['tracks']} mixes): median SI-SDR "
-                      f"{r['medianSiSdrDb']} dB, median gain over the mixture {r['medianSiSdrGainDb']} dB.")
+                print(f"Real recordings ({r['dataset']}, {r['tracks']} mixes, against {r['reference']}): "
+                      f"drums SDR median {r['medianSdrDb']} dB, gain over the mixture median "
+                      f"{r['medianSdrGainDb']} / mean {r['meanSdrGainDb']} dB; SI-SDR gain median "
+                      f"{r['medianSiSdrGainDb']} dB.")
+                for level, v in r.get("crossMixes", {}).items():
+                    print(f"- cross mixes (13 real drum stems x 4 real accompaniments), drums {level}: SDR gain "
+                          f"median {v['medianSdrGainDb']} / mean {v['meanSdrGainDb']} / 10th percentile {v['p10SdrGainDb']} dB")
             print()

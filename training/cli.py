@@ -71,6 +71,8 @@ def main() -> None:
                            help='onset loss weights, e.g. \'{"confusion": 2, "soft": 2}\' (train.onset_weights)')
         else:
             t.add_argument("--local", type=int, default=0, help="grow the separator a LocalMask of N channels (models.py)")
+            t.add_argument("--percussive-input", action="store_true",
+                           help="grow the separator an input for the median-filter percussive mask (hpss.py)")
             t.add_argument("--bus", type=json.loads, default=None,
                            help='EQ and compression of the whole mix, e.g. \'{"eq_db": 6, "eq_share": 0.5, "compress": 0.4}\'')
         t.add_argument("--layers", type=json.loads, default=None,
@@ -145,6 +147,8 @@ def main() -> None:
                         options["bus"] = args.bus
                     if args.local:
                         options["local"] = args.local
+                    if args.percussive_input:
+                        options["percussive"] = "input"
                 for key in ("layers", "augment"):
                     if getattr(args, key):
                         options[key] = getattr(args, key)

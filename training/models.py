@@ -7,6 +7,7 @@ from torch import nn
 
 from common import N_CLASSES, SR
 from features import ISTFT, STFT, mel_filterbank
+from hpss import PercussiveMask
 
 # Transcriber front-end
 T_NFFT, T_HOP, T_MELS, T_FMIN, T_FMAX = 2048, 441, 128, 30.0, 11000.0  # 50 frames per second
@@ -130,9 +131,11 @@ class LocalMask(nn.Module):
 class Separator(nn.Module):
     """Mixture PCM [B, N] -> drum magnitude mask [B, K, T] (STFT 1024/256 at 22,050 Hz)."""
 
-    def __init__(self, ch: int = 256, dilations=(1, 2, 4, 8, 16, 32, 1, 2), local: int = 0) -> None:
+    def __init__(self, ch: int = 256, dilations=(1, 2, 4, 8, 16, 32, 1, 2), local: int = 0,
+                 percussive: str = "product") -> None:
         super().__init__()
-        self.arch = {"local": local} if local else {}  # what a checkpoint records to rebuild this network
+        # what a checkpoint records to rebuild this network
+        self.arch = {**({"local": local} if local else {}), **({"percussive": percussive} if percussive != "product" else {})}
         self.stft = STFT(S_NFFT, S_HOP)
         self.istft = ISTFT(self.stft)
         k = S_NFFT // 2 + 1
@@ -141,6 +144,14 @@ class Separator(nn.Module):
         self.tcn = nn.Sequential(*[TemporalBlock(ch, d) for d in dilations])
         self.out = nn.Conv1d(ch, k, 1)
         self.local = LocalMask(local) if local else None
+        self.percussive = PercussiveMask(k)
+        # "product": the shipped mask is the learned one times the percussive mask (1.3.0);
+        # "input": the network sees the log percussive mask as a second input instead, through a
+        # 1x1 convolution that starts at zero (so it grows from a checkpoint without it)
+        self.percussive_mode = percussive
+        self.percussive_in = nn.Conv1d(k, ch, 1, bias=False) if percussive == "input" else None
+        if self.percussive_in is not None:
+            nn.init.zeros_(self.percussive_in.weight)
 
     def set_export(self, on: bool) -> None:
         self.stft.export = on
@@ -148,17 +159,29 @@ class Separator(nn.Module):
 
     def mask(self, mag: torch.Tensor) -> torch.Tensor:
         f = self.norm(torch.log(mag + 1e-3))
-        logits = self.out(self.tcn(self.inp(f)))
+        if self.percussive_in is None:
+            h = self.inp(f)
+        else:  # added after the BatchNorm, which the export folds into the first convolution
+            h = self.inp[1](self.inp[0](f)) + self.percussive_in(torch.log(self.percussive(mag) + 1e-3))
+            h = self.inp[2](h)
+        logits = self.out(self.tcn(h))
         if self.local is not None:
             logits = logits + self.local(f)
         return torch.sigmoid(logits)
+
+    def refined_mask(self, mag: torch.Tensor) -> torch.Tensor:
+        """What the shipped graph applies: the learned mask times the median-filter percussive
+        mask (hpss.py), unless the network takes that mask as an input. Training fits mask()."""
+        if self.percussive_mode == "input":
+            return self.mask(mag)
+        return self.mask(mag) * self.percussive(mag)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.mask(self.stft(x))
 
 
 class ExportSeparator(nn.Module):
-    """PCM in, PCM out: drums = iSTFT(mask * X), accompaniment = mixture - drums."""
+    """PCM in, PCM out: drums = iSTFT(refined mask * X), accompaniment = mixture - drums."""
 
     def __init__(self, m: Separator) -> None:
         super().__init__()
@@ -166,6 +189,6 @@ class ExportSeparator(nn.Module):
 
     def forward(self, mixture: torch.Tensor):
         re, im = self.m.stft.complex(mixture)
-        mask = self.m.mask(torch.sqrt(re * re + im * im))
+        mask = self.m.refined_mask(torch.sqrt(re * re + im * im))
         drums = self.m.istft(re * mask, im * mask)
         return drums, mixture[:, : drums.shape[-1]] - drums

@@ -111,7 +111,7 @@ def load_weights(model: torch.nn.Module, weights: dict) -> None:
     """Checkpoint weights into `model`; blocks the model has and the checkpoint lacks (a network
     grown for this run) keep their identity initialisation. Anything else missing is an error."""
     missing, unexpected = model.load_state_dict(weights, strict=False)
-    grown = [k for k in missing if k.startswith(("refine.", "local."))]
+    grown = [k for k in missing if k.startswith(("refine.", "local.", "percussive_in."))]
     if unexpected or len(grown) != len(missing):
         raise ValueError(f"checkpoint does not fit the model: missing {missing}, unexpected {unexpected}")
     if grown:
@@ -301,7 +301,7 @@ def add_layers(rng: np.random.Generator, a: np.ndarray, layer_audio: dict[str, n
 def train_separator(minutes: float | None, steps: int | None, resume: bool, sets: tuple[str, ...] = ("train",),
                     batch_size: int = 8, seconds: float = 3.0, fresh_optimizer: bool = False,
                     layers: dict | None = None, bus: dict | None = None, augment: dict | None = None,
-                    accomp_db: tuple[float, float] = (-10, 10), local: int = 0) -> None:
+                    accomp_db: tuple[float, float] = (-10, 10), local: int = 0, percussive: str = "") -> None:
     """Crops of drum clips under accompaniment at a drum-to-accompaniment RMS ratio drawn from
     accomp_db (runs 1-3: -10..+10 dB; real mixes put the drums at -5..-19 dB, docs/MODELS.md).
     Since session 10, optionally:
@@ -311,7 +311,8 @@ def train_separator(minutes: float | None, steps: int | None, resume: bool, sets
     them); `bus` {"eq_db": d, "eq_share": p, "compress": p} puts the mix through one random EQ
     curve and one compressor gain that act on both stems alike (both linear in the signal, so
     the stems still sum to the mix); `augment` varispeeds the drums as the transcriber's runs do.
-    `local` grows the separator a LocalMask of that many channels (models.py; session 11).
+    `local` grows the separator a LocalMask of that many channels (models.py; session 11);
+    `percussive="input"` grows it an input for the median-filter percussive mask (session 12).
     Runs 1-3 used none of these, and a switched-off option draws no random numbers."""
     audio, _, acc = load_training_data(sets)
     n = int(seconds * SR) // S_HOP * S_HOP
@@ -365,11 +366,12 @@ def train_separator(minutes: float | None, steps: int | None, resume: bool, sets
     options = {"fresh_optimizer": True} if fresh_optimizer else {}
     if tuple(accomp_db) != (-10, 10):
         options["accomp_db"] = list(accomp_db)
-    for key, value in (("layers", layers), ("bus", bus), ("augment", augment), ("local", local)):
+    for key, value in (("layers", layers), ("bus", bus), ("augment", augment), ("local", local),
+                       ("percussive", percussive)):
         if value:
             options[key] = value
     arch = checkpoint_arch("separator") if resume else {}
-    model = Separator(local=max(local, arch.get("local", 0)))
+    model = Separator(local=max(local, arch.get("local", 0)), percussive=percussive or arch.get("percussive", "product"))
     _loop("separator", model, minutes, steps, resume, batch_fn, loss_fn, 1e-3, sets, options, fresh_optimizer)
 
 
