@@ -1,5 +1,5 @@
 """Median-filter harmonic/percussive separation (Fitzgerald, DAFx 2010) written with ops that
-ONNX Runtime Web runs on WebGPU and WASM: Pad, Slice, Slice, Concat, Min and Max only.
+ONNX Runtime Web runs on WebGPU and WASM: Slice, Concat, Min and Max only.
 
 A drum hit is a short vertical line in a magnitude spectrogram (broadband, brief), a held note
 a horizontal one. Median-filtering |X| along time keeps the horizontal lines (the harmonic
@@ -63,18 +63,22 @@ def _slice(x: torch.Tensor, dim: int, start: int | None, stop: int | None) -> to
     return x[tuple(index)]
 
 
-def reflect_pad(x: torch.Tensor, radius: int, dim: int) -> torch.Tensor:
-    """Mirror `radius` values at both ends of dim, without the edge value (d c b | a b c d ...).
-    Written as slices and a concat: torch 1.13 exports F.pad(mode="reflect") with If nodes."""
-    left = [_slice(x, dim, i, i + 1) for i in range(radius, 0, -1)]
-    right = [_slice(x, dim, -1 - i, -i) for i in range(1, radius + 1)]
+def pad_edges(x: torch.Tensor, radius: int, dim: int, mirror: bool) -> torch.Tensor:
+    """`radius` values more at both ends of dim: mirrored without the edge value (d c b | a b c d,
+    needs radius + 1 values), or the edge value repeated (a a a | a b c d, any length). Written as
+    slices and a concat: torch 1.13 exports F.pad(mode="reflect") with If nodes."""
+    if mirror:
+        left = [_slice(x, dim, i, i + 1) for i in range(radius, 0, -1)]
+        right = [_slice(x, dim, -1 - i, -i) for i in range(1, radius + 1)]
+    else:
+        left = [_slice(x, dim, 0, 1)] * radius
+        right = [_slice(x, dim, -1, None)] * radius
     return torch.cat(left + [x] + right, dim=dim)
 
 
-def median_filter(x: torch.Tensor, radius: int, dim: int) -> torch.Tensor:
-    """Running median of x over 2 * radius + 1 values along dim, edges mirrored (the first
-    radius + 1 values must exist)."""
-    xp = reflect_pad(x, radius, dim)
+def median_filter(x: torch.Tensor, radius: int, dim: int, mirror: bool = True) -> torch.Tensor:
+    """Running median of x over 2 * radius + 1 values along dim, edges padded by pad_edges."""
+    xp = pad_edges(x, radius, dim, mirror)
     n = x.shape[dim]
     taps = [_slice(xp, dim, k, k + n) if k + n < xp.shape[dim] else _slice(xp, dim, k, None)
             for k in range(2 * radius + 1)]
@@ -96,7 +100,9 @@ class PercussiveMask(nn.Module):
         self.register_buffer("weight", weight, persistent=False)  # not in checkpoints
 
     def forward(self, mag: torch.Tensor) -> torch.Tensor:
-        h = median_filter(mag, self.radius, -1)  # along time: what is sustained
-        p = median_filter(mag, self.radius, -2)  # along frequency: what is broadband
+        # along time, what is sustained (edge frames repeated, so a clip of any length runs);
+        # along frequency, what is broadband (513 bins, mirrored at 0 Hz and Nyquist)
+        h = median_filter(mag, self.radius, -1, mirror=False)
+        p = median_filter(mag, self.radius, -2)
         p2 = p * p
         return 1.0 - self.weight + self.weight * (p2 / (p2 + h * h + 1e-10))
