@@ -96,7 +96,9 @@ describe("shipped models", () => {
         // must still run, not fail on a slice past the end.
         const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
         const clip = checkClip(model.sampleRate).slice(0, model.hop);
-        const out = await session.run({ [model.inputs[0]!.name]: new ort.Tensor("float32", clip, [1, clip.length]) });
+        const out = await session.run({
+          [model.inputs[0]!.name]: new ort.Tensor("float32", clip, [1, clip.length]),
+        });
         for (const o of model.outputs) {
           const data = out[o.name]!.data as Float32Array;
           expect(data.length, o.name).toBeGreaterThan(0);
