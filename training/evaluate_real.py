@@ -9,17 +9,19 @@ missing are skipped and counted.
 Scored like `evaluate`: mir_eval onset matching with a 50 ms window, counts summed over tracks
 per class, the manifest's thresholds. MDB's 21 subclasses are folded into the model's classes;
 side stick, shaker and tambourine have no class, so onsets predicted on them count as false
-positives (as they would in a chart). Separation is scored against the drum stem as it sits in
-the mix: MedleyDB's multitrack stems of the track (audio/multi-tracks/<track>/<track>_STEMS, the
-drum set found by instrument in its METADATA.yaml), scaled by a least-squares fit of all stems to
-the mix (MedleyDB mixes stems with gains). MDB's own drum_only files are not that signal for
-three of the four mixed tracks (Hendrix and Reggae: polarity inverted and 3.4 / 5.0 ms away from
-the mix; Rock: another balance of the drum microphones, SI-SDR -1.6 dB against the stem;
-Zeppelin: the same, 17 dB), so they serve the transcription only. Figures: SDR (plain, against the fitted
-stem) and SI-SDR, each also as the gain over the mixture taken as the estimate. Four mixes are
-few, so the separator is also scored on cross mixes: each of the 13 real drum stems under each of
-the four real accompaniments (cross_mixes), at three levels. (The
-accompaniment, mix minus drums, has the same error signal, so its SDR gain equals the drums' SDR.)
+positives (as they would in a chart).
+
+Separation is scored against the drum stem as it sits in the mix: MedleyDB's multitrack stems of
+the track (audio/multi-tracks/<track>/<track>_STEMS, the drum set found by instrument in its
+METADATA.yaml), scaled by a least-squares fit of all stems to the mix (MedleyDB mixes stems with
+gains). MDB's own drum_only files are not that signal for three of the four mixed tracks
+(Hendrix and Reggae: polarity inverted and 3.4 / 5.0 ms away from the mix; Rock: another balance
+of the drum microphones, SI-SDR -1.6 dB against the stem; Zeppelin: the same, 17 dB), so they
+serve the transcription only. Figures: SDR (plain, against the fitted stem) and SI-SDR, each also
+as the gain over the mixture taken as the estimate; the accompaniment (mix minus drums) has the
+same error signal, so its SDR gain equals the drums'. Four mixes are few, so the separator is
+also scored on cross mixes: each of the 13 real drum stems under each of the four real
+accompaniments, at three levels (cross_mixes).
 
 `--calibrate` chooses the shipped per-class thresholds here (the issue's advice: thresholds tuned
 on synthetic audio transfer badly): per class, the grid threshold with the best mean over the
@@ -37,7 +39,7 @@ import numpy as np
 from bank import load_audio
 from card import cell
 from common import CLASSES, CRASH, HHC, HHO, KICK, MODELS_OUT, N_CLASSES, RIDE, SNARE, SR, TOM
-from evaluate import clip_counts, prf
+from evaluate import clip_counts, prf, sdr
 from export import run_ort, save_manifest
 
 MDB_TO_CLASS = {
@@ -73,12 +75,6 @@ def si_sdr(reference: np.ndarray, estimate: np.ndarray) -> float:
     s, e = reference[:n].astype(np.float64), estimate[:n].astype(np.float64)
     target = (np.dot(e, s) / (np.dot(s, s) + 1e-12)) * s
     return float(10 * np.log10(np.sum(target ** 2) / (np.sum((e - target) ** 2) + 1e-12) + 1e-12))
-
-
-def sdr(reference: np.ndarray, estimate: np.ndarray) -> float:
-    n = min(len(reference), len(estimate))
-    s, e = reference[:n].astype(np.float64), estimate[:n].astype(np.float64)
-    return float(10 * np.log10(np.sum(s ** 2) / (np.sum((s - e) ** 2) + 1e-12) + 1e-12))
 
 
 def drums_in_mix(track_dir: Path, mix: np.ndarray) -> tuple[np.ndarray, float] | None:
