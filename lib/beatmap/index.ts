@@ -58,4 +58,5 @@ export {
   type Timing,
   type TimingPoint,
 } from "./schema.ts";
+export { shiftBeatmap } from "./shift.ts";
 export { TempoMap, TickTempoMap } from "./tempo.ts";

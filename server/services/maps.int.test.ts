@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { Beatmap } from "@/lib/beatmap/index.ts";
 import { grooveChart } from "@/lib/beatmap/testing.ts";
+import { compressFingerprint } from "@/lib/fingerprint/index.ts";
 import { migratedDatabaseForFile } from "../../test/db.ts";
-import { syntheticFingerprint } from "../../test/fingerprints.ts";
+import { syntheticFingerprint, syntheticItems } from "../../test/fingerprints.ts";
 import { createCaller } from "../trpc/root.ts";
 import { MapInputError, submitGenerated } from "./maps.ts";
 import { identifySong } from "./songs.ts";
+import { ITEMS_PER_SECOND, SILENCE_ITEM } from "./songs-match.ts";
 
 const database = migratedDatabaseForFile();
 
@@ -61,6 +63,36 @@ describe("maps.submitGenerated", () => {
     const b = await submitGenerated(database().db, { fingerprint, duration: DURATION, chart: generated(6) });
     expect(b.song.id).toBe(a.song.id);
     expect(b.mapId).not.toBe(a.mapId);
+  });
+
+  it("moves a chart made from a copy with leading silence onto the song's timeline", async () => {
+    const items = syntheticItems(113);
+    const first = await submitGenerated(database().db, {
+      fingerprint: compressFingerprint(items),
+      duration: DURATION,
+      chart: generated(4),
+    });
+    // The same recording with 2 s (16 items) of silence first: its chart is 2 s later.
+    const padded = new Uint32Array(items.length + 16).fill(SILENCE_ITEM);
+    padded.set(items, 16);
+    const offset = 16 / ITEMS_PER_SECOND;
+    const late = generated(6, (DURATION + offset) * 1000);
+    const shifted = {
+      ...late,
+      HitObjects: late.HitObjects.map((n) => ({ ...n, Time: n.Time + offset * 1000 })),
+    };
+    const second = await submitGenerated(database().db, {
+      fingerprint: compressFingerprint(padded),
+      duration: DURATION + offset,
+      chart: shifted,
+    });
+    expect(second.song.id).toBe(first.song.id);
+    const stored = await database().db.mapVersion.findUniqueOrThrow({ where: { id: second.versionId } });
+    const content = stored.content as unknown as Beatmap;
+    expect(content.Audio.Duration).toBe(DURATION * 1000);
+    content.HitObjects.forEach((n, i) => {
+      expect(Math.abs(n.Time - late.HitObjects[i]!.Time)).toBeLessThan(5);
+    });
   });
 
   it("stores two identical submissions arriving together once", async () => {

@@ -8,6 +8,7 @@ import {
   canonicalJson,
   contentHash,
   lintBeatmap,
+  shiftBeatmap,
   validateBeatmapObject,
 } from "../../lib/beatmap/index.ts";
 import type { Db } from "../db/client.ts";
@@ -45,14 +46,20 @@ export async function submitGenerated(db: Db, input: SubmitGeneratedInput): Prom
     const done = await db.clientMutation.findUnique({ where: { id: input.clientMutationId } });
     if (done?.result) return done.result as unknown as SubmitGeneratedResult;
   }
-  const chart = checkChart(input.chart, input.duration);
-  const hash = await contentHash(chart);
-  const { song } = await registerSong(db, {
+  const checked = checkChart(input.chart, input.duration);
+  const { song, offsetSeconds } = await registerSong(db, {
     fingerprint: input.fingerprint,
     duration: input.duration,
-    title: chart.Metadata?.Title ?? null,
-    artist: chart.Metadata?.Artist ?? null,
+    title: checked.Metadata?.Title ?? null,
+    artist: checked.Metadata?.Artist ?? null,
   });
+  // The chart was made from this file; the song's charts share the song's timeline, which this
+  // file may start before or after (leading silence, a cut intro).
+  const chart =
+    Math.abs(offsetSeconds) >= 0.001
+      ? shiftBeatmap(checked, -offsetSeconds * 1000, song.durationMs)
+      : checked;
+  const hash = await contentHash(chart);
 
   const result = await db.$transaction(async (tx) => {
     // One submission per song at a time, so two identical charts arriving together are stored once.

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
   confidenceOf,
+  endsAgree,
   indexKeys,
   KEY_SAMPLING,
   MATCH_MAX_BER,
+  MATCH_MAX_END_DIFF_SECONDS,
   SILENCE_ITEM,
   scoreAlignment,
 } from "./songs-match.ts";
@@ -58,5 +60,16 @@ describe("confidenceOf", () => {
     expect(confidenceOf(MATCH_MAX_BER / 2)).toBe(0.5);
     expect(confidenceOf(MATCH_MAX_BER)).toBe(0);
     expect(confidenceOf(0.45)).toBe(0);
+  });
+});
+
+describe("endsAgree", () => {
+  it("accepts shifted copies that end with the stored recording, not loops or other edits", () => {
+    expect(endsAgree(182, 180, 2)).toBe(true); // two seconds of leading silence
+    expect(endsAgree(170, 180, -10)).toBe(true); // the first ten seconds cut
+    expect(endsAgree(180 + MATCH_MAX_END_DIFF_SECONDS, 180, 0)).toBe(true); // trailing silence
+    expect(endsAgree(240, 13, 0)).toBe(false); // a loop of a 13-second song
+    expect(endsAgree(200, 240, 0)).toBe(false); // a radio edit of the album version
+    expect(endsAgree(180, 180, 30)).toBe(false); // aligned 30 s in, yet the same length
   });
 });

@@ -30,6 +30,13 @@ export const SILENCE_ITEM = 627_964_279;
  * re-encode and 0.16 below the closest impostor.
  */
 export const MATCH_MAX_BER = 0.2;
+/**
+ * Largest difference, in seconds, between where the query's audio ends and where the aligned
+ * stored recording ends (AcoustID's lookup allows 7 s of duration difference). Fingerprints read
+ * only the first two minutes, so without this a loop of a song, its extended mix or a medley that
+ * opens with it would be "the song", and its chart would stop or drift partway through.
+ */
+export const MATCH_MAX_END_DIFF_SECONDS = 7;
 /** Candidates need at least this many shared index keys. */
 export const MIN_SHARED_KEYS = 2;
 /** Shortest overlap (items, ~8 per second) an alignment must have: 40 items ≈ 5 s. */
@@ -103,6 +110,16 @@ export function scoreAlignment(query: ArrayLike<number>, stored: ArrayLike<numbe
     }
   }
   return best;
+}
+
+/**
+ * Whether an aligned query is the same recording as the stored one, not just sharing its opening:
+ * query time t is stored time t - offsetSeconds, so a recording of the same length ends at
+ * storedSeconds + offsetSeconds (a copy with 2 s of extra silence ends 2 s later, one with its
+ * intro cut ends that much sooner).
+ */
+export function endsAgree(querySeconds: number, storedSeconds: number, offsetSeconds: number): boolean {
+  return Math.abs(querySeconds - (storedSeconds + offsetSeconds)) <= MATCH_MAX_END_DIFF_SECONDS;
 }
 
 /** 1 for identical fingerprints, 0 at the threshold or beyond; linear in between. */

@@ -19,6 +19,7 @@ import {
   registerSong,
   type SongDetail,
 } from "./songs.ts";
+import { ITEMS_PER_SECOND, SILENCE_ITEM } from "./songs-match.ts";
 
 type Database = Awaited<ReturnType<typeof createMigratedDatabase>>;
 let database: Database;
@@ -80,6 +81,53 @@ describe("songs service", () => {
     }
     const noise = await identifySong(db, fp(degrade(stored, 3, 0.3)));
     expect(noise.match).toBeNull();
+  });
+
+  it("places a copy with leading silence on the song's timeline, also through the copy's own fingerprint", async () => {
+    const items = syntheticItems(31);
+    const { song } = await registerSong(db, fp(items));
+    // Two seconds (16 items) of digital silence before another encode of the same recording.
+    const padded = new Uint32Array(items.length + 16).fill(SILENCE_ITEM);
+    padded.set(degrade(items, 32, 0.03), 16);
+    const first = await identifySong(db, fp(padded));
+    expect(first.match?.song.id).toBe(song.id);
+    expect(first.match?.offsetSeconds).toBeCloseTo(16 / ITEMS_PER_SECOND, 1);
+
+    expect((await registerSong(db, fp(padded))).matchedBy).toBe("similar-fingerprint");
+    // Now the padded encode matches its own stored fingerprint at BER 0; the offset is still the
+    // one on the song's timeline, not zero.
+    const again = await identifySong(db, fp(padded));
+    expect(again.match?.bitErrorRate).toBe(0);
+    expect(again.match?.offsetSeconds).toBeCloseTo(16 / ITEMS_PER_SECOND, 1);
+    const cut = await identifySong(db, fp(padded.subarray(16 + 40)));
+    expect(cut.match?.offsetSeconds).toBeCloseTo(-40 / ITEMS_PER_SECOND, 1);
+  });
+
+  it("does not give a short song's chart to a loop of it, nor a song's to another edit sharing its opening", async () => {
+    // A 13-second song, and a 4-minute file that loops it (its fingerprint reads the first 120 s).
+    const short = syntheticItems(33, 105);
+    const { song } = await registerSong(db, fp(short));
+    const loop = Uint32Array.from({ length: 968 }, (_, i) => short[i % short.length]!);
+    const looped = await identifySong(db, { fingerprint: compressFingerprint(loop), duration: 240 });
+    expect(looped.match).toBeNull();
+    expect(looped.candidates[0]).toMatchObject({ songId: song.id, bitErrorRate: 0, sameLength: false });
+    const registered = await registerSong(db, { fingerprint: compressFingerprint(loop), duration: 240 });
+    expect(registered.created).toBe(true);
+
+    // Album version (4:00) and radio edit (3:20) with the same first two minutes: two recordings,
+    // even though their fingerprints are identical item for item.
+    const opening = compressFingerprint(syntheticItems(34, 968));
+    const album = await registerSong(db, { fingerprint: opening, duration: 240 });
+    const edit = await registerSong(db, { fingerprint: opening, duration: 200 });
+    expect(edit.created).toBe(true);
+    expect(edit.song.id).not.toBe(album.song.id);
+    expect((await identifySong(db, { fingerprint: opening, duration: 200.4 })).match?.song.id).toBe(
+      edit.song.id,
+    );
+    // A few seconds more or less (trailing silence, a shorter fade) is still the same recording.
+    expect((await identifySong(db, { fingerprint: opening, duration: 245 })).match?.song.id).toBe(
+      album.song.id,
+    );
   });
 
   it("returns the canonical verified map first, then verified, fixed and draft maps; never archived ones", async () => {

@@ -4,7 +4,12 @@
 // Lookup: the fingerprint's sampled keys go to the GIN-indexed `fingerprints.lookup_hashes`
 // (intarray `&&`, in the SQL function beatsight_fingerprint_candidates); the few rows sharing at
 // least MIN_SHARED_KEYS keys are ranked by how many they share, and the best CANDIDATE_LIMIT are
-// scored by bit error rate at their best alignment.
+// scored by bit error rate at their best alignment. A candidate is the same recording only if the
+// two also end together (endsAgree): fingerprints read the first two minutes, which a loop, an
+// extended mix or a medley shares with the song.
+//
+// Every song has one timeline, its charts'. A match reports where the query's audio sits on it
+// (offsetSeconds), so a copy with leading silence or a cut intro still gets charts that line up.
 //
 // Registration runs under one transaction-scoped advisory lock: it re-checks, inside the lock,
 // whether the fingerprint (or a near-identical one) is already known before creating a song, so two
@@ -17,6 +22,7 @@ import type { Db } from "@/server/db/client.ts";
 import type { Prisma } from "@/server/db/generated/client.ts";
 import {
   confidenceOf,
+  endsAgree,
   ITEMS_PER_SECOND,
   indexKeys,
   MATCH_MAX_BER,
@@ -54,6 +60,7 @@ export class SongInputError extends Error {
 export interface ParsedFingerprint {
   raw: Uint32Array;
   compressed: string;
+  /** Of the raw items and the whole seconds of audio: two recordings can share their first two minutes. */
   sha256: string;
   durationMs: number;
 }
@@ -93,6 +100,7 @@ export function parseFingerprint(compressed: string, durationSeconds: number): P
   }
   const sha256 = createHash("sha256")
     .update(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength))
+    .update(`:${Math.round(durationSeconds)}`)
     .digest("hex");
   return { raw, compressed, sha256, durationMs: Math.max(1, Math.round(durationSeconds * 1000)) };
 }
@@ -120,7 +128,11 @@ export interface SongMatch {
   /** 0–1: 1 for an identical fingerprint, 0 at the match threshold. */
   confidence: number;
   bitErrorRate: number;
-  /** Seconds the query's audio starts after the stored one's (negative: before). */
+  /**
+   * Where the query's audio sits on the song's timeline (the charts'): its time t is the song's
+   * time t - offsetSeconds. Positive: the file has that much more audio before the song starts
+   * (leading silence); negative: it starts that far into the song (a cut intro).
+   */
   offsetSeconds: number;
   /** The canonical verified map first, then other verified maps, then fixed, then AI drafts. */
   maps: MapSummary[];
@@ -128,8 +140,11 @@ export interface SongMatch {
 
 export interface IdentifyResult {
   match: SongMatch | null;
-  /** Every scored candidate, best first (for transparency and for the benchmark). */
-  candidates: { songId: string; bitErrorRate: number; sharedKeys: number }[];
+  /**
+   * Every scored candidate, best first (for transparency and for the benchmark); sameLength is
+   * false where the audio aligned but did not end with the stored recording.
+   */
+  candidates: { songId: string; bitErrorRate: number; sharedKeys: number; sameLength: boolean }[];
 }
 
 type Client = Db | Prisma.TransactionClient;
@@ -141,6 +156,9 @@ interface CandidateRow extends SongRow {
   fingerprint_id: string;
   song_id: string;
   raw_items: number[];
+  /** The stored fingerprint's own audio length and place on the song's timeline. */
+  fingerprint_duration_ms: number;
+  fingerprint_offset_ms: number;
   shared: number;
   maps: MapRow[];
 }
@@ -156,6 +174,7 @@ async function findCandidates(db: Client, raw: Uint32Array): Promise<CandidateRo
   if (keys.length === 0) return [];
   return db.$queryRaw<CandidateRow[]>`
     SELECT c.fingerprint_id::text, c.song_id::text, c.raw_items, c.shared,
+           f.duration_ms AS fingerprint_duration_ms, f.offset_ms AS fingerprint_offset_ms,
            s.id::text, s.title, s.artist, s.album, s.duration_ms, s.status::text AS status,
            (SELECT COALESCE(json_agg(json_build_object(
                      'id', m.id, 'name', m.name, 'difficulty', m.difficulty, 'state', m.state,
@@ -163,6 +182,7 @@ async function findCandidates(db: Client, raw: Uint32Array): Promise<CandidateRo
               FROM maps m
              WHERE m.song_id = c.song_id AND m.state <> 'archived') AS maps
       FROM beatsight_fingerprint_candidates(${keys}::int4[], ${MIN_SHARED_KEYS}::int4, ${CANDIDATE_LIMIT}::int4) c
+      JOIN fingerprints f ON f.id = c.fingerprint_id
       JOIN songs s ON s.id = c.song_id`;
 }
 
@@ -203,21 +223,32 @@ const mapSelect = {
 interface ScoredCandidate {
   row: CandidateRow;
   bitErrorRate: number;
-  offset: number;
+  /** The query's place on the song's timeline, seconds (SongMatch.offsetSeconds). */
+  offsetSeconds: number;
+  sameLength: boolean;
 }
 
-/** The best-aligned stored fingerprint of each candidate song, lowest bit error rate first. */
-async function scoreCandidates(db: Client, raw: Uint32Array): Promise<ScoredCandidate[]> {
+/**
+ * The best stored fingerprint of each candidate song, lowest bit error rate first: those that
+ * end with the query before those that do not, so a song's loop never hides its real encode.
+ */
+async function scoreCandidates(db: Client, fp: ParsedFingerprint): Promise<ScoredCandidate[]> {
   const bySong = new Map<string, ScoredCandidate>();
-  for (const row of await findCandidates(db, raw)) {
-    const score = scoreAlignment(raw, row.raw_items);
+  for (const row of await findCandidates(db, fp.raw)) {
+    const score = scoreAlignment(fp.raw, row.raw_items);
     const bitErrorRate = Math.round(score.bitErrorRate * 10_000) / 10_000;
+    const offsetFromStored = score.offset / ITEMS_PER_SECOND;
+    const sameLength = endsAgree(fp.durationMs / 1000, row.fingerprint_duration_ms / 1000, offsetFromStored);
+    const offsetSeconds = Math.round(offsetFromStored * 1000 + row.fingerprint_offset_ms) / 1000;
+    const scored = { row, bitErrorRate, offsetSeconds, sameLength };
     const previous = bySong.get(row.song_id);
-    if (!previous || bitErrorRate < previous.bitErrorRate) {
-      bySong.set(row.song_id, { row, bitErrorRate, offset: score.offset });
-    }
+    if (!previous || better(scored, previous)) bySong.set(row.song_id, scored);
   }
-  return [...bySong.values()].sort((a, b) => a.bitErrorRate - b.bitErrorRate);
+  return [...bySong.values()].sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
+}
+
+function better(a: ScoredCandidate, b: ScoredCandidate): boolean {
+  return a.sameLength !== b.sameLength ? a.sameLength : a.bitErrorRate < b.bitErrorRate;
 }
 
 function songOf(row: CandidateRow): SongSummary {
@@ -226,20 +257,21 @@ function songOf(row: CandidateRow): SongSummary {
 }
 
 async function identifyParsed(db: Client, fp: ParsedFingerprint): Promise<IdentifyResult> {
-  const scored = await scoreCandidates(db, fp.raw);
-  const candidates = scored.map(({ row, bitErrorRate }) => ({
+  const scored = await scoreCandidates(db, fp);
+  const candidates = scored.map(({ row, bitErrorRate, sameLength }) => ({
     songId: row.song_id,
     bitErrorRate,
     sharedKeys: Number(row.shared),
+    sameLength,
   }));
   const best = scored[0];
-  if (!best || best.bitErrorRate > MATCH_MAX_BER) return { match: null, candidates };
+  if (!best || !best.sameLength || best.bitErrorRate > MATCH_MAX_BER) return { match: null, candidates };
   return {
     match: {
       song: songOf(best.row),
       confidence: confidenceOf(best.bitErrorRate),
       bitErrorRate: best.bitErrorRate,
-      offsetSeconds: Math.round((best.offset / ITEMS_PER_SECOND) * 100) / 100,
+      offsetSeconds: best.offsetSeconds,
       maps: orderMaps(best.row.maps.map((m) => ({ ...m, updatedAt: new Date(m.updatedAt) }))),
     },
     candidates,
@@ -268,6 +300,8 @@ export interface RegisterResult {
   created: boolean;
   /** How the song was found when it already existed. */
   matchedBy: "created" | "identical-fingerprint" | "similar-fingerprint";
+  /** Where this audio sits on the song's timeline (SongMatch.offsetSeconds); 0 for a new song. */
+  offsetSeconds: number;
 }
 
 const clean = (s: string | null | undefined): string | null => {
@@ -285,10 +319,15 @@ export async function registerSong(db: Db, input: RegisterInput): Promise<Regist
       await tx.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(${REGISTER_LOCK_KEY}::bigint)) l`;
       const identical = await tx.fingerprint.findUnique({
         where: { sha256: fp.sha256 },
-        select: { song: { select: songSelect } },
+        select: { offsetMs: true, song: { select: songSelect } },
       });
       if (identical)
-        return { song: identical.song, created: false, matchedBy: "identical-fingerprint" as const };
+        return {
+          song: identical.song,
+          created: false,
+          matchedBy: "identical-fingerprint" as const,
+          offsetSeconds: identical.offsetMs / 1000,
+        };
 
       const known = await identifyParsed(tx, fp);
       if (known.match) {
@@ -305,11 +344,17 @@ export async function registerSong(db: Db, input: RegisterInput): Promise<Regist
               rawItems,
               lookupHashes,
               durationMs: fp.durationMs,
+              offsetMs: Math.round(known.match.offsetSeconds * 1000),
               algorithm: FPCALC_ALGORITHM,
             },
           });
         }
-        return { song: known.match.song, created: false, matchedBy: "similar-fingerprint" as const };
+        return {
+          song: known.match.song,
+          created: false,
+          matchedBy: "similar-fingerprint" as const,
+          offsetSeconds: known.match.offsetSeconds,
+        };
       }
 
       const song = await tx.song.create({
@@ -332,7 +377,7 @@ export async function registerSong(db: Db, input: RegisterInput): Promise<Regist
         },
         select: songSelect,
       });
-      return { song, created: true, matchedBy: "created" as const };
+      return { song, created: true, matchedBy: "created" as const, offsetSeconds: 0 };
     },
     // Waiting for the lock counts against `timeout`; registrations take milliseconds each.
     { maxWait: 10_000, timeout: 20_000 },

@@ -1,0 +1,43 @@
+// Moves a chart onto another recording's timeline: the same song with more or less audio before
+// it (leading silence, a cut intro). Song identity tells how far apart the two are
+// (server/services/songs.ts, offsetSeconds); charts are stored on the song's own timeline.
+import { roundMs } from "./canonical.ts";
+import type { Beatmap, TimingPoint } from "./schema.ts";
+
+/**
+ * The chart with every time moved by `deltaMs` (negative: earlier). Notes, bookmarks and the
+ * preview that would fall before 0 are dropped; a tempo change that would fall before 0 becomes
+ * the chart's starting tempo (Timing.Offset may be negative: the grid still lines up after 0).
+ * `durationMs` is the new recording's length (Audio.Duration), when known.
+ */
+export function shiftBeatmap(b: Beatmap, deltaMs: number, durationMs?: number): Beatmap {
+  const moved = (t: number) => roundMs(t + deltaMs);
+  const notes = b.HitObjects.map((n) => ({ ...n, Time: moved(n.Time) })).filter((n) => n.Time >= 0);
+  const end =
+    durationMs ?? (b.Audio.Duration === undefined ? undefined : Math.max(0, b.Audio.Duration + deltaMs));
+  const preview = b.Metadata.PreviewTime === undefined ? undefined : moved(b.Metadata.PreviewTime);
+  const bookmarks = b.Editor?.Bookmarks?.map(moved).filter((t) => t >= 0);
+  const { PreviewTime: _, ...metadata } = b.Metadata;
+  return {
+    ...b,
+    Metadata: { ...metadata, ...(preview !== undefined && preview >= 0 ? { PreviewTime: preview } : {}) },
+    Audio: { ...b.Audio, ...(end !== undefined ? { Duration: roundMs(end) } : {}) },
+    ...(b.Timing ? { Timing: shiftTiming(b.Timing, moved) } : {}),
+    ...(b.Editor ? { Editor: { ...b.Editor, ...(bookmarks ? { Bookmarks: bookmarks } : {}) } } : {}),
+    HitObjects: notes,
+  };
+}
+
+function shiftTiming(
+  timing: NonNullable<Beatmap["Timing"]>,
+  moved: (t: number) => number,
+): NonNullable<Beatmap["Timing"]> {
+  let start = { Bpm: timing.Bpm, Offset: moved(timing.Offset), TimeSignature: timing.TimeSignature };
+  const kept: TimingPoint[] = [];
+  for (const p of [...timing.TimingPoints].sort((a, c) => a.Time - c.Time)) {
+    const time = moved(p.Time);
+    if (time >= 0) kept.push({ ...p, Time: time });
+    else start = { Bpm: p.Bpm, Offset: time, TimeSignature: p.TimeSignature ?? start.TimeSignature };
+  }
+  return { ...timing, ...start, TimingPoints: kept };
+}
