@@ -265,7 +265,7 @@ async function identifyParsed(db: Client, fp: ParsedFingerprint): Promise<Identi
     sameLength,
   }));
   const best = scored[0];
-  if (!best || !best.sameLength || best.bitErrorRate > MATCH_MAX_BER) return { match: null, candidates };
+  if (!best?.sameLength || best.bitErrorRate > MATCH_MAX_BER) return { match: null, candidates };
   return {
     match: {
       song: songOf(best.row),
