@@ -11,6 +11,7 @@ import {
   fpcalcRaw,
   makeTempDir,
   renderSong,
+  songDrumNotes,
   transcode,
 } from "../lib/fingerprint/test-support.ts";
 import { dropFile } from "./support/drop-file.ts";
@@ -152,4 +153,46 @@ test("a known song with a chart on the server is practised straight from the ans
   await page.goto("/library");
   await expect(page.getByTestId("library-list")).toContainText("Shared Groove");
   await expect(page.getByTestId("library-list")).toContainText("server");
+});
+
+test("a copy with leading silence gets the song's chart moved onto it, to the millisecond", async ({ page }) => {
+  const wav = renderSong(temp.dir, 61, 25);
+  // The same recording with 1.5 s of silence first, as another rip of the album might have.
+  const padded = transcode(wav, join(temp.dir, "padded.mp3"), ["-af", "adelay=1500:all=1", "-b:a", "128k"]);
+  const reference = fpcalcRaw(wav);
+  const groove = grooveChart({ bars: 1 });
+  const shared = await page.request.post("/api/trpc/maps.submitGenerated", {
+    headers: { "content-type": "application/json" },
+    data: {
+      json: {
+        fingerprint: fpcalcCompressed(wav),
+        duration: reference.duration,
+        chart: {
+          ...groove,
+          Metadata: { ...groove.Metadata, Title: "Padded Groove" },
+          Audio: { Filename: "song.wav", Duration: Math.round(reference.duration * 1000) },
+          HitObjects: songDrumNotes(61, 25),
+          Editor: { AiGenerationMetadata: { backend: "wasm" } },
+        },
+      },
+    },
+  });
+  expect(shared.ok()).toBe(true);
+
+  await page.goto("/");
+  await dropFile(page, readFileSync(padded), "padded.mp3", "audio/mpeg");
+  const result = page.getByTestId("intake-result");
+  await expect(result.getByRole("heading", { name: "Known song" })).toBeVisible({ timeout: 30_000 });
+  // The fingerprint places the file to one item (~124 ms).
+  await expect(result).toContainText(/has 1\.[45] s more before the song starts/);
+  await result.getByRole("button", { name: "Practise it" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Padded Groove" })).toBeVisible();
+  // The player plays the dropped file without asking for it, lined up on the notes' attacks.
+  await expect(page.getByTestId("player-status")).toContainText("lined up with the chart's notes", {
+    timeout: 30_000,
+  });
+  const offset = Number(await page.getByTestId("file-offset").inputValue());
+  // 1,500 ms of silence plus what the MP3 encoder and decoder add (at most a frame, ~26 ms).
+  expect(offset).toBeGreaterThanOrEqual(1_490);
+  expect(offset).toBeLessThanOrEqual(1_530);
 });

@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { COMPONENT_LANE } from "../beatmap/lanes.ts";
 
 type Tool = "fpcalc" | "ffmpeg" | "sox";
 
@@ -78,6 +79,26 @@ export function renderSong(dir: string, seed: number, seconds: number): string {
   const song = join(dir, `song${seed}.wav`);
   sox(["-m", chords, drums, "-c", "2", song, "trim", "0", String(seconds), "norm", "-3"]);
   return song;
+}
+
+/** The drums renderSong(…, seed, seconds) plays, as chart notes (ms): its chart, to the millisecond. */
+export function songDrumNotes(
+  seed: number,
+  seconds: number,
+): { Time: number; Component: "kick" | "snare" | "hihat_closed"; Lane: number; Velocity: number }[] {
+  const beatMs = ((1.6 + (seed % 4) * 0.2) / 4) * 1000;
+  const notes: ReturnType<typeof songDrumNotes> = [];
+  const add = (ms: number, Component: "kick" | "snare" | "hihat_closed") => {
+    const Lane = COMPONENT_LANE[Component];
+    if (ms < seconds * 1000) notes.push({ Time: Math.round(ms * 1000) / 1000, Component, Lane, Velocity: 0.8 });
+  };
+  for (let half = 0; half * (beatMs / 2) < seconds * 1000; half++) {
+    const ms = half * (beatMs / 2);
+    if (half % 4 === 0) add(ms, "kick");
+    if (half % 4 === 2) add(ms, "snare");
+    add(ms, "hihat_closed");
+  }
+  return notes.sort((a, b) => a.Time - b.Time || a.Lane - b.Lane);
 }
 
 /** Converts with ffmpeg (e.g. to .mp3 / .ogg / a different rate), returning the new path. */

@@ -23,6 +23,7 @@ async function filledDevice() {
   const chart = await saveChart(db, {
     beatmap: grooveChart({ bars: 2 }),
     origin: "generated",
+    audioOffsetMs: -125,
     stems: { sampleRate: 44100, drums: wav(1000), accompaniment: wav(3000) },
   });
   await saveResult(db, {
@@ -47,6 +48,7 @@ describe("library backup", () => {
     expect(report).toEqual({ charts: 1, skipped: 0, results: 1, settings: 1, stems: 1 });
     const [chart] = await other.charts.toArray();
     expect(chart?.beatmap).toEqual(grooveChart({ bars: 2 }));
+    expect(chart?.audioOffsetMs).toBe(-125);
     expect((await listResults(other, chart!.id))[0]?.summary).toEqual({ score: 42 });
     const stems = await other.stems.get(chart!.id);
     expect(stems?.bytes).toBe(4000);

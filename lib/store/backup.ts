@@ -84,6 +84,7 @@ const BackupShape = z.object({
       createdAt: z.number(),
       songId: z.string().max(100).optional(),
       mapVersionId: z.string().max(100).optional(),
+      audioOffsetMs: z.number().finite().min(-3_600_000).max(3_600_000).optional(),
     }),
   ),
   settings: z.array(z.object({ key: z.string().max(200), value: z.unknown() })).default([]),

@@ -32,4 +32,15 @@ describe("local chart library", () => {
     expect(await db.stems.get(first.id)).toBeUndefined();
     expect((await listCharts(db)).map((c) => c.title)).toEqual(["Other"]);
   });
+
+  it("remembers where the drummer's recording sits on a chart, also when the chart is saved again", async () => {
+    db = new BeatSightDb(`test-${Math.random()}`);
+    const chart = await saveChart(db, { beatmap: grooveChart(), origin: "server", audioOffsetMs: 1_980 });
+    expect((await db.charts.get(chart.id))?.audioOffsetMs).toBe(1_980);
+    const again = await saveChart(db, { beatmap: grooveChart(), origin: "server", audioOffsetMs: -40 });
+    expect(again).toMatchObject({ id: chart.id, audioOffsetMs: -40 });
+    expect((await db.charts.get(chart.id))?.audioOffsetMs).toBe(-40);
+    // Saved without a recording (e.g. from the song's page), the remembered offset stays.
+    expect((await saveChart(db, { beatmap: grooveChart(), origin: "server" })).audioOffsetMs).toBe(-40);
+  });
 });

@@ -8,6 +8,8 @@ export interface SaveChartInput {
   songId?: string;
   /** The server's map version this chart is (practice results of it can go to the account). */
   mapVersionId?: string;
+  /** Where the drummer's recording sits on the chart (StoredChart.audioOffsetMs). */
+  audioOffsetMs?: number;
   stems?: Omit<StoredStems, "chartId" | "createdAt" | "bytes">;
 }
 
@@ -21,19 +23,26 @@ export async function saveChart(
   return db.transaction("rw", db.charts, db.stems, async () => {
     const existing = await db.charts.where("contentHash").equals(hash).first();
     if (existing) {
-      // The same chart, now known to the server: remember where it lives there.
-      if (input.mapVersionId && existing.mapVersionId !== input.mapVersionId) {
-        const known = { mapVersionId: input.mapVersionId, ...(input.songId ? { songId: input.songId } : {}) };
-        await db.charts.update(existing.id, known);
-        return { ...existing, ...known };
-      }
-      return existing;
+      // The same chart, now known to the server (remember where it lives there), or practised
+      // with a recording placed elsewhere on it.
+      const known = {
+        ...(input.mapVersionId && existing.mapVersionId !== input.mapVersionId
+          ? { mapVersionId: input.mapVersionId, ...(input.songId ? { songId: input.songId } : {}) }
+          : {}),
+        ...(input.audioOffsetMs !== undefined && existing.audioOffsetMs !== input.audioOffsetMs
+          ? { audioOffsetMs: input.audioOffsetMs }
+          : {}),
+      };
+      if (Object.keys(known).length === 0) return existing;
+      await db.charts.update(existing.id, known);
+      return { ...existing, ...known };
     }
     const meta = input.beatmap.Metadata;
     const chart: StoredChart = {
       id: crypto.randomUUID(),
       ...(input.songId ? { songId: input.songId } : {}),
       ...(input.mapVersionId ? { mapVersionId: input.mapVersionId } : {}),
+      ...(input.audioOffsetMs !== undefined ? { audioOffsetMs: input.audioOffsetMs } : {}),
       title: meta?.Title || input.beatmap.Audio?.Filename || "Untitled",
       artist: meta?.Artist ?? "",
       origin: input.origin,

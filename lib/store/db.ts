@@ -21,6 +21,11 @@ export interface StoredChart {
   beatmap: Beatmap;
   noteCount: number;
   durationMs: number;
+  /**
+   * Where the drummer's own recording of the song sits on the chart: recording time = chart time
+   * + audioOffsetMs (song identity's offset, refined by the player; lib/practice/audio-align.ts).
+   */
+  audioOffsetMs?: number;
   createdAt: number;
   updatedAt: number;
 }

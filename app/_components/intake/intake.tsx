@@ -248,6 +248,7 @@ export function Intake() {
           <KnownSong
             match={phase.match}
             fileName={phase.fileName}
+            file={fileRef.current}
             onGenerate={() => generate({ songId: phase.match.song.id })}
           />
         ) : null}
@@ -363,10 +364,12 @@ export function Intake() {
 function KnownSong({
   match,
   fileName,
+  file,
   onGenerate,
 }: {
   match: Match;
   fileName: string;
+  file: File | null;
   onGenerate: () => void;
 }) {
   const { song, maps } = match;
@@ -380,11 +383,20 @@ function KnownSong({
       <p>
         “{fileName}” is {name} ({formatDuration(song.durationMs)}), recognised with{" "}
         {Math.round(match.confidence * 100)} % confidence.
+        {Math.abs(match.offsetSeconds) >= 0.1 ? (
+          <> {offsetSentence(match.offsetSeconds)} The chart is moved to fit it when you practise.</>
+        ) : null}
       </p>
       {first ? (
         <>
           <p>
-            <button type="button" onClick={() => void practise(first.id)} disabled={busy}>
+            <button
+              type="button"
+              onClick={() =>
+                void practise(first.id, file ? { file, offsetSeconds: match.offsetSeconds } : undefined)
+              }
+              disabled={busy}
+            >
               {busy ? "Opening…" : "Practise it"}
             </button>{" "}
             <StatusLabel state={first.state} canonical={first.isCanonical} />{" "}
@@ -407,4 +419,12 @@ function KnownSong({
       )}
     </div>
   );
+}
+
+/** SongMatch.offsetSeconds in words: positive, the file has more audio before the song starts. */
+function offsetSentence(offsetSeconds: number): string {
+  const amount = `${Math.abs(offsetSeconds).toFixed(1)} s`;
+  return offsetSeconds > 0
+    ? `Your file has ${amount} more before the song starts than the charted recording.`
+    : `Your file starts ${amount} into the charted recording.`;
 }

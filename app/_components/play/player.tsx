@@ -40,7 +40,9 @@ import type { HighwayRenderer } from "./highway-renderer.ts";
 import { HighwayView } from "./highway-view.tsx";
 import { EMPTY_HUD, Hud, HudStore } from "./hud.tsx";
 import { connectMidi, type MidiConnection } from "./midi-input.ts";
+import { formatOffset, lineUpRecording, onChartTimeline } from "./own-recording.ts";
 import { PadMappingView, usePadLearning } from "./pad-mapping.tsx";
+import { takePendingAudio } from "./pending-audio.ts";
 import {
   loadPracticeSettings,
   loadVelocityCalibration,
@@ -86,6 +88,36 @@ function dynamicsText(c: VelocityCalibration): string {
   return `This kit: ghost below velocity ${v(c.ghostMax)}, accent from ${v(c.accentMin)}.`;
 }
 
+/**
+ * Plays the drummer's own recording along with the chart: lined up with the notes from the offset
+ * the chart remembers (song identity's, or the last one found), and that offset kept for next time.
+ */
+async function placeOwnRecording(
+  eng: PracticeAudioEngine,
+  chart: StoredChart,
+  file: Blob,
+): Promise<{ raw: AudioBuffer; offsetMs: number; refined: boolean }> {
+  const { raw, alignment } = await lineUpRecording(
+    eng.ctx,
+    file,
+    chart.beatmap.HitObjects,
+    chart.audioOffsetMs ?? 0,
+  );
+  eng.setAudio({ song: onChartTimeline(eng.ctx, raw, alignment.offsetMs) });
+  if (alignment.offsetMs !== chart.audioOffsetMs) {
+    await localDb().charts.update(chart.id, { audioOffsetMs: alignment.offsetMs });
+  }
+  return { raw, offsetMs: alignment.offsetMs, refined: alignment.refined };
+}
+
+function placedText(name: string, placed: { offsetMs: number; refined: boolean }): string {
+  const where = formatOffset(placed.offsetMs);
+  if (placed.refined)
+    return `Playing along with ${name}, lined up with the chart's notes (file offset ${where}).`;
+  if (placed.offsetMs !== 0) return `Playing along with ${name} at file offset ${where}.`;
+  return `Playing along with ${name}.`;
+}
+
 function formatTime(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
@@ -107,6 +139,9 @@ export function Player({ chartId: routeChartId }: { chartId: string }) {
   const [calibration, setCalibration] = useState<Calibration>({ inputOffsetMs: 0, visualOffsetMs: 0 });
   const [hasStems, setHasStems] = useState(false);
   const [audioName, setAudioName] = useState<string | null>(null);
+  /** The own recording as decoded, and where it sits on the chart (recording = chart + offset). */
+  const ownRecording = useRef<AudioBuffer | null>(null);
+  const [fileOffsetMs, setFileOffsetMs] = useState<number | null>(null);
   const [positionMs, setPositionMs] = useState(0);
   const [loop, setLoop] = useState<LoopRange | null>(null);
   const [loopA, setLoopA] = useState<number | null>(null);
@@ -163,6 +198,22 @@ export function Player({ chartId: routeChartId }: { chartId: string }) {
           ]);
           eng.setAudio({ drums, accompaniment });
           setHasStems(true);
+        } else {
+          // Arrived from the intake page with the drummer's own file: play along with it at once.
+          const file = takePendingAudio(chartId);
+          if (file) {
+            try {
+              const placed = await placeOwnRecording(eng, stored, file);
+              if (cancelled) return;
+              ownRecording.current = placed.raw;
+              stored.audioOffsetMs = placed.offsetMs;
+              setFileOffsetMs(placed.offsetMs);
+              setAudioName(file.name);
+              setStatus(placedText(file.name, placed));
+            } catch {
+              setStatus(`${file.name} could not be decoded by this browser; pick the song file below.`);
+            }
+          }
         }
         if (cancelled) return;
         eng.setMix(settings.prefs.mix);
@@ -550,19 +601,39 @@ export function Player({ chartId: routeChartId }: { chartId: string }) {
     [prefs],
   );
 
-  const onPickAudio = useCallback(async (e: ChangeEvent<HTMLInputElement>) => {
-    const file = e.target.files?.[0];
-    const eng = engine.current;
-    if (!file || !eng) return;
-    try {
-      const song = await decodeAudio(eng.ctx, file);
-      eng.setAudio({ song });
-      setAudioName(file.name);
-      setStatus(`Playing along with ${file.name}.`);
-    } catch {
-      setStatus(`${file.name} could not be decoded by this browser. Try a WAV, MP3 or OGG file.`);
-    }
-  }, []);
+  const onPickAudio = useCallback(
+    async (e: ChangeEvent<HTMLInputElement>) => {
+      const file = e.target.files?.[0];
+      const eng = engine.current;
+      if (!file || !eng || !chart) return;
+      try {
+        const placed = await placeOwnRecording(eng, chart, file);
+        ownRecording.current = placed.raw;
+        setChart({ ...chart, audioOffsetMs: placed.offsetMs });
+        setFileOffsetMs(placed.offsetMs);
+        setAudioName(file.name);
+        setStatus(placedText(file.name, placed));
+      } catch {
+        setStatus(`${file.name} could not be decoded by this browser. Try a WAV, MP3 or OGG file.`);
+      }
+    },
+    [chart],
+  );
+
+  /** The drummer moves their file against the chart by hand (the automatic line-up missed). */
+  const onFileOffset = useCallback(
+    (offsetMs: number) => {
+      const eng = engine.current;
+      const raw = ownRecording.current;
+      if (!eng || !raw || !chart || !Number.isFinite(offsetMs)) return;
+      const clamped = Math.max(-600_000, Math.min(600_000, Math.round(offsetMs)));
+      eng.setAudio({ song: onChartTimeline(eng.ctx, raw, clamped) });
+      setFileOffsetMs(clamped);
+      setChart({ ...chart, audioOffsetMs: clamped });
+      void localDb().charts.update(chart.id, { audioOffsetMs: clamped });
+    },
+    [chart],
+  );
 
   const connectKit = useCallback(async () => {
     midiConn.current?.close();
@@ -915,15 +986,30 @@ export function Player({ chartId: routeChartId }: { chartId: string }) {
                   </label>
                 </div>
               ) : (
-                <label className="pick-audio">
-                  Play along with the song file{" "}
-                  <input
-                    type="file"
-                    accept="audio/*"
-                    onChange={(e) => void onPickAudio(e)}
-                    disabled={playing}
-                  />
-                </label>
+                <>
+                  <label className="pick-audio">
+                    Play along with the song file{" "}
+                    <input
+                      type="file"
+                      accept="audio/*"
+                      onChange={(e) => void onPickAudio(e)}
+                      disabled={playing}
+                    />
+                  </label>
+                  {fileOffsetMs !== null ? (
+                    <label title="Where your file sits on the chart: positive when it has more audio before the song starts.">
+                      File offset (ms){" "}
+                      <input
+                        type="number"
+                        step={5}
+                        value={fileOffsetMs}
+                        onChange={(e) => onFileOffset(Number(e.target.value))}
+                        disabled={playing}
+                        data-testid="file-offset"
+                      />
+                    </label>
+                  ) : null}
+                </>
               )}
               <label>
                 <input
