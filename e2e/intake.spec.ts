@@ -155,7 +155,9 @@ test("a known song with a chart on the server is practised straight from the ans
   await expect(page.getByTestId("library-list")).toContainText("server");
 });
 
-test("a copy with leading silence gets the song's chart moved onto it, to the millisecond", async ({ page }) => {
+test("a copy with leading silence gets the song's chart moved onto it, to the millisecond", async ({
+  page,
+}) => {
   const wav = renderSong(temp.dir, 61, 25);
   // The same recording with 1.5 s of silence first, as another rip of the album might have.
   const padded = transcode(wav, join(temp.dir, "padded.mp3"), ["-af", "adelay=1500:all=1", "-b:a", "128k"]);

@@ -90,7 +90,8 @@ export function songDrumNotes(
   const notes: ReturnType<typeof songDrumNotes> = [];
   const add = (ms: number, Component: "kick" | "snare" | "hihat_closed") => {
     const Lane = COMPONENT_LANE[Component];
-    if (ms < seconds * 1000) notes.push({ Time: Math.round(ms * 1000) / 1000, Component, Lane, Velocity: 0.8 });
+    if (ms < seconds * 1000)
+      notes.push({ Time: Math.round(ms * 1000) / 1000, Component, Lane, Velocity: 0.8 });
   };
   for (let half = 0; half * (beatMs / 2) < seconds * 1000; half++) {
     const ms = half * (beatMs / 2);

@@ -48,7 +48,10 @@ describe("alignToChart", () => {
       refined: false,
     });
     const drums = attackEnvelopes([render(chart.HitObjects, 0, seconds)], SR);
-    expect(alignToChart(drums, chart.HitObjects.slice(0, 3), 40)).toMatchObject({ offsetMs: 40, refined: false });
+    expect(alignToChart(drums, chart.HitObjects.slice(0, 3), 40)).toMatchObject({
+      offsetMs: 40,
+      refined: false,
+    });
   });
 });
 
