@@ -1,12 +1,14 @@
 "use client";
 // The editor's sound: the practice player's audio engine (lib/practice/audio-engine.ts) with the
-// chart's stems from the library, or a song file the user picks, and the waveform peaks drawn
-// behind the lanes.
+// chart's stems from the library, or a song file the user picks (lined up with the chart's notes
+// as the player does), and the waveform peaks drawn behind the lanes.
 import { useCallback, useEffect, useRef, useState } from "react";
+import type { HitObject } from "@/lib/beatmap/schema.ts";
 import type { TempoMap } from "@/lib/beatmap/tempo.ts";
 import { computePeaks, type Peaks } from "@/lib/editor/waveform.ts";
 import { DEFAULT_MIX, decodeAudio, PracticeAudioEngine } from "@/lib/practice/audio-engine.ts";
 import { localDb } from "@/lib/store/db.ts";
+import { formatOffset, playRecordingOnChart } from "../play/own-recording.ts";
 
 export interface EditorAudio {
   engine: PracticeAudioEngine | null;
@@ -24,7 +26,15 @@ function channels(buffer: AudioBuffer): Float32Array[] {
   return [buffer.getChannelData(0)];
 }
 
-export function useEditorAudio(tempo: TempoMap, stemsChartId: string | undefined): EditorAudio {
+/**
+ * `chartId`: the library chart being edited (its stems, and where the drummer's recording sits on
+ * it); `notes` reads the chart's notes as they are when a file is picked.
+ */
+export function useEditorAudio(
+  tempo: TempoMap,
+  chartId: string | undefined,
+  notes: () => readonly HitObject[],
+): EditorAudio {
   const [engine, setEngine] = useState<PracticeAudioEngine | null>(null);
   const [peaks, setPeaks] = useState<Peaks | null>(null);
   const [hasStems, setHasStems] = useState(false);
@@ -39,9 +49,9 @@ export function useEditorAudio(tempo: TempoMap, stemsChartId: string | undefined
     const eng = new PracticeAudioEngine(tempoRef.current);
     setEngine(eng);
     (async () => {
-      if (!stemsChartId) return;
+      if (!chartId) return;
       try {
-        const stems = await localDb().stems.get(stemsChartId);
+        const stems = await localDb().stems.get(chartId);
         if (!stems || cancelled) return;
         const [drums, accompaniment] = await Promise.all([
           decodeAudio(eng.ctx, stems.drums),
@@ -61,7 +71,7 @@ export function useEditorAudio(tempo: TempoMap, stemsChartId: string | undefined
       cancelled = true;
       void eng.close();
     };
-  }, [stemsChartId]);
+  }, [chartId]);
 
   useEffect(() => {
     engine?.setTempo(tempo);
@@ -71,17 +81,22 @@ export function useEditorAudio(tempo: TempoMap, stemsChartId: string | undefined
     async (file: File) => {
       if (!engine) return;
       try {
-        const song = await decodeAudio(engine.ctx, file);
-        engine.setAudio({ song });
+        const remembered = chartId ? (await localDb().charts.get(chartId))?.audioOffsetMs : undefined;
+        const placed = await playRecordingOnChart(engine, file, notes(), remembered ?? 0);
+        if (chartId && placed.offsetMs !== remembered) {
+          await localDb().charts.update(chartId, { audioOffsetMs: placed.offsetMs });
+        }
         setHasStems(false);
-        setSource(file.name);
+        setSource(
+          placed.offsetMs !== 0 ? `${file.name}, file offset ${formatOffset(placed.offsetMs)}` : file.name,
+        );
         setError(null);
-        setPeaks(computePeaks(channels(song), song.sampleRate));
+        setPeaks(computePeaks(channels(placed.placed), placed.placed.sampleRate));
       } catch {
         setError(`${file.name} could not be decoded by this browser. Try a WAV, MP3 or OGG file.`);
       }
     },
-    [engine],
+    [engine, chartId, notes],
   );
 
   const setMix = useCallback(

@@ -23,6 +23,31 @@ export async function lineUpRecording(
   return { raw, alignment };
 }
 
+/**
+ * Decodes the recording, lines it up from `coarseMs` and sets it playing on the engine on the
+ * chart's timeline. The caller keeps `raw` to move it by hand, and remembers `offsetMs`.
+ */
+export async function playRecordingOnChart(
+  eng: { ctx: BaseAudioContext; setAudio(audio: { song: AudioBuffer }): void },
+  file: Blob,
+  notes: readonly HitObject[],
+  coarseMs: number,
+): Promise<{ raw: AudioBuffer; placed: AudioBuffer; offsetMs: number; refined: boolean }> {
+  const { raw, alignment } = await lineUpRecording(eng.ctx, file, notes, coarseMs);
+  const placed = onChartTimeline(eng.ctx, raw, alignment.offsetMs);
+  eng.setAudio({ song: placed });
+  return { raw, placed, offsetMs: alignment.offsetMs, refined: alignment.refined };
+}
+
+/** What the player and editor say about where the file was placed. */
+export function placedText(name: string, placed: { offsetMs: number; refined: boolean }): string {
+  const where = formatOffset(placed.offsetMs);
+  if (placed.refined)
+    return `Playing along with ${name}, lined up with the chart's notes (file offset ${where}).`;
+  if (placed.offsetMs !== 0) return `Playing along with ${name} at file offset ${where}.`;
+  return `Playing along with ${name}.`;
+}
+
 /** The recording with recording time = chart time + offsetMs turned into chart time. */
 export function onChartTimeline(ctx: BaseAudioContext, raw: AudioBuffer, offsetMs: number): AudioBuffer {
   const channels = Array.from({ length: raw.numberOfChannels }, (_, c) =>

@@ -40,7 +40,7 @@ import type { HighwayRenderer } from "./highway-renderer.ts";
 import { HighwayView } from "./highway-view.tsx";
 import { EMPTY_HUD, Hud, HudStore } from "./hud.tsx";
 import { connectMidi, type MidiConnection } from "./midi-input.ts";
-import { formatOffset, lineUpRecording, onChartTimeline } from "./own-recording.ts";
+import { onChartTimeline, placedText, playRecordingOnChart } from "./own-recording.ts";
 import { PadMappingView, usePadLearning } from "./pad-mapping.tsx";
 import { takePendingAudio } from "./pending-audio.ts";
 import {
@@ -97,25 +97,11 @@ async function placeOwnRecording(
   chart: StoredChart,
   file: Blob,
 ): Promise<{ raw: AudioBuffer; offsetMs: number; refined: boolean }> {
-  const { raw, alignment } = await lineUpRecording(
-    eng.ctx,
-    file,
-    chart.beatmap.HitObjects,
-    chart.audioOffsetMs ?? 0,
-  );
-  eng.setAudio({ song: onChartTimeline(eng.ctx, raw, alignment.offsetMs) });
-  if (alignment.offsetMs !== chart.audioOffsetMs) {
-    await localDb().charts.update(chart.id, { audioOffsetMs: alignment.offsetMs });
+  const placed = await playRecordingOnChart(eng, file, chart.beatmap.HitObjects, chart.audioOffsetMs ?? 0);
+  if (placed.offsetMs !== chart.audioOffsetMs) {
+    await localDb().charts.update(chart.id, { audioOffsetMs: placed.offsetMs });
   }
-  return { raw, offsetMs: alignment.offsetMs, refined: alignment.refined };
-}
-
-function placedText(name: string, placed: { offsetMs: number; refined: boolean }): string {
-  const where = formatOffset(placed.offsetMs);
-  if (placed.refined)
-    return `Playing along with ${name}, lined up with the chart's notes (file offset ${where}).`;
-  if (placed.offsetMs !== 0) return `Playing along with ${name} at file offset ${where}.`;
-  return `Playing along with ${name}.`;
+  return placed;
 }
 
 function formatTime(ms: number): string {
@@ -988,7 +974,7 @@ export function Player({ chartId: routeChartId }: { chartId: string }) {
               ) : (
                 <>
                   <label className="pick-audio">
-                    Play along with the song file{" "}
+                    {audioName ? "Play along with another file" : "Play along with the song file"}{" "}
                     <input
                       type="file"
                       accept="audio/*"
