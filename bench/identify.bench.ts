@@ -147,6 +147,7 @@ async function accuracy(): Promise<void> {
     const serviceSame: number[] = [];
     const serviceUnknownBest: number[] = [];
     const sharedKeys: number[] = [];
+    const offsetErrors: number[] = [];
     let votingWorse = 0;
     const times: number[] = [];
     for (const t of tracks) {
@@ -162,6 +163,9 @@ async function accuracy(): Promise<void> {
           if (result.match && result.match.song.id === songOf.get(t.track)) {
             stats.hit++;
             serviceSame.push(result.match.bitErrorRate);
+            // Where the variant sits on the song's timeline: 2 s more audio, or 10 s cut.
+            const truth = variant === "silence_2s" ? 2 : variant === "cut_first_10s" ? -10 : 0;
+            offsetErrors.push(Math.abs(result.match.offsetSeconds - truth) * 1000);
             const best = exhaustive.get(`${t.track}/${variant}`) ?? 0;
             if (result.match.bitErrorRate > best + 0.001) votingWorse++;
             sharedKeys.push(result.candidates[0]?.sharedKeys ?? 0);
@@ -211,6 +215,7 @@ async function accuracy(): Promise<void> {
     );
     log(`  BER of the matches the service returned: ${summary(serviceSame)}`);
     log(`  shared index keys of the right song: ${summary(sharedKeys, 0)}`);
+    log(`  |offsetSeconds − true shift| of the matches, ms: ${summary(offsetErrors, 0)}`);
     log(
       `  matches where offset voting found a BER > 0.001 above the exhaustive search's: ${votingWorse}/${hits}`,
     );
@@ -218,6 +223,17 @@ async function accuracy(): Promise<void> {
       `  held-out queries: ${serviceUnknownBest.length}/${unknownQueries} had any candidate; their best BER: ${summary(serviceUnknownBest)}`,
     );
     log(`  identify time on ${known.length} stored songs: ${summary(times, 2)} ms`);
+
+    // Another edit sharing the opening (a 30 s longer mix: the fingerprint reads only the start)
+    // must not get the song: its charts would end early. Approximated by the original's fingerprint
+    // sent with a duration 30 s longer.
+    let editMatches = 0;
+    for (const t of known) {
+      const e = t.entries.get("original")!;
+      const result = await identifySong(db, { fingerprint: e.fingerprint, duration: e.durationSeconds + 30 });
+      if (result.match) editMatches++;
+    }
+    log(`  the originals sent as 30 s longer edits: ${editMatches}/${known.length} matched (should be 0)`);
   });
 }
 
