@@ -197,4 +197,29 @@ test("a copy with leading silence gets the song's chart moved onto it, to the mi
   // 1,500 ms of silence plus what the MP3 encoder and decoder add (at most a frame, ~26 ms).
   expect(offset).toBeGreaterThanOrEqual(1_490);
   expect(offset).toBeLessThanOrEqual(1_530);
+
+  // The drummer can move it by hand, typing a negative value key by key; the chart keeps it.
+  const field = page.getByTestId("file-offset");
+  await field.fill("");
+  await field.pressSequentially("-250");
+  await expect(field).toHaveValue("-250");
+  const chartId = new URL(page.url()).pathname.split("/").pop()!;
+  await expect
+    .poll(() =>
+      page.evaluate(async (id) => {
+        const db = await new Promise<IDBDatabase>((resolve, reject) => {
+          const open = indexedDB.open("beatsight");
+          open.onsuccess = () => resolve(open.result);
+          open.onerror = () => reject(open.error);
+        });
+        const chart = await new Promise<{ audioOffsetMs?: number }>((resolve, reject) => {
+          const get = db.transaction("charts").objectStore("charts").get(id);
+          get.onsuccess = () => resolve(get.result);
+          get.onerror = () => reject(get.error);
+        });
+        db.close();
+        return chart.audioOffsetMs;
+      }, chartId),
+    )
+    .toBe(-250);
 });

@@ -127,7 +127,9 @@ export function Player({ chartId: routeChartId }: { chartId: string }) {
   const [audioName, setAudioName] = useState<string | null>(null);
   /** The own recording as decoded, and where it sits on the chart (recording = chart + offset). */
   const ownRecording = useRef<AudioBuffer | null>(null);
-  const [fileOffsetMs, setFileOffsetMs] = useState<number | null>(null);
+  // Where the file sits; `key` changes when a file is placed, so the (uncontrolled) offset field
+  // shows the new value but does not fight the drummer's typing ("-", an empty field).
+  const [filePlacement, setFilePlacement] = useState<{ offsetMs: number; key: number } | null>(null);
   const [positionMs, setPositionMs] = useState(0);
   const [loop, setLoop] = useState<LoopRange | null>(null);
   const [loopA, setLoopA] = useState<number | null>(null);
@@ -193,7 +195,7 @@ export function Player({ chartId: routeChartId }: { chartId: string }) {
               if (cancelled) return;
               ownRecording.current = placed.raw;
               stored.audioOffsetMs = placed.offsetMs;
-              setFileOffsetMs(placed.offsetMs);
+              setFilePlacement({ offsetMs: placed.offsetMs, key: Date.now() });
               setAudioName(file.name);
               setStatus(placedText(file.name, placed));
             } catch {
@@ -596,7 +598,7 @@ export function Player({ chartId: routeChartId }: { chartId: string }) {
         const placed = await placeOwnRecording(eng, chart, file);
         ownRecording.current = placed.raw;
         setChart({ ...chart, audioOffsetMs: placed.offsetMs });
-        setFileOffsetMs(placed.offsetMs);
+        setFilePlacement({ offsetMs: placed.offsetMs, key: Date.now() });
         setAudioName(file.name);
         setStatus(placedText(file.name, placed));
       } catch {
@@ -614,7 +616,7 @@ export function Player({ chartId: routeChartId }: { chartId: string }) {
       if (!eng || !raw || !chart || !Number.isFinite(offsetMs)) return;
       const clamped = Math.max(-600_000, Math.min(600_000, Math.round(offsetMs)));
       eng.setAudio({ song: onChartTimeline(eng.ctx, raw, clamped) });
-      setFileOffsetMs(clamped);
+      setFilePlacement((p) => (p ? { ...p, offsetMs: clamped } : p));
       setChart({ ...chart, audioOffsetMs: clamped });
       void localDb().charts.update(chart.id, { audioOffsetMs: clamped });
     },
@@ -982,14 +984,17 @@ export function Player({ chartId: routeChartId }: { chartId: string }) {
                       disabled={playing}
                     />
                   </label>
-                  {fileOffsetMs !== null ? (
+                  {filePlacement ? (
                     <label title="Where your file sits on the chart: positive when it has more audio before the song starts.">
                       File offset (ms){" "}
                       <input
                         type="number"
                         step={5}
-                        value={fileOffsetMs}
-                        onChange={(e) => onFileOffset(Number(e.target.value))}
+                        key={filePlacement.key}
+                        defaultValue={filePlacement.offsetMs}
+                        onChange={(e) => {
+                          if (e.target.value !== "") onFileOffset(Number(e.target.value));
+                        }}
                         disabled={playing}
                         data-testid="file-offset"
                       />
