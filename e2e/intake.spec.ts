@@ -2,7 +2,8 @@
 // lookup and registration on the server. Fixture audio is generated at test start (sox, ffmpeg).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
+import type { HitObject } from "../lib/beatmap/schema.ts";
 import { grooveChart } from "../lib/beatmap/testing.ts";
 import { identicalBitShare } from "../lib/fingerprint/compare.ts";
 import { decompressFingerprint } from "../lib/fingerprint/compress.ts";
@@ -119,12 +120,10 @@ test("a long song is fingerprinted from its first two minutes only, exactly as f
   expect(identicalBitShare(ours, reference.raw)).toBeGreaterThanOrEqual(0.999);
 });
 
-test("a known song with a chart on the server is practised straight from the answer", async ({ page }) => {
-  const wav = renderSong(temp.dir, 58, 25);
-  const mp3 = transcode(wav, join(temp.dir, "known.mp3"), ["-b:a", "128k"]);
+/** Shares a chart for the song in `wav` the way the generate page does (maps.submitGenerated). */
+async function shareChart(page: Page, wav: string, title: string, notes: HitObject[]): Promise<void> {
   const reference = fpcalcRaw(wav);
-  // Someone shared a chart for this song (as the generate page does).
-  const groove = grooveChart({ bars: 8 });
+  const groove = grooveChart({ bars: 1 });
   const shared = await page.request.post("/api/trpc/maps.submitGenerated", {
     headers: { "content-type": "application/json" },
     data: {
@@ -133,14 +132,22 @@ test("a known song with a chart on the server is practised straight from the ans
         duration: reference.duration,
         chart: {
           ...groove,
-          Metadata: { ...groove.Metadata, Title: "Shared Groove" },
-          Audio: { Filename: "known.wav", Duration: Math.round(reference.duration * 1000) },
+          Metadata: { ...groove.Metadata, Title: title },
+          Audio: { Filename: "song.wav", Duration: Math.round(reference.duration * 1000) },
+          HitObjects: notes,
           Editor: { AiGenerationMetadata: { backend: "wasm" } },
         },
       },
     },
   });
   expect(shared.ok()).toBe(true);
+}
+
+test("a known song with a chart on the server is practised straight from the answer", async ({ page }) => {
+  const wav = renderSong(temp.dir, 58, 25);
+  const mp3 = transcode(wav, join(temp.dir, "known.mp3"), ["-b:a", "128k"]);
+  // Someone shared a chart for this song (as the generate page does).
+  await shareChart(page, wav, "Shared Groove", grooveChart({ bars: 8 }).HitObjects);
 
   await page.goto("/");
   await dropFile(page, readFileSync(mp3), "known.mp3", "audio/mpeg");
@@ -161,25 +168,8 @@ test("a copy with leading silence gets the song's chart moved onto it, to the mi
   const wav = renderSong(temp.dir, 61, 25);
   // The same recording with 1.5 s of silence first, as another rip of the album might have.
   const padded = transcode(wav, join(temp.dir, "padded.mp3"), ["-af", "adelay=1500:all=1", "-b:a", "128k"]);
-  const reference = fpcalcRaw(wav);
-  const groove = grooveChart({ bars: 1 });
-  const shared = await page.request.post("/api/trpc/maps.submitGenerated", {
-    headers: { "content-type": "application/json" },
-    data: {
-      json: {
-        fingerprint: fpcalcCompressed(wav),
-        duration: reference.duration,
-        chart: {
-          ...groove,
-          Metadata: { ...groove.Metadata, Title: "Padded Groove" },
-          Audio: { Filename: "song.wav", Duration: Math.round(reference.duration * 1000) },
-          HitObjects: songDrumNotes(61, 25),
-          Editor: { AiGenerationMetadata: { backend: "wasm" } },
-        },
-      },
-    },
-  });
-  expect(shared.ok()).toBe(true);
+  // Its chart, shared from the original recording: the drums renderSong played, to the millisecond.
+  await shareChart(page, wav, "Padded Groove", songDrumNotes(61, 25));
 
   await page.goto("/");
   await dropFile(page, readFileSync(padded), "padded.mp3", "audio/mpeg");

@@ -6,6 +6,7 @@
 // low band's attacks, everything else on the high band's.
 import { COMPONENT_LANE, LANE } from "../beatmap/index.ts";
 import type { HitObject } from "../beatmap/schema.ts";
+import { componentWeight } from "../transcribe/envelope.ts";
 
 /** Frames of the attack envelopes per second: 2 ms, finer than any hit window. */
 export const ALIGN_FRAME_RATE = 500;
@@ -13,8 +14,8 @@ export const ALIGN_FRAME_RATE = 500;
 export const ALIGN_SEARCH_MS = 120;
 /**
  * The best shift must beat the median one by this ratio, or the coarse offset stays (silence,
- * ambient noise). Measured (MDB Drums): the right chart 3.4–6.3 on full mixes, 8–31 on drum
- * tracks; a chart of another song 1.4–2.7, so this is no identity check (song identity is).
+ * ambient noise). Measured (MDB Drums): the right chart 3.5–6.3 on full mixes, 8–32 on drum
+ * tracks; a chart of another song 1.4–2.8, so this is no identity check (song identity is).
  */
 const MIN_PEAK_RATIO = 2;
 const MIN_NOTES = 8;
@@ -86,8 +87,9 @@ export interface Alignment {
 
 /**
  * The shift within ±searchMs of `coarseMs` (1 ms steps) at which the chart's notes land on the
- * recording's attacks, each note weighed by its lane (kick and snare carry the groove; hi-hats
- * repeat every subdivision and would make every shift by one look as good).
+ * recording's attacks, each note weighed by its lane as the beat tracker weighs them (kick and
+ * snare carry the groove; hi-hats repeat every subdivision and would make a shift by one of them
+ * look as good).
  */
 export function alignToChart(
   envelopes: AttackEnvelopes,
@@ -97,11 +99,10 @@ export function alignToChart(
 ): Alignment {
   if (notes.length < MIN_NOTES) return { offsetMs: coarseMs, refined: false, peakRatio: 0 };
   const placed = notes.map((note) => {
-    const lane = COMPONENT_LANE[note.Component];
     return {
       ms: note.Time + coarseMs,
-      weight: LANE_WEIGHT[lane] ?? 0.3,
-      envelope: lane === LANE.kick ? envelopes.low : envelopes.high,
+      weight: componentWeight(note.Component),
+      envelope: COMPONENT_LANE[note.Component] === LANE.kick ? envelopes.low : envelopes.high,
     };
   });
   const scores: number[] = [];
@@ -118,16 +119,6 @@ export function alignToChart(
   if (!(peakRatio >= MIN_PEAK_RATIO)) return { offsetMs: coarseMs, refined: false, peakRatio };
   return { offsetMs: coarseMs + best - searchMs, refined: true, peakRatio };
 }
-
-const LANE_WEIGHT: Readonly<Record<number, number>> = {
-  [LANE.kick]: 1,
-  [LANE.snare]: 1,
-  [LANE.tom]: 0.7,
-  [LANE.crash]: 0.5,
-  [LANE.splash]: 0.3,
-  [LANE.hihat]: 0.3,
-  [LANE.ride]: 0.3,
-};
 
 /** The envelope's largest value within a frame of `frame` (attacks are a frame or two wide). */
 function sampleAt(envelope: Float32Array, frame: number): number {
