@@ -120,8 +120,11 @@ test("a long song is fingerprinted from its first two minutes only, exactly as f
   expect(identicalBitShare(ours, reference.raw)).toBeGreaterThanOrEqual(0.999);
 });
 
-/** Shares a chart for the song in `wav` the way the generate page does (maps.submitGenerated). */
-async function shareChart(page: Page, wav: string, title: string, notes: HitObject[]): Promise<void> {
+/**
+ * Shares a chart for the song in `wav` the way the generate page does (maps.submitGenerated, the
+ * chart carrying the recording's fingerprint); resolves to the song's id.
+ */
+async function shareChart(page: Page, wav: string, title: string, notes: HitObject[]): Promise<string> {
   const reference = fpcalcRaw(wav);
   const groove = grooveChart({ bars: 1 });
   const shared = await page.request.post("/api/trpc/maps.submitGenerated", {
@@ -133,7 +136,11 @@ async function shareChart(page: Page, wav: string, title: string, notes: HitObje
         chart: {
           ...groove,
           Metadata: { ...groove.Metadata, Title: title },
-          Audio: { Filename: "song.wav", Duration: Math.round(reference.duration * 1000) },
+          Audio: {
+            Filename: "song.wav",
+            Duration: Math.round(reference.duration * 1000),
+            Fingerprint: fpcalcCompressed(wav),
+          },
           HitObjects: notes,
           Editor: { AiGenerationMetadata: { backend: "wasm" } },
         },
@@ -141,6 +148,7 @@ async function shareChart(page: Page, wav: string, title: string, notes: HitObje
     },
   });
   expect(shared.ok()).toBe(true);
+  return (await shared.json()).result.data.json.song.id;
 }
 
 test("a known song with a chart on the server is practised straight from the answer", async ({ page }) => {
@@ -212,4 +220,27 @@ test("a copy with leading silence gets the song's chart moved onto it, to the mi
       }, chartId),
     )
     .toBe(-250);
+});
+
+test("a chart opened from its song's page finds where a picked file sits by its fingerprint", async ({
+  page,
+}) => {
+  const wav = renderSong(temp.dir, 62, 25);
+  const padded = transcode(wav, join(temp.dir, "padded-62.mp3"), [
+    "-af",
+    "adelay=2300:all=1",
+    "-b:a",
+    "128k",
+  ]);
+  const songId = await shareChart(page, wav, "Song Page Groove", songDrumNotes(62, 25));
+  await page.goto(`/songs/${songId}`);
+  await page.getByRole("button", { name: /^Practise / }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Song Page Groove" })).toBeVisible();
+  await page.getByLabel("Play along with the song file").setInputFiles(padded);
+  await expect(page.getByTestId("player-status")).toContainText("lined up with the chart's notes", {
+    timeout: 30_000,
+  });
+  const offset = Number(await page.getByTestId("file-offset").inputValue());
+  expect(offset).toBeGreaterThanOrEqual(2_290);
+  expect(offset).toBeLessThanOrEqual(2_330);
 });

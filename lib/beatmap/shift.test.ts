@@ -10,6 +10,7 @@ describe("shiftBeatmap", () => {
     Editor: { Bookmarks: [0, 2_500] },
   };
   chart.Metadata.PreviewTime = 1_000;
+  chart.Audio = { ...chart.Audio, Hash: "a".repeat(64), Fingerprint: "AQAAx" };
   chart.Timing!.TimingPoints = [{ Time: 4_500, Bpm: 150 }];
 
   it("moves every time later for a recording with more audio before the song", () => {
@@ -18,7 +19,7 @@ describe("shiftBeatmap", () => {
     expect(later.Timing).toMatchObject({ Offset: 2_500, TimingPoints: [{ Time: 6_500, Bpm: 150 }] });
     expect(later.Metadata.PreviewTime).toBe(3_000);
     expect(later.Editor?.Bookmarks).toEqual([2_000, 4_500]);
-    expect(later.Audio.Duration).toBe(20_000);
+    expect(later.Audio).toEqual({ Filename: "groove.ogg", Duration: 20_000 });
     expect(lintBeatmap(later).errors).toEqual([]);
   });
 
@@ -40,6 +41,6 @@ describe("shiftBeatmap", () => {
   });
 
   it("changes nothing when the shift is 0", () => {
-    expect(shiftBeatmap(chart, 0)).toEqual(chart);
+    expect(shiftBeatmap(chart, 0)).toBe(chart);
   });
 });

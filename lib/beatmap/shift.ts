@@ -8,9 +8,11 @@ import type { Beatmap, TimingPoint } from "./schema.ts";
  * The chart with every time moved by `deltaMs` (negative: earlier). Notes, bookmarks and the
  * preview that would fall before 0 are dropped; a tempo change that would fall before 0 becomes
  * the chart's starting tempo (Timing.Offset may be negative: the grid still lines up after 0).
- * `durationMs` is the new recording's length (Audio.Duration), when known.
+ * `durationMs` is the new recording's length (Audio.Duration), when known. Audio.Hash and
+ * Audio.Fingerprint are dropped: they describe the recording the chart was on, not the new one.
  */
 export function shiftBeatmap(b: Beatmap, deltaMs: number, durationMs?: number): Beatmap {
+  if (deltaMs === 0 && durationMs === undefined) return b;
   const moved = (t: number) => roundMs(t + deltaMs);
   const notes = b.HitObjects.map((n) => ({ ...n, Time: moved(n.Time) })).filter((n) => n.Time >= 0);
   const end =
@@ -18,10 +20,11 @@ export function shiftBeatmap(b: Beatmap, deltaMs: number, durationMs?: number): 
   const preview = b.Metadata.PreviewTime === undefined ? undefined : moved(b.Metadata.PreviewTime);
   const bookmarks = b.Editor?.Bookmarks?.map(moved).filter((t) => t >= 0);
   const { PreviewTime: _, ...metadata } = b.Metadata;
+  const { Hash: _hash, Fingerprint: _fingerprint, ...audio } = b.Audio;
   return {
     ...b,
     Metadata: { ...metadata, ...(preview !== undefined && preview >= 0 ? { PreviewTime: preview } : {}) },
-    Audio: { ...b.Audio, ...(end !== undefined ? { Duration: roundMs(end) } : {}) },
+    Audio: { ...audio, ...(end !== undefined ? { Duration: roundMs(end) } : {}) },
     ...(b.Timing ? { Timing: shiftTiming(b.Timing, moved) } : {}),
     ...(b.Editor ? { Editor: { ...b.Editor, ...(bookmarks ? { Bookmarks: bookmarks } : {}) } } : {}),
     HitObjects: notes,

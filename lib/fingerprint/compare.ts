@@ -1,6 +1,17 @@
 // Comparing fingerprints: the bit error rate of two raw item sequences at the alignment where they
 // agree best. Re-encodes, gain changes and small offsets keep BER low (≤ 0.04 measured on the
-// issue's variants); unrelated songs sit near 0.4–0.5. The threshold belongs to the lookup code.
+// issue's variants); unrelated songs sit near 0.4–0.5.
+
+/** Items per second of Chromaprint's algorithm 2 at 11025 Hz (hop 4096/3 samples). */
+export const ITEMS_PER_SECOND = 11025 / (4096 / 3);
+
+/**
+ * Largest BER at the best alignment that still counts as the same recording. Chosen from the
+ * measured distributions (docs/BENCHMARKS.md, 209 tracks × 10 variants): every same-song variant
+ * stayed ≤ 0.040, every pair of different songs ≥ 0.362; 0.2 sits midway, five times the worst
+ * re-encode and 0.16 below the closest impostor.
+ */
+export const MATCH_MAX_BER = 0.2;
 
 /** Number of set bits in a 32-bit integer. */
 export function popcount32(x: number): number {

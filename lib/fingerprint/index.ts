@@ -17,7 +17,9 @@ export {
   type AlignmentOptions,
   bestAlignment,
   bitErrorRateAt,
+  ITEMS_PER_SECOND,
   identicalBitShare,
+  MATCH_MAX_BER,
   popcount32,
 } from "./compare.ts";
 export {

@@ -15,7 +15,7 @@
 // Scoring: the candidates' items vote for an alignment offset (query position − stored position of
 // equal items, AcoustID style); the bit error rate (BER) is measured at the best-voted offsets.
 // Checking every offset in ±16 s (bestAlignment) costs ~1 ms per candidate; voting costs ~50 µs.
-import { bitErrorRateAt } from "@/lib/fingerprint/index.ts";
+import { bitErrorRateAt, ITEMS_PER_SECOND, MATCH_MAX_BER } from "@/lib/fingerprint/index.ts";
 
 export const KEY_BITS = 32;
 /** A power of two. */
@@ -23,13 +23,9 @@ export const KEY_SAMPLING = 4;
 /** The item Chromaprint (algorithm 2) gives digital silence. */
 export const SILENCE_ITEM = 627_964_279;
 
-/**
- * Largest BER at the best alignment that still counts as the same recording. Chosen from the
- * measured distributions (docs/BENCHMARKS.md, 209 tracks × 10 variants): every same-song variant
- * stayed ≤ 0.040, every pair of different songs ≥ 0.362; 0.2 sits midway, five times the worst
- * re-encode and 0.16 below the closest impostor.
- */
-export const MATCH_MAX_BER = 0.2;
+/** The BER threshold and item rate live in lib/fingerprint/compare.ts: the player compares too. */
+export { ITEMS_PER_SECOND, MATCH_MAX_BER };
+
 /**
  * Largest difference, in seconds, between where the query's audio ends and where the aligned
  * stored recording ends (AcoustID's lookup allows 7 s of duration difference). Fingerprints read
@@ -127,6 +123,3 @@ export function confidenceOf(bitErrorRate: number): number {
   if (bitErrorRate >= MATCH_MAX_BER) return 0;
   return Math.round((1 - bitErrorRate / MATCH_MAX_BER) * 1000) / 1000;
 }
-
-/** Items per second of Chromaprint's algorithm 2 at 11025 Hz (hop 4096/3 samples). */
-export const ITEMS_PER_SECOND = 11025 / (4096 / 3);

@@ -164,8 +164,8 @@ export function Editor(props: EditorProps) {
 
   // Timing only: a selection change must not rebuild the grid (and redraw the static layer).
   const tempo = useMemo(() => TempoMap.fromTiming(doc.chart.Timing), [doc.chart.Timing]);
-  const currentNotes = useCallback(() => docRef.current.chart.HitObjects, []);
-  const audio = useEditorAudio(tempo, stemsChartId, currentNotes);
+  const currentChart = useCallback(() => docRef.current.chart, []);
+  const audio = useEditorAudio(tempo, stemsChartId, currentChart);
   const endMs = useMemo(
     () => Math.max(songEndMs(doc), audio.engine?.audioDurationMs ?? 0),
     [doc, audio.engine],

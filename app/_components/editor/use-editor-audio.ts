@@ -3,7 +3,7 @@
 // chart's stems from the library, or a song file the user picks (lined up with the chart's notes
 // as the player does), and the waveform peaks drawn behind the lanes.
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { HitObject } from "@/lib/beatmap/schema.ts";
+import type { Beatmap } from "@/lib/beatmap/schema.ts";
 import type { TempoMap } from "@/lib/beatmap/tempo.ts";
 import { computePeaks, type Peaks } from "@/lib/editor/waveform.ts";
 import { DEFAULT_MIX, decodeAudio, PracticeAudioEngine } from "@/lib/practice/audio-engine.ts";
@@ -28,12 +28,12 @@ function channels(buffer: AudioBuffer): Float32Array[] {
 
 /**
  * `chartId`: the library chart being edited (its stems, and where the drummer's recording sits on
- * it); `notes` reads the chart's notes as they are when a file is picked.
+ * it); `chart` reads the chart as it is when a file is picked.
  */
 export function useEditorAudio(
   tempo: TempoMap,
   chartId: string | undefined,
-  notes: () => readonly HitObject[],
+  chart: () => Pick<Beatmap, "HitObjects" | "Audio">,
 ): EditorAudio {
   const [engine, setEngine] = useState<PracticeAudioEngine | null>(null);
   const [peaks, setPeaks] = useState<Peaks | null>(null);
@@ -82,7 +82,7 @@ export function useEditorAudio(
       if (!engine) return;
       try {
         const remembered = chartId ? (await localDb().charts.get(chartId))?.audioOffsetMs : undefined;
-        const placed = await playRecordingOnChart(engine, file, notes(), remembered ?? 0);
+        const placed = await playRecordingOnChart(engine, file, chart(), remembered);
         if (chartId && placed.offsetMs !== remembered) {
           await localDb().charts.update(chartId, { audioOffsetMs: placed.offsetMs });
         }
@@ -96,7 +96,7 @@ export function useEditorAudio(
         setError(`${file.name} could not be decoded by this browser. Try a WAV, MP3 or OGG file.`);
       }
     },
-    [engine, chartId, notes],
+    [engine, chartId, chart],
   );
 
   const setMix = useCallback(

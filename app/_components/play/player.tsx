@@ -89,15 +89,15 @@ function dynamicsText(c: VelocityCalibration): string {
 }
 
 /**
- * Plays the drummer's own recording along with the chart: lined up with the notes from the offset
- * the chart remembers (song identity's, or the last one found), and that offset kept for next time.
+ * Plays the drummer's own recording along with the chart (own-recording.ts places it) and keeps
+ * where it was placed for next time.
  */
 async function placeOwnRecording(
   eng: PracticeAudioEngine,
   chart: StoredChart,
   file: Blob,
 ): Promise<{ raw: AudioBuffer; offsetMs: number; refined: boolean }> {
-  const placed = await playRecordingOnChart(eng, file, chart.beatmap.HitObjects, chart.audioOffsetMs ?? 0);
+  const placed = await playRecordingOnChart(eng, file, chart.beatmap, chart.audioOffsetMs);
   if (placed.offsetMs !== chart.audioOffsetMs) {
     await localDb().charts.update(chart.id, { audioOffsetMs: placed.offsetMs });
   }
