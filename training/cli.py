@@ -67,6 +67,8 @@ def main() -> None:
         if name == "train-transcriber":
             t.add_argument("--accomp-share", type=float, default=0.75, help="share of clips under accompaniment")
             t.add_argument("--refine", type=int, default=0, help="grow the network to N RefineBlock2d (models.py)")
+            t.add_argument("--soup", type=float, default=0.0,
+                           help="end on the average of the final and the starting weights, this share of the start")
             t.add_argument("--loss", type=json.loads, default=None,
                            help='onset loss weights, e.g. \'{"confusion": 2, "soft": 2}\' (train.onset_weights)')
         else:
@@ -142,6 +144,8 @@ def main() -> None:
                         options["refine"] = args.refine
                     if args.loss:
                         options["loss"] = args.loss
+                    if args.soup:
+                        options["soup"] = args.soup
                 else:
                     if args.bus:
                         options["bus"] = args.bus

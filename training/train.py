@@ -127,7 +127,10 @@ def checkpoint_arch(name: str) -> dict:
 
 
 def _loop(name: str, model: torch.nn.Module, minutes: float | None, steps: int | None, resume: bool, batch_fn,
-          loss_fn, peak_lr: float, sets: tuple[str, ...], options: dict, fresh_optimizer: bool = False):
+          loss_fn, peak_lr: float, sets: tuple[str, ...], options: dict, fresh_optimizer: bool = False,
+          soup: float = 0.0):
+    """One run. `soup` > 0: the run ends on the average of its final weights and the weights it
+    started from, that share of the start ("model soup" of a fine-tune and its parent: run 13a)."""
     if (minutes is None) == (steps is None):
         raise ValueError("give exactly one budget: minutes or steps")
     ensure(CKPT_DIR)
@@ -147,6 +150,7 @@ def _loop(name: str, model: torch.nn.Module, minutes: float | None, steps: int |
         print(f"resumed {src} at step {state['step']} ({state['seconds'] / 60:.1f} min trained)")
     budget = minutes * 60 if minutes is not None else 0.0
     start_step = state["step"]
+    start_weights = {k: v.detach().clone() for k, v in model.state_dict().items()}
     t0 = time.time()
     last_ck = t0
     # Seeded by where the run starts, so replaying a recipe draws the same batches.
@@ -185,6 +189,10 @@ def _loop(name: str, model: torch.nn.Module, minutes: float | None, steps: int |
         if time.time() - last_ck > 180:
             save()
             last_ck = time.time()
+    if soup > 0:
+        final = model.state_dict()
+        model.load_state_dict({k: (soup * start_weights[k].float() + (1 - soup) * v.float()).to(v.dtype)
+                               if v.is_floating_point() else v for k, v in final.items()})
     state["runs"].append({"minutes": round((time.time() - t0) / 60, 1), "steps": state["step"] - start_step,
                           "resume": resume, "data": list(sets), "options": options, "end_step": state["step"],
                           "final_loss": float(np.mean(losses[-100:])) if losses else None})
@@ -197,7 +205,8 @@ def _loop(name: str, model: torch.nn.Module, minutes: float | None, steps: int |
 def train_transcriber(minutes: float | None, steps: int | None, resume: bool, sets: tuple[str, ...] = ("train",),
                       accomp_share: float = 0.6, accomp_db: tuple[float, float] = (-6, 12),
                       batch_size: int = 16, fresh_optimizer: bool = False, augment: dict | None = None,
-                      refine: int = 0, layers: dict | None = None, loss: dict | None = None) -> None:
+                      refine: int = 0, layers: dict | None = None, loss: dict | None = None,
+                      soup: float = 0.0) -> None:
     """accomp_share of the clips get accompaniment (a tenth of those: accompaniment alone), at a
     drum-to-accompaniment RMS ratio drawn from accomp_db. Runs 1-2 used the defaults; run 3 put
     accompaniment under more clips and quieter drums, after the 1.1.0 model lost most of its
@@ -205,7 +214,8 @@ def train_transcriber(minutes: float | None, steps: int | None, resume: bool, se
     (run 7 on); `refine` grows the network to that many RefineBlock2d (kept from the checkpoint
     when it has more); `layers` adds render-layers' vocals and guitars to the accompaniment as the
     separator's runs do (unlabelled negatives: sibilants, picking and fuzz are not drums); `loss`
-    reweights the onset loss where the held-out errors are (onset_weights)."""
+    reweights the onset loss where the held-out errors are (onset_weights); `soup` averages the
+    run's end with its start (_loop)."""
     audio, events, acc = load_training_data(sets)
     layer_audio = load_layers(layers)
     n = audio.shape[1]
@@ -271,9 +281,12 @@ def train_transcriber(minutes: float | None, steps: int | None, resume: bool, se
         options["layers"] = layers
     if loss:
         options["loss"] = loss
+    if soup:
+        options["soup"] = soup
     arch = checkpoint_arch("transcriber") if resume else {}
     model = Transcriber(refine=max(refine, arch.get("refine", 0)))
-    _loop("transcriber", model, minutes, steps, resume, batch_fn, loss_fn, 1e-3, sets, options, fresh_optimizer)
+    _loop("transcriber", model, minutes, steps, resume, batch_fn, loss_fn, 1e-3, sets, options, fresh_optimizer,
+          soup)
 
 
 def load_layers(layers: dict | None) -> dict[str, np.ndarray]:
