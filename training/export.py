@@ -27,7 +27,7 @@ from models import (S_HOP, S_NFFT, T_FMAX, T_FMIN, T_HOP, T_MELS, T_NFFT, Export
 from train import load_trained
 
 # Each model is versioned on its own: a new training run of one does not re-version the other.
-VERSIONS = {"transcriber": "1.7.0", "separator": "1.4.0"}
+VERSIONS = {"transcriber": "1.8.0", "separator": "1.4.0"}
 FILES = {"transcriber": "transcriber-v1.onnx", "separator": "separator-v1.onnx"}
 MANIFEST = MODELS_OUT / "manifest.json"
 EXPECTED = REPO / "lib" / "models" / "fixtures" / "expected-outputs.json"
