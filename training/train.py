@@ -130,7 +130,8 @@ def _loop(name: str, model: torch.nn.Module, minutes: float | None, steps: int |
           loss_fn, peak_lr: float, sets: tuple[str, ...], options: dict, fresh_optimizer: bool = False,
           soup: float = 0.0):
     """One run. `soup` > 0: the run ends on the average of its final weights and the weights it
-    started from, that share of the start ("model soup" of a fine-tune and its parent: run 13a)."""
+    started from, that share of the start ("model soup" of a fine-tune and its parent: the
+    transcriber's run 9, 1.8.0)."""
     if (minutes is None) == (steps is None):
         raise ValueError("give exactly one budget: minutes or steps")
     ensure(CKPT_DIR)
