@@ -8,7 +8,7 @@ import type { TempoMap } from "@/lib/beatmap/tempo.ts";
 import { computePeaks, type Peaks } from "@/lib/editor/waveform.ts";
 import { DEFAULT_MIX, decodeAudio, PracticeAudioEngine } from "@/lib/practice/audio-engine.ts";
 import { localDb } from "@/lib/store/db.ts";
-import { formatOffset, playRecordingOnChart } from "../play/own-recording.ts";
+import { formatOffset, playOwnRecording } from "../play/own-recording.ts";
 
 export interface EditorAudio {
   engine: PracticeAudioEngine | null;
@@ -81,11 +81,7 @@ export function useEditorAudio(
     async (file: File) => {
       if (!engine) return;
       try {
-        const remembered = chartId ? (await localDb().charts.get(chartId))?.audioOffsetMs : undefined;
-        const placed = await playRecordingOnChart(engine, file, chart(), remembered);
-        if (chartId && placed.offsetMs !== remembered) {
-          await localDb().charts.update(chartId, { audioOffsetMs: placed.offsetMs });
-        }
+        const placed = await playOwnRecording(engine, file, chart(), chartId);
         setHasStems(false);
         setSource(
           placed.offsetMs !== 0 ? `${file.name}, file offset ${formatOffset(placed.offsetMs)}` : file.name,

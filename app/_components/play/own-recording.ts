@@ -12,6 +12,7 @@ import {
 import { createFingerprintWorker } from "@/lib/fingerprint/worker-client.ts";
 import { alignToChart, attackEnvelopes, shiftSamples } from "@/lib/practice/audio-align.ts";
 import { decodeAudio } from "@/lib/practice/audio-engine.ts";
+import { localDb } from "@/lib/store/db.ts";
 
 export interface PlacedRecording {
   /** As decoded, before any shift (kept to move it by hand). */
@@ -41,6 +42,25 @@ export async function playRecordingOnChart(
   const placed = onChartTimeline(eng.ctx, raw, alignment.offsetMs);
   eng.setAudio({ song: placed });
   return { raw, placed, offsetMs: alignment.offsetMs, refined: alignment.refined };
+}
+
+/**
+ * playRecordingOnChart for the library chart `chartId` (if the chart is in the library): from where
+ * it last had the drummer's recording (StoredChart.audioOffsetMs), and remembering where it went.
+ */
+export async function playOwnRecording(
+  eng: Parameters<typeof playRecordingOnChart>[0],
+  file: Blob,
+  chart: Pick<Beatmap, "HitObjects" | "Audio">,
+  chartId: string | undefined,
+): Promise<PlacedRecording> {
+  const db = localDb();
+  const remembered = chartId ? (await db.charts.get(chartId))?.audioOffsetMs : undefined;
+  const placed = await playRecordingOnChart(eng, file, chart, remembered);
+  if (chartId && placed.offsetMs !== remembered) {
+    await db.charts.update(chartId, { audioOffsetMs: placed.offsetMs });
+  }
+  return placed;
 }
 
 /** Fingerprints read the first two minutes; 16 s more covers the longest shift compared. */

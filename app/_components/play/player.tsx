@@ -40,7 +40,7 @@ import type { HighwayRenderer } from "./highway-renderer.ts";
 import { HighwayView } from "./highway-view.tsx";
 import { EMPTY_HUD, Hud, HudStore } from "./hud.tsx";
 import { connectMidi, type MidiConnection } from "./midi-input.ts";
-import { onChartTimeline, placedText, playRecordingOnChart } from "./own-recording.ts";
+import { onChartTimeline, placedText, playOwnRecording } from "./own-recording.ts";
 import { PadMappingView, usePadLearning } from "./pad-mapping.tsx";
 import { takePendingAudio } from "./pending-audio.ts";
 import {
@@ -86,22 +86,6 @@ declare global {
 function dynamicsText(c: VelocityCalibration): string {
   const v = (x: number) => Math.round(x * 127);
   return `This kit: ghost below velocity ${v(c.ghostMax)}, accent from ${v(c.accentMin)}.`;
-}
-
-/**
- * Plays the drummer's own recording along with the chart (own-recording.ts places it) and keeps
- * where it was placed for next time.
- */
-async function placeOwnRecording(
-  eng: PracticeAudioEngine,
-  chart: StoredChart,
-  file: Blob,
-): Promise<{ raw: AudioBuffer; offsetMs: number; refined: boolean }> {
-  const placed = await playRecordingOnChart(eng, file, chart.beatmap, chart.audioOffsetMs);
-  if (placed.offsetMs !== chart.audioOffsetMs) {
-    await localDb().charts.update(chart.id, { audioOffsetMs: placed.offsetMs });
-  }
-  return placed;
 }
 
 function formatTime(ms: number): string {
@@ -191,10 +175,9 @@ export function Player({ chartId: routeChartId }: { chartId: string }) {
           const file = takePendingAudio(chartId);
           if (file) {
             try {
-              const placed = await placeOwnRecording(eng, stored, file);
+              const placed = await playOwnRecording(eng, file, stored.beatmap, stored.id);
               if (cancelled) return;
               ownRecording.current = placed.raw;
-              stored.audioOffsetMs = placed.offsetMs;
               setFilePlacement({ offsetMs: placed.offsetMs, key: Date.now() });
               setAudioName(file.name);
               setStatus(placedText(file.name, placed));
@@ -595,9 +578,8 @@ export function Player({ chartId: routeChartId }: { chartId: string }) {
       const eng = engine.current;
       if (!file || !eng || !chart) return;
       try {
-        const placed = await placeOwnRecording(eng, chart, file);
+        const placed = await playOwnRecording(eng, file, chart.beatmap, chart.id);
         ownRecording.current = placed.raw;
-        setChart({ ...chart, audioOffsetMs: placed.offsetMs });
         setFilePlacement({ offsetMs: placed.offsetMs, key: Date.now() });
         setAudioName(file.name);
         setStatus(placedText(file.name, placed));
@@ -617,7 +599,6 @@ export function Player({ chartId: routeChartId }: { chartId: string }) {
       const clamped = Math.max(-600_000, Math.min(600_000, Math.round(offsetMs)));
       eng.setAudio({ song: onChartTimeline(eng.ctx, raw, clamped) });
       setFilePlacement((p) => (p ? { ...p, offsetMs: clamped } : p));
-      setChart({ ...chart, audioOffsetMs: clamped });
       void localDb().charts.update(chart.id, { audioOffsetMs: clamped });
     },
     [chart],
