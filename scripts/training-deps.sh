@@ -7,6 +7,7 @@ PKGS=(
   python3-yaml  # MedleyDB stem metadata (evaluate-real)
   fluidsynth fluid-soundfont-gm musescore-general-soundfont timgm6mb-soundfont
   hydrogen-drumkits hydrogen-data avldrums.lv2 lmms-common sonic-pi-samples drumkv1 freepats
+  opl3-soundfont exadrums  # bank_more's kits (training/bank.py build_more_bank)
   festival festvox-kallpc16k festvox-kdlpc16k festvox-italp16k festvox-itapc16k  # sung vocals (training/vocals.py)
   ffmpeg libjemalloc2  # jemalloc: torch on this VM spends most time in page faults with glibc malloc
 )

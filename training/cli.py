@@ -34,7 +34,8 @@ def main() -> None:
     use_jemalloc()
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="step", required=True)
-    sub.add_parser("build-bank", help="collect labelled one-shots from Debian packages")
+    bb = sub.add_parser("build-bank", help="collect labelled one-shots from Debian packages")
+    bb.add_argument("--which", default="main,more", help="main (bank.npz) and/or more (bank_more.npz)")
     a = sub.add_parser("render-accomp", help="render procedural accompaniment with fluidsynth")
     a.add_argument("--train-pieces", type=int, default=40, help="pieces per training soundfont")
     a.add_argument("--val-pieces", type=int, default=16)
@@ -51,6 +52,7 @@ def main() -> None:
     s.add_argument("--n-extra", type=int, default=12000, help="clips in the varied, partly codec-coded set")
     s.add_argument("--n-h2", type=int, default=4000, help="clips like extra's, 70 %% on Hydrogen's patterns")
     s.add_argument("--n-synth", type=int, default=4000, help="clips like h2's, played on synthesised kits")
+    s.add_argument("--n-more", type=int, default=3000, help="clips like h2's, played on bank_more's kits")
     for name in ("train-transcriber", "train-separator"):
         t = sub.add_parser(name)
         budget = t.add_mutually_exclusive_group()
@@ -61,7 +63,7 @@ def main() -> None:
                        help="with --resume: start Adam's moments afresh (what a run on a machine without "
                             "training/work/ does; recipe runs that did so record it)")
         t.add_argument("--threads", type=int, default=1)
-        t.add_argument("--data", default="train,extra,h2,synth", help="data sets to draw from (train = session 1's, extra, h2, synth)")
+        t.add_argument("--data", default="train,extra,h2,synth", help="data sets to draw from (train = session 1's, extra, h2, synth, more)")
         t.add_argument("--accomp-db", default="-10,12" if name == "train-transcriber" else "-10,10",
                        help="drum-to-accompaniment RMS ratio range, dB")
         if name == "train-transcriber":
@@ -110,8 +112,12 @@ def main() -> None:
         steps.append("evaluate-real")
     for step in steps:
         if step == "build-bank":
-            from bank import build_bank
-            build_bank()
+            from bank import build_bank, build_more_bank
+            which = getattr(args, "which", "main,more").split(",")
+            if "main" in which:
+                build_bank()
+            if "more" in which:
+                build_more_bank()
         elif step == "render-accomp":
             from accomp import render_accomp
             render_accomp(getattr(args, "train_pieces", 40), getattr(args, "val_pieces", 16),
@@ -124,7 +130,7 @@ def main() -> None:
             from synth import synth_data
             synth_data({"train": getattr(args, "n_train", 4000), "val": getattr(args, "n_val", 200),
                         "extra": getattr(args, "n_extra", 12000), "h2": getattr(args, "n_h2", 4000),
-                        "synth": getattr(args, "n_synth", 4000)})
+                        "synth": getattr(args, "n_synth", 4000), "more": getattr(args, "n_more", 3000)})
         elif step in ("train-transcriber", "train-separator"):
             from train import train_separator, train_transcriber
             train = train_transcriber if step == "train-transcriber" else train_separator

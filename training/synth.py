@@ -304,15 +304,18 @@ SETS = {  # name: (clips by default, seconds, held-out kits?, seed, variety, Hyd
     "extra": (12000, 4.0, False, 9, True, False),
     "h2": (4000, 4.0, False, 10, True, True),
     "synth": (4000, 4.0, False, 11, True, True),
+    "more": (3000, 4.0, False, 12, True, True),
 }
 SYNTHESISED_KITS = {"synth": (300, 11)}  # sets played on drumsynth's kits: (kits, seed)
+OWN_BANKS = {"more": "bank_more.npz"}  # sets played on another bank's kits (bank.build_more_bank)
 
 
 def synth_data(sizes: dict[str, int] | None = None, codec_share: float = 0.3) -> None:
     """Render the drum clip sets. `train` and `val` are the session-1 sets; `extra` adds more,
     more varied clips (see render_clip's `variety`) of which `codec_share` went through a lossy
     codec; `h2` is like `extra` with Hydrogen's human-made patterns (session 6); `synth` is like
-    `h2` on synthesised kits (drumsynth.py) with the bank's training distractors (session 7)."""
+    `h2` on synthesised kits (drumsynth.py) with the bank's training distractors (session 7);
+    `more` is like `h2` on bank_more's kits with their own distractors (session 14)."""
     items, clips = load_bank()
     for split, (n_default, dur, held, seed, variety, patterns) in SETS.items():
         n = (sizes or {}).get(split, n_default)
@@ -322,6 +325,8 @@ def synth_data(sizes: dict[str, int] | None = None, codec_share: float = 0.3) ->
             s_items, s_clips = synth_bank(*SYNTHESISED_KITS[split])
             distractors = [i for i, it in enumerate(items) if it["cls"] == DISTRACTOR]
             pools = Pools(s_items + [items[i] for i in distractors], s_clips + [clips[i] for i in distractors], heldout=held)
+        elif split in OWN_BANKS:
+            pools = Pools(*load_bank(WORK / OWN_BANKS[split]), heldout=held)
         else:
             pools = Pools(items, clips, heldout=held)
         rng = np.random.default_rng(seed)

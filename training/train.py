@@ -24,7 +24,7 @@ from synth import compressor_gain
 
 CKPT_DIR = ROOT / "checkpoints"  # small weight-only checkpoints, committed so later sessions can resume
 FPS = SR / T_HOP
-ACCOMP_OF = {"h2": "extra", "synth": "extra"}  # drum sets without accompaniment of their own
+ACCOMP_OF = {"h2": "extra", "synth": "extra", "more": "extra"}  # drum sets without accompaniment of their own
 
 
 def load_drums(split: str):
