@@ -9,7 +9,8 @@ the OPL3 FM soundfont's kit, freepats' GUS drum patches and eXaDrums' default ki
 of its own so that `bank.npz`, and every set rendered from it, stay as they were. Csound's GM
 soundfont (csound-soundfont) is left out on purpose: its drum samples are TimGM6mb's, the
 held-out soundfont (254 of its 372 one-shots have a magnitude spectrum within cosine 0.97 of a
-held-out one-shot, median 1.00; OPL3, freepats and eXaDrums: none, median 0.60-0.62).
+held-out one-shot, median 1.00; OPL3, freepats and eXaDrums: none, median 0.60-0.62), and
+`build_more_bank` refuses any source with such a twin (`heldout_twins`).
 """
 from __future__ import annotations
 
@@ -269,6 +270,23 @@ def build_bank() -> None:
     print(json.dumps(dict(sorted(counts.items())), indent=1))
 
 
+def heldout_twins(clips: list[np.ndarray], cosine: float = 0.97) -> list[int]:
+    """Indices of one-shots whose magnitude spectrum (first 8,192 samples, Hann) lies within
+    `cosine` of a held-out one-shot of bank.npz: the same sample under another soundfont's name,
+    as Csound's GM soundfont has TimGM6mb's. Unrelated kits stay below 0.9 (FluidR3 against the
+    held-out kits: median 0.67). A sample shared at another pitch would pass; that is why whole
+    suspect sources are left out rather than filtered."""
+    items, held_clips = load_bank()
+
+    def spectrum(x: np.ndarray) -> np.ndarray:
+        x = np.pad(x[:8192], (0, max(0, 8192 - len(x)))).astype(np.float32)
+        mag = np.abs(np.fft.rfft(x * np.hanning(8192)))
+        return mag / (np.linalg.norm(mag) + 1e-9)
+
+    held = np.stack([spectrum(c) for it, c in zip(items, held_clips) if is_heldout(it["kit"])])
+    return [i for i, c in enumerate(clips) if float(np.max(held @ spectrum(c))) > cosine]
+
+
 def build_more_bank() -> None:
     """bank_more.npz: the kits of MORE_SOUNDFONTS, freepats and eXaDrums (training only)."""
     bank = Bank()
@@ -277,6 +295,10 @@ def build_more_bank() -> None:
             add_soundfont(bank, sf_name, sf_path, programs, None)
     add_gus_drums(bank, FREEPATS_DRUMS, "freepats:Drum_000")
     add_files(bank, f"{EXADRUMS_KIT}/*.wav", lambda s: "exadrums:default")
+    twins = heldout_twins(bank.audio)
+    if twins:
+        raise SystemExit(f"bank_more: {len(twins)} one-shots sound like held-out ones (first: "
+                         f"{bank.items[twins[0]]['src']}); a source that shares samples with the held-out kits stays out")
     print(f"bank_more: {len(bank.items)} one-shots")
     counts: dict[str, int] = {}
     for it in bank.items:
