@@ -82,11 +82,14 @@ def load_audio(path: str) -> np.ndarray | None:
         audio, sr = sf.read(path, dtype="float32", always_2d=True)
     except Exception:  # noqa: BLE001 - unreadable files are skipped, counted below
         return None
-    mono = audio.mean(axis=1)
-    if sr != SR:
-        g = np.gcd(int(sr), SR)
-        mono = resample_poly(mono, SR // g, int(sr) // g).astype(np.float32)
-    return mono
+    return to_model_rate(audio.mean(axis=1), int(sr))
+
+
+def to_model_rate(mono: np.ndarray, sr: int) -> np.ndarray:
+    if sr == SR:
+        return mono
+    g = np.gcd(sr, SR)
+    return resample_poly(mono, SR // g, sr // g).astype(np.float32)
 
 
 def trim(x: np.ndarray) -> np.ndarray | None:
@@ -196,8 +199,7 @@ def read_gus_patch(path: str) -> np.ndarray | None:
         x /= 128
     if rate <= 0 or len(x) < 64:
         return None
-    g = np.gcd(rate, SR)
-    return resample_poly(x, SR // g, rate // g).astype(np.float32)
+    return to_model_rate(x, rate)
 
 
 def add_gus_drums(bank: Bank, folder: str, kit: str) -> None:
