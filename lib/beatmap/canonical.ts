@@ -34,13 +34,21 @@ function canonicalHitObject(h: HitObject): HitObject {
 }
 
 function canonicalTiming(t: Timing): Timing {
-  return {
+  const out: Timing = {
     Bpm: round4(t.Bpm),
     Offset: roundMs(t.Offset),
     TimeSignature: t.TimeSignature,
+    TimingPoints: [],
+  };
+  if (t.Confidence !== undefined) out.Confidence = round4(t.Confidence);
+  if (t.Feel !== undefined) out.Feel = t.Feel;
+  return {
+    ...out,
     TimingPoints: t.TimingPoints.map((p) => {
       const point: Timing["TimingPoints"][number] = { Time: roundMs(p.Time), Bpm: round4(p.Bpm) };
       if (p.TimeSignature !== undefined) point.TimeSignature = p.TimeSignature;
+      if (p.Confidence !== undefined) point.Confidence = round4(p.Confidence);
+      if (p.Feel !== undefined) point.Feel = p.Feel;
       return point;
     }).sort((a, b) => a.Time - b.Time),
   };

@@ -20,10 +20,25 @@ export const TimeSignatureSchema = z
 
 const bpm = finite("a BPM").refine((v) => v > 0, "expected a BPM > 0");
 
+/**
+ * How sure the generator is that a tempo section's grid is right, 0–1 (absent: set by hand or
+ * unknown). Below `LOW_GRID_CONFIDENCE` the app asks the drummer to check the tempo.
+ */
+const gridConfidence = finite("a grid confidence 0–1")
+  .refine((v) => v >= 0 && v <= 1, "expected a grid confidence 0–1")
+  .optional();
+
+/** How the beat is subdivided: "swing" = 8ths (or 16ths) played on the triplet grid (shuffle). */
+export const FeelSchema = z.enum(["straight", "swing"], { error: 'expected a feel: "straight" or "swing"' });
+
 export const TimingPointSchema = z.object({
   Time: ms("a time"),
   Bpm: bpm,
   TimeSignature: TimeSignatureSchema.optional(),
+  /** Grid confidence of the section this point starts. */
+  Confidence: gridConfidence,
+  /** Feel from this point on (absent: unchanged). */
+  Feel: FeelSchema.optional(),
 });
 
 export const TimingSchema = z.object({
@@ -31,6 +46,10 @@ export const TimingSchema = z.object({
   /** Time of the first beat, ms. */
   Offset: finite("an offset in ms"),
   TimeSignature: TimeSignatureSchema.default("4/4"),
+  /** Grid confidence of the first section (up to the first timing point that sets its own). */
+  Confidence: gridConfidence,
+  /** Feel of the first section (absent: straight). */
+  Feel: FeelSchema.optional(),
   TimingPoints: z
     .array(TimingPointSchema)
     .max(LIMITS.maxTimingPoints, `expected at most ${LIMITS.maxTimingPoints} timing points`)
@@ -128,4 +147,8 @@ export type Beatmap = Omit<Parsed, "Version"> & { Version: 1 };
 export type HitObject = z.output<typeof HitObjectSchema>;
 export type Timing = z.output<typeof TimingSchema>;
 export type TimingPoint = z.output<typeof TimingPointSchema>;
+export type Feel = z.output<typeof FeelSchema>;
+
+/** Grid confidence under which the app shows "check the tempo". */
+export const LOW_GRID_CONFIDENCE = 0.6;
 export type BeatmapMetadata = Beatmap["Metadata"];
