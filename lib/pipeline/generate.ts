@@ -5,7 +5,7 @@
 import type { Beatmap } from "../beatmap/index.ts";
 import { throwIfAborted } from "../inference/abort.ts";
 import type { InferenceBackend, ModelSession } from "../inference/backend.ts";
-import { buildChart } from "../transcribe/index.ts";
+import { type BuildChartInput, buildChart } from "../transcribe/index.ts";
 import type { ModelSpec, PipelineModels } from "./model-spec.ts";
 import { type ProgressEvent, ProgressTracker, type Stage } from "./progress.ts";
 import { runSeparator, runTranscriber, type Stems } from "./run-model.ts";
@@ -28,6 +28,8 @@ export interface GenerateDeps {
   session(signal: AbortSignal, spec: ModelSpec, onFraction: (f: number) => void): Promise<ModelSession>;
   /** Skip separation even when a separator exists (e.g. the input is already a drum stem). */
   skipSeparation?: boolean;
+  /** Sees the post-processing's exact input before it runs (scripts/evaluate-grid.ts caches it). */
+  onChartInput?: (input: BuildChartInput) => void;
 }
 
 export interface GenerateResult {
@@ -84,8 +86,8 @@ export async function generateChart(
   );
   throwIfAborted(signal);
 
-  const result = await tracker.stage("post-process", async () =>
-    buildChart({
+  const result = await tracker.stage("post-process", async () => {
+    const chartInput: BuildChartInput = {
       activations,
       settings: { thresholds: transcriber.thresholds, minGapMs: transcriber.minGapMs },
       audio: {
@@ -106,8 +108,10 @@ export async function generateChart(
         createdAt: new Date().toISOString(),
       },
       ...(input.metadata ? { metadata: input.metadata } : {}),
-    }),
-  );
+    };
+    deps.onChartInput?.(chartInput);
+    return buildChart(chartInput);
+  });
   return {
     beatmap: result.beatmap,
     ...(stems ? { stems } : {}),

@@ -8,6 +8,7 @@ import type { Beatmap } from "../beatmap/index.ts";
 import type { InferenceBackend, ModelSession } from "../inference/backend.ts";
 import { ModelIntegrityError, sha256Hex } from "../inference/model-store.ts";
 import { createNodeBackend, type NodeBackendOptions } from "../inference/ort-node.ts";
+import type { BuildChartInput } from "../transcribe/index.ts";
 import { generateChart } from "./generate.ts";
 import { type LoadedManifest, pipelineModelsFromManifest } from "./manifest-adapter.ts";
 import { BROWSER_DECODE_RATE, toModelAudio } from "./model-audio.ts";
@@ -70,7 +71,13 @@ export async function transcribeFile(
   signal: AbortSignal,
   pipeline: NodePipeline,
   file: string,
-  options: { onProgress?: (e: ProgressEvent) => void; skipSeparation?: boolean; audioHash?: string } = {},
+  options: {
+    onProgress?: (e: ProgressEvent) => void;
+    skipSeparation?: boolean;
+    audioHash?: string;
+    /** Sees buildChart's exact input (activations, settings, …) before post-processing runs. */
+    onChartInput?: (input: BuildChartInput) => void;
+  } = {},
 ): Promise<TranscribeFileResult> {
   const rate = pipeline.manifest.models.transcriber.sampleRate;
   const t0 = performance.now();
@@ -102,6 +109,7 @@ export async function transcribeFile(
         return s;
       },
       ...(options.skipSeparation ? { skipSeparation: true } : {}),
+      ...(options.onChartInput ? { onChartInput: options.onChartInput } : {}),
     },
     options.onProgress,
   );
