@@ -42,6 +42,7 @@ export {
   type LintOptions,
   type LintReport,
   lintBeatmap,
+  PUSHED_NOTE_MS,
 } from "./lint.ts";
 export { exportMidi, importMidi } from "./midi.ts";
 export { NOTES_MID } from "./notes-mid.ts";

@@ -61,6 +61,11 @@ export const LINT_DEFAULTS: Required<LintOptions> = {
 /** Notes closer than this count as played together. */
 const SIMULTANEOUS_MS = 5;
 const DUPLICATE_MS = 1;
+/**
+ * A note at most this far ahead of the first beat is the drummer pushing it, not a note before the
+ * chart starts (a generated chart's first beat is fitted over the whole section, not on that note).
+ */
+export const PUSHED_NOTE_MS = 25;
 /** Off every 1/16 and 1/12 grid line by more than this counts as unsnapped. */
 const SNAP_TOLERANCE_MS = 2;
 
@@ -190,7 +195,7 @@ export function lintBeatmap(b: Beatmap, options: LintOptions = {}): LintReport {
         `${path} at ${fmtMs(h.Time)} is past the end of the audio (${fmtMs(duration)}).`,
       );
     }
-    if (t && h.Time < t.Offset - 1) {
+    if (t && h.Time < t.Offset - PUSHED_NOTE_MS) {
       c.add(
         "before_first_beat",
         `${path}.Time`,

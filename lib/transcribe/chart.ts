@@ -11,17 +11,13 @@ import {
   lintBeatmap,
   type Timing,
 } from "../beatmap/index.ts";
-import { trackChartBeats } from "./beat-choice.ts";
-import { type BeatTrackOptions, type RawBeats, trackBeats } from "./beats.ts";
-import { TranscribeError } from "./errors.ts";
 import { type DifficultyEstimate, estimateDifficulty } from "./estimate-difficulty.ts";
+import { buildGrid, type ChartGrid, type GridOptions } from "./grid.ts";
 import { type LimbOptions, type LimbResult, resolveSimultaneous } from "./limbs.ts";
 import { flattenGenerationInfo, type GenerationInfo } from "./metadata.ts";
-import { chooseMeter, type MeterOptions } from "./meter.ts";
 import { pickPeaks } from "./peaks.ts";
 import { applySnaps, DEFAULT_SNAP_DIVISORS, type SnapSuggestion, suggestSnaps } from "./snap.ts";
-import { beatsToTiming, type ChartTiming, type TimingOptions } from "./timing.ts";
-import type { Activations, BeatTrack, Onset, PeakPickSettings } from "./types.ts";
+import type { Activations, Onset, PeakPickSettings } from "./types.ts";
 
 export interface AudioInfo {
   /** ms. Notes at or past it are dropped (models pad the last chunk). */
@@ -39,16 +35,9 @@ export interface BuildChartInput {
   audio: AudioInfo;
   generation: GenerationInfo;
   metadata?: { title?: string; artist?: string; creator?: string; tags?: string[] };
-  /**
-   * A novelty curve to track beats on instead of the activations' own envelope (e.g. spectral
-   * flux of the full mix, which also hears the beat where the drums rest).
-   */
-  novelty?: { values: Float32Array; fps: number };
-  /** Checked between stages; the work is synchronous and takes about a second for 10 minutes. */
+  /** Checked between stages; the work is synchronous and takes about two seconds for 10 minutes. */
   signal?: AbortSignal;
-  beat?: BeatTrackOptions;
-  meter?: MeterOptions;
-  timing?: Pick<TimingOptions, "toleranceMs">;
+  grid?: GridOptions;
   limbs?: LimbOptions;
   snap?: {
     divisors?: readonly number[];
@@ -62,10 +51,8 @@ export interface BuildChartResult {
   /** Every picked onset, before the limb rules. */
   onsets: Onset[];
   limbs: LimbResult;
-  rawBeats: RawBeats;
-  /** Beats after octave and bar-phase correction. */
-  beats: BeatTrack;
-  chartTiming: ChartTiming | undefined;
+  /** Beats, bars, tempo sections with their confidence (undefined: too few notes for a beat). */
+  grid: ChartGrid | undefined;
   /** One per hit object of `beatmap` (same order), against the chart's own tempo map. */
   snaps: SnapSuggestion[];
   difficulty: DifficultyEstimate;
@@ -90,22 +77,6 @@ export function buildChart(input: BuildChartInput): BuildChartResult {
   const limbs = resolveSimultaneous(inAudio, input.limbs);
 
   signal?.throwIfAborted();
-  const { novelty } = input;
-  if (novelty && !(novelty.fps > 0)) {
-    throw new TranscribeError(
-      "invalid_activations",
-      `The novelty curve's frame rate must be positive, got ${novelty.fps}.`,
-    );
-  }
-  const rawBeats = novelty
-    ? trackBeats(novelty.values, novelty.fps, input.beat)
-    : trackChartBeats(activations, settings, input.beat).beats;
-  signal?.throwIfAborted();
-  const beats = chooseMeter(
-    rawBeats.beatsMs,
-    limbs.kept.map((o) => ({ timeMs: o.timeMs, component: o.component, weight: o.confidence })),
-    input.meter,
-  );
   let notes: HitObject[] = limbs.kept
     .map((o) => ({
       Time: round3(o.timeMs),
@@ -115,15 +86,16 @@ export function buildChart(input: BuildChartInput): BuildChartResult {
       Confidence: round4(o.confidence),
     }))
     .sort(compareHitObjects);
-  const chartTiming = beatsToTiming(beats, {
-    ...input.timing,
-    firstNoteMs: notes[0]?.Time,
-  });
+  const grid = buildGrid(
+    limbs.kept.map((o) => ({ timeMs: o.timeMs, component: o.component, weight: o.confidence })),
+    audio.durationMs,
+    input.grid,
+  );
   let timing: Timing;
-  if (chartTiming) timing = chartTiming.timing;
+  if (grid) timing = grid.timing;
   else {
     warnings.push("No steady beat was found; the chart uses 120 BPM from the first note.");
-    timing = { Bpm: 120, Offset: notes[0]?.Time ?? 0, TimeSignature: "4/4", TimingPoints: [] };
+    timing = { Bpm: 120, Offset: notes[0]?.Time ?? 0, TimeSignature: "4/4", TimingPoints: [], Confidence: 0 };
   }
 
   const divisors = input.snap?.divisors ?? DEFAULT_SNAP_DIVISORS;
@@ -154,15 +126,16 @@ export function buildChart(input: BuildChartInput): BuildChartResult {
     Timing: timing,
     DrumKit: { Components: COMPONENTS.filter((c) => used.has(c)), Layout: "standard-7" },
     HitObjects: notes,
-    Editor: { SnapDivisor: 4, AiGenerationMetadata: flattenGenerationInfo(input.generation) },
+    Editor: {
+      SnapDivisor: grid?.snapDivisor ?? 4,
+      AiGenerationMetadata: flattenGenerationInfo(input.generation),
+    },
   });
   return {
     beatmap,
     onsets,
     limbs,
-    rawBeats,
-    beats,
-    chartTiming,
+    grid,
     snaps,
     difficulty,
     lint: lintBeatmap(beatmap),

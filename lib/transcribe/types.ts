@@ -46,21 +46,3 @@ export interface Onset {
   /** Calibrated certainty 0–1; 0.5 exactly at the class threshold. */
   confidence: number;
 }
-
-/** Tracked beats and the bar grid laid over them. */
-export interface BeatTrack {
-  /** Beat times in ms, increasing; one per quarter-note beat as a chart counts them. */
-  beatsMs: number[];
-  /** Index into `beatsMs` of the first downbeat (beat 1 of a bar). */
-  firstDownbeat: number;
-  /**
-   * Indices of every bar start, increasing. Usually every `beatsPerBar`-th beat; a bar of another
-   * length shows as a different step. Empty: every `beatsPerBar` beats from `firstDownbeat`.
-   */
-  downbeats: number[];
-  beatsPerBar: number;
-  /** Global tempo estimate (median of the per-beat tempo), BPM. */
-  bpm: number;
-  /** How the tempo octave was chosen, for logs and the UI. */
-  octave: "as-tracked" | "doubled" | "halved" | "shifted";
-}

@@ -1,0 +1,295 @@
+// Beats, downbeats and meter decoded jointly from the drum hits with a bar-pointer model: a hidden
+// Markov model whose state is (meter, tempo, position within the bar), as in Whiteley et al. 2006
+// and Krebs, Böck & Widmer 2015 (madmom's DBNDownBeatTracker), with the observation model of
+// Krebs et al. 2013 ("Rhythmic pattern modelling"): a hit scores by where it falls in the bar
+// (meters.ts), so the backbeat, the kick on 1 and the subdivision choose the metrical level that
+// periodicity alone cannot (4:3, 3:2 and 2:1 errors).
+//
+// Within a bar the position advances one frame per frame at a fixed tempo; only at a bar line may
+// the tempo (a little, cheaply; a lot, at a fixed cost) or the meter (at a cost) change. So a
+// state's predecessor is unique except at a bar start, and the Viterbi pass needs back-pointers
+// for bar starts only: one per frame and bar type (a meter at a tempo), not per state.
+import { hitScore, METERS, type Meter, type MeterName, ROLES, type Role } from "./meters.ts";
+
+export interface GridHit {
+  timeMs: number;
+  role: Role;
+  /** Evidence weight (the note's confidence, say). */
+  weight: number;
+}
+
+export interface BarPointerOptions {
+  /** Frames per second of the decoder's time grid. */
+  fps?: number;
+  meters?: readonly MeterName[];
+  /** Range of the counted beat in simple meters, BPM (compound meters: two thirds of it). */
+  minBpm?: number;
+  maxBpm?: number;
+  /** Ratio between neighbouring tempo states, minus 1. */
+  tempoStep?: number;
+  /** Cost of a tempo change at a bar line, per unit of |ln(ratio)| (madmom's λ). */
+  driftCost?: number;
+  /** Largest tempo change that costs only drift, in tempo steps; larger ones cost `jumpCost`. */
+  maxDriftSteps?: number;
+  jumpCost?: number;
+  meterChangeCost?: number;
+  /** Tempo prior: centre (simple meters' beat; compound meters' dotted beat is ⅔ of it), BPM. */
+  priorBpm?: number;
+  priorOctaves?: number;
+  /** Weight of the tempo prior per second of music. */
+  priorPerSecond?: number;
+  /** Longest stretch decoded at once, s (longer audio is decoded in overlapping blocks). */
+  blockSeconds?: number;
+}
+
+export const BAR_POINTER_DEFAULTS: Required<BarPointerOptions> = {
+  fps: 50,
+  meters: ["4/4", "3/4", "6/8", "2/4"],
+  minBpm: 50,
+  maxBpm: 230,
+  tempoStep: 0.01,
+  driftCost: 30,
+  maxDriftSteps: 3,
+  jumpCost: 8,
+  meterChangeCost: 5,
+  priorBpm: 115,
+  priorOctaves: 1,
+  priorPerSecond: 0.6,
+  blockSeconds: 600,
+};
+
+export interface DecodedBar {
+  /** Bar line, ms (the first bar may start before 0: a pickup). */
+  startMs: number;
+  meter: MeterName;
+  /** Length of a counted beat, ms. */
+  beatMs: number;
+}
+
+interface BarType {
+  meter: Meter;
+  /** Index of the tempo within its meter's tempo list. */
+  tempo: number;
+  bpm: number;
+  /** Bar length, frames. */
+  frames: number;
+  /** Score of a hit of each role at each position, [role][position]. */
+  table: Float32Array[];
+  /** Prior cost of one bar of this type. */
+  barCost: number;
+}
+
+function barTypes(o: Required<BarPointerOptions>): BarType[] {
+  const types: BarType[] = [];
+  for (const name of o.meters) {
+    const meter = METERS[name];
+    const scale = meter.compound ? 2 / 3 : 1;
+    const lo = o.minBpm * scale;
+    const hi = o.maxBpm * scale;
+    const count = Math.floor(Math.log(hi / lo) / Math.log(1 + o.tempoStep)) + 1;
+    for (let k = 0; k < count; k++) {
+      const bpm = lo * (1 + o.tempoStep) ** k;
+      const frames = Math.max(2, Math.round((meter.beats * 60 * o.fps) / bpm));
+      const beatMs = (frames * 1000) / o.fps / meter.beats;
+      const table = ROLES.map((role) => {
+        const row = new Float32Array(frames);
+        for (let p = 0; p < frames; p++) row[p] = hitScore(role, (p / frames) * meter.beats, meter, beatMs);
+        return row;
+      });
+      const seconds = frames / o.fps;
+      const d = Math.log2(bpm / (o.priorBpm * scale)) / o.priorOctaves;
+      const barCost = seconds * (o.priorPerSecond * 0.5 * d * d + meter.costPerSecond);
+      types.push({ meter, tempo: k, bpm, frames, table, barCost });
+    }
+  }
+  return types;
+}
+
+/**
+ * Where a bar of each type may follow from: the same meter at a nearby tempo (drift, cheap), the
+ * same beat in another meter of the same family (an odd bar), or anywhere at `jumpCost` (plus
+ * `meterChangeCost` for another meter): `jumpCosts[to meter][from meter]`, taken from the best-
+ * scoring type of that meter.
+ */
+function transitions(types: readonly BarType[], o: Required<BarPointerOptions>) {
+  const names = [...new Set(types.map((t) => t.meter.name))];
+  const meterOf = Int32Array.from(types, (t) => names.indexOf(t.meter.name));
+  const index = new Map(types.map((t, i) => [`${t.meter.name}@${t.tempo}`, i]));
+  const stepCost = o.driftCost * Math.log(1 + o.tempoStep);
+  const fixed = types.map((t) => {
+    const from: number[] = [];
+    const cost: number[] = [];
+    for (let d = -o.maxDriftSteps; d <= o.maxDriftSteps; d++) {
+      const j = index.get(`${t.meter.name}@${t.tempo + d}`);
+      if (j !== undefined) {
+        from.push(j);
+        cost.push(stepCost * Math.abs(d));
+      }
+    }
+    for (const name of names) {
+      const other = METERS[name];
+      if (name === t.meter.name || other.compound !== t.meter.compound) continue;
+      const j = index.get(`${name}@${t.tempo}`);
+      if (j !== undefined) {
+        from.push(j);
+        cost.push(o.meterChangeCost);
+      }
+    }
+    return { from: Int32Array.from(from), cost: Float64Array.from(cost) };
+  });
+  const jumpCosts = names.map((to) =>
+    Float64Array.from(names, (from) => o.jumpCost + (from === to ? 0 : o.meterChangeCost)),
+  );
+  return { fixed, meterOf, meterCount: names.length, jumpCosts };
+}
+
+/** Decodes the bars of a piece from its drum hits. */
+export function decodeBars(
+  hits: readonly GridHit[],
+  durationMs: number,
+  options: BarPointerOptions = {},
+): DecodedBar[] {
+  const o = { ...BAR_POINTER_DEFAULTS, ...options };
+  const types = barTypes(o);
+  const blockMs = o.blockSeconds * 1000;
+  if (durationMs <= blockMs * 1.25) return decodeBlock(hits, 0, durationMs, types, o);
+  // Long audio: overlapping blocks, each keeping the bars that start in its middle part.
+  const overlap = 30_000;
+  const bars: DecodedBar[] = [];
+  for (let from = 0; from < durationMs; from += blockMs) {
+    const lo = Math.max(0, from - overlap);
+    const hi = Math.min(durationMs, from + blockMs + overlap);
+    const inBlock = hits.filter((h) => h.timeMs >= lo && h.timeMs < hi);
+    const decoded = decodeBlock(inBlock, lo, hi, types, o);
+    const keepFrom = from === 0 ? Number.NEGATIVE_INFINITY : from;
+    const keepTo = from + blockMs >= durationMs ? Number.POSITIVE_INFINITY : from + blockMs;
+    for (const b of decoded) if (b.startMs >= keepFrom && b.startMs < keepTo) bars.push(b);
+  }
+  return bars;
+}
+
+function decodeBlock(
+  hits: readonly GridHit[],
+  startMs: number,
+  endMs: number,
+  types: readonly BarType[],
+  o: Required<BarPointerOptions>,
+): DecodedBar[] {
+  const fps = o.fps;
+  const frames = Math.max(1, Math.ceil(((endMs - startMs) * fps) / 1000));
+  const nTypes = types.length;
+  // Evidence per frame and role.
+  const evidence = new Map<number, Float64Array>();
+  for (const h of hits) {
+    const f = Math.round(((h.timeMs - startMs) * fps) / 1000);
+    if (f < 0 || f >= frames || !(h.weight > 0)) continue;
+    const row = evidence.get(f) ?? new Float64Array(ROLES.length);
+    evidence.set(f, row);
+    row[ROLES.indexOf(h.role)]! += h.weight;
+  }
+
+  // scores[i][k]: best score of a path whose current bar of type i started at a frame ≡ k (mod
+  // the bar's length). At frame 0 every position of every type is open (a pickup bar).
+  const scores = types.map((t) => new Float64Array(t.frames).fill(-t.barCost));
+  const back = new Int16Array(frames * nTypes).fill(-1);
+  const ends = new Float64Array(nTypes);
+  const { fixed, meterOf, meterCount, jumpCosts } = transitions(types, o);
+  const bestOf = new Int32Array(meterCount);
+
+  for (let t = 0; t < frames; t++) {
+    if (t > 0) {
+      // Bar starts at frame t: the best way to have ended a bar at frame t − 1.
+      bestOf.fill(-1);
+      for (let i = 0; i < nTypes; i++) {
+        ends[i] = scores[i]![t % types[i]!.frames]!;
+        const m = meterOf[i]!;
+        if (bestOf[m]! < 0 || ends[i]! > ends[bestOf[m]!]!) bestOf[m] = i;
+      }
+      for (let i = 0; i < nTypes; i++) {
+        let best = Number.NEGATIVE_INFINITY;
+        let arg = -1;
+        const jumps = jumpCosts[meterOf[i]!]!;
+        for (let m = 0; m < meterCount; m++) {
+          const s = ends[bestOf[m]!]! - jumps[m]!;
+          if (s > best) {
+            best = s;
+            arg = bestOf[m]!;
+          }
+        }
+        const { from, cost } = fixed[i]!;
+        for (let c = 0; c < from.length; c++) {
+          const s = ends[from[c]!]! - cost[c]!;
+          if (s > best) {
+            best = s;
+            arg = from[c]!;
+          }
+        }
+        const ty = types[i]!;
+        scores[i]![t % ty.frames] = best - ty.barCost;
+        back[t * nTypes + i] = arg;
+      }
+    }
+    const row = evidence.get(t);
+    if (!row) continue;
+    for (let r = 0; r < ROLES.length; r++) {
+      const w = row[r]!;
+      if (w === 0) continue;
+      for (let i = 0; i < nTypes; i++) {
+        const ty = types[i]!;
+        const s = scores[i]!;
+        const table = ty.table[r]!;
+        const n = ty.frames;
+        const base = t % n;
+        // Slot k holds the bar that started at a frame ≡ k, now at position (t − k) mod n.
+        for (let p = 0; p < n; p++) {
+          const k = base - p < 0 ? base - p + n : base - p;
+          s[k]! += w * table[p]!;
+        }
+      }
+    }
+  }
+
+  // The best state at the last frame, then bar by bar backwards.
+  let bestType = 0;
+  let bestSlot = 0;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < nTypes; i++) {
+    const s = scores[i]!;
+    for (let k = 0; k < s.length; k++) {
+      if (s[k]! > bestScore) {
+        bestScore = s[k]!;
+        bestType = i;
+        bestSlot = k;
+      }
+    }
+  }
+  const bars: DecodedBar[] = [];
+  const last = frames - 1;
+  let type = bestType;
+  let start =
+    last - ((((last - bestSlot) % types[type]!.frames) + types[type]!.frames) % types[type]!.frames);
+  for (;;) {
+    const ty = types[type]!;
+    bars.push({
+      startMs: startMs + (start * 1000) / fps,
+      meter: ty.meter.name,
+      beatMs: (ty.frames * 1000) / fps / ty.meter.beats,
+    });
+    if (start <= 0) break;
+    const prev = back[start * nTypes + type]!;
+    if (prev < 0) break;
+    type = prev;
+    start -= types[type]!.frames;
+  }
+  return bars.reverse();
+}
+
+/** Beat times of decoded bars, with each beat's index within its bar. */
+export function barsToBeats(bars: readonly DecodedBar[]): { timeMs: number; inBar: number; bar: number }[] {
+  const beats: { timeMs: number; inBar: number; bar: number }[] = [];
+  bars.forEach((b, bar) => {
+    const n = METERS[b.meter].beats;
+    for (let k = 0; k < n; k++) beats.push({ timeMs: b.startMs + k * b.beatMs, inBar: k, bar });
+  });
+  return beats;
+}

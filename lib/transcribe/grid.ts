@@ -1,0 +1,321 @@
+// The chart's grid from its notes: bars, beats and meter decoded jointly from the drum hits
+// (bar-pointer.ts), beats pinned to their hits and split into steady sections (tempo-sections.ts),
+// each section's feel and confidence, written as the chart's Timing: one BPM and offset per
+// steady section, a point per beat only where the music moves, a time signature wherever the bar
+// length changes, and a pickup bar when the music starts before the first bar line.
+import {
+  type Component,
+  type Feel,
+  PUSHED_NOTE_MS,
+  type Timing,
+  type TimingPoint,
+} from "../beatmap/index.ts";
+import {
+  BAR_POINTER_DEFAULTS,
+  type BarPointerOptions,
+  barsToBeats,
+  type DecodedBar,
+  decodeBars,
+  type GridHit,
+} from "./bar-pointer.ts";
+import { bestNeighbour, type GridHypothesis, sectionConfidence } from "./grid-confidence.ts";
+import { METERS, type MeterName, roleOf } from "./meters.ts";
+import { fitSections, type SectionFit, type SectionOptions } from "./tempo-sections.ts";
+
+export interface GridNote {
+  timeMs: number;
+  component: Component;
+  /** Evidence weight 0–1 (the note's confidence). */
+  weight: number;
+}
+
+export interface GridOptions {
+  decoder?: BarPointerOptions;
+  sections?: SectionOptions;
+}
+
+export interface GridSection {
+  startMs: number;
+  endMs: number;
+  /** First bar number of the section (1 = the chart's first full bar). */
+  firstBar: number;
+  bpm: number;
+  meter: MeterName;
+  steady: boolean;
+  feel: Feel;
+  confidence: number;
+  /** Pattern margin over the best metrical neighbour (diagnostics). */
+  margin: number;
+}
+
+export interface ChartGrid {
+  timing: Timing;
+  /** Grid beats from the Offset on, ms (counted beats: dotted quarters in 6/8). */
+  beatsMs: number[];
+  /** Bar lines from the Offset on, ms. */
+  downbeatsMs: number[];
+  sections: GridSection[];
+  /** Snap divisor that suits the feel: 12 (16ths and triplets) for a swing, else 4. */
+  snapDivisor: number;
+}
+
+/** The first hit usually opens a bar: counted like a soft crash on beat 1. */
+const OPENING_WEIGHT = 0.5;
+
+export function gridHits(notes: readonly GridNote[]): GridHit[] {
+  const hits = notes.map((n) => ({ timeMs: n.timeMs, role: roleOf(n.component), weight: n.weight }));
+  const first = notes.reduce<GridNote | undefined>((a, n) => (a && a.timeMs <= n.timeMs ? a : n), undefined);
+  if (first) hits.push({ timeMs: first.timeMs, role: "crash", weight: OPENING_WEIGHT });
+  return hits;
+}
+
+const round3 = (v: number) => Math.round(v * 1000) / 1000;
+const round4 = (v: number) => Math.round(v * 10_000) / 10_000;
+
+/** Swing when off-beats sit on the triplet's last third at least twice as often as halfway. */
+export function detectFeel(
+  hits: readonly GridHit[],
+  gridMs: readonly number[],
+  from: number,
+  to: number,
+): Feel {
+  let straight = 0;
+  let swung = 0;
+  let k = from;
+  for (const h of hits) {
+    if (h.role === "crash" || h.timeMs < gridMs[from]! || h.timeMs >= gridMs[to]!) continue;
+    while (k + 1 < to && gridMs[k + 1]! <= h.timeMs) k++;
+    const x = (h.timeMs - gridMs[k]!) / (gridMs[k + 1]! - gridMs[k]!);
+    if (Math.abs(x - 0.5) < 0.06) straight++;
+    else if (Math.abs(x - 2 / 3) < 0.06) swung++;
+  }
+  return swung >= 6 && swung >= 2 * straight ? "swing" : "straight";
+}
+
+function signature(meter: MeterName, beats: number): string {
+  return METERS[meter].compound ? `${3 * beats}/8` : `${beats}/4`;
+}
+
+/** The grid of a chart's notes, or undefined when there are too few notes to find a beat. */
+export function buildGrid(
+  notes: readonly GridNote[],
+  durationMs: number,
+  options: GridOptions = {},
+): ChartGrid | undefined {
+  const sorted = [...notes].sort((a, b) => a.timeMs - b.timeMs);
+  if (sorted.length < 4) return undefined;
+  const decoder = { ...BAR_POINTER_DEFAULTS, ...options.decoder };
+  const hits = gridHits(sorted);
+  const firstNote = sorted[0]!.timeMs;
+  const lastNote = sorted[sorted.length - 1]!.timeMs;
+  let decoded = decodeAndFit(hits, durationMs, firstNote, lastNote, decoder, options.sections);
+  if (!decoded) return undefined;
+  // The decoder scores each hit where it falls; the groove's repetition bar to bar is checked over
+  // the longest steady section. A neighbouring level or meter that explains it clearly better is
+  // decoded again within ±20 % of its tempo (which keeps out the 4:3, 3:2 and 2:1 levels).
+  const rival = rivalLevel(decoded, hits, decoder);
+  if (rival) {
+    const m = METERS[rival.meter];
+    const simpleBpm = (60_000 / rival.beatMs) * (m.compound ? 1.5 : 1);
+    const meters: MeterName[] = m.compound ? [rival.meter] : [rival.meter, "2/4"];
+    const again = decodeAndFit(
+      hits,
+      durationMs,
+      firstNote,
+      lastNote,
+      {
+        ...decoder,
+        meters,
+        minBpm: simpleBpm / 1.2,
+        maxBpm: simpleBpm * 1.2,
+      },
+      options.sections,
+    );
+    if (again) decoded = again;
+  }
+  const { bars, beats: decodedBeats, fit } = decoded;
+  const grid = [...fit.beatsMs];
+  const meterAt = (k: number) => bars[decodedBeats[k]!.bar]!.meter;
+
+  // The chart starts on the latest beat at or before the first note (a note a hair ahead of a beat
+  // is pushed: the beat stays on its section's line), never below 0 ms.
+  let start = -1;
+  for (let k = 0; k < grid.length; k++)
+    if (grid[k]! >= -0.5 && grid[k]! <= firstNote + PUSHED_NOTE_MS) start = k;
+  if (start < 0) {
+    // Even the first beat at or after 0 ms is well after the first note: start the chart at 0 ms.
+    start = grid.findIndex((t) => t >= 0);
+    if (start < 0) return undefined;
+    grid[start] = 0;
+  }
+  grid[start] = Math.max(0, grid[start]!);
+
+  // Knots: where a timing point goes. Section starts, every beat of a moving section, and every
+  // bar whose length differs from the previous one's (plus the bar after a pickup).
+  const knots = new Map<number, { signature?: string; section?: number }>();
+  const knot = (k: number) => {
+    const v = knots.get(k) ?? {};
+    knots.set(k, v);
+    return v;
+  };
+  knot(start);
+  const last = grid.length - 1;
+  fit.sections.forEach((s, index) => {
+    if (s.to <= start) return;
+    knot(Math.max(start, s.from)).section = index;
+    if (s.kind === "moving") for (let k = Math.max(start, s.from); k < s.to; k++) knot(k);
+  });
+  let previousSignature = "";
+  const firstBarIndex = decodedBeats[start]!.bar;
+  for (let b = firstBarIndex; b < bars.length; b++) {
+    const k0 = decodedBeats.findIndex((d) => d.bar === b);
+    const from = Math.max(k0, start);
+    if (from > last) break;
+    const sig = signature(bars[b]!.meter, k0 + METERS[bars[b]!.meter].beats - from);
+    if (sig !== previousSignature) knot(from).signature = sig;
+    previousSignature = sig;
+  }
+  // A first beat moved to 0 ms keeps the rest of its section exact.
+  if (grid[start] !== fit.beatsMs[start] && start + 1 <= last) knot(start + 1);
+
+  const order = [...knots.keys()].filter((k) => k < last).sort((a, b) => a - b);
+  if (order.length === 0) return undefined;
+  const sections: GridSection[] = [];
+  const points: TimingPoint[] = [];
+  let barNumber = decodedBeats[start]!.inBar === 0 ? 1 : 0;
+  let barOfPrevious = decodedBeats[start]!.bar;
+  order.forEach((k, i) => {
+    const next = order[i + 1] ?? last;
+    const quarters = (next - k) * METERS[meterAt(k)].quartersPerBeat;
+    const bpm = round4((60_000 * quarters) / (grid[next]! - grid[k]!));
+    const point: TimingPoint = { Time: round3(grid[k]!), Bpm: bpm };
+    const info = knots.get(k)!;
+    if (info.signature) point.TimeSignature = info.signature;
+    barNumber += decodedBeats[k]!.bar - barOfPrevious;
+    barOfPrevious = decodedBeats[k]!.bar;
+    if (info.section !== undefined) {
+      const s = fit.sections[info.section]!;
+      const end = Math.min(s.to, last);
+      const from = Math.max(s.from, start);
+      const inSection = hits.filter((h) => h.timeMs >= grid[from]! - 50 && h.timeMs < grid[end]! + 50);
+      const bar = bars[decodedBeats[from]!.bar]!;
+      const beatMs = (grid[end]! - grid[from]!) / Math.max(1, end - from);
+      const inBar = decodedBeats[from]!.inBar;
+      const conf = sectionConfidence(
+        { barMs: grid[from]! - inBar * beatMs, beatMs, meter: bar.meter },
+        inSection,
+        fit.pinned
+          .slice(from, end + 1)
+          .map((p, j) => ({ gridMs: grid[from + j]!, observedMs: p.observedMs, weight: p.weight })),
+        grid[end]! - grid[from]!,
+        decoder,
+      );
+      const feel = METERS[bar.meter].compound ? "straight" : detectFeel(inSection, grid, from, end);
+      point.Confidence = s.kind === "moving" ? Math.min(conf.confidence, 0.9) : conf.confidence;
+      if (feel === "swing" || points.length > 0) point.Feel = feel;
+      sections.push({
+        startMs: grid[from]!,
+        endMs: grid[end]!,
+        firstBar: Math.max(1, barNumber),
+        bpm: round4((60_000 * METERS[bar.meter].quartersPerBeat) / beatMs),
+        meter: bar.meter,
+        steady: s.kind === "steady",
+        feel,
+        confidence: point.Confidence,
+        margin: conf.margin,
+      });
+    }
+    points.push(point);
+  });
+  dropRepeatedFeel(points);
+
+  const first = points[0]!;
+  const timing: Timing = {
+    Bpm: first.Bpm,
+    Offset: first.Time,
+    TimeSignature: first.TimeSignature ?? "4/4",
+    TimingPoints: points.slice(1),
+  };
+  if (first.Confidence !== undefined) timing.Confidence = first.Confidence;
+  if (first.Feel !== undefined) timing.Feel = first.Feel;
+  const beatsMs = grid.slice(start);
+  const downbeatsMs = decodedBeats.slice(start).flatMap((d, j) => (d.inBar === 0 ? [beatsMs[j]!] : []));
+  return {
+    timing,
+    beatsMs,
+    downbeatsMs,
+    sections,
+    snapDivisor: sections.some((s) => s.feel === "swing") ? 12 : 4,
+  };
+}
+
+interface Decoded {
+  bars: DecodedBar[];
+  beats: ReturnType<typeof barsToBeats>;
+  fit: SectionFit;
+}
+
+function decodeAndFit(
+  hits: readonly GridHit[],
+  durationMs: number,
+  firstNote: number,
+  lastNote: number,
+  decoder: Required<BarPointerOptions>,
+  sections: SectionOptions | undefined,
+): Decoded | undefined {
+  // Bars from the one holding the first note to the one holding the last.
+  const bars = decodeBars(hits, durationMs, decoder).filter((b, i, all) => {
+    const end = i + 1 < all.length ? all[i + 1]!.startMs : b.startMs + METERS[b.meter].beats * b.beatMs;
+    return end > firstNote && b.startMs <= lastNote;
+  });
+  if (bars.length === 0) return undefined;
+  const beats = barsToBeats(bars);
+  const fit = fitSections(
+    beats.map((b) => b.timeMs),
+    hits,
+    sections,
+  );
+  return { bars, beats, fit };
+}
+
+/** Fewest bars in a section whose level is checked, and the per-hit margin a rival must win by. */
+const RIVAL_MIN_BARS = 8;
+const RIVAL_MARGIN = 0.03;
+
+/** A clearly better metrical level or meter for the longest steady section, if there is one. */
+function rivalLevel(
+  d: Decoded,
+  hits: readonly GridHit[],
+  prior: Required<BarPointerOptions>,
+): GridHypothesis | undefined {
+  const steady = d.fit.sections.filter((s) => s.kind === "steady");
+  const longest = steady.reduce<(typeof steady)[number] | undefined>(
+    (a, s) => (a && a.to - a.from >= s.to - s.from ? a : s),
+    undefined,
+  );
+  if (!longest) return undefined;
+  const meter = d.bars[d.beats[longest.from]!.bar]!.meter;
+  if (longest.to - longest.from < RIVAL_MIN_BARS * METERS[meter].beats) return undefined;
+  const times = d.fit.beatsMs;
+  const beatMs = (times[longest.to]! - times[longest.from]!) / (longest.to - longest.from);
+  const chosen = { barMs: times[longest.from]! - d.beats[longest.from]!.inBar * beatMs, beatMs, meter };
+  const inSection = hits.filter((h) => h.timeMs >= times[longest.from]! && h.timeMs < times[longest.to]!);
+  const evidence = inSection.reduce((s, h) => s + h.weight, 0);
+  const { own, rival, rivalScore } = bestNeighbour(
+    chosen,
+    inSection,
+    times[longest.to]! - times[longest.from]!,
+    prior,
+  );
+  return rival && rivalScore > own + RIVAL_MARGIN * evidence ? rival : undefined;
+}
+
+/** A Feel equal to the one already in force says nothing. */
+function dropRepeatedFeel(points: TimingPoint[]): void {
+  let current: Feel = "straight";
+  for (const p of points) {
+    if (p.Feel === undefined) continue;
+    if (p.Feel === current) delete p.Feel;
+    else current = p.Feel;
+  }
+}
