@@ -7,17 +7,18 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { type Beatmap, parseBeatmap } from "../lib/beatmap/index.ts";
+import { type Beatmap, parseBeatmap, TempoMap } from "../lib/beatmap/index.ts";
 import { makeTempDir } from "../lib/fingerprint/test-support.ts";
+import { beatsBetween } from "../lib/practice/transport.ts";
 import { chartOnsets } from "./support/chart-onsets.ts";
 import { dropFile } from "./support/drop-file.ts";
-import { type GrooveHit, onsetF1, renderGroove } from "./support/groove.ts";
+import { onsetF1, renderGroove } from "./support/groove.ts";
 
 // Model download, WASM compilation and inference on a busy 2-core machine.
 test.setTimeout(300_000);
 
 let temp: ReturnType<typeof makeTempDir>;
-let groove: { file: string; hits: GrooveHit[] };
+let groove: Awaited<ReturnType<typeof renderGroove>>;
 
 test.beforeAll(async () => {
   temp = makeTempDir();
@@ -54,6 +55,20 @@ test("a new song goes from the intake to a chart made on this device that finds 
   const browserChart = parseBeatmap(readFileSync((await (await download).path())!, "utf8"));
   const score = onsetF1(groove.hits, chartOnsets(browserChart));
   expect(score.f1, JSON.stringify(score)).toBeGreaterThanOrEqual(0.8);
+
+  // The groove was rendered at one steady tempo: the chart has one tempo section at that BPM
+  // (within 0.5 %), and the metronome clicks (its own beat schedule) land on the groove's beats.
+  const timing = browserChart.Timing!;
+  expect(timing.TimingPoints).toEqual([]);
+  expect(Math.abs(timing.Bpm / groove.bpm - 1)).toBeLessThan(0.005);
+  const clicks = beatsBetween(TempoMap.fromTiming(timing), 0, groove.durationMs);
+  const beatMs = 60_000 / groove.bpm;
+  for (let k = 0; k < groove.bars * 4; k++) {
+    const truth = groove.leadInMs + k * beatMs;
+    const click = clicks.reduce((a, c) => (Math.abs(c.ms - truth) < Math.abs(a.ms - truth) ? c : a));
+    expect(Math.abs(click.ms - truth), `click for beat ${k}`).toBeLessThan(15);
+    expect(click.downbeat, `click for beat ${k} is a bar's first`).toBe(k % 4 === 0);
+  }
 
   // The same pipeline in Node gives the same chart: same notes within 1 ms.
   const cliOut = path.join(temp.dir, "cli.bsm");

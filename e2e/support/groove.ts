@@ -61,7 +61,7 @@ export async function renderGroove(
   }
   const file = path.join(dir, "groove.wav");
   writeFileSync(file, encodeWav16([out], RATE));
-  return { file, hits, durationMs: totalMs };
+  return { file, hits, durationMs: totalMs, bpm, bars, leadInMs };
 }
 
 /** Onset F1 per the usual MIR convention: one-to-one matches of the same class within ±windowMs. */
