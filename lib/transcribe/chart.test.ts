@@ -207,7 +207,7 @@ describe("generation metadata", () => {
     expect(flattenGenerationInfo(TEST_GENERATION)).toEqual({
       backend: "test",
       createdAt: TEST_GENERATION.createdAt,
-      postprocess: "transcribe/1",
+      postprocess: "transcribe/2",
       "model.adt-test": "0.0.1",
       "stageSeconds.transcribe": 1.5,
       "threshold.kick": 0.5,

@@ -20,8 +20,8 @@ export type FlatMetadata = Record<string, string | number>;
 const MAX_ENTRIES = 64;
 const MAX_KEY = 64;
 
-/** Version of this post-processing, so a chart says which rules made it. */
-export const POSTPROCESS_VERSION = "transcribe/1";
+/** Version of this post-processing, so a chart says which rules made it (2: the bar-pointer grid). */
+export const POSTPROCESS_VERSION = "transcribe/2";
 
 export function flattenGenerationInfo(info: GenerationInfo): FlatMetadata {
   const out: FlatMetadata = {
