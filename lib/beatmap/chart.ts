@@ -8,7 +8,7 @@ import { assertSize, BeatmapError } from "./errors.ts";
 import { type Component, VELOCITY_OF_CLASS, velocityClass } from "./lanes.ts";
 import { LIMITS } from "./limits.ts";
 import type { Beatmap, HitObject } from "./schema.ts";
-import { buildExportTempo, TickTempoMap, type TickTimeSignatureEvent } from "./tempo.ts";
+import { buildExportTempo, lostTimingDetails, TickTempoMap, type TickTimeSignatureEvent } from "./tempo.ts";
 import { decodeText, splitLines } from "./text-sections.ts";
 
 export const CHART_DIFFICULTIES = ["Expert", "Hard", "Medium", "Easy"] as const;
@@ -292,7 +292,12 @@ const quote = (s: string): string => s.replace(/["\r\n]/g, "'");
 
 /** Writes a 4-lane pro-drums .chart with Expert and reduced Hard / Medium / Easy, plus song.ini. */
 export function exportChart(b: Beatmap): ExportResult<{ chart: string; songIni: string }> {
-  const { map, timeSignatures } = buildExportTempo(b.Timing, CHART_EXPORT_RESOLUTION, quantizeChartBpm);
+  const { map, timeSignatures } = buildExportTempo(
+    b.Timing,
+    CHART_EXPORT_RESOLUTION,
+    quantizeChartBpm,
+    ".chart",
+  );
   const m = b.Metadata;
   const audio = b.Audio.Filename;
   const lines: string[] = [
@@ -350,6 +355,9 @@ export function exportChart(b: Beatmap): ExportResult<{ chart: string; songIni: 
     "delay = 0",
     "",
   ].join("\n");
-  const warnings = [...lossy.entries()].map(([what, n]) => `.chart: ${n} ${what}.`);
+  const warnings = [
+    ...lostTimingDetails(b.Timing, ".chart"),
+    ...[...lossy.entries()].map(([what, n]) => `.chart: ${n} ${what}.`),
+  ];
   return { data: { chart: `${lines.join("\r\n")}\r\n`, songIni: ini }, warnings };
 }

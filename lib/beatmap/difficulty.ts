@@ -110,6 +110,7 @@ export function reduceDifficulty(b: Beatmap, level: ReducedDifficulty): Beatmap 
   out.sort(compareHitObjects);
 
   const label = level[0]!.toUpperCase() + level.slice(1);
+  // Timing is the chart's, untouched: the same grid, each section's Confidence and Feel included.
   return {
     ...b,
     Metadata: { ...b.Metadata, Difficulty: label },

@@ -8,7 +8,7 @@ import { CYMBAL_COMPONENTS } from "./lanes.ts";
 import { absoluteEvents, quantizeMidiBpm, readMidi, tempoFromMidi, trackName } from "./midi-read.ts";
 import { importNotesMid, isNotesMid } from "./notes-mid.ts";
 import type { Beatmap } from "./schema.ts";
-import { buildExportTempo } from "./tempo.ts";
+import { buildExportTempo, lostTimingDetails } from "./tempo.ts";
 
 export interface MidiImportOptions {
   /** Used as the title when the file names none (e.g. the file name without extension). */
@@ -81,9 +81,9 @@ function toTrack(events: Abs[]): MidiEvent[] {
 
 /** Exports GM drums (format 1: a tempo track and a drum track on channel 10, 480 ticks per beat). */
 export function exportMidi(b: Beatmap): ExportResult<Uint8Array> {
-  const warnings: string[] = [];
+  const warnings: string[] = lostTimingDetails(b.Timing, "MIDI");
   const res = MIDI_EXPORT_RESOLUTION;
-  const { map, timeSignatures } = buildExportTempo(b.Timing, res, quantizeMidiBpm);
+  const { map, timeSignatures } = buildExportTempo(b.Timing, res, quantizeMidiBpm, "MIDI");
 
   const conductor: Abs[] = [
     {

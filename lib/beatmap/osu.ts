@@ -5,11 +5,23 @@ import { compareHitObjects } from "./canonical.ts";
 import { assertSize, BeatmapError } from "./errors.ts";
 import { LANE_COUNT, LANE_DEFAULT_COMPONENT, type Lane, VELOCITY_OF_CLASS } from "./lanes.ts";
 import { LIMITS } from "./limits.ts";
-import type { Beatmap, TimingPoint } from "./schema.ts";
-import { TempoMap } from "./tempo.ts";
+import type { Beatmap, Timing, TimingPoint } from "./schema.ts";
+import {
+  EXPORT_MAX_BPM,
+  EXPORT_MIN_BPM,
+  formatTimeSignature,
+  GRID_TOLERANCE_MS,
+  lostTimingDetails,
+  type MeterFit,
+  measureBeatsOf,
+  planExport,
+  type TimeSignature,
+} from "./tempo.ts";
 import { decodeText, splitLines } from "./text-sections.ts";
 
 const HOLD = 128;
+/** Timing point effect bit: osu! draws no bar line at this point (its bar goes on from before). */
+const OMIT_FIRST_BARLINE = 8;
 
 function readOsuSections(text: string): Map<string, string[]> {
   const lines = splitLines(text, "invalid_osu", ".osu file");
@@ -86,10 +98,14 @@ export function importOsu(input: Uint8Array | string, options: { title?: string 
       );
     }
     const meter = Number(f[2]);
+    // A point that omits its first bar line is a tempo change inside a bar, not a new bar.
+    const midBar = (Number(f[7]) & OMIT_FIRST_BARLINE) !== 0;
     points.push({
       Time: time,
       Bpm: 60_000 / beatLength,
-      ...(meter >= 1 && meter <= 32 ? { TimeSignature: `${meter}/4` } : {}),
+      ...(meter >= 1 && meter <= 32 && Number.isInteger(meter) && !midBar
+        ? { TimeSignature: `${meter}/4` }
+        : {}),
     });
     if (points.length > LIMITS.maxTimingPoints)
       throw new BeatmapError("too_large", "The .osu file has too many timing points.");
@@ -149,16 +165,9 @@ const clean = (s: string) => s.replace(/[\r\n]/g, " ");
 
 /** Writes a 7-key osu!mania map: one column per lane, velocity as the hit-sample volume. */
 export function exportOsu(b: Beatmap): ExportResult<string> {
-  const warnings: string[] = [];
+  const warnings: string[] = lostTimingDetails(b.Timing, ".osu");
   const m = b.Metadata;
-  const tempo = TempoMap.fromTiming(b.Timing);
-  const timing = tempo.segments.map((s) => {
-    const meter =
-      s.ts.denominator === 4
-        ? s.ts.numerator
-        : Math.max(1, Math.round((s.ts.numerator * 4) / s.ts.denominator));
-    return `${Math.round(s.ms)},${60_000 / s.bpm},${meter},2,0,70,1,0`;
-  });
+  const timing = osuTimingPoints(b.Timing, warnings);
   const x = (lane: number) => Math.floor(((lane + 0.5) * 512) / LANE_COUNT);
   const objects: string[] = [];
   const lastInColumn = new Map<number, number>();
@@ -241,4 +250,87 @@ export function exportOsu(b: Beatmap): ExportResult<string> {
     "",
   ].join("\r\n");
   return { data: text, warnings };
+}
+
+/** Beats of a bar at metrical level `scale` (osu! meters are whole beats, 1–32 here). */
+const osuMeter = (ts: TimeSignature, scale: number): number => scale * measureBeatsOf(ts);
+const osuMeterFit = (ts: TimeSignature, scale: number): MeterFit => {
+  const beats = osuMeter(ts, scale);
+  return Number.isInteger(beats) && beats >= 1 && beats <= 32 ? "exact" : "approx";
+};
+const wholeMeter = (beats: number): number => Math.min(32, Math.max(1, Math.round(beats)));
+
+/**
+ * Uninherited timing points for the chart's tempo map. osu! points carry absolute times, so the
+ * first is at the Offset (no lead-in). Times are whole ms (the nearest); beat lengths are the
+ * chart's own, unless a reader that counts beats across points (BeatSight's importer does) would
+ * then see the next point's beats more than GRID_TOLERANCE_MS off: that section's beat length is
+ * then the one that lands it on the next point. osu! starts a bar at every uninherited point: a
+ * tempo change inside a bar is written with the beats left in that bar as its meter and "omit
+ * first bar line", followed by a point at the next bar line. Tempos outside 20–400 BPM are written
+ * at another metrical level (see planExport).
+ */
+function osuTimingPoints(t: Timing | undefined, warnings: string[]): string[] {
+  const plan = planExport(t, { format: ".osu", leadIn: false, meter: osuMeterFit, resyncAfterMidBar: true });
+  const all = plan.sections;
+  // Written beats (the file's quarter notes) from the first point to each section.
+  const written: number[] = [0];
+  for (let i = 1; i < all.length; i++) {
+    written.push(written[i - 1]! + (all[i]!.beat - all[i - 1]!.beat) * all[i - 1]!.scale);
+  }
+  // Sections within the same millisecond as the next one are not written (the next one is).
+  const kept: number[] = [];
+  let barPending = false;
+  const barStart = new Map<number, boolean>();
+  all.forEach((s, i) => {
+    const next = all[i + 1];
+    if (next && Math.round(next.ms) <= Math.round(s.ms)) {
+      barPending ||= s.barStart;
+      return;
+    }
+    kept.push(i);
+    barStart.set(i, s.barStart || barPending);
+    barPending = false;
+  });
+  const approx = new Set<string>();
+  const out: string[] = [];
+  const length = (i: number) => 60_000 / (all[i]!.bpm * all[i]!.scale);
+  const clampLength = (l: number) => Math.min(60_000 / EXPORT_MIN_BPM, Math.max(60_000 / EXPORT_MAX_BPM, l));
+  // Beats a reader counts at this point minus the chart's, in written beats.
+  let drift = 0;
+  kept.forEach((i, k) => {
+    const s = all[i]!;
+    const time = Math.round(s.ms);
+    let beatLength = clampLength(length(i));
+    const n = kept[k + 1];
+    if (n !== undefined) {
+      const nextTime = Math.round(all[n]!.ms);
+      const beats = written[n]! - written[i]!;
+      const driftAt = (l: number) => drift + (nextTime - time) / l - beats;
+      const offMs = (l: number) => Math.abs(nextTime - all[n]!.ms - driftAt(l) * length(n));
+      if (offMs(beatLength) > GRID_TOLERANCE_MS)
+        beatLength = clampLength((nextTime - time) / (beats - drift));
+      drift = driftAt(beatLength);
+    }
+    // Nanoseconds are plenty (10^-6 ms after 1,000 beats) and keep float noise out of the file.
+    beatLength = Math.round(beatLength * 1e9) / 1e9;
+    const measure = measureBeatsOf(s.ts);
+    let meter: number;
+    let effects = 0;
+    if (barStart.get(i)) {
+      meter = wholeMeter(osuMeter(s.ts, s.scale));
+      if (osuMeterFit(s.ts, s.scale) !== "exact") approx.add(formatTimeSignature(s.ts));
+    } else {
+      const barEnd = s.regionBeat + (Math.floor((s.beat - s.regionBeat + 1e-3) / measure) + 1) * measure;
+      meter = wholeMeter((barEnd - s.beat) * s.scale);
+      effects = OMIT_FIRST_BARLINE;
+    }
+    out.push(`${time},${beatLength},${meter},2,0,70,1,${effects}`);
+  });
+  if (approx.size > 0) {
+    warnings.push(
+      `.osu: bars of ${[...approx].join(", ")} are not a whole number of beats; osu! bar lines there are approximate.`,
+    );
+  }
+  return out;
 }

@@ -2,7 +2,7 @@
 // it (leading silence, a cut intro). Song identity tells how far apart the two are
 // (server/services/songs.ts, offsetSeconds); charts are stored on the song's own timeline.
 import { roundMs } from "./canonical.ts";
-import type { Beatmap, TimingPoint } from "./schema.ts";
+import type { Beatmap, Timing } from "./schema.ts";
 
 /**
  * The chart with every time moved by `deltaMs` (negative: earlier). Notes, bookmarks and the
@@ -31,16 +31,24 @@ export function shiftBeatmap(b: Beatmap, deltaMs: number, durationMs?: number): 
   };
 }
 
-function shiftTiming(
-  timing: NonNullable<Beatmap["Timing"]>,
-  moved: (t: number) => number,
-): NonNullable<Beatmap["Timing"]> {
-  let start = { Bpm: timing.Bpm, Offset: moved(timing.Offset), TimeSignature: timing.TimeSignature };
-  const kept: TimingPoint[] = [];
+/**
+ * Moves the tempo map. Every section keeps its grid Confidence and Feel: a point that would fall
+ * before 0 becomes the start, taking over what it states (tempo, and its time signature,
+ * Confidence and Feel where it sets them; what it leaves unset carries on from before, as it did).
+ */
+function shiftTiming(timing: Timing, moved: (t: number) => number): Timing {
+  const start: Timing = { ...timing, Offset: moved(timing.Offset), TimingPoints: [] };
   for (const p of [...timing.TimingPoints].sort((a, c) => a.Time - c.Time)) {
     const time = moved(p.Time);
-    if (time >= 0) kept.push({ ...p, Time: time });
-    else start = { Bpm: p.Bpm, Offset: time, TimeSignature: p.TimeSignature ?? start.TimeSignature };
+    if (time >= 0) {
+      start.TimingPoints.push({ ...p, Time: time });
+      continue;
+    }
+    start.Bpm = p.Bpm;
+    start.Offset = time;
+    if (p.TimeSignature !== undefined) start.TimeSignature = p.TimeSignature;
+    if (p.Confidence !== undefined) start.Confidence = p.Confidence;
+    if (p.Feel !== undefined) start.Feel = p.Feel;
   }
-  return { ...timing, ...start, TimingPoints: kept };
+  return start;
 }
