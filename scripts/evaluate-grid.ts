@@ -5,6 +5,7 @@
 //
 //   node --import tsx scripts/evaluate-grid.ts [--set mdb|synthetic|songs|all] [--data /work/data]
 //                                              [--verbose] [--json out.json] [--refresh]
+//                                              [--only <name part>] [--sections]
 //
 // Data (made by scripts, never committed): <data>/mdb/MDB Drums (13 drum stems and 4 mixes, beat
 // annotations annotations/beats/<track>_MIX.beats), <data>/grid-synth and <data>/grid-songs
@@ -252,6 +253,8 @@ function parseArgs(argv: string[]) {
     verbose: false,
     json: undefined as string | undefined,
     refresh: false,
+    only: undefined as string | undefined,
+    sections: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -260,6 +263,8 @@ function parseArgs(argv: string[]) {
     else if (arg === "--json") options.json = argv[++i];
     else if (arg === "--verbose") options.verbose = true;
     else if (arg === "--refresh") options.refresh = true;
+    else if (arg === "--only") options.only = argv[++i];
+    else if (arg === "--sections") options.sections = true;
     else throw new Error(`unknown argument ${arg}`);
   }
   if (
@@ -278,7 +283,7 @@ async function main(): Promise<void> {
     options = parseArgs(process.argv.slice(2));
   } catch (error) {
     console.error(`${(error as Error).message}
-usage: node --import tsx scripts/evaluate-grid.ts [--set mdb|synthetic|songs|all] [--data /work/data] [--verbose] [--json out.json] [--refresh]`);
+usage: node --import tsx scripts/evaluate-grid.ts [--set mdb|synthetic|songs|all] [--data /work/data] [--verbose] [--json out.json] [--refresh] [--only name] [--sections]`);
     process.exit(2);
   }
   const t0 = performance.now();
@@ -288,7 +293,7 @@ usage: node --import tsx scripts/evaluate-grid.ts [--set mdb|synthetic|songs|all
       ? renderedTracks(options.data, "synthetic")
       : []),
     ...(options.set === "songs" || options.set === "all" ? renderedTracks(options.data, "songs") : []),
-  ];
+  ].filter((t) => !options.only || t.name.includes(options.only));
   const pipeline = await createNodePipeline();
   const cacheDir = path.join(options.data, "grid-cache");
   const results: TrackResult[] = [];
@@ -299,7 +304,14 @@ usage: node --import tsx scripts/evaluate-grid.ts [--set mdb|synthetic|songs|all
     const { input, cached } = await chartInputFor(pipeline, track, cacheDir, options.refresh);
     modelSeconds += (performance.now() - tm) / 1000;
     const tp = performance.now();
-    const { beatmap } = chartFor(pipeline, input, track.name);
+    const { beatmap, grid: chartGridInfo } = chartFor(pipeline, input, track.name);
+    if (options.sections) {
+      for (const s of chartGridInfo?.sections ?? []) {
+        console.error(
+          `  ${(s.startMs / 1000).toFixed(2)}–${(s.endMs / 1000).toFixed(2)} s bar ${s.firstBar}: ${s.bpm} BPM ${s.meter} ${s.steady ? "steady" : "moving"} ${s.feel} confidence ${s.confidence} margin ${s.margin.toFixed(3)}`,
+        );
+      }
+    }
     postSeconds += (performance.now() - tp) / 1000;
     const reference = readBeats(readFileSync(track.beats, "utf8"));
     const lastRef = reference.beats.at(-1) ?? 0;

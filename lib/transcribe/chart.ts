@@ -87,7 +87,12 @@ export function buildChart(input: BuildChartInput): BuildChartResult {
     }))
     .sort(compareHitObjects);
   const grid = buildGrid(
-    limbs.kept.map((o) => ({ timeMs: o.timeMs, component: o.component, weight: o.confidence })),
+    limbs.kept.map((o) => ({
+      timeMs: o.timeMs,
+      component: o.component,
+      weight: o.confidence,
+      velocity: o.velocity,
+    })),
     audio.durationMs,
     input.grid,
   );

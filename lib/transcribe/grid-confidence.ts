@@ -19,6 +19,9 @@ export interface GridHypothesis {
 }
 
 export interface PriorOptions {
+  /** The decoder's range of the counted beat in simple meters, BPM (neighbours stay inside it). */
+  minBpm: number;
+  maxBpm: number;
   priorBpm: number;
   priorOctaves: number;
   priorPerSecond: number;
@@ -28,6 +31,13 @@ export interface PriorOptions {
 const REPEAT_SCORE = 0.5;
 /** How close the recurring hit must be, ms. */
 const REPEAT_WINDOW_MS = 35;
+
+/**
+ * Bonus per 4/4 bar with a snare on both 2 and 4. One backbeat per bar is what a double-time
+ * reading gives (a half-bar "kick, snare" with the 8th-note kicks on 1 and 4), and its hits score
+ * as well as the true reading's one by one; the full backbeat is what drummers count by.
+ */
+const FULL_BACKBEAT_SCORE = 1;
 
 /** Hits grouped by role and sorted by time, for `repeats`. */
 export function byRole(hits: readonly GridHit[]): Map<GridHit["role"], number[]> {
@@ -63,13 +73,23 @@ export function gridScore(
   const m = METERS[h.meter];
   const barMs = m.beats * h.beatMs;
   let score = 0;
+  // Per bar: bit 1 a snare on 2, bit 2 a snare on 4.
+  const backbeats = new Map<number, number>();
   for (const hit of hits) {
     const x = (hit.timeMs - h.barMs) / h.beatMs;
     const phase = ((x % m.beats) + m.beats) % m.beats;
     score += hit.weight * hitScore(hit.role, phase, m, h.beatMs);
     if (hasNear(roles.get(hit.role)!, hit.timeMs + barMs, REPEAT_WINDOW_MS))
       score += REPEAT_SCORE * hit.weight;
+    if (hit.role === "snare" && m.beats === 4) {
+      const beat = Math.round(phase);
+      if ((beat === 1 || beat === 3) && Math.abs(phase - beat) * h.beatMs <= REPEAT_WINDOW_MS) {
+        const bar = Math.floor(x / 4);
+        backbeats.set(bar, (backbeats.get(bar) ?? 0) | (beat === 1 ? 1 : 2));
+      }
+    }
   }
+  for (const mask of backbeats.values()) if (mask === 3) score += FULL_BACKBEAT_SCORE;
   const scale = m.compound ? 2 / 3 : 1;
   const d = Math.log2(60_000 / h.beatMs / (prior.priorBpm * scale)) / prior.priorOctaves;
   return score - (spanMs / 1000) * (prior.priorPerSecond * 0.5 * d * d + m.costPerSecond);
@@ -81,7 +101,7 @@ export function gridScore(
  * the questions of the downbeat and the meter (bar numbers, notation), not whether the beat is
  * right; a rock beat without crashes cannot tell 1 from 3, nor a shuffle 4/4 from 12/8.
  */
-export function neighbours(h: GridHypothesis): GridHypothesis[] {
+export function neighbours(h: GridHypothesis, range?: { minBpm: number; maxBpm: number }): GridHypothesis[] {
   const out: GridHypothesis[] = [];
   const chosen = METERS[h.meter];
   for (const meter of ALTERNATIVE_METERS) {
@@ -89,6 +109,8 @@ export function neighbours(h: GridHypothesis): GridHypothesis[] {
     for (const r of LEVEL_RATIOS) {
       // Compare counted beats of the same length of music: a 6/8 beat holds three 8ths.
       const beatMs = (h.beatMs / r) * (m.compound === chosen.compound ? 1 : m.compound ? 1.5 : 2 / 3);
+      const bpm = (60_000 / beatMs) * (m.compound ? 1.5 : 1);
+      if (range && (bpm < range.minBpm || bpm > range.maxBpm)) continue;
       const barLength = m.beats * beatMs;
       const step = Math.min(h.beatMs, beatMs) / 4;
       for (let phase = 0; phase < barLength - 1e-6; phase += step) {
@@ -113,7 +135,7 @@ export function bestNeighbour(
   const own = gridScore(chosen, hits, spanMs, prior, roles);
   let rival: GridHypothesis | undefined;
   let rivalScore = Number.NEGATIVE_INFINITY;
-  for (const n of neighbours(chosen)) {
+  for (const n of neighbours(chosen, prior)) {
     const s = gridScore(n, hits, spanMs, prior, roles);
     if (s > rivalScore) {
       rivalScore = s;

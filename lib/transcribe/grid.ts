@@ -27,6 +27,8 @@ export interface GridNote {
   component: Component;
   /** Evidence weight 0–1 (the note's confidence). */
   weight: number;
+  /** 0–1; accents say more about the beat than ghost notes (default: normal). */
+  velocity?: number;
 }
 
 export interface GridOptions {
@@ -63,7 +65,11 @@ export interface ChartGrid {
 const OPENING_WEIGHT = 0.5;
 
 export function gridHits(notes: readonly GridNote[]): GridHit[] {
-  const hits = notes.map((n) => ({ timeMs: n.timeMs, role: roleOf(n.component), weight: n.weight }));
+  const hits = notes.map((n) => ({
+    timeMs: n.timeMs,
+    role: roleOf(n.component),
+    weight: n.weight * (0.4 + 0.6 * (n.velocity ?? 0.8)),
+  }));
   const first = notes.reduce<GridNote | undefined>((a, n) => (a && a.timeMs <= n.timeMs ? a : n), undefined);
   if (first) hits.push({ timeMs: first.timeMs, role: "crash", weight: OPENING_WEIGHT });
   return hits;
@@ -141,7 +147,7 @@ export function buildGrid(
   // is pushed: the beat stays on its section's line), never below 0 ms.
   let start = -1;
   for (let k = 0; k < grid.length; k++)
-    if (grid[k]! >= -0.5 && grid[k]! <= firstNote + PUSHED_NOTE_MS) start = k;
+    if (grid[k]! >= -PUSHED_NOTE_MS && grid[k]! <= firstNote + PUSHED_NOTE_MS) start = k;
   if (start < 0) {
     // Even the first beat at or after 0 ms is well after the first note: start the chart at 0 ms.
     start = grid.findIndex((t) => t >= 0);
@@ -175,8 +181,9 @@ export function buildGrid(
     if (sig !== previousSignature) knot(from).signature = sig;
     previousSignature = sig;
   }
-  // A first beat moved to 0 ms keeps the rest of its section exact.
-  if (grid[start] !== fit.beatsMs[start] && start + 1 <= last) knot(start + 1);
+  // A first beat moved to 0 ms by more than the snapping tolerance keeps the rest of its section
+  // exact with a point on the next beat.
+  if (Math.abs(grid[start]! - fit.beatsMs[start]!) > 2 && start + 1 <= last) knot(start + 1);
 
   const order = [...knots.keys()].filter((k) => k < last).sort((a, b) => a - b);
   if (order.length === 0) return undefined;

@@ -69,8 +69,10 @@ const ROLE_WEIGHT: Readonly<Record<Role, number>> = { kick: 1, snare: 1, hat: 0.
  * beat; a hi-hat or ride keeps the subdivision, so it says little about the level (counted like a
  * kick, steady 8ths on the hat would pull every grid to double time) but still marks the grid.
  */
-const LEVEL_SCORE: Readonly<Record<"pulse" | "subdivision", Record<Level, number>>> = {
+const LEVEL_SCORE: Readonly<Record<"pulse" | "backbeat" | "subdivision", Record<Level, number>>> = {
   pulse: { beat: 0.4, eighth: 0.2, sixteenth: 0, rare: -0.1, off: -0.6 },
+  // The snare's strong strokes are on beats and 8ths; on a 16th it is a ghost note, rarely alone.
+  backbeat: { beat: 0.4, eighth: 0.2, sixteenth: -0.1, rare: -0.1, off: -0.6 },
   subdivision: { beat: 0.25, eighth: 0.2, sixteenth: 0.1, rare: 0, off: -0.4 },
 };
 type Level = "beat" | "eighth" | "sixteenth" | "rare" | "off";
@@ -133,7 +135,7 @@ export function hitScore(role: Role, phase: number, m: Meter, beatMs: number): n
   const b = Math.floor(phase);
   const within = phase - b;
   const lines = m.compound ? COMPOUND_LINES : SIMPLE_LINES;
-  const levels = LEVEL_SCORE[role === "hat" ? "subdivision" : "pulse"];
+  const levels = LEVEL_SCORE[role === "hat" ? "subdivision" : role === "snare" ? "backbeat" : "pulse"];
   const off = levels.off;
   const spread = Math.max(HIT_SPREAD.ms, HIT_SPREAD.beats * beatMs);
   let best = off;
