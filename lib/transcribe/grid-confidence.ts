@@ -7,7 +7,7 @@
 import type { GridHit } from "./bar-pointer.ts";
 import { hitScore, METERS, type MeterName } from "./meters.ts";
 
-export const LEVEL_RATIOS = [1, 2, 0.5, 4 / 3, 3 / 4, 3 / 2, 2 / 3] as const;
+export const LEVEL_RATIOS = [1, 2, 0.5, 3, 1 / 3, 4 / 3, 3 / 4, 3 / 2, 2 / 3] as const;
 const ALTERNATIVE_METERS: readonly MeterName[] = ["4/4", "3/4", "6/8"];
 
 export interface GridHypothesis {

@@ -287,7 +287,7 @@ function decodeAndFit(
 
 /** Fewest bars in a section whose level is checked, and the per-hit margin a rival must win by. */
 const RIVAL_MIN_BARS = 8;
-const RIVAL_MARGIN = 0.03;
+const RIVAL_MARGIN = 0.015;
 
 /** A clearly better metrical level or meter for the longest steady section, if there is one. */
 function rivalLevel(
