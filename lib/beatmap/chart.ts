@@ -206,12 +206,14 @@ export function importChart(input: Uint8Array | string, options: ChartImportOpti
     }
   }
   const preview = Number(songValue(song, "PreviewStart"));
+  // The first beat is tick 0 or the end of a lead-in bar (TickTempoMap.toTiming).
+  const timing = map.toTiming(timeSignatures);
   const beatmap = buildImported({
     title: songValue(song, "Name") || options.title || "Untitled",
     artist: songValue(song, "Artist"),
     creator: songValue(song, "Charter"),
     audioFilename: songValue(song, "MusicStream"),
-    timing: { ...map.toTiming(timeSignatures), Offset: offsetMs },
+    timing: { ...timing, Offset: timing.Offset + offsetMs },
     notes: sink.notes,
     ...(preview > 0 ? { previewTime: preview * 1000 } : {}),
   });

@@ -1,7 +1,7 @@
 // Issue 28, "Exports carry the same map": MIDI, .chart and .osu write the chart's tempo sections so
 // that a re-import has the same beat and bar grid, never a tempo outside 20–400 BPM, and the first
 // tempo at tick / time 0 (MIDI, .chart) or at the Offset (.osu, whose timing points carry absolute ms).
-import { parseMidi } from "midi-file";
+import { type MidiEvent, parseMidi, writeMidi } from "midi-file";
 import { describe, expect, it } from "vitest";
 import { exportChart, importChart } from "./chart.ts";
 import { BeatmapError } from "./errors.ts";
@@ -10,13 +10,15 @@ import { exportMidi, importMidi } from "./midi.ts";
 import { exportOsu, importOsu } from "./osu.ts";
 import { createBeatmap } from "./parse.ts";
 import type { Beatmap, HitObject, TimingPoint } from "./schema.ts";
-import { buildExportTempo, TempoMap } from "./tempo.ts";
+import { buildExportTempo, leadInEnd, measureBeatsOf, parseTimeSignature, TempoMap } from "./tempo.ts";
 
-const OFFSETS = [0, 0.3, 5, 17, 149, 700, 2_345];
+const OFFSETS = [0, 0.3, 3, 5, 17, 149, 700, 2_345];
+/** Offsets whose re-imported Timing is the original's (a lead-in bar, read back as one). */
+const LEAD_IN_OFFSETS = [5, 17, 149, 700, 2_345];
 const MIN_BPM = 20;
 const MAX_BPM = 400;
-/** Shortest lead-in: a 1/64 note at 400 BPM. Below it the offset is absorbed into the first bar. */
-const MIN_LEAD_IN_MS = (60_000 / MAX_BPM) * (4 / 64);
+/** Shortest lead-in: a 1/128 note at 400 BPM. Below it the offset is absorbed into the first bar. */
+const MIN_LEAD_IN_MS = (60_000 / MAX_BPM) * (4 / 128);
 
 interface Change {
   /** Quarter-note beats since the Offset. */
@@ -134,31 +136,53 @@ function barLineTimes(map: TempoMap, fromMs: number, toMs: number): number[] {
 
 /**
  * Every eighth-note line of the original grid from its first beat to the last note is at the same
- * time (within 1 ms) at the corresponding position of the re-imported map, which starts at 0 ms
- * with the lead-in, and is a bar line in one exactly when it is in the other.
+ * time (within 1 ms) at the same beat of the re-imported map, and is a bar line in one exactly when
+ * it is in the other: the re-import counts beats from the same first beat (a lead-in bar is read
+ * back as the time before the Offset), so its snap grid and metronome are the original's.
  */
 function expectSameGrid(back: Beatmap, original: Beatmap, opts: { leadIn: boolean }) {
   const o = TempoMap.fromTiming(original.Timing);
   const r = TempoMap.fromTiming(back.Timing);
   const offset = original.Timing!.Offset;
-  // A lead-in is a whole number of 1/64 notes (1/16 of a beat).
-  const lead = opts.leadIn ? Math.round(r.msToBeat(offset) * 16) / 16 : 0;
-  if (opts.leadIn && offset > MIN_LEAD_IN_MS) expect(lead).toBeGreaterThan(0);
-  // An offset too short for a lead-in is absorbed into the first bar: only that bar moves, by less
-  // than the offset.
-  const absorbed = opts.leadIn && offset > 0.5 && offset <= MIN_LEAD_IN_MS;
+  // An offset too short for a lead-in is absorbed into the first bar: the re-import starts at 0 ms
+  // and only that bar moves, by less than the offset.
+  const absorbed = opts.leadIn && offset > 0.5 && offset < MIN_LEAD_IN_MS;
   const lastBeat = o.msToBeat(Math.max(...original.HitObjects.map((h) => h.Time)));
   let checked = 0;
   for (let e = 0; e / 2 <= lastBeat + 1e-9; e++) {
     const beat = e / 2;
     const tolerance = absorbed && beat < 4 ? offset + 1e-3 : 1;
     const want = o.beatToMs(beat);
-    const got = r.beatToMs(beat + lead);
+    const got = r.beatToMs(beat);
     expect(Math.abs(got - want), `beat ${beat} (${want.toFixed(3)} ms)`).toBeLessThanOrEqual(tolerance);
-    expect(isBarLine(r, beat + lead), `bar line at beat ${beat}`).toBe(isBarLine(o, beat));
+    expect(isBarLine(r, beat), `bar line at beat ${beat}`).toBe(isBarLine(o, beat));
     checked++;
   }
   expect(checked).toBeGreaterThan(150);
+}
+
+/** A tempo as the format stores it: MIDI whole µs per quarter note, .chart 1/1000 BPM. */
+type Stored = (bpm: number) => number;
+const midiStored: Stored = (bpm) => Math.round(60_000_000 / bpm);
+const chartStored: Stored = (bpm) => Math.round(bpm * 1000);
+
+/**
+ * The re-imported Timing is the original's: Offset within 1 ms, every section's tempo the one the
+ * format stores for it, the same time signatures and the same timing points (each within 1 ms).
+ */
+function expectSameTiming(back: Beatmap, original: Beatmap, stored: Stored) {
+  const o = original.Timing!;
+  const r = back.Timing!;
+  expect(Math.abs(r.Offset - o.Offset), `Offset ${r.Offset} for ${o.Offset}`).toBeLessThanOrEqual(1);
+  expect(stored(r.Bpm), `Bpm ${r.Bpm} for ${o.Bpm}`).toBe(stored(o.Bpm));
+  expect(r.TimeSignature).toBe(o.TimeSignature);
+  expect(r.TimingPoints).toHaveLength(o.TimingPoints.length);
+  o.TimingPoints.forEach((p, i) => {
+    const q = r.TimingPoints[i]!;
+    expect(Math.abs(q.Time - p.Time), `point ${i} at ${p.Time} ms`).toBeLessThanOrEqual(1);
+    expect(stored(q.Bpm), `point ${i}: ${q.Bpm} BPM for ${p.Bpm}`).toBe(stored(p.Bpm));
+    expect(q.TimeSignature, `point ${i} time signature`).toBe(p.TimeSignature);
+  });
 }
 
 function expectSameBarLines(back: Beatmap, original: Beatmap) {
@@ -241,6 +265,29 @@ describe("export tempo maps round trip (.chart)", () => {
   });
 });
 
+describe("a lead-in bar is read back as the Offset (MIDI, .chart)", () => {
+  it.each(LEAD_IN_OFFSETS)("Offset %s ms: MIDI export → import gives the same Timing", (offset) => {
+    const chart = sectionsChart(offset);
+    expectSameTiming(importMidi(exportMidi(chart).data).beatmap, chart, midiStored);
+  });
+
+  it.each(LEAD_IN_OFFSETS)("Offset %s ms: .chart export → import gives the same Timing", (offset) => {
+    const chart = sectionsChart(offset);
+    expectSameTiming(importChart(exportChart(chart).data.chart).beatmap, chart, chartStored);
+  });
+
+  it("keeps the lead-in's notes before the Offset, and adds a .chart [Song] Offset", () => {
+    const chart = sectionsChart(149);
+    const back = importMidi(exportMidi(chart).data).beatmap;
+    expect(back.HitObjects[0]!.Time).toBeCloseTo(74.5, 0);
+    expect(back.HitObjects[0]!.Time).toBeLessThan(back.Timing!.Offset);
+    const text = exportChart(chart).data.chart.replace("Offset = 0", "Offset = 0.25");
+    const shifted = importChart(text).beatmap.Timing!;
+    expect(shifted.Offset).toBeCloseTo(399, 0);
+    expect(shifted.TimingPoints[0]!.Time).toBeCloseTo(chart.Timing!.TimingPoints[0]!.Time + 250, 0);
+  });
+});
+
 describe("export tempo maps round trip (.osu)", () => {
   it.each(OFFSETS)(
     "Offset %s ms: same grid and notes, tempos 20–400, first point at the Offset",
@@ -281,28 +328,198 @@ describe("buildExportTempo lead-in", () => {
     expect(events[1]).toEqual({ tick: 30, bpm: 120 });
   });
 
-  it("prefers whole beats, then the coarsest note value within half an octave of the tempo", () => {
-    const at = (ms: number) => {
-      const { events, timeSignatures } = lead(ms);
+  it("picks a bar the importer reads as a lead-in: shorter than the first bar, not whole beats", () => {
+    const at = (ms: number, bpm = 120) => {
+      const { events, timeSignatures } = lead(ms, bpm);
       return [timeSignatures[0]!.ts, Math.round(events[0]!.bpm * 1000) / 1000];
     };
-    expect(at(700)).toEqual([{ numerator: 1, denominator: 4 }, 85.714]);
-    expect(at(2_345)).toEqual([{ numerator: 5, denominator: 4 }, 127.932]);
-    expect(at(500)).toEqual([{ numerator: 1, denominator: 4 }, 120]);
+    // The coarsest note value with a lead-in within half an octave of the tempo, else the closest.
+    expect(at(700)).toEqual([{ numerator: 3, denominator: 8 }, 128.571]);
+    expect(at(2_345)).toEqual([{ numerator: 7, denominator: 8 }, 89.552]);
+    expect(at(500)).toEqual([{ numerator: 5, denominator: 16 }, 150]);
     expect(at(149)).toEqual([{ numerator: 1, denominator: 16 }, 100.671]);
-    // A long intro: bars of 4/4 near the chart's tempo.
+    // 4 to 11.6 s at 120 BPM: still one bar, slower than the chart.
+    expect(at(8_000)).toEqual([{ numerator: 31, denominator: 32 }, 29.063]);
+    // 4.7 to 9.4 ms: a 1/128 note, the only bar that short within 400 BPM.
+    expect(at(5)).toEqual([{ numerator: 1, denominator: 128 }, 375]);
+    // A long intro no such bar fits: bars of 4/4 near the chart's tempo (read back as a section).
     expect(at(60_000)).toEqual([{ numerator: 4, denominator: 4 }, 120]);
   });
 
   it("absorbs an offset too short for a lead-in into the first bar, and ignores ≤ 0.5 ms", () => {
-    const { events, timeSignatures, map } = lead(5);
+    const { events, timeSignatures, map } = lead(3);
     expect(timeSignatures[0]).toEqual({ tick: 0, ts: { numerator: 4, denominator: 4 } });
     expect(events[0]!.tick).toBe(0);
-    expect(map.tickToMs(4 * 480)).toBeCloseTo(2_005, 6);
+    expect(map.tickToMs(4 * 480)).toBeCloseTo(2_003, 6);
     expect(events[1]).toEqual({ tick: 4 * 480, bpm: 120 });
     const none = lead(0.3);
     expect(none.events[0]).toEqual({ tick: 0, bpm: 120 });
     expect(none.timeSignatures[0]).toEqual({ tick: 0, ts: { numerator: 4, denominator: 4 } });
+  });
+});
+
+describe("every lead-in written is read back", () => {
+  const quantize = (bpm: number) => 60_000_000 / Math.round(60_000_000 / bpm);
+  const cases: [number, string, number][] = [];
+  for (const ts of ["4/4", "3/4", "2/4", "6/8", "7/8", "12/8", "5/4", "1/8"]) {
+    for (const bpm of [45, 90, 120, 173.5, 240]) {
+      for (const offset of [4.7, 5, 6, 9.4, 10, 17, 50, 149, 333, 700, 1_000, 2_345, 4_000, 8_000, 11_000]) {
+        cases.push([offset, ts, bpm]);
+      }
+    }
+  }
+
+  it("as the Offset, with the chart's first tempo and time signature (within 20–400 BPM)", () => {
+    let readBack = 0;
+    for (const [offset, ts, bpm] of cases) {
+      const timing = { Bpm: bpm, Offset: offset, TimeSignature: ts, TimingPoints: [] };
+      const { map, timeSignatures, plan } = buildExportTempo(timing, 480, quantize);
+      const what = `${offset} ms before ${ts} at ${bpm} BPM (lead-in ${JSON.stringify(plan.leadIn)})`;
+      expect(plan.start, what).toBe("lead-in");
+      const leadIn = plan.leadIn!;
+      const wholeBeats = Number.isInteger(leadIn.beats);
+      // Only an intro too long for one bar shorter than the first within 20–400 BPM is written as
+      // whole beats (and read back as a section of the chart).
+      const measure = measureBeatsOf(parseTimeSignature(ts));
+      const longest = Math.min(measure - 1 / 8, 31 / 8) * 3_000;
+      if (offset <= longest) expect(wholeBeats, what).toBe(false);
+      expect(leadInEnd(480, timeSignatures) !== undefined, what).toBe(!wholeBeats);
+      if (wholeBeats) continue;
+      const back = map.toTiming(timeSignatures);
+      expect(Math.abs(back.Offset - offset), what).toBeLessThanOrEqual(1);
+      expect(Math.round(60_000_000 / back.Bpm), what).toBe(Math.round(60_000_000 / bpm));
+      expect(back.TimeSignature, what).toBe(ts);
+      expect(back.TimingPoints, what).toEqual([]);
+      readBack++;
+    }
+    expect(readBack).toBeGreaterThan(cases.length * 0.8);
+  });
+
+  it("also before a first bar written at another metrical level (520 BPM as 4/8 at 260)", () => {
+    for (const offset of [5, 17, 149, 700, 2_345]) {
+      const timing = { Bpm: 520, Offset: offset, TimeSignature: "4/4", TimingPoints: [] };
+      const { map, timeSignatures } = buildExportTempo(timing, 480, quantize);
+      const back = map.toTiming(timeSignatures);
+      expect(Math.abs(back.Offset - offset), `${offset} ms`).toBeLessThanOrEqual(1);
+      expect(back).toMatchObject({ Bpm: quantize(260), TimeSignature: "4/8", TimingPoints: [] });
+    }
+  });
+});
+
+describe("reading a lead-in (MIDI, .chart imports)", () => {
+  type Ev = { tick: number; event: MidiEvent };
+  const ts = (tick: number, numerator: number, denominator: number): Ev => ({
+    tick,
+    event: {
+      deltaTime: 0,
+      meta: true,
+      type: "timeSignature",
+      numerator,
+      denominator,
+      metronome: 24,
+      thirtyseconds: 8,
+    },
+  });
+  const tempo = (tick: number, bpm: number): Ev => ({
+    tick,
+    event: { deltaTime: 0, meta: true, type: "setTempo", microsecondsPerBeat: Math.round(60_000_000 / bpm) },
+  });
+  const note = (tick: number): Ev[] => [
+    { tick, event: { deltaTime: 0, type: "noteOn", channel: 9, noteNumber: 36, velocity: 100 } },
+    { tick: tick + 10, event: { deltaTime: 0, type: "noteOff", channel: 9, noteNumber: 36, velocity: 0 } },
+  ];
+  const midiFile = (events: Ev[]): Uint8Array => {
+    let last = 0;
+    const track = events
+      .sort((a, b) => a.tick - b.tick)
+      .map(({ tick, event }) => {
+        const e = { ...event, deltaTime: tick - last } as MidiEvent;
+        last = tick;
+        return e;
+      });
+    track.push({ deltaTime: 0, meta: true, type: "endOfTrack" });
+    return Uint8Array.from(
+      writeMidi({ header: { format: 0, numTracks: 1, ticksPerBeat: 480 }, tracks: [track] }),
+    );
+  };
+  const timingOf = (events: Ev[]) =>
+    importMidi(midiFile([...events, ...note(0), ...note(7_680)])).beatmap.Timing;
+
+  it("reads a short first bar of part beats as a lead-in: Offset at its end, its tempo and meter dropped", () => {
+    // A 3/8 pickup (an eighth-note anacrusis in 6/8 reads the same way).
+    expect(timingOf([ts(0, 3, 8), tempo(0, 180), ts(720, 4, 4), tempo(720, 120), tempo(2_640, 100)])).toEqual(
+      {
+        Bpm: 120,
+        Offset: 500,
+        TimeSignature: "4/4",
+        TimingPoints: [{ Time: 2_500, Bpm: 100 }],
+      },
+    );
+    // No tempo change at the bar line: the tempo there is the lead-in's.
+    expect(timingOf([ts(0, 1, 8), tempo(0, 120), ts(240, 6, 8)])).toEqual({
+      Bpm: 120,
+      Offset: 250,
+      TimeSignature: "6/8",
+      TimingPoints: [],
+    });
+  });
+
+  it("reads a pickup of whole beats, or a long first bar, as music (as before)", () => {
+    // A 2/4 pickup before 4/4 (notation programs write pickups like this).
+    expect(timingOf([ts(0, 2, 4), tempo(0, 100), ts(960, 4, 4), tempo(960, 120)])).toEqual({
+      Bpm: 100,
+      Offset: 0,
+      TimeSignature: "2/4",
+      TimingPoints: [{ Time: 1_200, Bpm: 120, TimeSignature: "4/4" }],
+    });
+    // A 9/8 bar before 4/4 is longer than a bar of 4/4: music.
+    expect(timingOf([ts(0, 9, 8), tempo(0, 120), ts(2_160, 4, 4)])).toEqual({
+      Bpm: 120,
+      Offset: 0,
+      TimeSignature: "9/8",
+      TimingPoints: [{ Time: 2_250, Bpm: 120, TimeSignature: "4/4" }],
+    });
+    // A 5/4 bar before 4/4 (BeatSight wrote such lead-ins before they were read back).
+    expect(timingOf([ts(0, 5, 4), tempo(0, 127.932), ts(2_400, 4, 4), tempo(2_400, 120)])!.Offset).toBe(0);
+    // A tempo change alone, even off the beat, starts no music.
+    expect(timingOf([ts(0, 4, 4), tempo(0, 120), tempo(240, 100)])).toMatchObject({
+      Offset: 0,
+      TimingPoints: [{ Time: 250, Bpm: 100 }],
+    });
+  });
+
+  it("reads a .chart that starts on a bar line as before, and one with a lead-in bar", () => {
+    const chart = (sync: string[]) =>
+      importChart(
+        [
+          "[Song]",
+          "{",
+          "  Resolution = 192",
+          "}",
+          "[SyncTrack]",
+          "{",
+          ...sync,
+          "}",
+          "[ExpertDrums]",
+          "{",
+          "  0 = N 0 0",
+          "  768 = N 1 0",
+          "}",
+        ].join("\n"),
+      ).beatmap.Timing;
+    expect(chart(["  0 = TS 4", "  0 = B 120000", "  768 = B 140000"])).toEqual({
+      Bpm: 120,
+      Offset: 0,
+      TimeSignature: "4/4",
+      TimingPoints: [{ Time: 2_000, Bpm: 140 }],
+    });
+    // Moonscraper-style sync: a 3/16 bar to line bar 1 up with the audio.
+    expect(chart(["  0 = TS 3 4", "  0 = B 100000", "  144 = TS 4", "  144 = B 120000"])).toEqual({
+      Bpm: 120,
+      Offset: 450,
+      TimeSignature: "4/4",
+      TimingPoints: [],
+    });
   });
 });
 

@@ -157,14 +157,26 @@ export class TickTempoMap {
     return s.tick + ((ms - s.ms) * s.bpm * this.resolution) / 60_000;
   }
 
-  /** The Timing of a chart imported from ticks: tick 0 is 0 ms and the first beat. */
+  /**
+   * The Timing of a chart imported from ticks. Tick 0 is 0 ms; the first beat is tick 0, or the end
+   * of a lead-in bar (see `leadInEnd`): then the Offset is that bar line's time, and the lead-in's
+   * tempo and time signature are not part of the Timing (its notes keep their times).
+   */
   toTiming(timeSignatures: readonly TickTimeSignatureEvent[]): Timing {
     const tsSorted = [...timeSignatures].sort((a, b) => a.tick - b.tick);
-    const firstTs = tsSorted[0]?.tick === 0 ? tsSorted[0].ts : { numerator: 4, denominator: 4 };
+    const leadIn = leadInEnd(this.resolution, tsSorted);
+    const start = leadIn?.tick ?? 0;
+    const firstTs = leadIn
+      ? leadIn.ts
+      : tsSorted[0]?.tick === 0
+        ? tsSorted[0].ts
+        : { numerator: 4, denominator: 4 };
     const byTick = new Map<number, TimingPoint>();
-    for (const s of this.segments.slice(1)) byTick.set(s.tick, { Time: roundMs(s.ms), Bpm: s.bpm });
+    for (const s of this.segments) {
+      if (s.tick > start) byTick.set(s.tick, { Time: roundMs(s.ms), Bpm: s.bpm });
+    }
     for (const e of tsSorted) {
-      if (e.tick === 0) continue;
+      if (e.tick <= start) continue;
       const point = byTick.get(e.tick) ?? {
         Time: roundMs(this.tickToMs(e.tick)),
         Bpm: this.bpmAtTick(e.tick),
@@ -173,8 +185,8 @@ export class TickTempoMap {
       byTick.set(e.tick, point);
     }
     return {
-      Bpm: this.segments[0]!.bpm,
-      Offset: 0,
+      Bpm: this.bpmAtTick(start),
+      Offset: start > 0 ? roundMs(this.tickToMs(start)) : 0,
       TimeSignature: formatTimeSignature(firstTs),
       TimingPoints: [...byTick.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p),
     };
@@ -183,6 +195,28 @@ export class TickTempoMap {
   private bpmAtTick(tick: number): number {
     return this.segments[lastAtOrBefore(this.segments, tick, (x) => x.tick)]!.bpm;
   }
+}
+
+/**
+ * The lead-in of a tick map, if it has one: the first time-signature event after tick 0, when the
+ * stretch before it (the file's first bar) is shorter than one bar of that event's signature and
+ * is not a whole number of quarter notes. Exporters write the time before a chart's first beat as
+ * such a bar (`chooseLeadIn`). A first bar of whole beats (a 2/4 pickup before 4/4, as notation
+ * programs write one) or one at least a full bar long (9/8 before 4/4) is music, and so is any
+ * stretch that no time-signature event ends: those keep tick 0 as the first beat.
+ */
+export function leadInEnd(
+  resolution: number,
+  timeSignatures: readonly TickTimeSignatureEvent[],
+): TickTimeSignatureEvent | undefined {
+  const sorted = [...timeSignatures].sort((a, b) => a.tick - b.tick);
+  const tick = sorted.find((e) => e.tick > 0)?.tick;
+  if (tick === undefined) return undefined;
+  // The last event at that tick wins, as in `toTiming`.
+  const next = sorted.filter((e) => e.tick === tick).at(-1)!;
+  const wholeBeats = tick % resolution === 0;
+  const shorterThanABar = tick < resolution * measureBeatsOf(next.ts);
+  return !wholeBeats && shorterThanABar ? next : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -205,10 +239,14 @@ export const EXPORT_MAX_BPM = 400;
 export const GRID_TOLERANCE_MS = 0.75;
 /** An Offset up to this is not worth a lead-in: the written grid moves by at most this much. */
 const NO_LEAD_IN_MS = 0.5;
-/** Note values a lead-in bar counts in (n/d, n 1–32). */
-const LEAD_IN_DENOMINATORS = [4, 8, 16, 32, 64] as const;
-/** The shortest lead-in: a 1/64 note at 400 BPM (9.375 ms). Shorter offsets are absorbed. */
-const MIN_LEAD_IN_MS = ((60_000 / EXPORT_MAX_BPM) * 4) / 64;
+/**
+ * Note values a lead-in bar counts in (n/d, n odd, 1–31: never whole beats, so `leadInEnd` reads
+ * it back). 1/128 only where nothing coarser fits: offsets of 4.7–9.4 ms.
+ */
+const LEAD_IN_DENOMINATORS = [8, 16, 32, 64] as const;
+const FINEST_LEAD_IN_DENOMINATOR = 128;
+/** The shortest lead-in: a 1/128 note at 400 BPM (4.6875 ms). Shorter offsets are absorbed. */
+const MIN_LEAD_IN_MS = ((60_000 / EXPORT_MAX_BPM) * 4) / FINEST_LEAD_IN_DENOMINATOR;
 /** A section start this close to a bar line (beats; under half a tick at 480 per beat) is on it. */
 const BAR_EPS = 1e-3;
 const EPS = 1e-9;
@@ -258,9 +296,10 @@ export interface ExportPlan {
   /** The chart's time of the first section (its first bar line at or after 0 ms). */
   anchorMs: number;
   /**
-   * How the time before `anchorMs` is written by tick formats: "lead-in" (bars of their own),
-   * "absorbed" (the first bar starts at 0 and ends where the chart's second bar starts: offsets
-   * too short for a lead-in within 20–400 BPM) or "none" (≤ 0.5 ms: the grid starts at 0).
+   * How the time before `anchorMs` is written by tick formats: "lead-in" (a bar of its own, see
+   * `chooseLeadIn`), "absorbed" (the first bar starts at 0 and ends where the chart's second bar
+   * starts: offsets under 4.6875 ms, too short for a lead-in within 20–400 BPM) or "none"
+   * (≤ 0.5 ms: the grid starts at 0).
    */
   start: "lead-in" | "absorbed" | "none";
   leadIn?: LeadIn;
@@ -320,45 +359,60 @@ function firstBarLineFrom(tempo: TempoMap, beat: number): number {
 }
 
 /**
- * The lead-in for an offset of `ms` before the first bar line: n/d (d 4 … 64, n 1–32), or bars of
- * 4/4 for long intros, at a tempo within 20–400 BPM that makes it last exactly `ms`. Whole beats
- * come first (a re-imported chart then counts the same beats as the original; its snapping works
- * on whole beats): the coarsest note value with a lead-in within half an octave (× or ÷ √2) of the
- * chart's first tempo, else the lead-in closest to it. Undefined when none fits (ms < 9.375).
+ * The lead-in for an offset of `ms` before the first bar line, at a tempo within 20–400 BPM that
+ * makes it last exactly `ms`. It is one bar that the importers read back as a lead-in (`leadInEnd`):
+ * n/d with n odd (so not a whole number of quarter notes), d 8 … 64, shorter than the first bar
+ * (`measureBeats` quarter notes as written): the coarsest note value with a lead-in within half an
+ * octave (× or ÷ √2) of the chart's first tempo, else the lead-in closest to it (log ratio), else
+ * 1/128 (4.7–9.4 ms). When no such bar fits (an intro longer than about three bars), whole beats:
+ * n/4 or bars of 4/4 near the chart's tempo, read back as a section of the chart. Undefined when
+ * nothing fits (ms < 4.6875).
  */
-export function chooseLeadIn(ms: number, targetBpm: number): LeadIn | undefined {
-  const candidates: (LeadIn & { d: number })[] = [];
-  const add = (ts: TimeSignature, bars: number) => {
+export function chooseLeadIn(ms: number, targetBpm: number, measureBeats: number): LeadIn | undefined {
+  type Candidate = LeadIn & { d: number };
+  const make = (ts: TimeSignature, bars: number): Candidate | undefined => {
     const beats = bars * measureBeatsOf(ts);
     const bpm = (beats * 60_000) / ms;
-    if (bpm >= EXPORT_MIN_BPM - EPS && bpm <= EXPORT_MAX_BPM + EPS) {
-      candidates.push({ ts, bars, beats, bpm, d: ts.denominator });
-    }
+    return bpm >= EXPORT_MIN_BPM - EPS && bpm <= EXPORT_MAX_BPM + EPS
+      ? { ts, bars, beats, bpm, d: ts.denominator }
+      : undefined;
   };
-  for (const denominator of LEAD_IN_DENOMINATORS) {
-    for (let numerator = 1; numerator <= 32; numerator++) add({ numerator, denominator }, 1);
-    if (denominator === 4) {
-      // Long intros (over 32 beats at the chart's tempo): several bars of 4/4.
-      const most = Math.floor((EXPORT_MAX_BPM * ms) / 240_000);
-      const least = Math.max(2, Math.ceil((EXPORT_MIN_BPM * ms) / 240_000));
-      const near = Math.min(most, Math.max(least, Math.round((targetBpm * ms) / 240_000)));
-      for (const bars of new Set([near - 1, near, near + 1])) {
-        if (bars >= least && bars <= most) add({ numerator: 4, denominator: 4 }, bars);
-      }
-    }
-  }
   const distance = (c: { bpm: number }) => Math.abs(Math.log(c.bpm / targetBpm));
-  const closest = (list: typeof candidates) =>
-    list.reduce<(typeof candidates)[number] | undefined>(
+  const closest = (list: readonly Candidate[]) =>
+    list.reduce<Candidate | undefined>(
       (best, c) => (best === undefined || distance(c) < distance(best) - EPS ? c : best),
       undefined,
     );
+  const bars = (denominator: number): Candidate[] => {
+    const out: Candidate[] = [];
+    for (let numerator = 1; numerator <= 31; numerator += 2) {
+      if ((numerator * 4) / denominator >= measureBeats - EPS) break;
+      const c = make({ numerator, denominator }, 1);
+      if (c) out.push(c);
+    }
+    return out;
+  };
+
+  const readable = LEAD_IN_DENOMINATORS.flatMap(bars);
   for (const d of LEAD_IN_DENOMINATORS) {
-    const best = closest(candidates.filter((c) => c.d === d));
+    const best = closest(readable.filter((c) => c.d === d));
     if (best && distance(best) <= Math.LN2 / 2 + EPS) return strip(best);
   }
-  const best = closest(candidates);
-  return best && strip(best);
+  const best = closest(readable) ?? closest(bars(FINEST_LEAD_IN_DENOMINATOR));
+  if (best) return strip(best);
+
+  // Long intros: whole beats, one bar of n/4 or several of 4/4.
+  const whole: Candidate[] = [];
+  const add = (c: Candidate | undefined) => c && whole.push(c);
+  for (let numerator = 1; numerator <= 32; numerator++) add(make({ numerator, denominator: 4 }, 1));
+  const most = Math.floor((EXPORT_MAX_BPM * ms) / 240_000);
+  const least = Math.max(2, Math.ceil((EXPORT_MIN_BPM * ms) / 240_000));
+  const near = Math.min(most, Math.max(least, Math.round((targetBpm * ms) / 240_000)));
+  for (const n of new Set([near - 1, near, near + 1])) {
+    if (n >= least && n <= most) add(make({ numerator: 4, denominator: 4 }, n));
+  }
+  const fallback = closest(whole);
+  return fallback && strip(fallback);
 }
 
 const strip = ({ d: _, ...leadIn }: LeadIn & { d: number }): LeadIn => leadIn;
@@ -466,7 +520,10 @@ export function planExport(timing: Timing | undefined, options: ExportPlanOption
   }
 
   const first = sections[0]!;
-  const leadIn = start === "lead-in" ? chooseLeadIn(anchorMs, first.bpm * first.scale) : undefined;
+  const leadIn =
+    start === "lead-in"
+      ? chooseLeadIn(anchorMs, first.bpm * first.scale, measureBeatsOf(first.ts) * first.scale)
+      : undefined;
   return { sections, anchorMs, start, ...(leadIn ? { leadIn } : {}) };
 }
 
@@ -559,7 +616,7 @@ export interface ExportTempo {
  *
  * Tick 0 is 0 ms. The chart's first bar line at or after 0 ms (beat 0 at the Offset, unless the
  * Offset is negative) is preceded by a lead-in (see `chooseLeadIn`), absorbed into the first bar
- * (offsets under 9.375 ms) or nothing (≤ 0.5 ms). Each section's start tick comes from its beat,
+ * (offsets under 4.6875 ms) or nothing (≤ 0.5 ms). Each section's start tick comes from its beat,
  * so the beats and bar lines of the file are the chart's; each section's tempo is the one that
  * takes it from where the written map actually is to where the chart's next section starts, so
  * rounding never adds up across sections. Every tempo written is within 20–400 BPM.
