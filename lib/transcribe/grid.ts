@@ -78,24 +78,31 @@ export function gridHits(notes: readonly GridNote[]): GridHit[] {
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
 const round4 = (v: number) => Math.round(v * 10_000) / 10_000;
 
-/** Swing when off-beats sit on the triplet's last third at least twice as often as halfway. */
+/**
+ * The feel of beats from..to of a grid: "swing" when off-beats sit on the triplet's last third at
+ * least twice as often as halfway (and at least 6 times); "triplets" when the triplet's middle
+ * third is played too (at least half as often as the last), the rolling 8ths of a 12/8 groove.
+ */
 export function detectFeel(
   hits: readonly GridHit[],
   gridMs: readonly number[],
   from: number,
   to: number,
-): Feel {
+): Feel | "triplets" {
   let straight = 0;
-  let swung = 0;
+  let first = 0;
+  let last = 0;
   let k = from;
   for (const h of hits) {
     if (h.role === "crash" || h.timeMs < gridMs[from]! || h.timeMs >= gridMs[to]!) continue;
     while (k + 1 < to && gridMs[k + 1]! <= h.timeMs) k++;
     const x = (h.timeMs - gridMs[k]!) / (gridMs[k + 1]! - gridMs[k]!);
     if (Math.abs(x - 0.5) < 0.06) straight++;
-    else if (Math.abs(x - 2 / 3) < 0.06) swung++;
+    else if (Math.abs(x - 1 / 3) < 0.06) first++;
+    else if (Math.abs(x - 2 / 3) < 0.06) last++;
   }
-  return swung >= 6 && swung >= 2 * straight ? "swing" : "straight";
+  if (last < 6 || last < 2 * straight) return "straight";
+  return first >= 0.5 * last ? "triplets" : "swing";
 }
 
 function signature(meter: MeterName, beats: number): string {
@@ -141,6 +148,18 @@ export function buildGrid(
   }
   const { bars, beats: decodedBeats, fit } = decoded;
   const grid = [...fit.beatsMs];
+  // A 4/4 section of rolling triplets is a 12/8 groove: the same beats, written in dotted quarters.
+  const feels = fit.sections.map((s) => {
+    const meter = bars[decodedBeats[s.from]!.bar]!.meter;
+    return METERS[meter].compound ? "straight" : detectFeel(hits, grid, s.from, s.to);
+  });
+  fit.sections.forEach((s, i) => {
+    if (feels[i] !== "triplets") return;
+    for (let k = s.from; k < s.to; k++) {
+      const bar = bars[decodedBeats[k]!.bar]!;
+      if (bar.meter === "4/4") bar.meter = "12/8";
+    }
+  });
   const meterAt = (k: number) => bars[decodedBeats[k]!.bar]!.meter;
 
   // The chart starts on the latest beat at or before the first note (a note a hair ahead of a beat
@@ -217,7 +236,7 @@ export function buildGrid(
         grid[end]! - grid[from]!,
         decoder,
       );
-      const feel = METERS[bar.meter].compound ? "straight" : detectFeel(inSection, grid, from, end);
+      const feel = feels[info.section] === "swing" ? "swing" : "straight";
       point.Confidence = s.kind === "moving" ? Math.min(conf.confidence, 0.9) : conf.confidence;
       if (feel === "swing" || points.length > 0) point.Feel = feel;
       sections.push({

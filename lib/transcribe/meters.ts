@@ -10,7 +10,7 @@
 // with its metrical neighbours under the same scores.
 import type { Component } from "../beatmap/index.ts";
 
-export type MeterName = "4/4" | "3/4" | "2/4" | "6/8";
+export type MeterName = "4/4" | "3/4" | "2/4" | "6/8" | "12/8";
 
 export interface Meter {
   name: MeterName;
@@ -29,6 +29,8 @@ export const METERS: Readonly<Record<MeterName, Meter>> = {
   "3/4": { name: "3/4", beats: 3, quartersPerBeat: 1, compound: false, costPerSecond: 0.25 },
   "6/8": { name: "6/8", beats: 2, quartersPerBeat: 1.5, compound: true, costPerSecond: 0.4 },
   "2/4": { name: "2/4", beats: 2, quartersPerBeat: 1, compound: false, costPerSecond: 1.5 },
+  // Not decoded (the decoder hears it as 4/4 with a swing): written where 4/4 rolls in triplets.
+  "12/8": { name: "12/8", beats: 4, quartersPerBeat: 1.5, compound: true, costPerSecond: 0.4 },
 };
 
 /** What a hit tells about the grid, by the role its drum plays in a groove. */
