@@ -5,6 +5,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { useState } from "react";
+import { describeTimingChange } from "@/lib/beatmap/grid-sections.ts";
+import type { Timing } from "@/lib/beatmap/index.ts";
 import type { AppRouter } from "@/server/trpc/root.ts";
 import { DiffTimeline } from "../_components/diff-timeline.tsx";
 import { ErrorMessage } from "../_components/error-message.tsx";
@@ -147,6 +149,16 @@ function ProposalDiff({ proposalId }: { proposalId: string }) {
         Against version {p.baseVersion.number}, by {p.author.displayName}.
       </p>
       <DiffTimeline diff={p.diff} summary={p.summary} durationMs={durationMs} />
+      {p.diff.sections.Timing ? (
+        <p data-testid="timing-change">
+          Timing changed:{" "}
+          {describeTimingChange(
+            (p.diff.sections.Timing.before ?? undefined) as Timing | undefined,
+            (p.diff.sections.Timing.after ?? undefined) as Timing | undefined,
+          )}
+          .
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -107,4 +107,35 @@ describe("timeline pointer tool", () => {
       { type: "seek", ms: 200 },
     ]);
   });
+
+  it("dragging a bar line's handle on the ruler previews the grid, then moves the bar", () => {
+    const r = run([
+      { ...down(10, null, { barMs: 95 }), point: pt(10, null) } as ToolEvent,
+      { type: "move", point: pt(12, null) },
+      { type: "move", point: pt(30, null) },
+      { type: "up", point: pt(31, null), tool: "select" },
+    ]);
+    expect(r.state.kind).toBe("idle");
+    // The bar moves by as much as the pointer did (it need not be pressed at its exact centre).
+    expect(r.effects).toEqual([
+      { type: "previewBar", barMs: 95, toMs: 295 },
+      { type: "clearPreview" },
+      { type: "moveBar", barMs: 95, toMs: 305 },
+    ]);
+  });
+
+  it("a click on a bar handle moves the playhead; a cancelled bar drag moves nothing", () => {
+    const click = run([
+      { ...down(10, null, { barMs: 95 }), point: pt(10, null) } as ToolEvent,
+      { type: "up", point: pt(11, null), tool: "select" },
+    ]);
+    expect(click.effects).toEqual([{ type: "seek", ms: 100 }]);
+    const cancelled = run([
+      { ...down(10, null, { barMs: 95 }), point: pt(10, null) } as ToolEvent,
+      { type: "move", point: pt(40, null) },
+      { type: "cancel" },
+    ]);
+    expect(cancelled.effects.at(-1)).toEqual({ type: "clearPreview" });
+    expect(cancelled.effects.some((e) => e.type === "moveBar")).toBe(false);
+  });
 });

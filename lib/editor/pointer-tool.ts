@@ -1,6 +1,7 @@
 // The pointer on the timeline as a small state machine (after tldraw's StateNode tools):
 // idle → pointing → dragging (a note was pressed) or box-selecting (empty space was pressed),
-// and back to idle on release. Transitions return effects; the view applies them (selection,
+// and back to idle on release. On the ruler a press scrubs the playhead, except on a bar line's
+// handle: that drags the bar line (pointing at a bar → dragging a bar), which moves the grid. Transitions return effects; the view applies them (selection,
 // preview, commit), so the rules for what a click or a drag does live here and are unit-tested.
 
 export interface PointerPoint {
@@ -19,7 +20,9 @@ export type ToolState =
   | { kind: "pointing"; start: PointerPoint; noteId: number | null; wasSelected: boolean; toggle: boolean }
   | { kind: "dragging"; start: PointerPoint; noteId: number; current: PointerPoint }
   | { kind: "boxSelecting"; start: PointerPoint; current: PointerPoint; additive: boolean }
-  | { kind: "scrubbing" };
+  | { kind: "scrubbing" }
+  | { kind: "pointingBar"; start: PointerPoint; barMs: number }
+  | { kind: "draggingBar"; start: PointerPoint; barMs: number };
 
 export type ToolEvent =
   | {
@@ -28,6 +31,8 @@ export type ToolEvent =
       /** The note under the pointer, if any, and whether it is selected now. */
       noteId: number | null;
       noteSelected: boolean;
+      /** The bar line whose handle is under the pointer on the ruler, if any. */
+      barMs?: number | null;
       /** Shift / Ctrl / Cmd held: add to or toggle the selection. */
       toggle: boolean;
       tool: Tool;
@@ -44,6 +49,8 @@ export type ToolEffect =
   | { type: "previewMove"; noteId: number; deltaMs: number; deltaLanes: number }
   | { type: "commitMove"; noteId: number; deltaMs: number; deltaLanes: number }
   | { type: "box"; from: PointerPoint; to: PointerPoint; additive: boolean; done: boolean }
+  | { type: "previewBar"; barMs: number; toMs: number }
+  | { type: "moveBar"; barMs: number; toMs: number }
   | { type: "clearPreview" };
 
 /** Pixels the pointer may wander before a press becomes a drag (a shaky click is still a click). */
@@ -60,6 +67,9 @@ export function transition(state: ToolState, event: ToolEvent): { state: ToolSta
   switch (event.type) {
     case "down": {
       const p = event.point;
+      if (p.lane === null && event.barMs != null) {
+        return { state: { kind: "pointingBar", start: p, barMs: event.barMs }, effects: [] };
+      }
       if (p.lane === null) return { state: { kind: "scrubbing" }, effects: [{ type: "seek", ms: p.ms }] };
       const effects: ToolEffect[] = [];
       // Pressing an unselected note selects it at once, so dragging it moves just that note.
@@ -80,6 +90,15 @@ export function transition(state: ToolState, event: ToolEvent): { state: ToolSta
     case "move": {
       const p = event.point;
       if (state.kind === "scrubbing") return { state, effects: [{ type: "seek", ms: p.ms }] };
+      if (state.kind === "pointingBar" || state.kind === "draggingBar") {
+        if (state.kind === "pointingBar" && Math.abs(p.x - state.start.x) <= DRAG_THRESHOLD_PX) {
+          return { state, effects: [] };
+        }
+        return {
+          state: { kind: "draggingBar", start: state.start, barMs: state.barMs },
+          effects: [{ type: "previewBar", barMs: state.barMs, toMs: state.barMs + p.ms - state.start.ms }],
+        };
+      }
       if (state.kind === "pointing") {
         if (!far(state.start, p)) return { state, effects: [] };
         if (state.noteId !== null) {
@@ -114,6 +133,18 @@ export function transition(state: ToolState, event: ToolEvent): { state: ToolSta
     }
     case "up": {
       const idle: ToolState = { kind: "idle" };
+      if (state.kind === "draggingBar") {
+        return {
+          state: idle,
+          effects: [
+            { type: "clearPreview" },
+            { type: "moveBar", barMs: state.barMs, toMs: state.barMs + event.point.ms - state.start.ms },
+          ],
+        };
+      }
+      // A click on a bar handle (no drag) moves the playhead, as the rest of the ruler does.
+      if (state.kind === "pointingBar")
+        return { state: idle, effects: [{ type: "seek", ms: state.start.ms }] };
       if (state.kind === "dragging") {
         return {
           state: idle,
@@ -152,7 +183,10 @@ export function transition(state: ToolState, event: ToolEvent): { state: ToolSta
     case "cancel":
       return {
         state: { kind: "idle" },
-        effects: state.kind === "dragging" || state.kind === "boxSelecting" ? [{ type: "clearPreview" }] : [],
+        effects:
+          state.kind === "dragging" || state.kind === "boxSelecting" || state.kind === "draggingBar"
+            ? [{ type: "clearPreview" }]
+            : [],
       };
   }
 }

@@ -23,6 +23,7 @@ describe("editor shortcuts", () => {
     expect(commandFor(key({ code: "KeyN", shiftKey: true }))).toBe("previousUnsure");
     expect(commandFor(key({ code: "Digit4", key: "4" }))).toBe("place3");
     expect(placeLane("place3")).toBe(3);
+    expect(commandFor(key({ code: "KeyT", key: "t" }))).toBe("tapTempo");
     expect(commandFor(key({ code: "KeyQ" }))).toBeNull();
     expect(commandFor(key({ code: "Digit4", altKey: true }))).toBeNull();
   });

@@ -27,6 +27,7 @@ export type Command =
   | "toStart"
   | "toEnd"
   | "help"
+  | "tapTempo"
   | `place${0 | 1 | 2 | 3 | 4 | 5 | 6}`;
 
 export interface KeyLike {
@@ -202,6 +203,12 @@ export const SHORTCUTS: readonly Shortcut[] = [
     keys: "End",
     description: "Playhead to the end",
     matches: (e, m) => plain(e, m) && e.key === "End",
+  },
+  {
+    command: "tapTempo",
+    keys: "T",
+    description: "Tap the tempo along with the music (timing tools show the BPM)",
+    matches: (e, m) => plain(e, m) && !e.shiftKey && e.code === "KeyT",
   },
   {
     command: "help",

@@ -5,7 +5,8 @@
 // device a moment later (autosave). What to do with the result (save to the library, submit a
 // proposal) is the page's business: it gets an EditorApi through `renderActions`.
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { Beatmap } from "@/lib/beatmap/index.ts";
+import { formatBars, lowConfidenceSpans, summarizeGrid } from "@/lib/beatmap/grid-sections.ts";
+import type { Beatmap, Timing } from "@/lib/beatmap/index.ts";
 import { LANE_LABELS, type Lane } from "@/lib/beatmap/lanes.ts";
 import { TempoMap } from "@/lib/beatmap/tempo.ts";
 import {
@@ -18,6 +19,7 @@ import {
   moveNotes,
   nudge,
   paste,
+  type Refusal,
   reassignLane,
   remapComponent,
   setComponent,
@@ -26,8 +28,6 @@ import {
   shiftAll,
   tempoOf,
   timingOrDefault,
-  withoutTimingPoint,
-  withTimingPoint,
 } from "@/lib/editor/actions.ts";
 import {
   commit,
@@ -63,6 +63,8 @@ import {
   stepDivisor,
   stepMs,
 } from "@/lib/editor/snap.ts";
+import { addTap } from "@/lib/editor/tap-tempo.ts";
+import { barLineNear, moveBarLine, nearestNoteMs, snapForFeel } from "@/lib/editor/tempo-tools.ts";
 import { follow, laneY, msToX, type Viewport, zoom } from "@/lib/editor/viewport.ts";
 import { localDb } from "@/lib/store/db.ts";
 import { saveDraft } from "@/lib/store/drafts.ts";
@@ -71,7 +73,7 @@ import { HelpPanel } from "./help-panel.tsx";
 import { SelectionPanel } from "./selection-panel.tsx";
 import type { TimelineScene } from "./timeline-renderer.ts";
 import { RULER_HEIGHT, type TimelineHandle, TimelineView } from "./timeline-view.tsx";
-import { TimingPanel, type TimingRequest } from "./timing-panel.tsx";
+import { type TimingEdit, TimingPanel } from "./timing-panel.tsx";
 import { useEditorAudio } from "./use-editor-audio.ts";
 
 export interface EditorApi {
@@ -99,6 +101,8 @@ export interface EditorProps {
   markers?: readonly number[];
   /** A line about where the chart came from (restored draft, base version). */
   notice?: ReactNode;
+  /** Open with the timing tools showing (the "Fix the grid" links elsewhere ask for this). */
+  openTools?: "timing";
   renderActions: (api: EditorApi) => ReactNode;
 }
 
@@ -113,6 +117,8 @@ export interface EditorTestHandle {
   playheadMs: () => number;
   /** An edit is waiting to be written to the device. */
   unsaved: () => boolean;
+  /** The chart's timing as edited. */
+  timing: () => Beatmap["Timing"];
 }
 
 declare global {
@@ -157,6 +163,8 @@ export function Editor(props: EditorProps) {
   const [saved, setSaved] = useState<string>("");
   const [helpOpen, setHelpOpen] = useState(false);
   const [mix, setMixState] = useState({ drumsOnly: false, metronome: false });
+  const [keepBeat, setKeepBeat] = useState(false);
+  const [taps, setTaps] = useState<number[]>([]);
   const lastUnsure = useRef<number | undefined>(undefined);
   const timeline = useRef<TimelineHandle | null>(null);
   const raf = useRef<number | null>(null);
@@ -172,6 +180,17 @@ export function Editor(props: EditorProps) {
   );
 
   const announce = useCallback((text: string) => setStatus(text), []);
+
+  // The grid's sections and the generator's doubts, for the timing tools, the notice and the shading.
+  const grid = useMemo(() => summarizeGrid(doc.chart.Timing, endMs), [doc.chart.Timing, endMs]);
+  const lowGrid = useMemo(() => lowConfidenceSpans(grid.sections), [grid]);
+  const [timingOpen, setTimingOpen] = useState(() => props.openTools === "timing" || grid.low.length > 0);
+  const openTimingTools = useCallback(() => {
+    setTimingOpen(true);
+    requestAnimationFrame(() =>
+      document.getElementById("timing-tools")?.scrollIntoView({ behavior: "smooth", block: "start" }),
+    );
+  }, []);
 
   const perform = useCallback(
     (build: (d: EditorDoc) => EditResult) => {
@@ -305,6 +324,41 @@ export function Editor(props: EditorProps) {
     audio.setMix(mix);
   }, [audio, mix]);
 
+  // ── timing ──
+  const keepRef = useRef(keepBeat);
+  keepRef.current = keepBeat;
+  const onTimingEdit: TimingEdit = useCallback(
+    (build, label, options = {}) => {
+      const next: Timing | Refusal = build(timingOrDefault(docRef.current));
+      if ("refused" in next) {
+        announce(next.refused);
+        return;
+      }
+      const done = perform((x) => setTiming(x, next, { keep: keepRef.current ? "beat" : "time", label }));
+      // A swing feel plays on the triplet grid: the snap follows.
+      const feel = options.feel;
+      if (done && feel) setDivisor((d) => snapForFeel(d, feel));
+      if (done && options.seek !== undefined) setPlayhead(options.seek);
+    },
+    [announce, perform, setPlayhead],
+  );
+
+  /** A dragged bar line drops onto a note within 8 px (the kick or crash it belongs on). */
+  const snapBar = useCallback(
+    (ms: number) => nearestNoteMs(docRef.current.notes, ms, 8 / viewRef.current.pxPerMs) ?? ms,
+    [],
+  );
+  const barAt = useCallback(
+    (ms: number) =>
+      barLineNear(TempoMap.fromTiming(docRef.current.chart.Timing), ms, 8 / viewRef.current.pxPerMs),
+    [],
+  );
+
+  const tap = useCallback((atMs: number) => {
+    setTaps((t) => addTap(t, atMs));
+    setTimingOpen(true);
+  }, []);
+
   // ── edits from the pointer ──
   const onEffect = useCallback(
     (effect: ToolEffect) => {
@@ -331,6 +385,12 @@ export function Editor(props: EditorProps) {
           perform((x) => moveNotes(x, x.selection, dt, effect.deltaLanes));
           break;
         }
+        case "moveBar":
+          onTimingEdit(
+            (t) => moveBarLine(t, effect.barMs, snapBar(effect.toMs)),
+            `move the grid: a bar line to ${(snapBar(effect.toMs) / 1000).toFixed(3)} s`,
+          );
+          break;
         case "box":
           if (effect.done && effect.from.lane !== null) {
             const ids = notesInBox(d.notes, {
@@ -348,7 +408,7 @@ export function Editor(props: EditorProps) {
           break;
       }
     },
-    [announce, divisor, perform, setDoc, setPlayhead],
+    [announce, divisor, perform, setDoc, setPlayhead, onTimingEdit, snapBar],
   );
 
   const snapDrag = useCallback(
@@ -508,39 +568,24 @@ export function Editor(props: EditorProps) {
       if (e.defaultPrevented || isTyping(e.target)) return;
       const command = commandFor(e);
       if (!command) return;
+      if (command === "tapTempo") {
+        if (!e.repeat) tap(e.timeStamp);
+        e.preventDefault();
+        return;
+      }
       // Space and Enter on a focused button keep their meaning; other shortcuts still apply.
       if (command === "playPause" && e.target instanceof HTMLButtonElement) return;
       if (run(command)) e.preventDefault();
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [run]);
+  }, [run, tap]);
 
-  // ── timing panel ──
-  const onTiming = useCallback(
-    (r: TimingRequest) => {
-      const keep = "keepBeat" in r && r.keepBeat ? "beat" : "time";
-      if (r.kind === "shift") {
-        perform((x) => shiftAll(x, r.deltaMs));
-        return;
-      }
-      const current = timingOrDefault(docRef.current);
-      const next =
-        r.kind === "set"
-          ? r.timing
-          : r.kind === "addPoint"
-            ? withTimingPoint(current, r.point)
-            : withoutTimingPoint(current, r.time);
-      if ("refused" in next) {
-        announce(next.refused);
-        return;
-      }
-      const label =
-        r.kind === "set" ? r.label : r.kind === "addPoint" ? "add a timing point" : "remove a timing point";
-      perform((x) => setTiming(x, next, { keep, label }));
-    },
-    [announce, perform],
-  );
+  // Opened from a "Fix the grid" link: bring the timing tools into view once the page is laid out.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only on opening
+  useEffect(() => {
+    if (props.openTools === "timing") openTimingTools();
+  }, []);
 
   // ── test hook ──
   useEffect(() => {
@@ -577,6 +622,7 @@ export function Editor(props: EditorProps) {
       renderCounts: () => ({ ...(timeline.current?.renderer()?.counts ?? { static: 0, live: 0 }) }),
       playheadMs: () => playheadRef.current,
       unsaved: () => savedRevision.current < saveRevision.current,
+      timing: () => docRef.current.chart.Timing,
     };
     return () => {
       delete window.__beatsightEditor;
@@ -584,8 +630,17 @@ export function Editor(props: EditorProps) {
   }, []);
 
   const scene: TimelineScene = useMemo(
-    () => ({ notes: doc.notes, tempo, divisor, peaks: audio.peaks, markers: props.markers ?? [], endMs }),
-    [doc.notes, tempo, divisor, audio.peaks, props.markers, endMs],
+    () => ({
+      notes: doc.notes,
+      tempo,
+      divisor,
+      peaks: audio.peaks,
+      markers: props.markers ?? [],
+      endMs,
+      lowGrid,
+      sections: grid.sections,
+    }),
+    [doc.notes, tempo, divisor, audio.peaks, props.markers, endMs, lowGrid, grid],
   );
   const selected = useMemo(() => selectedNotes(doc), [doc]);
   const unsure = useMemo(() => unsureCount(doc), [doc]);
@@ -609,6 +664,15 @@ export function Editor(props: EditorProps) {
         <h1 className={styles.title}>Edit “{title}”</h1>
         {props.notice}
       </header>
+      {grid.low.length > 0 ? (
+        <p className={`${styles.hint} ${styles.gridBanner}`} data-testid="grid-banner">
+          <strong className={styles.warn}>Check the tempo</strong> in{" "}
+          {grid.low.map((l) => formatBars(l)).join(", ")} (shaded on the timeline).{" "}
+          <button type="button" className={styles.linkish} onClick={openTimingTools}>
+            Open the timing tools
+          </button>
+        </p>
+      ) : null}
       <div className={styles.toolbar} role="toolbar" aria-label="Editor">
         <button type="button" onClick={() => (playing ? pause() : void play())} aria-pressed={playing}>
           {playing ? "Pause" : "Play"}
@@ -680,6 +744,8 @@ export function Editor(props: EditorProps) {
         onView={onView}
         onEffect={onEffect}
         snapDrag={snapDrag}
+        barAt={barAt}
+        snapBar={snapBar}
       />
       <label className={styles.scroll}>
         <span className="visually-hidden">Scroll the timeline</span>
@@ -745,7 +811,21 @@ export function Editor(props: EditorProps) {
         </div>
         {audio.error ? <p className={styles.error}>{audio.error}</p> : null}
       </fieldset>
-      <TimingPanel timing={timing} playheadMs={playheadMs} onRequest={onTiming} />
+      <TimingPanel
+        timing={timing}
+        grid={grid}
+        playheadMs={playheadMs}
+        open={timingOpen}
+        onToggle={setTimingOpen}
+        keepBeat={keepBeat}
+        onKeepBeat={setKeepBeat}
+        taps={taps}
+        onTap={tap}
+        onResetTaps={() => setTaps([])}
+        onEdit={onTimingEdit}
+        onShift={(deltaMs) => perform((x) => shiftAll(x, deltaMs))}
+        onSeek={(ms) => setPlayhead(ms)}
+      />
       <HelpPanel open={helpOpen} onToggle={setHelpOpen} />
       {renderActions(api)}
     </div>

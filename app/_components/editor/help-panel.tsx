@@ -31,8 +31,9 @@ export function HelpPanel({ open, onToggle }: { open: boolean; onToggle: (open: 
       </table>
       <p className={styles.hint}>
         Mouse: click a note to select it (Shift or Ctrl adds), drag notes to move them (snapped), drag on
-        empty space to select a box, click the ruler to move the playhead. With the Draw tool a click on empty
-        space adds a note. Ctrl + wheel zooms.
+        empty space to select a box, click the ruler to move the playhead, drag a bar line&rsquo;s handle on
+        the ruler to move the grid (timing tools). With the Draw tool a click on empty space adds a note. Ctrl
+        + wheel zooms.
       </p>
     </details>
   );

@@ -18,7 +18,14 @@ type Loaded =
   | { kind: "error"; message: string }
   | { kind: "ready"; stored: StoredChart; draft: StoredDraft | null; generation: number };
 
-export function LocalEditor({ chartId: routeChartId }: { chartId: string }) {
+export function LocalEditor({
+  chartId: routeChartId,
+  openTools,
+}: {
+  chartId: string;
+  /** "timing": open on the timing tools (from a "Fix the grid" link). */
+  openTools?: "timing";
+}) {
   // Offline the page may be the editor's shell: the address names the chart (pwa/address-id.ts).
   const chartId = useMemo(() => addressId("/edit/local/", routeChartId), [routeChartId]);
   const [state, setState] = useState<Loaded>({ kind: "loading" });
@@ -88,6 +95,7 @@ export function LocalEditor({ chartId: routeChartId }: { chartId: string }) {
       initialConfirmed={draft?.confirmed ?? []}
       draft={{ key, baseHash: stored.contentHash }}
       stemsChartId={stored.id}
+      {...(openTools ? { openTools } : {})}
       notice={
         draft ? (
           <p className={styles.hint} data-testid="draft-notice">

@@ -32,7 +32,16 @@ interface Ready {
 
 type Loaded = { kind: "loading" } | { kind: "error"; message: string } | Ready;
 
-export function MapEditor({ mapId, versionId }: { mapId: string; versionId?: string }) {
+export function MapEditor({
+  mapId,
+  versionId,
+  openTools,
+}: {
+  mapId: string;
+  versionId?: string;
+  /** "timing": open on the timing tools (from a "Fix the grid" link). */
+  openTools?: "timing";
+}) {
   const client = useTRPCClient();
   const [state, setState] = useState<Loaded>({ kind: "loading" });
   const [message, setMessage] = useState("");
@@ -134,6 +143,7 @@ export function MapEditor({ mapId, versionId }: { mapId: string; versionId?: str
       initialConfirmed={state.confirmed}
       draft={{ key, baseHash: base.contentHash, baseVersionId: base.id }}
       markers={state.markers}
+      {...(openTools ? { openTools } : {})}
       notice={
         <div className={styles.hint} data-testid="draft-notice">
           <StatusLabel state={map.state} canonical={map.isCanonical} /> Editing version {base.number}

@@ -1,9 +1,11 @@
 // The editor timeline on two stacked canvases (after excalidraw's StaticCanvas / InteractiveCanvas):
-// the static layer (waveform, lane rows, grid, notes, comment markers) is redrawn only when the
+// the static layer (waveform, lane rows, grid with bar handles, doubtful grid spans, notes, comment
+// markers) is redrawn only when the
 // scene or the view changes; the interactive layer (playhead, selection, hover, drag preview, box)
 // is cheap and redrawn when any of those move. Both are drawn at most once per animation frame and
 // only what is on screen (notes found by binary search over their sorted times).
 
+import { barNumberAt, type GridSection } from "@/lib/beatmap/grid-sections.ts";
 import { LANE_COUNT, LANE_LABELS, LANE_NAMES, type Lane } from "@/lib/beatmap/lanes.ts";
 import type { TempoMap } from "@/lib/beatmap/tempo.ts";
 import type { EditorNote } from "@/lib/editor/document.ts";
@@ -28,6 +30,10 @@ export interface TimelineScene {
   /** Comment markers (ms) on the ruler. */
   markers: readonly number[];
   endMs: number;
+  /** Where the generator doubted the grid (lib/beatmap/grid-sections.ts): shaded, "check the tempo". */
+  lowGrid: readonly { startMs: number; endMs: number }[];
+  /** The tempo sections (for bar numbers). */
+  sections: readonly GridSection[];
 }
 
 export interface TimelineOverlay {
@@ -37,6 +43,8 @@ export interface TimelineOverlay {
   /** Selected notes drawn shifted while dragging. */
   preview: { deltaMs: number; deltaLanes: number } | null;
   box: { x0: number; y0: number; x1: number; y1: number } | null;
+  /** A bar line being dragged on the ruler, from where it is to where it would land. */
+  barDrag: { fromMs: number; toMs: number } | null;
 }
 
 export interface TimelineColors {
@@ -80,6 +88,7 @@ export class TimelineRenderer {
     hoverId: null,
     preview: null,
     box: null,
+    barDrag: null,
   };
   private colors: TimelineColors | null = null;
   private staticDirty = true;
@@ -190,6 +199,14 @@ export class TimelineRenderer {
         ctx.fillRect(x, top, 1, Math.max(1, (p.max - p.min) * amp));
       }
     }
+    // Sections whose grid the generator doubted: tinted, so the eye goes there first.
+    for (const span of scene.lowGrid) {
+      const x0 = Math.max(0, msToX(vp, span.startMs));
+      const x1 = Math.min(vp.width, msToX(vp, span.endMs));
+      if (x1 <= x0) continue;
+      ctx.fillStyle = "rgba(255,176,32,0.13)";
+      ctx.fillRect(x0, vp.rulerHeight, x1 - x0, vp.height - vp.rulerHeight);
+    }
     // Grid: bars strong, beats medium, subdivisions faint (skipped when too dense to read).
     const grid: GridLine[] = gridBetween(scene.tempo, vp.startMs, endMsOf(vp), scene.divisor, 4000);
     const beatPx = (60_000 / scene.tempo.bpmAt(vp.startMs)) * vp.pxPerMs;
@@ -221,6 +238,38 @@ export class TimelineRenderer {
       const x = msToX(vp, t);
       ctx.fillRect(x, vp.rulerHeight - 6, 1, 6);
       ctx.fillText(formatRulerTime(t), x + 3, vp.rulerHeight / 2);
+    }
+    // Bar lines: a handle on the ruler to drag the grid by, and the bar's number when there is room.
+    const bars = grid.filter((g) => g.kind === "bar");
+    const barGap = bars.length > 1 ? (bars[1]!.ms - bars[0]!.ms) * vp.pxPerMs : vp.width;
+    if (barGap >= 10) {
+      const first = bars[0] ? barNumberAt(scene.sections, bars[0].ms) : null;
+      ctx.font = "10px system-ui, sans-serif";
+      bars.forEach((g, i) => {
+        const x = Math.round(msToX(vp, g.ms)) + 0.5;
+        ctx.fillStyle = colors.text;
+        ctx.beginPath();
+        ctx.moveTo(x - 4, vp.rulerHeight - 7);
+        ctx.lineTo(x + 4, vp.rulerHeight - 7);
+        ctx.lineTo(x, vp.rulerHeight);
+        ctx.fill();
+        if (barGap >= 28 && first !== null) {
+          ctx.fillStyle = "rgba(232,234,239,0.5)";
+          ctx.fillText(String(first + i), x + 3, vp.rulerHeight + 8);
+        }
+      });
+      ctx.font = "11px system-ui, sans-serif";
+    }
+    // Doubtful spans on the ruler too: a strip along its top and a word at the start.
+    for (const span of scene.lowGrid) {
+      const x0 = Math.max(0, msToX(vp, span.startMs));
+      const x1 = Math.min(vp.width, msToX(vp, span.endMs));
+      if (x1 <= x0) continue;
+      ctx.fillStyle = colors.accent;
+      ctx.fillRect(x0, 0, x1 - x0, 3);
+      if (x1 - x0 > 110) {
+        ctx.fillText("check the tempo", x0 + 4, vp.height - 8);
+      }
     }
     ctx.fillStyle = colors.accent;
     for (const m of scene.markers) {
@@ -311,6 +360,30 @@ export class TimelineRenderer {
       const y = Math.min(o.box.y0, o.box.y1);
       ctx.fillRect(x, y, Math.abs(o.box.x1 - o.box.x0), Math.abs(o.box.y1 - o.box.y0));
       ctx.strokeRect(x + 0.5, y + 0.5, Math.abs(o.box.x1 - o.box.x0), Math.abs(o.box.y1 - o.box.y0));
+    }
+    if (o.barDrag) {
+      const from = Math.round(msToX(vp, o.barDrag.fromMs)) + 0.5;
+      const to = Math.round(msToX(vp, o.barDrag.toMs)) + 0.5;
+      ctx.setLineDash([4, 3]);
+      ctx.strokeStyle = colors.muted;
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      ctx.moveTo(from, vp.rulerHeight);
+      ctx.lineTo(from, vp.height);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.strokeStyle = colors.focus;
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      ctx.moveTo(to, 0);
+      ctx.lineTo(to, vp.height);
+      ctx.stroke();
+      ctx.fillStyle = colors.focus;
+      ctx.font = "11px system-ui, sans-serif";
+      ctx.textBaseline = "middle";
+      const text = `bar line → ${(o.barDrag.toMs / 1000).toFixed(3)} s`;
+      const w = ctx.measureText(text).width;
+      ctx.fillText(text, to + 6 + w > vp.width ? to - 6 - w : to + 6, vp.rulerHeight + 10);
     }
     const px = Math.round(msToX(vp, o.playheadMs)) + 0.5;
     if (px >= 0 && px <= vp.width) {

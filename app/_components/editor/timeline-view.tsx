@@ -46,6 +46,10 @@ export function TimelineView(props: {
   onEffect: (effect: ToolEffect) => void;
   /** The snapped time delta for dragging note `noteId` by `rawDeltaMs`. */
   snapDrag: (noteId: number, rawDeltaMs: number) => number;
+  /** The bar line whose ruler handle is at `ms` (within a few pixels), or null. */
+  barAt: (ms: number) => number | null;
+  /** Where a bar line dragged to `ms` lands (a note nearby catches it). */
+  snapBar: (ms: number) => number;
 }) {
   const { handle, scene, selection, playheadMs, startMs, pxPerMs, tool, label, onView, onEffect, snapDrag } =
     props;
@@ -54,10 +58,29 @@ export function TimelineView(props: {
   const liveCanvas = useRef<HTMLCanvasElement>(null);
   const renderer = useRef<TimelineRenderer | null>(null);
   const toolState = useRef<ToolState>({ kind: "idle" });
-  const overlay = useRef<TimelineOverlay>({ playheadMs, selection, hoverId: null, preview: null, box: null });
+  const overlay = useRef<TimelineOverlay>({
+    playheadMs,
+    selection,
+    hoverId: null,
+    preview: null,
+    box: null,
+    barDrag: null,
+  });
   const size = useRef({ width: 0, height: 0 });
-  const latest = useRef({ scene, selection, startMs, pxPerMs, tool, onEffect, snapDrag, onView });
-  latest.current = { scene, selection, startMs, pxPerMs, tool, onEffect, snapDrag, onView };
+  const { barAt, snapBar } = props;
+  const latest = useRef({
+    scene,
+    selection,
+    startMs,
+    pxPerMs,
+    tool,
+    onEffect,
+    snapDrag,
+    onView,
+    barAt,
+    snapBar,
+  });
+  latest.current = { scene, selection, startMs, pxPerMs, tool, onEffect, snapDrag, onView, barAt, snapBar };
 
   const viewport = useCallback(
     (): Viewport => ({
@@ -161,8 +184,10 @@ export function TimelineView(props: {
               deltaLanes: effect.deltaLanes,
             },
           });
+        } else if (effect.type === "previewBar") {
+          pushOverlay({ barDrag: { fromMs: effect.barMs, toMs: latest.current.snapBar(effect.toMs) } });
         } else if (effect.type === "clearPreview") {
-          pushOverlay({ preview: null, box: null });
+          pushOverlay({ preview: null, box: null, barDrag: null });
         } else if (effect.type === "box" && !effect.done) {
           pushOverlay({ box: { x0: effect.from.x, y0: effect.from.y, x1: effect.to.x, y1: effect.to.y } });
         } else {
@@ -183,6 +208,7 @@ export function TimelineView(props: {
       const r = transition(toolState.current, {
         type: "down",
         point: p,
+        barMs: p.lane === null ? latest.current.barAt(p.ms) : null,
         noteId: note?.id ?? null,
         noteSelected: note ? latest.current.selection.has(note.id) : false,
         toggle: e.shiftKey || e.ctrlKey || e.metaKey,
@@ -198,6 +224,9 @@ export function TimelineView(props: {
     (e: ReactPointerEvent<HTMLDivElement>) => {
       const p = pointAt(e);
       if (toolState.current.kind === "idle") {
+        // Over a bar line's handle on the ruler the pointer says it can be dragged sideways.
+        const onBar = p.lane === null && latest.current.barAt(p.ms) !== null;
+        e.currentTarget.style.cursor = onBar ? "ew-resize" : "";
         const note = hitTest(latest.current.scene.notes, viewport(), p.x, p.y);
         const hoverId = note?.id ?? null;
         if (hoverId !== overlay.current.hoverId) pushOverlay({ hoverId });

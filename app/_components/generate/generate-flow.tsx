@@ -32,6 +32,7 @@ import { saveChart } from "@/lib/store/charts.ts";
 import { localDb, type StoredChart } from "@/lib/store/db.ts";
 import { isQuotaError, QUOTA_MESSAGE, requestPersistence } from "@/lib/store/storage.ts";
 import { ErrorMessage } from "../error-message.tsx";
+import { GridNotice } from "../grid-notice.tsx";
 import { fingerprintAudioFile } from "../intake/fingerprint-file.ts";
 import { ServerUpload } from "../jobs/server-upload.tsx";
 import { queueAndSend } from "../pwa/outbox-sync.ts";
@@ -358,6 +359,11 @@ function ResultView({ phase }: { phase: Extract<Phase, { kind: "done" }> }) {
           ? " Its stems did not fit in this device's storage: open the song's own file in the player to play along, or free space in the library's storage view and generate it again to keep them."
           : ""}
       </p>
+      <GridNotice
+        timing={beatmap.Timing}
+        endMs={beatmap.Audio?.Duration ?? beatmap.HitObjects.at(-1)?.Time ?? 0}
+        fixHref={`/edit/local/${phase.chart.id}?tools=timing`}
+      />
       <ChartPreview beatmap={beatmap} envelope={phase.envelope} durationMs={beatmap.Audio?.Duration ?? 1} />
       <ul className="lane-counts">
         {LANE_NAMES.map((name, lane) => (

@@ -9,6 +9,7 @@ import type { Beatmap } from "@/lib/beatmap/index.ts";
 import { saveChart } from "@/lib/store/charts.ts";
 import { localDb, type StoredChart } from "@/lib/store/db.ts";
 import { ErrorMessage } from "../error-message.tsx";
+import { GridNotice } from "../grid-notice.tsx";
 import { useTRPC } from "../trpc.tsx";
 import { describeJobStatus, type JobStatusView } from "./job-status-text.ts";
 import { PushOptIn } from "./push-opt-in.tsx";
@@ -69,13 +70,20 @@ export function ServerJobView({ jobId, initial = null }: { jobId: string; initia
       )}
       {live ? <PushOptIn /> : null}
       {chart ? (
-        <p data-testid="job-result">
-          <strong>Chart ready:</strong> {chart.noteCount} notes. It is saved in your{" "}
-          <Link href="/library">library</Link>.{" "}
-          <Link className="button" href={`/play/${chart.id}`}>
-            Practise it
-          </Link>
-        </p>
+        <>
+          <p data-testid="job-result">
+            <strong>Chart ready:</strong> {chart.noteCount} notes. It is saved in your{" "}
+            <Link href="/library">library</Link>.{" "}
+            <Link className="button" href={`/play/${chart.id}`}>
+              Practise it
+            </Link>
+          </p>
+          <GridNotice
+            timing={chart.beatmap.Timing}
+            endMs={chart.beatmap.Audio.Duration ?? chart.beatmap.HitObjects.at(-1)?.Time ?? 0}
+            fixHref={`/edit/local/${chart.id}?tools=timing`}
+          />
+        </>
       ) : null}
       <ErrorMessage error={error} />
     </div>

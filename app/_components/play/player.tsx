@@ -33,6 +33,7 @@ import type { LoopRange } from "@/lib/practice/transport.ts";
 import { localDb, type StoredChart, type StoredResult } from "@/lib/store/db.ts";
 import { listResults, saveResult } from "@/lib/store/results.ts";
 import { ErrorMessage } from "../error-message.tsx";
+import { GridNotice } from "../grid-notice.tsx";
 import { addressId } from "../pwa/address-id.ts";
 import { setPracticePlaying } from "../pwa/practice-activity.ts";
 import { CalibrationPanel } from "./calibration-panel.tsx";
@@ -1002,6 +1003,12 @@ export function Player({ chartId: routeChartId }: { chartId: string }) {
                   onChange={(e) => updatePrefs({ mix: { ...prefs.mix, metronome: Number(e.target.value) } })}
                 />
               </label>
+              {/* The metronome clicks on the chart's grid: say how sure the generator was of it. */}
+              <GridNotice
+                timing={chart.beatmap.Timing}
+                endMs={chart.beatmap.Audio.Duration ?? chart.beatmap.HitObjects.at(-1)?.Time ?? 0}
+                fixHref={`/edit/local/${chart.id}?tools=timing`}
+              />
             </fieldset>
 
             <fieldset>

@@ -8,9 +8,15 @@ export default async function EditMapPage({
   searchParams,
 }: {
   params: Promise<{ mapId: string }>;
-  searchParams: Promise<{ version?: string | string[] }>;
+  searchParams: Promise<{ version?: string | string[]; tools?: string | string[] }>;
 }) {
   const { mapId } = await params;
-  const { version } = await searchParams;
-  return <MapEditor mapId={mapId} {...(typeof version === "string" ? { versionId: version } : {})} />;
+  const { version, tools } = await searchParams;
+  return (
+    <MapEditor
+      mapId={mapId}
+      {...(typeof version === "string" ? { versionId: version } : {})}
+      {...(tools === "timing" ? { openTools: "timing" as const } : {})}
+    />
+  );
 }

@@ -5,8 +5,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useId, useMemo, useState } from "react";
 import { diffCharts, summarizeDiff } from "@/lib/beatmap/diff.ts";
+import { describeTimingChange } from "@/lib/beatmap/grid-sections.ts";
 import { DiffTimeline } from "../../_components/diff-timeline.tsx";
 import { ErrorMessage } from "../../_components/error-message.tsx";
+import { GridNotice } from "../../_components/grid-notice.tsx";
 import { PractiseButton } from "../../_components/practise-button.tsx";
 import { StatusLabel } from "../../_components/status-label.tsx";
 import { useTRPC } from "../../_components/trpc.tsx";
@@ -64,6 +66,7 @@ export function MapView({ mapId }: { mapId: string }) {
           </Link>
           <PractiseButton mapId={m.id} label={`Practise ${m.name}`} />
         </div>
+        {latest ? <NewestGrid mapId={m.id} versionId={latest.id} durationMs={m.song.durationMs} /> : null}
       </header>
 
       <section aria-labelledby="versions-title" className="card">
@@ -222,6 +225,24 @@ function starsLabel(average: number | null, count: number): string {
     : `${average.toFixed(1)} of 5 from ${count} ${count === 1 ? "rating" : "ratings"}`;
 }
 
+/** How sure the generator was of the newest version's grid, with a way into the editor's timing tools. */
+function NewestGrid({
+  mapId,
+  versionId,
+  durationMs,
+}: {
+  mapId: string;
+  versionId: string;
+  durationMs: number;
+}) {
+  const trpc = useTRPC();
+  const version = useQuery(trpc.maps.version.queryOptions({ versionId }));
+  if (!version.data) return null;
+  const chart = version.data.chart;
+  const end = Math.max(durationMs, chart.Audio.Duration ?? 0, chart.HitObjects.at(-1)?.Time ?? 0);
+  return <GridNotice timing={chart.Timing} endMs={end} fixHref={`/edit/${mapId}?tools=timing`} />;
+}
+
 function VersionDiff({ fromId, toId, durationMs }: { fromId: string; toId: string; durationMs: number }) {
   const trpc = useTRPC();
   const a = useQuery(trpc.maps.version.queryOptions({ versionId: fromId }));
@@ -245,14 +266,7 @@ function VersionDiff({ fromId, toId, durationMs }: { fromId: string; toId: strin
         durationMs={Math.max(durationMs, b.data.chart.Audio.Duration ?? 0)}
       />
       {timing ? (
-        <p>
-          Timing changed: {before ? `${before.Bpm} BPM from ${before.Offset} ms` : "none"} →{" "}
-          {after ? `${after.Bpm} BPM from ${after.Offset} ms` : "none"}
-          {after && after.TimingPoints.length !== (before?.TimingPoints.length ?? 0)
-            ? `, ${after.TimingPoints.length} timing points (was ${before?.TimingPoints.length ?? 0})`
-            : ""}
-          .
-        </p>
+        <p data-testid="timing-change">Timing changed: {describeTimingChange(before, after)}.</p>
       ) : null}
     </div>
   );
