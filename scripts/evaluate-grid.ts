@@ -25,6 +25,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { chartGrid, type GridScores, readBeats, scoreGrid } from "../bench/support/beat-metrics.ts";
+import { LOW_GRID_CONFIDENCE } from "../lib/beatmap/index.ts";
 import { createNodePipeline, type NodePipeline, transcribeFile } from "../lib/pipeline/node.ts";
 import { type BuildChartInput, buildChart, POSTPROCESS_VERSION } from "../lib/transcribe/index.ts";
 
@@ -43,6 +44,8 @@ interface TrackResult extends GridScores {
   timingPointsPerMinute: number;
   timingPoints: number;
   chartBpm: number;
+  /** Lowest grid confidence of the chart's sections (1 when none is written). */
+  confidence: number;
   durationS: number;
   cached: boolean;
 }
@@ -215,9 +218,9 @@ const summaryRow = (label: string, s: Summary) =>
   `| ${label} | ${s.tracks} | ${f3(s.beatF)} | ${f3(s.cmlt)} | ${f3(s.amlt)} | ${f3(s.acc1)} | ${f3(s.acc2)} | ${f3(s.downbeatF)} | ${s.timingPointsPerMinute.toFixed(2)} | ${f3(s.constantGrid)} |`;
 
 const TRACK_HEADER =
-  "| track | ref BPM | chart BPM | beat F | CMLt | AMLt | Acc1 | Acc2 | downbeat F | TP/min | constant grid | tags |\n|---|---|---|---|---|---|---|---|---|---|---|---|";
+  "| track | ref BPM | chart BPM | beat F | CMLt | AMLt | Acc1 | Acc2 | downbeat F | TP/min | constant grid | confidence | tags |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|";
 const trackRow = (r: TrackResult) =>
-  `| ${r.name} | ${r.referenceBpm?.toFixed(1) ?? "—"} | ${r.estimatedBpm?.toFixed(1) ?? "—"} | ${f3(r.beatF)} | ${f3(r.cmlt)} | ${f3(r.amlt)} | ${r.acc1 ? 1 : 0} | ${r.acc2 ? 1 : 0} | ${f3(r.downbeatF)} | ${r.timingPointsPerMinute.toFixed(2)} | ${f3(r.constantGrid)} | ${r.tags.join(" ")} |`;
+  `| ${r.name} | ${r.referenceBpm?.toFixed(1) ?? "—"} | ${r.estimatedBpm?.toFixed(1) ?? "—"} | ${f3(r.beatF)} | ${f3(r.cmlt)} | ${f3(r.amlt)} | ${r.acc1 ? 1 : 0} | ${r.acc2 ? 1 : 0} | ${f3(r.downbeatF)} | ${r.timingPointsPerMinute.toFixed(2)} | ${f3(r.constantGrid)} | ${f3(r.confidence)} | ${r.tags.join(" ")} |`;
 
 const SET_LABEL: Record<string, string> = {
   "mdb-drums": "MDB Drums, drum stems",
@@ -327,6 +330,7 @@ usage: node --import tsx scripts/evaluate-grid.ts [--set mdb|synthetic|songs|all
       timingPoints: timing.TimingPoints.length,
       timingPointsPerMinute: timing.TimingPoints.length / (durationS / 60),
       chartBpm: timing.Bpm,
+      confidence: Math.min(timing.Confidence ?? 1, ...timing.TimingPoints.map((p) => p.Confidence ?? 1)),
       durationS,
       cached,
     });
@@ -366,6 +370,19 @@ usage: node --import tsx scripts/evaluate-grid.ts [--set mdb|synthetic|songs|all
     }
     (report.sets as Record<string, unknown>)[set] = { summary, groups, tracks: rows };
   }
+  // Does "check the tempo" (a section below LOW_GRID_CONFIDENCE) go to the charts whose beats are
+  // wrong? Wrong: beat F below 0.8 (the metrical level or phase is off for much of the song).
+  const wrong = results.filter((r) => r.beatF < 0.8);
+  const right = results.filter((r) => r.beatF >= 0.8);
+  const flagged = (rows: TrackResult[]) => rows.filter((r) => r.confidence < LOW_GRID_CONFIDENCE).length;
+  lines.push(
+    "",
+    `"Check the tempo" (a section below ${LOW_GRID_CONFIDENCE}): ${flagged(wrong)} of ${wrong.length} charts with beat F < 0.8, ${flagged(right)} of ${right.length} charts with beat F ≥ 0.8.`,
+  );
+  report.checkTheTempo = {
+    wrong: { flagged: flagged(wrong), of: wrong.length },
+    right: { flagged: flagged(right), of: right.length },
+  };
   if (options.verbose) {
     for (const set of sets) {
       lines.push(

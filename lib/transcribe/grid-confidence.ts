@@ -147,8 +147,12 @@ export function bestNeighbour(
 
 export interface SectionConfidence {
   confidence: number;
+  /** How clearly the grid beats its best neighbour, 0–1 (0.5 a tie). */
+  level: number;
   /** Share of beats with a hit that sit within 20 ms of the grid. */
   fitShare: number;
+  /** Beats with a hit under them: under 4, the section says too little to judge itself. */
+  supported: number;
   /** Chosen grid's score minus the best neighbour's, per unit of evidence. */
   margin: number;
   /** The best neighbour (diagnostics). */
@@ -175,9 +179,17 @@ export function sectionConfidence(
   // Few beats with a hit under them: the grid is a guess whatever it scores.
   const fitShare = supported >= 4 ? near / supported : 0.3;
   const evidence = hits.reduce((s, h) => s + h.weight, 0);
-  if (evidence <= 0) return { confidence: 0.3 * fitShare, fitShare, margin: 0, rival: undefined };
+  if (evidence <= 0)
+    return { confidence: 0.3 * fitShare, level: 0.3, fitShare, supported, margin: 0, rival: undefined };
   const { own, rival, rivalScore } = bestNeighbour(chosen, hits, spanMs, prior);
   const margin = (own - rivalScore) / evidence;
   const level = Math.max(0, Math.min(1, 0.5 + (0.5 * margin) / SETTLED_MARGIN));
-  return { confidence: Math.round(fitShare * level * 1000) / 1000, fitShare, margin, rival };
+  return {
+    confidence: Math.round(fitShare * level * 1000) / 1000,
+    level,
+    fitShare,
+    supported,
+    margin,
+    rival,
+  };
 }

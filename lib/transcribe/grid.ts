@@ -204,6 +204,39 @@ export function buildGrid(
   // exact with a point on the next beat.
   if (Math.abs(grid[start]! - fit.beatsMs[start]!) > 2 && start + 1 <= last) knot(start + 1);
 
+  // Each section judged on its own hits; sections too short or moving to judge their metrical level
+  // (under 4 bars, a ramp, a fill) take it from the nearest section that can: the level does not
+  // change inside a ritardando.
+  const judgements = fit.sections.map((s) => {
+    const end = Math.min(s.to, last);
+    const from = Math.min(Math.max(s.from, start), end);
+    const inSection = hits.filter((h) => h.timeMs >= grid[from]! - 50 && h.timeMs < grid[end]! + 50);
+    const bar = bars[decodedBeats[from]!.bar]!;
+    const beatMs = (grid[end]! - grid[from]!) / Math.max(1, end - from);
+    const conf = sectionConfidence(
+      { barMs: grid[from]! - decodedBeats[from]!.inBar * beatMs, beatMs, meter: bar.meter },
+      inSection,
+      fit.pinned
+        .slice(from, end + 1)
+        .map((p, j) => ({ gridMs: grid[from + j]!, observedMs: p.observedMs, weight: p.weight })),
+      grid[end]! - grid[from]!,
+      decoder,
+    );
+    const judgeable = s.kind === "steady" && end - from >= JUDGED_BARS * METERS[bar.meter].beats;
+    return { from, end, bar, beatMs, conf, judgeable, confidence: conf.confidence };
+  });
+  judgements.forEach((j, i) => {
+    if (j.judgeable) return;
+    let near: (typeof judgements)[number] | undefined;
+    for (let d = 1; d < judgements.length && !near; d++) {
+      near = [judgements[i - d], judgements[i + d]].find((n) => n?.judgeable);
+    }
+    if (!near) return;
+    // A few beats (a pickup, the last bar) say nothing of their own: the neighbour's word stands.
+    j.confidence =
+      j.conf.supported < 4 ? near.confidence : Math.round(j.conf.fitShare * near.conf.level * 1000) / 1000;
+  });
+
   const order = [...knots.keys()].filter((k) => k < last).sort((a, b) => a - b);
   if (order.length === 0) return undefined;
   const sections: GridSection[] = [];
@@ -221,23 +254,10 @@ export function buildGrid(
     barOfPrevious = decodedBeats[k]!.bar;
     if (info.section !== undefined) {
       const s = fit.sections[info.section]!;
-      const end = Math.min(s.to, last);
-      const from = Math.max(s.from, start);
-      const inSection = hits.filter((h) => h.timeMs >= grid[from]! - 50 && h.timeMs < grid[end]! + 50);
-      const bar = bars[decodedBeats[from]!.bar]!;
-      const beatMs = (grid[end]! - grid[from]!) / Math.max(1, end - from);
-      const inBar = decodedBeats[from]!.inBar;
-      const conf = sectionConfidence(
-        { barMs: grid[from]! - inBar * beatMs, beatMs, meter: bar.meter },
-        inSection,
-        fit.pinned
-          .slice(from, end + 1)
-          .map((p, j) => ({ gridMs: grid[from + j]!, observedMs: p.observedMs, weight: p.weight })),
-        grid[end]! - grid[from]!,
-        decoder,
-      );
+      const judged = judgements[info.section]!;
+      const { from, end, bar, beatMs, conf } = judged;
       const feel = feels[info.section] === "swing" ? "swing" : "straight";
-      point.Confidence = s.kind === "moving" ? Math.min(conf.confidence, 0.9) : conf.confidence;
+      point.Confidence = judged.confidence;
       if (feel === "swing" || points.length > 0) point.Feel = feel;
       sections.push({
         startMs: grid[from]!,
@@ -303,6 +323,9 @@ function decodeAndFit(
   );
   return { bars, beats, fit };
 }
+
+/** Fewest bars of a steady section whose metrical level is judged on its own hits. */
+const JUDGED_BARS = 4;
 
 /** Fewest bars in a section whose level is checked, and the per-hit margin a rival must win by. */
 const RIVAL_MIN_BARS = 8;
