@@ -205,7 +205,7 @@ export function buildGrid(
   if (Math.abs(grid[start]! - fit.beatsMs[start]!) > 2 && start + 1 <= last) knot(start + 1);
 
   // Each section judged on its own hits; sections too short or moving to judge their metrical level
-  // (under 4 bars, a ramp, a fill) take it from the nearest section that can: the level does not
+  // (under 2 bars, a ramp, a fill) take it from the nearest section that can: the level does not
   // change inside a ritardando.
   const judgements = fit.sections.map((s) => {
     const end = Math.min(s.to, last);
@@ -325,7 +325,7 @@ function decodeAndFit(
 }
 
 /** Fewest bars of a steady section whose metrical level is judged on its own hits. */
-const JUDGED_BARS = 4;
+const JUDGED_BARS = 2;
 
 /** Fewest bars in a section whose level is checked, and the per-hit margin a rival must win by. */
 const RIVAL_MIN_BARS = 8;
