@@ -179,13 +179,19 @@ function decodeBlock(
   const frames = Math.max(1, Math.ceil(((endMs - startMs) * fps) / 1000));
   const nTypes = types.length;
   // Evidence per frame and role.
+  // Evidence per frame and role: the weight, and the weighted offset of the hits from the frame's
+  // centre (frames), so a hit is scored where it is, not 10 ms away on the frame grid.
   const evidence = new Map<number, Float64Array>();
+  const R = ROLES.length;
   for (const h of hits) {
-    const f = Math.round(((h.timeMs - startMs) * fps) / 1000);
+    const exact = ((h.timeMs - startMs) * fps) / 1000;
+    const f = Math.round(exact);
     if (f < 0 || f >= frames || !(h.weight > 0)) continue;
-    const row = evidence.get(f) ?? new Float64Array(ROLES.length);
+    const row = evidence.get(f) ?? new Float64Array(2 * R);
     evidence.set(f, row);
-    row[ROLES.indexOf(h.role)]! += h.weight;
+    const r = ROLES.indexOf(h.role);
+    row[r]! += h.weight;
+    row[R + r]! += h.weight * (exact - f);
   }
 
   // scores[i][k]: best score of a path whose current bar of type i started at a frame ≡ k (mod
@@ -231,9 +237,14 @@ function decodeBlock(
     }
     const row = evidence.get(t);
     if (!row) continue;
-    for (let r = 0; r < ROLES.length; r++) {
+    for (let r = 0; r < R; r++) {
       const w = row[r]!;
       if (w === 0) continue;
+      // The table read between positions p and p ± 1, at the hits' sub-frame offset.
+      const offset = row[R + r]! / w;
+      const step = offset < 0 ? -1 : 1;
+      const a = w * (1 - Math.abs(offset));
+      const b = w * Math.abs(offset);
       for (let i = 0; i < nTypes; i++) {
         const ty = types[i]!;
         const s = scores[i]!;
@@ -243,7 +254,8 @@ function decodeBlock(
         // Slot k holds the bar that started at a frame ≡ k, now at position (t − k) mod n.
         for (let p = 0; p < n; p++) {
           const k = base - p < 0 ? base - p + n : base - p;
-          s[k]! += w * table[p]!;
+          const q = p + step;
+          s[k]! += a * table[p]! + b * table[q < 0 ? n - 1 : q >= n ? 0 : q]!;
         }
       }
     }
