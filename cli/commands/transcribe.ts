@@ -1,5 +1,6 @@
 // `beatsight transcribe <audio> -o <chart.bsm>`: the in-browser pipeline, run with onnxruntime-node.
 import { writeFile } from "node:fs/promises";
+import { summarizeGrid } from "../../lib/beatmap/grid-sections.ts";
 import { lintBeatmap, serializeBeatmap } from "../../lib/beatmap/index.ts";
 import { createNodePipeline, transcribeFile } from "../../lib/pipeline/node.ts";
 import type { CliIo } from "../io.ts";
@@ -77,6 +78,9 @@ async function run(args: string[], io: CliIo): Promise<number> {
         .map(([stage, s]) => `${stage} ${s?.toFixed(2)} s`)
         .join(", ")}).`,
   );
+  const grid = summarizeGrid(result.beatmap.Timing, result.beatmap.Audio.Duration ?? 0);
+  io.out(grid.line);
+  for (const line of grid.lowLines) io.out(`Check the tempo: ${line}`);
   return 0;
 }
 
