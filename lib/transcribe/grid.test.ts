@@ -204,6 +204,26 @@ describe("steady by default, moving only where the music moves", () => {
     }
   });
 
+  it("charts a short fill or groove (3–7 s) at its tempo with at most one timing point", () => {
+    const fill: PatternHit[] = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.25, 2.5, 2.75].map((at) => ({
+      at,
+      cls: at >= 1 && at < 2 ? "tom_high" : "snare",
+    }));
+    fill.push({ at: 3, cls: "kick" }, { at: 3, cls: "crash" });
+    for (const [bpm, endMs] of [
+      [120, 5000],
+      [90, 8000],
+      [160, 4000],
+    ] as const) {
+      for (const bar of [rockBar({ hihat: "16ths" }), fill]) {
+        const timing = chartOf(synthSong({ bpmAt: () => bpm, endMs, jitterMs: 8, seed: bpm, bar })).beatmap
+          .Timing!;
+        expect(Math.abs(timing.Bpm / bpm - 1)).toBeLessThan(0.01); // measured ≤ 0.4 %
+        expect(timing.TimingPoints.length).toBeLessThanOrEqual(1); // a fill's pickup bar, at most
+      }
+    }
+  });
+
   it("fits tempo and offset over the whole section to sub-millisecond precision", () => {
     // 60 s at 123.4 BPM, ±15 ms of jitter on every hit: the fit over ~120 beats averages it out.
     const song = synthSong({ bpmAt: () => 123.4, endMs: 61_000, jitterMs: 15, seed: 8, crashEveryBars: 8 });

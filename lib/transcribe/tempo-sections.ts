@@ -186,10 +186,12 @@ export function fitSections(
   const steady = new Uint8Array(n);
   best[0] = 0;
   const tol2 = o.rmsToleranceMs ** 2;
+  // A clip shorter than two sections (a fill, a short groove) may be one section on its own.
+  const minSteady = Math.max(3, Math.min(o.minSteadyBeats, n - 1));
   for (let j = 1; j < n; j++) {
     best[j] = best[j - 1]! + o.movingBeatCost;
     from[j] = j - 1;
-    for (let i = j - o.minSteadyBeats; i >= 0; i--) {
+    for (let i = j - minSteady; i >= 0; i--) {
       const f = prefix.fit(i, j);
       const line = f.solve();
       // Fewer than two trusted beats: the stretch is carried by whatever surrounds it.
@@ -203,7 +205,10 @@ export function fitSections(
           Math.abs(line.at(j) - pinned[j]!.decodedMs) > o.endToleranceMs)
       )
         continue;
-      if (line && drifts(prefix, i, j, line.b, o.maxHalfDrift)) continue;
+      // (A whole clip under 12 beats, a fill, is one tempo unless the RMS says otherwise: its halves
+      // measure the hits' jitter more than a tempo change.)
+      const wholeShortClip = i === 0 && j === n - 1 && n < 12;
+      if (line && !wholeShortClip && drifts(prefix, i, j, line.b, o.maxHalfDrift)) continue;
       const cost = best[i]! + o.sectionCost + (line ? mse / tol2 : 0);
       if (cost < best[j]!) {
         best[j] = cost;
