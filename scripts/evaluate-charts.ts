@@ -13,6 +13,7 @@
 import { existsSync } from "node:fs";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { matchCount } from "../bench/support/beat-metrics.ts";
 import { LANE, LANE_NAMES, type LaneName } from "../lib/beatmap/lanes.ts";
 import { TempoMap } from "../lib/beatmap/tempo.ts";
 import { createNodePipeline, transcribeFile } from "../lib/pipeline/node.ts";
@@ -39,22 +40,6 @@ interface Counts {
   hits: number;
   ref: number;
   est: number;
-}
-
-/** Size of a maximum one-to-one matching within ±window: greedy is optimal on a line. */
-export function matchCount(ref: readonly number[], est: readonly number[], window: number): number {
-  let i = 0;
-  let j = 0;
-  let hits = 0;
-  while (i < ref.length && j < est.length) {
-    if (Math.abs(ref[i]! - est[j]!) <= window) {
-      hits++;
-      i++;
-      j++;
-    } else if (est[j]! < ref[i]!) j++;
-    else i++;
-  }
-  return hits;
 }
 
 function f1({ hits, ref, est }: Counts): { f1: number; precision: number; recall: number; support: number } {

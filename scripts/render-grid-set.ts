@@ -24,6 +24,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFi
 import path from "node:path";
 import { type MidiData, type MidiEvent, writeMidi } from "midi-file";
 import { absoluteEvents, readMidi, tempoFromMidi } from "../lib/beatmap/midi-read.ts";
+import { rng } from "../lib/transcribe/synthetic.ts";
 
 export const HELD_OUT_SF2 = "/usr/share/sounds/sf2/TimGM6mb.sf2";
 export const TRAINING_SF2 = "/usr/share/sounds/sf2/FluidR3_GM.sf2";
@@ -91,18 +92,6 @@ const soxDuration = (wav: string): number => Number(execFileSync("soxi", ["-D", 
 
 // ---------------------------------------------------------------------------------------------
 // Synthetic clips
-
-/** mulberry32: a small deterministic PRNG, so the set is the same on every machine. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const GM = {
   kick: 36,
