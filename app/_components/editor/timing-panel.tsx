@@ -190,7 +190,10 @@ export function TimingPanel(props: {
             onClick={() => {
               if (tapped === null) return;
               const bpm = round1(tapped);
-              onEdit((t) => editSection(t, index, { bpm }), `set the BPM of ${bars} to ${bpm.toFixed(1)} (tapped)`);
+              onEdit(
+                (t) => editSection(t, index, { bpm }),
+                `set the BPM of ${bars} to ${bpm.toFixed(1)} (tapped)`,
+              );
               props.onResetTaps();
             }}
           >
