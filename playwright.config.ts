@@ -1,5 +1,6 @@
 // e2e tests drive Debian's Chromium (Playwright cannot download its own browser here) against the
-// production build, served by `next start` on its own port with its own throwaway data directory.
+// production build, served by scripts/serve.mjs (as `npm start` serves it) on its own port with its
+// own throwaway data directory.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -53,7 +54,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `npx next start -p ${port} -H 127.0.0.1`,
+    command: `node scripts/serve.mjs --port ${port} --hostname 127.0.0.1`,
     url: `http://127.0.0.1:${port}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,

@@ -6,7 +6,6 @@ import path from "node:path";
 import { sourceHash } from "./source-hash.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
-const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 const stampFile = path.join(root, ".next", "beatsight-source-hash");
 
 const wanted = sourceHash(root);
@@ -33,6 +32,10 @@ if (built !== wanted || !complete) {
 }
 
 const port = process.env.PORT ?? "3000";
-const server = spawn(process.execPath, [nextBin, "start", "-p", port], { cwd: root, stdio: "inherit" });
+// scripts/serve.mjs rather than `next start`: it hands each request's socket address to the app.
+const server = spawn(process.execPath, [path.join(root, "scripts", "serve.mjs"), "--port", port], {
+  cwd: root,
+  stdio: "inherit",
+});
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

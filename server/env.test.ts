@@ -46,3 +46,13 @@ describe("parseEnv", () => {
     );
   });
 });
+
+describe("TRUST_PROXY", () => {
+  it("trusts nobody unless set, and names the variable when it makes no sense", () => {
+    expect(parseEnv({}).TRUST_PROXY).toEqual({ kind: "none" });
+    expect(parseEnv({ TRUST_PROXY: "1" }).TRUST_PROXY).toEqual({ kind: "hops", hops: 1 });
+    expect(parseEnv({ TRUST_PROXY: "10.0.0.0/8" }).TRUST_PROXY).toMatchObject({ ranges: ["10.0.0.0/8"] });
+    expect(() => parseEnv({ TRUST_PROXY: "true" })).toThrow(/TRUST_PROXY: "true" would trust every hop/);
+    expect(() => parseEnv({ TRUST_PROXY: "my-proxy" })).toThrow(/TRUST_PROXY: .*"my-proxy"/);
+  });
+});

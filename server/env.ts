@@ -2,6 +2,7 @@
 // message that names the variable instead of surfacing later as a confusing runtime error.
 import path from "node:path";
 import { z } from "zod";
+import { parseTrustProxy, type TrustProxy } from "./http/trust-proxy.ts";
 
 const postgresUrl = z
   .string()
@@ -43,6 +44,23 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).default("BeatSight <no-reply@beatsight.invalid>"),
   /** "1" serves the /dev/outbox page in production too (end-to-end tests); development always has it. */
   DEV_OUTBOX: z.enum(["0", "1"]).default("0"),
+  /**
+   * Which proxies may say who the client is in X-Forwarded-For (server/http/trust-proxy.ts).
+   * Unset or "false": none, the client is the socket's peer. A number: that many proxies in
+   * front (1 = the last entry, the one the nearest proxy appended). A comma-separated list of
+   * addresses or CIDR ranges: the chain is walked from the right past those proxies.
+   */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value, ctx): TrustProxy => {
+      const parsed = parseTrustProxy(value);
+      if ("problem" in parsed) {
+        ctx.addIssue({ code: "custom", message: parsed.problem });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
 });
 
 export type Env = z.infer<typeof envSchema> & { dataDir: string };

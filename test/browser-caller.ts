@@ -1,9 +1,11 @@
 // A pretend browser for integration tests of the auth API: it sends the headers a same-origin page
-// would (Host, Sec-Fetch-Site, an address), keeps the session cookie the server sets, and builds
-// the tRPC context the way the route handler does, so cookies and the same-origin guard are real.
+// would (Host, Sec-Fetch-Site) and its socket address as scripts/serve.mjs stamps it, keeps the
+// session cookie the server sets, and builds the tRPC context the way the route handler does, so
+// cookies, the same-origin guard and per-address limits are real.
 import { randomInt } from "node:crypto";
 import { SESSION_COOKIE, sessionFromCookies } from "../server/auth/session.ts";
 import type { Db } from "../server/db/client.ts";
+import { REMOTE_ADDRESS_HEADER } from "../server/http/remote-address.mjs";
 import { createCaller } from "../server/trpc/root.ts";
 
 export type Caller = ReturnType<typeof createCaller>;
@@ -25,7 +27,7 @@ export class TestBrowser {
     const reqHeaders = new Headers({
       host: this.host,
       "sec-fetch-site": "same-origin",
-      "x-forwarded-for": this.ip,
+      [REMOTE_ADDRESS_HEADER]: this.ip,
       "user-agent": "TestBrowser/1.0",
       ...(this.cookie ? { cookie: this.cookie } : {}),
       ...headers,

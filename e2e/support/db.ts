@@ -1,6 +1,6 @@
 // The e2e server's database, for setting up what a test needs (a signed-in user): the embedded
-// PostgreSQL that `next start` runs under BEATSIGHT_E2E_DATA_DIR (reused, never started or stopped
-// here), or DATABASE_URL_TEST when the run uses an external server.
+// PostgreSQL that the e2e server (scripts/serve.mjs) runs under BEATSIGHT_E2E_DATA_DIR (reused,
+// never started or stopped here), or DATABASE_URL_TEST when the run uses an external server.
 import pino from "pino";
 import { createDb, type Db } from "../../server/db/client.ts";
 import { startEmbeddedPostgres } from "../../server/db/embedded.ts";

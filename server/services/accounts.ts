@@ -10,6 +10,7 @@ import { hashPassword, needsRehash, passwordProblem, verifyPassword } from "../a
 import { recordSecurityEvent } from "../auth/security-events.ts";
 import { type ClientInfo, createSession, type NewSession, revokeUserSessions } from "../auth/sessions.ts";
 import type { Db } from "../db/client.ts";
+import { limitKey } from "../http/trust-proxy.ts";
 import { moduleLogger } from "../log.ts";
 import { type MailMessage, sendMail } from "../mail/send-mail.ts";
 import { alreadyRegisteredMessage, resetPasswordMessage, verifyEmailMessage } from "./accounts-mail.ts";
@@ -80,7 +81,7 @@ export async function signUp(
   input: { email: string; password: string; displayName: string },
   req: RequestInfo,
 ): Promise<{ message: string }> {
-  limit(authLimits().signUpPerIp, req.ip, "sign-ups");
+  limit(authLimits().signUpPerIp, limitKey(req.ip), "sign-ups");
   const email = normalizeEmail(input.email);
   const displayName = input.displayName.trim();
   const problem = passwordProblem(input.password, { email, displayName });
@@ -131,7 +132,7 @@ export async function resendVerification(
 ): Promise<{ message: string }> {
   const user = await db.user.findUniqueOrThrow({ where: { id: userId } });
   if (user.emailVerifiedAt) return { message: "Your email address is already confirmed." };
-  limit(authLimits().mailPerIp, req.ip, "emails requested");
+  limit(authLimits().mailPerIp, limitKey(req.ip), "emails requested");
   limit(authLimits().mailPerRecipient, user.email, "emails to this address");
   const token = await issueEmailToken(db, user.id, "verify_email");
   await sendMail(verifyEmailMessage(user.email, user.displayName, req.origin, token));
@@ -192,7 +193,7 @@ export async function signInWithPassword(
   input: { email: string; password: string },
   req: RequestInfo,
 ): Promise<{ userId: string; session: NewSession }> {
-  limit(authLimits().signInPerIp, req.ip, "sign-in attempts");
+  limit(authLimits().signInPerIp, limitKey(req.ip), "sign-in attempts");
   const now = new Date();
   const email = normalizeEmail(input.email);
   const user = await db.user.findUnique({ where: { email } });
@@ -247,7 +248,7 @@ export async function requestPasswordReset(
   rawEmail: string,
   req: RequestInfo,
 ): Promise<{ message: string }> {
-  limit(authLimits().mailPerIp, req.ip, "password reset requests");
+  limit(authLimits().mailPerIp, limitKey(req.ip), "password reset requests");
   const email = normalizeEmail(rawEmail);
   const user = await db.user.findUnique({ where: { email }, select: { id: true, displayName: true } });
   // Over the per-recipient limit the answer is the same; the email simply is not sent again.

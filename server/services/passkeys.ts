@@ -19,6 +19,7 @@ import { authLimits } from "../auth/limits.ts";
 import { recordSecurityEvent } from "../auth/security-events.ts";
 import { type ClientInfo, createSession, type NewSession } from "../auth/sessions.ts";
 import type { Db } from "../db/client.ts";
+import { limitKey } from "../http/trust-proxy.ts";
 import { AccountError, limit } from "./accounts.ts";
 
 export const RP_NAME = "BeatSight";
@@ -209,7 +210,7 @@ export async function authenticationOptions(
   rp: RelyingParty,
   ip: string,
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  limit(authLimits().passkeyPerIp, ip, "passkey sign-ins");
+  limit(authLimits().passkeyPerIp, limitKey(ip), "passkey sign-ins");
   const options = await generateAuthenticationOptions({
     rpID: rp.rpID,
     // Empty: the browser offers whichever passkeys it holds for this site.

@@ -13,6 +13,7 @@ import {
   revokeSession,
   setSessionCookie,
 } from "../../auth/sessions.ts";
+import { clientAddress } from "../../http/client-address.ts";
 import { MailError } from "../../mail/send-mail.ts";
 import {
   AccountError,
@@ -37,7 +38,6 @@ import {
   relyingParty,
   removePasskey,
 } from "../../services/passkeys.ts";
-import { clientAddress } from "../client-address.ts";
 import { type Context, createTRPCRouter, protectedProcedure, publicProcedure } from "../init.ts";
 
 const email = z

@@ -1,7 +1,7 @@
 // curation: curators correct song labels and archive maps (audited). Logic in server/services/curation.ts.
 import { z } from "zod";
+import { clientAddress } from "../../http/client-address.ts";
 import { archiveMap, curateSong } from "../../services/curation.ts";
-import { clientAddress } from "../client-address.ts";
 import { asTrpc } from "../community-errors.ts";
 import { createTRPCRouter, permittedProcedure } from "../init.ts";
 

@@ -1,11 +1,12 @@
 // maps: charts attached to songs. Logic in server/services/maps.ts.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { clientAddress } from "../../http/client-address.ts";
+import { limitKey } from "../../http/trust-proxy.ts";
 import { getMapDetail, getVersionContent, listMaps } from "../../services/map-versions.ts";
 import { MapInputError, submitGenerated } from "../../services/maps.ts";
 import { RateLimiter } from "../../services/rate-limit.ts";
 import { SongInputError } from "../../services/songs.ts";
-import { clientAddress } from "../client-address.ts";
 import { asTrpc } from "../community-errors.ts";
 import { createTRPCRouter, publicProcedure } from "../init.ts";
 import { fingerprintInput } from "./songs.ts";
@@ -41,7 +42,7 @@ export const mapsRouter = createTRPCRouter({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const key = ctx.session?.user.id ?? `ip:${clientAddress(ctx.headers)}`;
+      const key = ctx.session?.user.id ?? `ip:${limitKey(clientAddress(ctx.headers))}`;
       const wait = submissions.take(key);
       if (wait > 0) {
         throw new TRPCError({

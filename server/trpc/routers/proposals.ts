@@ -1,6 +1,7 @@
 // proposals: fixers' edits to maps, as diffs on a version. Logic in server/services/proposals.ts.
 import { z } from "zod";
 import { LIMITS } from "../../../lib/beatmap/index.ts";
+import { clientAddress } from "../../http/client-address.ts";
 import {
   createProposal,
   getProposal,
@@ -8,7 +9,6 @@ import {
   MESSAGE_MAX_CHARS,
   withdrawProposal,
 } from "../../services/proposals.ts";
-import { clientAddress } from "../client-address.ts";
 import { asTrpc } from "../community-errors.ts";
 import { createTRPCRouter, permittedProcedure, protectedProcedure, publicProcedure } from "../init.ts";
 

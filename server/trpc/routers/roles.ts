@@ -1,7 +1,7 @@
 // roles: admins appoint and remove curators and admins (audited). Logic in server/services/roles.ts.
 import { z } from "zod";
+import { clientAddress } from "../../http/client-address.ts";
 import { appointRole, listAppointments, revokeRole } from "../../services/roles.ts";
-import { clientAddress } from "../client-address.ts";
 import { asTrpc } from "../community-errors.ts";
 import { createTRPCRouter, permittedProcedure } from "../init.ts";
 

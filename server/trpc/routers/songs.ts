@@ -1,6 +1,8 @@
 // songs: identify a song by fingerprint, register a new one, read one. Logic in server/services/songs.ts.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { clientAddress } from "../../http/client-address.ts";
+import { limitKey } from "../../http/trust-proxy.ts";
 import { RateLimiter } from "../../services/rate-limit.ts";
 import {
   FINGERPRINT_LIMITS,
@@ -9,7 +11,6 @@ import {
   registerSong,
   SongInputError,
 } from "../../services/songs.ts";
-import { clientAddress } from "../client-address.ts";
 import { type Context, createTRPCRouter, publicProcedure } from "../init.ts";
 
 /** A person identifies a song a minute at most; a script hammering the index gets told to wait. */
@@ -18,7 +19,7 @@ const lookups = new RateLimiter(300, 10 * 60 * 1000);
 const registrations = new RateLimiter(60, 60 * 60 * 1000);
 
 function limit(limiter: RateLimiter, ctx: Context, what: string): void {
-  const wait = limiter.take(ctx.session?.user.id ?? `ip:${clientAddress(ctx.headers)}`);
+  const wait = limiter.take(ctx.session?.user.id ?? `ip:${limitKey(clientAddress(ctx.headers))}`);
   if (wait > 0) {
     throw new TRPCError({
       code: "TOO_MANY_REQUESTS",

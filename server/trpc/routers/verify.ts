@@ -1,12 +1,12 @@
 // verify: the verification queue and decisions. Logic in server/services/verification.ts.
 import { z } from "zod";
+import { clientAddress } from "../../http/client-address.ts";
 import {
   decide,
   REASON_MAX_CHARS,
   REASON_MIN_CHARS,
   verificationQueue,
 } from "../../services/verification.ts";
-import { clientAddress } from "../client-address.ts";
 import { asTrpc } from "../community-errors.ts";
 import { createTRPCRouter, permittedProcedure } from "../init.ts";
 
