@@ -7,6 +7,9 @@ import { FingerprintError } from "../fingerprint/errors.ts";
 import { describeFailure, ffmpegPath, parseDuration } from "./decode-node.ts";
 import { ffmpegEnv } from "./warm-ffmpeg.ts";
 
+/** The longest song the generation pipeline decodes (uploads are refused past it before queueing). */
+export const MAX_SONG_SECONDS = 20 * 60;
+
 export interface FloatDecodeOptions {
   /** Output rate; default: the input's own rate. */
   sampleRate?: number;
@@ -27,7 +30,7 @@ export interface DecodedAudio {
 }
 
 export async function decodeFileFloat(path: string, options: FloatDecodeOptions = {}): Promise<DecodedAudio> {
-  const maxSeconds = options.maxSeconds ?? 20 * 60;
+  const maxSeconds = options.maxSeconds ?? MAX_SONG_SECONDS;
   try {
     if (!(await stat(path)).isFile()) throw new Error("not a file");
   } catch {

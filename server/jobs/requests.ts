@@ -1,12 +1,13 @@
 // A signed-in user asks the server to chart a song they uploaded. The server trusts only what it
-// measures itself: the file is sniffed, decoded and fingerprinted here, and the song found by that
-// fingerprint. Then one of three answers, recorded in job_requests:
+// measures itself: the file is sniffed, checked (upload-audio.ts: codec, header, length, signal),
+// decoded and fingerprinted here, and the song found by that fingerprint. Then one of three
+// answers, recorded in job_requests:
 //   existing_map — the song already has a chart: nothing is computed, the upload is deleted;
 //   joined       — a job for the song is queued or running: the user is attached to it;
 //   new_job      — a new job is queued (after the monthly quota check).
 
 import { sniffAudio } from "../../lib/audio/sniff.ts";
-import { isFingerprintError } from "../../lib/fingerprint/errors.ts";
+import { type FingerprintError, isFingerprintError } from "../../lib/fingerprint/errors.ts";
 import { fingerprintFile } from "../../lib/fingerprint/node.ts";
 import type { Db } from "../db/client.ts";
 import { Prisma } from "../db/client.ts";
@@ -16,20 +17,13 @@ import type { JobsConfig } from "./config.ts";
 import { notifyJobFinished } from "./finish.ts";
 import type { JobQueue } from "./queue.ts";
 import { monthlyAllowance } from "./quota.ts";
+import { JobRequestError } from "./request-error.ts";
+import { checkUploadedAudio } from "./upload-audio.ts";
 import type { StoredUpload, UploadStore } from "./upload-store.ts";
 
 const log = moduleLogger("jobs");
 
-/** A problem with what the user sent; the message says what to do. */
-export class JobRequestError extends Error {
-  override name = "JobRequestError";
-  constructor(
-    readonly code: "not-audio" | "too-short" | "quota" | "too-many-live" | "disabled",
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { JobRequestError } from "./request-error.ts";
 
 export type JobRequestResult =
   | { outcome: "existing_map"; songId: string; mapId: string }
@@ -59,17 +53,13 @@ export async function requestServerJob(
         `${input.filename} is not an audio file${sniffed.looksLike ? ` (it looks like ${sniffed.looksLike})` : ""}. Choose an mp3, m4a, ogg, opus, flac or wav file.`,
       );
     }
-    const fingerprint = await store
-      .withLocalFile(upload.key, (file) => fingerprintFile(file))
-      .catch((error) => {
-        if (isFingerprintError(error) && (error.code === "not-audio" || error.code === "decode-failed")) {
-          throw new JobRequestError(
-            "not-audio",
-            `${input.filename} could not be decoded as audio. It may be damaged or in a format this server cannot read; try an mp3, flac or wav.`,
-          );
-        }
-        throw error;
+    // Measured before fingerprinting, so a bad file gets a reason (too short, silent, cut short…).
+    const fingerprint = await store.withLocalFile(upload.key, async (file) => {
+      await checkUploadedAudio(file, input.filename);
+      return fingerprintFile(file).catch((error: unknown) => {
+        throw isFingerprintError(error) ? asRequestError(error, input.filename) : error;
       });
+    });
     let songId: string;
     try {
       songId = (
@@ -110,6 +100,27 @@ export async function requestServerJob(
     return { outcome: "new_job", songId, jobId: job.id };
   } finally {
     if (!keepUpload) await store.delete(upload.key).catch(() => {});
+  }
+}
+
+/** The fingerprinter's refusals (rare after checkUploadedAudio) in the request's terms. */
+function asRequestError(error: FingerprintError, filename: string): Error {
+  switch (error.code) {
+    case "not-audio":
+    case "decode-failed":
+      return new JobRequestError(
+        "not-audio",
+        `${filename} could not be decoded as audio. It may be damaged or in a format this server cannot read; try an mp3, flac or wav.`,
+      );
+    case "too-short":
+      return new JobRequestError("too-short", `${filename}: ${error.message} Upload the whole song.`);
+    case "silent":
+      return new JobRequestError(
+        "silent",
+        `${filename} is silent: it has no audible signal. Check that you exported the right track, then upload it again.`,
+      );
+    default:
+      return error;
   }
 }
 

@@ -29,12 +29,13 @@ function upload(file: File, onProgress: (sent: number, total: number) => void): 
     xhr.setRequestHeader("content-type", file.type || "application/octet-stream");
     xhr.upload.onprogress = (e) => onProgress(e.loaded, e.total || file.size);
     xhr.onload = () => {
-      let body: { message?: string } & Partial<UploadAnswer> = {};
+      // Refusals answer { error: { code, message } } (docs/SERVER_JOBS.md).
+      let body: { error?: { code?: string; message?: string } } & Partial<UploadAnswer> = {};
       try {
         body = JSON.parse(xhr.responseText);
       } catch {}
       if (xhr.status >= 200 && xhr.status < 300) resolve(body as UploadAnswer);
-      else reject(new Error(body.message ?? `The server answered ${xhr.status}; please try again.`));
+      else reject(new Error(body.error?.message ?? `The server answered ${xhr.status}; please try again.`));
     };
     xhr.onerror = () => reject(new Error("The upload was interrupted; check the connection and try again."));
     xhr.send(file);

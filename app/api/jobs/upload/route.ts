@@ -1,81 +1,128 @@
 // POST /api/jobs/upload: a signed-in user's audio for server generation, sent as the raw request
 // body (so the browser can report upload progress) with the file name in X-Filename. Streamed to
 // temporary storage with a size limit, then checked and queued by server/jobs/requests.ts.
+// Every refusal answers `{ error: { code, message } }` (codes in docs/SERVER_JOBS.md); a refused
+// or failed upload leaves nothing stored and uses none of the hourly or monthly allowance.
 import { sessionFromCookies } from "@/server/auth/session.ts";
 import { jobsConfig } from "@/server/jobs/config.ts";
-import { JobRequestError, requestServerJob } from "@/server/jobs/requests.ts";
+import { JobRequestError, type JobRequestErrorCode } from "@/server/jobs/request-error.ts";
+import { requestServerJob } from "@/server/jobs/requests.ts";
 import { getJobSystem, JobsDisabledError } from "@/server/jobs/runtime.ts";
 import { jobStatus } from "@/server/jobs/status.ts";
+import { hourlyUploadWait, RefusalGuard, refusalsPerHour } from "@/server/jobs/upload-rate.ts";
 import { UploadTooLargeError } from "@/server/jobs/upload-store.ts";
 import { moduleLogger } from "@/server/log.ts";
 import { getRuntime } from "@/server/runtime.ts";
-import { RateLimiter } from "@/server/services/rate-limit.ts";
 
 export const dynamic = "force-dynamic";
 
 const log = moduleLogger("upload");
-let limiter: RateLimiter | undefined;
+let refusals: RefusalGuard | undefined;
 
-const fail = (status: number, message: string) => Response.json({ message }, { status });
+const answer = (
+  status: number,
+  code: JobRequestErrorCode | "unauthenticated" | "internal",
+  message: string,
+) => Response.json({ error: { code, message } }, { status });
+const refuse = (error: JobRequestError) => answer(error.status, error.code, error.message);
 
-const STATUS_OF: Record<JobRequestError["code"], number> = {
-  "not-audio": 415,
-  "too-short": 422,
-  quota: 429,
-  "too-many-live": 429,
-  disabled: 503,
-};
+/** The file name from X-Filename (percent-encoded UTF-8, as encodeURIComponent makes it). */
+function filenameOf(header: string | null): string {
+  let name: string;
+  try {
+    name = decodeURIComponent(header ?? "upload");
+  } catch {
+    throw new JobRequestError(
+      "bad-filename",
+      "The file name in the X-Filename header is not valid percent-encoded text. Send it encoded with encodeURIComponent (the upload page does this), or rename the file and try again.",
+    );
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
+  return name.replace(/[\u0000-\u001f\u007f]/g, " ").slice(0, 200) || "upload";
+}
 
 export async function POST(req: Request): Promise<Response> {
   const { db } = await getRuntime();
   const session = await sessionFromCookies(db, req.headers.get("cookie"));
-  if (!session) return fail(401, "Please sign in to have the server chart a song.");
+  if (!session) return answer(401, "unauthenticated", "Please sign in to have the server chart a song.");
   let jobs: Awaited<ReturnType<typeof getJobSystem>>;
   try {
     jobs = await getJobSystem();
   } catch (error) {
-    if (error instanceof JobsDisabledError) return fail(503, error.message);
+    if (error instanceof JobsDisabledError) return answer(503, "disabled", error.message);
     throw error;
   }
   const config = jobsConfig();
-  limiter ??= new RateLimiter(config.UPLOADS_PER_HOUR, 3600 * 1000);
-  const wait = limiter.take(session.user.id);
-  if (wait > 0)
-    return fail(429, `Too many uploads in the last hour; try again in ${Math.ceil(wait / 60)} minutes.`);
-  const max = config.uploadMaxBytes;
-  if (Number(req.headers.get("content-length") ?? 0) > max) {
-    return fail(413, new UploadTooLargeError(max).message);
+  const userId = session.user.id;
+  refusals ??= new RefusalGuard(refusalsPerHour(config.UPLOADS_PER_HOUR));
+  const refused = refusals.wait(userId);
+  const wait = refused || (await hourlyUploadWait(db, userId, config.UPLOADS_PER_HOUR));
+  if (wait > 0) {
+    const minutes = Math.ceil(wait / 60);
+    return answer(
+      429,
+      "rate-limited",
+      refused
+        ? `Too many of your uploads were refused in the last hour; check the files (each refusal said why) and try again in ${minutes} minutes.`
+        : `Too many uploads in the last hour; try again in ${minutes} minutes.`,
+    );
   }
-  if (!req.body) return fail(400, "The upload was empty: choose an audio file.");
-  const filename =
-    decodeURIComponent(req.headers.get("x-filename") ?? "upload")
-      .replace(/[\r\n]/g, " ")
-      .slice(0, 200) || "upload";
+  try {
+    return await accept(req, { db, jobs, config, userId });
+  } catch (error) {
+    if (error instanceof JobRequestError) {
+      if (error.code !== "quota" && error.code !== "too-many-live") refusals.record(userId);
+      return refuse(error);
+    }
+    log.error({ err: error }, "upload could not be queued");
+    return answer(
+      500,
+      "internal",
+      "The server could not queue this song just now; please try again in a minute.",
+    );
+  }
+}
+
+async function accept(
+  req: Request,
+  ctx: {
+    db: Awaited<ReturnType<typeof getRuntime>>["db"];
+    jobs: Awaited<ReturnType<typeof getJobSystem>>;
+    config: ReturnType<typeof jobsConfig>;
+    userId: string;
+  },
+): Promise<Response> {
+  const { db, jobs, config } = ctx;
+  const max = config.uploadMaxBytes;
+  const filename = filenameOf(req.headers.get("x-filename"));
+  if (Number(req.headers.get("content-length") ?? 0) > max) {
+    throw new JobRequestError("upload-too-large", uploadTooLarge(max));
+  }
+  if (!req.body) throw new JobRequestError("empty", "The upload was empty: choose an audio file.");
   const extension = (filename.split(".").pop() ?? "").toLowerCase();
 
   let upload: Awaited<ReturnType<typeof jobs.store.put>>;
   try {
     upload = await jobs.store.put(req.body, { maxBytes: max, extension });
   } catch (error) {
-    if (error instanceof UploadTooLargeError) return fail(413, error.message);
+    if (error instanceof UploadTooLargeError)
+      throw new JobRequestError("upload-too-large", uploadTooLarge(max));
     log.warn({ err: error }, "upload interrupted");
-    return fail(400, "The upload did not arrive completely; please try again.");
+    throw new JobRequestError("upload-incomplete", "The upload did not arrive completely; please try again.");
   }
   if (upload.bytes === 0) {
     await jobs.store.delete(upload.key);
-    return fail(400, "The upload was empty: choose an audio file.");
+    throw new JobRequestError("empty", "The upload was empty: choose an audio file.");
   }
-  try {
-    const result = await requestServerJob(
-      { db, store: jobs.store, queue: jobs.queue, config },
-      { userId: session.user.id, upload, filename },
-    );
-    // The job's status now (Queued, position, ETA), so the page shows it before its event stream connects.
-    const status = result.outcome === "existing_map" ? null : await jobStatus(db, result.jobId);
-    return Response.json({ ...result, status }, { status: result.outcome === "new_job" ? 201 : 200 });
-  } catch (error) {
-    if (error instanceof JobRequestError) return fail(STATUS_OF[error.code], error.message);
-    log.error({ err: error }, "upload could not be queued");
-    return fail(500, "The server could not queue this song just now; please try again in a minute.");
-  }
+  // requestServerJob deletes the upload unless a job now needs it.
+  const result = await requestServerJob(
+    { db, store: jobs.store, queue: jobs.queue, config },
+    { userId: ctx.userId, upload, filename },
+  );
+  // The job's status now (Queued, position, ETA), so the page shows it before its event stream connects.
+  const status = result.outcome === "existing_map" ? null : await jobStatus(db, result.jobId);
+  return Response.json({ ...result, status }, { status: result.outcome === "new_job" ? 201 : 200 });
 }
+
+const uploadTooLarge = (max: number) =>
+  `${new UploadTooLargeError(max).message} Upload a shorter or more compressed version (an mp3 or flac of the song).`;
