@@ -4,6 +4,7 @@ import { grooveChart } from "@/lib/beatmap/testing.ts";
 import { compressFingerprint } from "@/lib/fingerprint/index.ts";
 import { migratedDatabaseForFile } from "../../test/db.ts";
 import { syntheticFingerprint, syntheticItems } from "../../test/fingerprints.ts";
+import { createTestUser } from "../../test/users.ts";
 import { createCaller } from "../trpc/root.ts";
 import { MapInputError, submitGenerated } from "./maps.ts";
 import { identifySong } from "./songs.ts";
@@ -106,7 +107,7 @@ describe("maps.submitGenerated", () => {
     expect(results.filter((r) => r.created)).toHaveLength(1);
   });
 
-  it("returns the first result for a retried client mutation", async () => {
+  it("answers a resent client mutation with the first answer and created: false", async () => {
     const fingerprint = syntheticFingerprint(104);
     const input = {
       fingerprint,
@@ -115,9 +116,101 @@ describe("maps.submitGenerated", () => {
       clientMutationId: "retry-test-0001",
     };
     const first = await submitGenerated(database().db, input);
+    expect(first.created).toBe(true);
     const retry = await submitGenerated(database().db, input);
-    expect(retry).toEqual(first);
+    expect(retry).toEqual({ ...first, created: false });
     expect(await database().db.map.count({ where: { songId: first.song.id } })).toBe(1);
+
+    // Signed in, the same.
+    const alice = await createTestUser(database().db);
+    const signedIn = { ...input, fingerprint: syntheticFingerprint(107), userId: alice.id };
+    const own = await submitGenerated(database().db, signedIn);
+    expect(own.created).toBe(true);
+    expect(await submitGenerated(database().db, signedIn)).toEqual({ ...own, created: false });
+  });
+
+  it("scopes a client mutation id to its user: another user's change under the same id is applied", async () => {
+    const db = database().db;
+    const alice = await createTestUser(db);
+    const bob = await createTestUser(db);
+    const clientMutationId = "shared-id-0001";
+    const alices = await submitGenerated(db, {
+      fingerprint: syntheticFingerprint(108),
+      duration: DURATION,
+      chart: generated(4),
+      clientMutationId,
+      userId: alice.id,
+    });
+    // Bob's chart for another song, sent with Alice's id.
+    const bobs = await submitGenerated(db, {
+      fingerprint: syntheticFingerprint(109),
+      duration: DURATION,
+      chart: generated(6),
+      clientMutationId,
+      userId: bob.id,
+    });
+    expect(bobs.created).toBe(true);
+    expect(bobs.song.id).not.toBe(alices.song.id);
+    expect(bobs.mapId).not.toBe(alices.mapId);
+    const map = await db.map.findUniqueOrThrow({ where: { id: bobs.mapId }, include: { versions: true } });
+    expect(map.creatorId).toBe(bob.id);
+    expect(map.versions[0]?.contentHash).toBe(bobs.contentHash);
+    // Signed out, the id binds nothing either: another chart under it is another change.
+    const anonymous = await submitGenerated(db, {
+      fingerprint: syntheticFingerprint(110),
+      duration: DURATION,
+      chart: generated(5),
+      clientMutationId,
+    });
+    expect(anonymous.created).toBe(true);
+    expect([alices.mapId, bobs.mapId]).not.toContain(anonymous.mapId);
+  });
+
+  it("refuses a user's used client mutation id for a different chart (409), changing nothing", async () => {
+    const db = database().db;
+    const alice = await createTestUser(db);
+    const input = {
+      fingerprint: syntheticFingerprint(111),
+      duration: DURATION,
+      chart: generated(4),
+      clientMutationId: "reused-id-0001",
+      userId: alice.id,
+    };
+    const first = await submitGenerated(db, input);
+    const maps = await db.map.count();
+    await expect(submitGenerated(db, { ...input, chart: generated(6) })).rejects.toMatchObject({
+      name: "ClientMutationConflictError",
+      message: expect.stringMatching(/already used for a different change/),
+    });
+    expect(await db.map.count()).toBe(maps);
+    expect(await submitGenerated(db, input)).toEqual({ ...first, created: false });
+  });
+
+  it("answers 50 identical concurrent submissions with exactly one created: true and no errors", async () => {
+    const db = database().db;
+    const alice = await createTestUser(db);
+    const input = {
+      fingerprint: syntheticFingerprint(112),
+      duration: DURATION,
+      chart: generated(),
+      clientMutationId: "burst-test-0001",
+      userId: alice.id,
+    };
+    // Overlapping, not in lockstep: they arrive over one second, as resends from several
+    // tabs, Background Sync and a flaky network do, so later ones find earlier ones finished.
+    const settled = await Promise.allSettled(
+      Array.from({ length: 50 }, async (_, i) => {
+        await new Promise((resolve) => setTimeout(resolve, i * 20));
+        return submitGenerated(db, input);
+      }),
+    );
+    const errors = settled.flatMap((s) => (s.status === "rejected" ? [String(s.reason)] : []));
+    expect(errors).toEqual([]);
+    const results = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.mapId)).size).toBe(1);
+    expect(await db.map.count({ where: { songId: results[0]?.song.id } })).toBe(1);
+    expect(await db.clientMutation.count({ where: { id: input.clientMutationId } })).toBe(1);
   });
 
   it("rejects charts that are malformed, wrong, or not for this audio, saying why", async () => {

@@ -11,8 +11,9 @@ import {
   shiftBeatmap,
   validateBeatmapObject,
 } from "../../lib/beatmap/index.ts";
-import type { Db } from "../db/client.ts";
-import { Prisma } from "../db/client.ts";
+import type { Db, Prisma } from "../db/client.ts";
+import { transaction } from "../db/transaction.ts";
+import { claimMutation, mutationKey, recordedAnswer, recordMutation } from "./client-mutations.ts";
 import { registerSong, type SongSummary } from "./songs.ts";
 
 export class MapInputError extends Error {
@@ -24,7 +25,10 @@ export interface SubmitGeneratedInput {
   /** Seconds, as fingerprinted. */
   duration: number;
   chart: unknown;
-  /** Client-generated id: a retried submission returns the first one's result. */
+  /**
+   * Client-generated id, scoped to `userId` (server/services/client-mutations.ts): a resend returns
+   * the first answer with `created: false`; the same id with a different submission is a conflict.
+   */
   clientMutationId?: string;
   userId?: string | null;
 }
@@ -34,7 +38,7 @@ export interface SubmitGeneratedResult {
   mapId: string;
   versionId: string;
   contentHash: string;
-  /** False when the same chart was already stored for this song (nothing new was written). */
+  /** False when nothing new was written: the same chart was already stored for this song, or this is a resend. */
   created: boolean;
 }
 
@@ -42,9 +46,16 @@ export interface SubmitGeneratedResult {
 const DURATION_TOLERANCE_MS = 2_000;
 
 export async function submitGenerated(db: Db, input: SubmitGeneratedInput): Promise<SubmitGeneratedResult> {
-  if (input.clientMutationId) {
-    const done = await db.clientMutation.findUnique({ where: { id: input.clientMutationId } });
-    if (done?.result) return done.result as unknown as SubmitGeneratedResult;
+  const key = input.clientMutationId
+    ? mutationKey(
+        { userId: input.userId ?? null, procedure: "maps.submitGenerated", id: input.clientMutationId },
+        { fingerprint: input.fingerprint, duration: input.duration, chart: input.chart },
+      )
+    : null;
+  if (key) {
+    // A resend of an applied submission costs one lookup, not a chart check and a song match.
+    const replay = await recordedAnswer<SubmitGeneratedResult>(db, key);
+    if (replay) return replay;
   }
   const checked = checkChart(input.chart, input.duration);
   const { song, offsetSeconds } = await registerSong(db, {
@@ -61,56 +72,56 @@ export async function submitGenerated(db: Db, input: SubmitGeneratedInput): Prom
       : checked;
   const hash = await contentHash(chart);
 
-  const result = await db.$transaction(async (tx) => {
-    // One submission per song at a time, so two identical charts arriving together are stored once.
-    await tx.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext(${`maps:${song.id}`}))) l`;
-    const existing = await tx.mapVersion.findFirst({
-      where: { contentHash: hash, map: { songId: song.id } },
-      select: { id: true, mapId: true },
-    });
-    if (existing) {
-      return { song, mapId: existing.mapId, versionId: existing.id, contentHash: hash, created: false };
-    }
-    const map = await tx.map.create({
-      data: {
-        songId: song.id,
-        creatorId: input.userId ?? null,
-        name: "Expert (AI)",
-        difficulty: difficultyOf(chart),
-        state: "ai_draft",
-        versions: {
-          create: {
-            number: 1,
-            source: "ai",
-            authorId: input.userId ?? null,
-            contentHash: hash,
-            content: JSON.parse(canonicalJson(chart)) as Prisma.InputJsonValue,
-            generation: (chart.Editor?.AiGenerationMetadata ?? {}) as Prisma.InputJsonValue,
-          },
-        },
-      },
-      select: { id: true, versions: { select: { id: true } } },
-    });
-    await tx.song.updateMany({ where: { id: song.id, status: "pending" }, data: { status: "unverified" } });
-    return { song, mapId: map.id, versionId: map.versions[0]!.id, contentHash: hash, created: true };
-  });
-
-  if (input.clientMutationId) {
-    await db.clientMutation
-      .create({
-        data: {
-          id: input.clientMutationId,
-          userId: input.userId ?? null,
-          kind: "maps.submitGenerated",
-          result: result as unknown as Prisma.InputJsonValue,
-        },
-      })
-      .catch((error: unknown) => {
-        // A concurrent retry recorded it first: same result, nothing to do.
-        if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
+  return transaction(
+    db,
+    async (tx): Promise<SubmitGeneratedResult> => {
+      // Claimed first: a concurrent resend waits here for this one's commit, then answers the replay.
+      if (key) {
+        const replay = await claimMutation<SubmitGeneratedResult>(tx, key);
+        if (replay) return replay;
+      }
+      // One submission per song at a time, so two identical charts arriving together are stored once.
+      await tx.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext(${`maps:${song.id}`}))) l`;
+      const existing = await tx.mapVersion.findFirst({
+        where: { contentHash: hash, map: { songId: song.id } },
+        select: { id: true, mapId: true },
       });
-  }
-  return result;
+      let result: SubmitGeneratedResult;
+      if (existing) {
+        result = { song, mapId: existing.mapId, versionId: existing.id, contentHash: hash, created: false };
+      } else {
+        const map = await tx.map.create({
+          data: {
+            songId: song.id,
+            creatorId: input.userId ?? null,
+            name: "Expert (AI)",
+            difficulty: difficultyOf(chart),
+            state: "ai_draft",
+            versions: {
+              create: {
+                number: 1,
+                source: "ai",
+                authorId: input.userId ?? null,
+                contentHash: hash,
+                content: JSON.parse(canonicalJson(chart)) as Prisma.InputJsonValue,
+                generation: (chart.Editor?.AiGenerationMetadata ?? {}) as Prisma.InputJsonValue,
+              },
+            },
+          },
+          select: { id: true, versions: { select: { id: true } } },
+        });
+        await tx.song.updateMany({
+          where: { id: song.id, status: "pending" },
+          data: { status: "unverified" },
+        });
+        result = { song, mapId: map.id, versionId: map.versions[0]!.id, contentHash: hash, created: true };
+      }
+      if (key) await recordMutation(tx, key, result);
+      return result;
+    },
+    // Waiting for the song's lock (or a concurrent resend's commit) counts against `timeout`.
+    { maxWait: 10_000, timeout: 20_000 },
+  );
 }
 
 /** Schema, semantic lint and consistency with the fingerprinted audio; errors name the problem. */

@@ -16,7 +16,9 @@ import {
 } from "../../lib/beatmap/diff.ts";
 import { type Beatmap, LIMITS, lintBeatmap, MAX_TIME_MS } from "../../lib/beatmap/index.ts";
 import type { Db, Prisma } from "../db/client.ts";
+import { transaction } from "../db/transaction.ts";
 import { guardClientChart } from "./chart-guard.ts";
+import { claimMutation, mutationKey, recordedAnswer, recordMutation } from "./client-mutations.ts";
 import { badRequest, forbidden, notFound } from "./community-errors.ts";
 import { chartOf, latestVersion, type PersonRef } from "./map-versions.ts";
 
@@ -42,6 +44,10 @@ export interface CreateProposalInput {
   baseVersionId: string;
   chart: unknown;
   message: string;
+  /**
+   * Client-generated id, scoped to the author (server/services/client-mutations.ts): a resend returns
+   * the first answer with `created: false`; the same id with a different edit is a conflict.
+   */
   clientMutationId?: string;
   confirmedNoteTimes?: number[];
   ip?: string | null;
@@ -53,6 +59,8 @@ export interface CreateProposalResult {
   baseVersionId: string;
   rebased: boolean;
   summary: ReturnType<typeof summarizeDiff>;
+  /** False when this is a resend of a proposal already made (nothing new was written). */
+  created: boolean;
 }
 
 /** Times of notes that exist in `chart`, or a BAD_REQUEST naming the first that does not. */
@@ -77,18 +85,22 @@ function checkConfirmedTimes(times: number[], chart: Beatmap): number[] {
 }
 
 export async function createProposal(db: Db, input: CreateProposalInput): Promise<CreateProposalResult> {
-  if (input.clientMutationId) {
-    const done = await db.mapEditProposal.findUnique({ where: { clientMutationId: input.clientMutationId } });
-    if (done) {
-      if (done.authorId !== input.authorId)
-        throw badRequest("This submission id was already used; submit again.");
-      return {
-        proposalId: done.id,
-        baseVersionId: done.baseVersionId,
-        rebased: false,
-        summary: summarizeDiff(done.diff as unknown as ChartDiff),
-      };
-    }
+  // The edit is the chart against its base with its message; the notes confirmed by ear travel
+  // with it but do not make it another edit.
+  const key = input.clientMutationId
+    ? mutationKey(
+        { userId: input.authorId, procedure: "proposals.create", id: input.clientMutationId },
+        {
+          mapId: input.mapId,
+          baseVersionId: input.baseVersionId,
+          chart: input.chart,
+          message: input.message,
+        },
+      )
+    : null;
+  if (key) {
+    const replay = await recordedAnswer<CreateProposalResult>(db, key);
+    if (replay) return completeReplay(db, replay);
   }
   const message = input.message.trim();
   if (message.length > MESSAGE_MAX_CHARS)
@@ -135,23 +147,50 @@ export async function createProposal(db: Db, input: CreateProposalInput): Promis
     storedBase = latest;
   }
   const confirmed = checkConfirmedTimes(input.confirmedNoteTimes ?? [], result);
-  const row = await db.mapEditProposal.create({
-    data: {
-      mapId: map.id,
+  const answer = await transaction(db, async (tx): Promise<CreateProposalResult> => {
+    // Claimed first: a concurrent resend waits here for this one's commit, then answers the replay.
+    if (key) {
+      const replay = await claimMutation<CreateProposalResult>(tx, key);
+      if (replay) return replay;
+    }
+    const row = await tx.mapEditProposal.create({
+      data: {
+        mapId: map.id,
+        baseVersionId: storedBase.id,
+        authorId: input.authorId,
+        diff: diff as unknown as Prisma.InputJsonObject,
+        message,
+        confirmedNoteTimes: confirmed,
+        ...(input.clientMutationId ? { clientMutationId: input.clientMutationId } : {}),
+      },
+      select: { id: true },
+    });
+    const result: CreateProposalResult = {
+      proposalId: row.id,
       baseVersionId: storedBase.id,
-      authorId: input.authorId,
-      diff: diff as unknown as Prisma.InputJsonObject,
-      message,
-      confirmedNoteTimes: confirmed,
-      ...(input.clientMutationId ? { clientMutationId: input.clientMutationId } : {}),
-    },
-    select: { id: true },
+      rebased: storedBase.id !== base.id,
+      summary: summarizeDiff(diff, chartOf(storedBase).HitObjects.length),
+      created: true,
+    };
+    if (key) await recordMutation(tx, key, result);
+    return result;
   });
+  return completeReplay(db, answer);
+}
+
+/**
+ * Proposals recorded before answers were kept (migration 0007) have only their id: their answer
+ * is rebuilt from the proposal.
+ */
+async function completeReplay(db: Db, answer: CreateProposalResult): Promise<CreateProposalResult> {
+  if (answer.summary) return answer;
+  const done = await db.mapEditProposal.findUniqueOrThrow({ where: { id: answer.proposalId } });
   return {
-    proposalId: row.id,
-    baseVersionId: storedBase.id,
-    rebased: storedBase.id !== base.id,
-    summary: summarizeDiff(diff, chartOf(storedBase).HitObjects.length),
+    proposalId: done.id,
+    baseVersionId: done.baseVersionId,
+    rebased: false,
+    summary: summarizeDiff(done.diff as unknown as ChartDiff),
+    created: false,
   };
 }
 

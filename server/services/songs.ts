@@ -20,6 +20,7 @@ import { createHash } from "node:crypto";
 import { decompressFingerprint, FingerprintFormatError } from "@/lib/fingerprint/index.ts";
 import type { Db } from "@/server/db/client.ts";
 import type { Prisma } from "@/server/db/generated/client.ts";
+import { transaction } from "@/server/db/transaction.ts";
 import {
   confidenceOf,
   endsAgree,
@@ -314,7 +315,8 @@ export async function registerSong(db: Db, input: RegisterInput): Promise<Regist
   const fp = parseFingerprint(input.fingerprint, input.duration);
   const lookupHashes = indexKeys(fp.raw).map((k) => k | 0);
   const rawItems = Array.from(fp.raw, (x) => x | 0);
-  return db.$transaction(
+  return transaction(
+    db,
     async (tx) => {
       await tx.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(${REGISTER_LOCK_KEY}::bigint)) l`;
       const identical = await tx.fingerprint.findUnique({

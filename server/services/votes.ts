@@ -1,6 +1,7 @@
 // Votes: one per person per version (+1 helpful, −1 not), changeable. An upvote earns the
 // version's author +1 karma once per voter and version, within the daily cap (karma.ts).
 import type { Db } from "../db/client.ts";
+import { transaction } from "../db/transaction.ts";
 import { badRequest, notFound } from "./community-errors.ts";
 import { awardHelpfulVote } from "./karma.ts";
 
@@ -24,7 +25,7 @@ export async function castVote(
   const version = await db.mapVersion.findUnique({ where: { id: versionId }, select: { authorId: true } });
   if (!version) throw notFound("There is no chart version with this id.");
   if (version.authorId === userId) throw badRequest("You cannot vote on your own version.");
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     // One statement, so two votes from the same person at once leave one row.
     const [row] = await tx.$queryRaw<{ id: string }[]>`
       INSERT INTO votes (user_id, map_version_id, value) VALUES (${userId}::uuid, ${versionId}::uuid, ${value})

@@ -10,8 +10,10 @@ import { type Action, type Actor, can, loadActor } from "../auth/permissions.ts"
 import { readCookie, SESSION_COOKIE, type Session, sessionFromCookies } from "../auth/session.ts";
 import { setSessionCookie, slideSession } from "../auth/sessions.ts";
 import type { Db } from "../db/client.ts";
+import { DatabaseBusyError, isTransientDbError, RETRY_POLICY } from "../db/transaction.ts";
 import { moduleLogger } from "../log.ts";
 import { getRuntime } from "../runtime.ts";
+import { ClientMutationConflictError } from "../services/client-mutations.ts";
 
 // ── 1. context ──
 export interface Context {
@@ -108,6 +110,32 @@ const logged = t.middleware(async ({ ctx, path, type, next }) => {
   return result;
 });
 
+/**
+ * A database too busy to answer (server/db/transaction.ts: retried transactions that still failed,
+ * or a transient failure outside one) is 503 with Retry-After, never a 500: the outbox and the
+ * person try again later. A client mutation id reused for a different change is 409.
+ */
+const serviceErrors = t.middleware(async ({ ctx, path, next }) => {
+  const result = await next();
+  if (result.ok) return result;
+  const cause = result.error.cause;
+  if (cause instanceof ClientMutationConflictError) {
+    throw new TRPCError({ code: "CONFLICT", message: cause.message, cause });
+  }
+  if (result.error.code !== "INTERNAL_SERVER_ERROR") return result;
+  const busy =
+    cause instanceof DatabaseBusyError
+      ? cause
+      : isTransientDbError(cause)
+        ? new DatabaseBusyError(RETRY_POLICY.retryAfterSeconds, 1, { cause })
+        : null;
+  if (!busy) return result;
+  const code = (busy.cause as { code?: unknown } | undefined)?.code;
+  log.warn({ requestId: ctx.requestId, path, attempts: busy.attempts, code }, "database busy");
+  ctx.resHeaders?.set("Retry-After", String(busy.retryAfterSeconds));
+  throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: busy.message, cause: busy });
+});
+
 /** Every mutation refuses cross-site browser requests (server/auth/csrf.ts). */
 const sameOriginMutations = t.middleware(({ ctx, type, next }) => {
   if (type === "mutation") {
@@ -124,7 +152,7 @@ const sameOriginMutations = t.middleware(({ ctx, type, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(logged).use(sameOriginMutations);
+export const publicProcedure = t.procedure.use(logged).use(serviceErrors).use(sameOriginMutations);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in to do this." });
