@@ -1,4 +1,4 @@
-// Single-use links sent by email (verify an address, reset a password). The link carries a random
+// Single-use links sent by email (verify an address, reset a password, sign in). The link carries a random
 // token; the table keeps its hash, an expiry and when it was used. Issuing a new link of a kind
 // retires the user's older unused ones, so only the latest email works.
 import type { Db, Prisma } from "../db/client.ts";
@@ -8,6 +8,7 @@ import { hashToken, isWellFormedToken, newToken } from "./tokens.ts";
 export const EMAIL_TOKEN_TTL_MS: Record<EmailTokenKind, number> = {
   verify_email: 24 * 3600 * 1000,
   reset_password: 3600 * 1000,
+  sign_in: 15 * 60 * 1000,
 };
 
 export async function issueEmailToken(

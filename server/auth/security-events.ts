@@ -5,7 +5,8 @@ import type { Db, Prisma } from "../db/client.ts";
 export type SecurityAction =
   | "account.sign_up"
   | "account.email_verified"
-  | "account.locked"
+  /** Enough wrong passwords that a password alone no longer signs in (services/sign-in.ts). */
+  | "account.password_step_up"
   | "account.password_reset"
   | "session.revoke_others"
   | "passkey.add"

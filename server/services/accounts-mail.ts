@@ -56,3 +56,20 @@ export function alreadyRegisteredMessage(to: string, name: string, origin: strin
     ].join("\n"),
   };
 }
+
+export function signInLinkMessage(to: string, name: string, origin: string, token: string): MailMessage {
+  const link = `${origin}/sign-in-link#token=${token}`;
+  return {
+    to,
+    subject: "Your BeatSight sign-in link",
+    text: [
+      `Hello ${name},`,
+      "",
+      "Open this link to sign in to BeatSight (it works once, for 15 minutes):",
+      "",
+      link,
+      "",
+      "If you did not ask for it, ignore this email: without the link nobody signs in with it.",
+    ].join("\n"),
+  };
+}

@@ -1,17 +1,22 @@
 // Accounts end to end through the tRPC API on a real PostgreSQL: sign-up, the emailed link,
-// sign-in, sign-out, lockout, password reset, single-use and expiring tokens, enumeration-safe
-// answers, rate limits and the same-origin guard. Mail goes to a temporary outbox.
+// sign-in, sign-out, wrong-password limits and the password step-up, sign-in links, password
+// reset, single-use and expiring tokens, enumeration-safe answers (words and time), rate limits
+// and the same-origin guard. Mail goes to a temporary outbox.
 
 import { rmSync } from "node:fs";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { TestBrowser } from "../../test/browser-caller.ts";
+import { type Caller, TestBrowser } from "../../test/browser-caller.ts";
 import { migratedDatabaseForFile } from "../../test/db.ts";
+import { createTestUser } from "../../test/users.ts";
+import { SIGN_IN_FAILURES } from "../auth/limits.ts";
 import { hashToken } from "../auth/tokens.ts";
 import { listOutbox } from "../mail/outbox.ts";
 import { outboxDir } from "../mail/send-mail.ts";
 import { appRouter } from "../trpc/root.ts";
-import { LOCKOUT, MESSAGES } from "./accounts.ts";
+import { MESSAGES } from "./accounts.ts";
+import { afterAnswerSettled } from "./after-answer.ts";
+import { STEP_UP } from "./sign-in.ts";
 
 await vi.hoisted(async () => {
   // Before any module reads the environment (imports are hoisted above this file's code, so this
@@ -32,11 +37,16 @@ function newEmail(): string {
 }
 
 async function mailsTo(to: string) {
+  // Mail is sent after the answer.
+  await afterAnswerSettled();
   return (await listOutbox(outboxDir(), 1000)).filter((m) => m.to === to);
 }
 
 /** The token from the newest email to `to` whose link goes to `page`. */
-async function tokenFromMail(to: string, page: "verify-email" | "reset-password"): Promise<string> {
+async function tokenFromMail(
+  to: string,
+  page: "verify-email" | "reset-password" | "sign-in-link",
+): Promise<string> {
   const mail = (await mailsTo(to)).find((m) => m.text.includes(`/${page}#token=`));
   const token = mail?.text.match(/#token=([A-Za-z0-9_-]{43})/)?.[1];
   if (!token) throw new Error(`no ${page} link mailed to ${to}`);
@@ -52,6 +62,7 @@ async function signUpVerified(browser: TestBrowser, password = "correct horse ba
 }
 
 async function auditActions(userId: string): Promise<string[]> {
+  await afterAnswerSettled();
   const rows = await db().auditLogEntry.findMany({ where: { subjectId: userId }, orderBy: { id: "asc" } });
   return rows.map((r) => r.action);
 }
@@ -69,6 +80,8 @@ describe("sign up, confirm, sign in, sign out", () => {
     );
     expect(signedUp.message).toBe(MESSAGES.signUpSent);
     expect(browser.cookie).toBeNull();
+    // The account is written after the answer, so a taken address answers as fast.
+    await afterAnswerSettled();
 
     const user = await db().user.findUniqueOrThrow({ where: { email } });
     expect(user.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
@@ -215,49 +228,203 @@ describe("no user enumeration", () => {
   });
 });
 
-describe("lockout after wrong passwords", () => {
-  it(`locks after ${LOCKOUT.maxFailures} wrong passwords, says until when, and lifts when the time has passed`, async () => {
-    const browser = new TestBrowser(db());
-    const { email, password } = await signUpVerified(browser);
-    for (let i = 1; i < LOCKOUT.maxFailures; i++) {
-      await expect(
-        browser.call((api) => api.auth.signIn({ email, password: `wrong ${i} password` })),
-      ).rejects.toMatchObject({ message: MESSAGES.wrongCredentials });
-    }
-    const locking = browser.call((api) => api.auth.signIn({ email, password: "wrong last password" }));
-    await expect(locking).rejects.toMatchObject({
-      code: "UNAUTHORIZED",
-      message: expect.stringMatching(
-        /paused until \d\d:\d\d UTC \(15 minutes\)\. To get in sooner, reset your password\./,
-      ),
-    });
-    // The right password does not get in while locked.
-    await expect(browser.call((api) => api.auth.signIn({ email, password }))).rejects.toMatchObject({
-      message: expect.stringContaining("paused until"),
-    });
-    const user = await db().user.findUniqueOrThrow({ where: { email } });
-    expect(user.lockedUntil?.getTime()).toBeGreaterThan(Date.now() + 14 * 60_000);
-    expect(await auditActions(user.id)).toContain("account.locked");
+/** The refusal `call` ends in (it must refuse). */
+async function refusal(call: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await call;
+  } catch (err) {
+    return err as { code: string; message: string };
+  }
+  throw new Error("expected a refusal");
+}
 
-    await db().user.update({ where: { id: user.id }, data: { lockedUntil: new Date(Date.now() - 1000) } });
-    await browser.call((api) => api.auth.signIn({ email, password }));
-    expect(browser.cookie).not.toBeNull();
-    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedLoginCount).toBe(0);
+describe("wrong passwords: limited where they come from, never a lock on the owner", () => {
+  it("limits an address after a few wrong passwords for an account; the owner elsewhere signs in at once", async () => {
+    const owner = new TestBrowser(db());
+    const { email, password } = await signUpVerified(owner);
+    const attacker = new TestBrowser(db());
+    const answers: { code: string; message: string }[] = [];
+    for (let i = 0; i < 20; i++) {
+      answers.push(await refusal(attacker.call((api) => api.auth.signIn({ email, password: `guess ${i}` }))));
+    }
+    const { free } = SIGN_IN_FAILURES.perAccountAndIp;
+    expect(answers.slice(0, free)).toEqual(
+      Array(free).fill(expect.objectContaining({ code: "UNAUTHORIZED", message: MESSAGES.wrongCredentials })),
+    );
+    // Then the address waits (a refused try is not checked, so it does not make the wait longer).
+    expect(answers.slice(free)).toEqual(
+      Array(20 - free).fill(
+        expect.objectContaining({
+          code: "TOO_MANY_REQUESTS",
+          message: expect.stringMatching(
+            /^Too many wrong passwords for this account from your network\. Please wait 1 second and try again, or sign in with an emailed link or a passkey\.$/,
+          ),
+        }),
+      ),
+    );
+    // Even the right password waits there…
+    await expect(attacker.call((api) => api.auth.signIn({ email, password }))).rejects.toMatchObject({
+      code: "TOO_MANY_REQUESTS",
+    });
+    // …while the owner, from another address, gets in at once.
+    await owner.call((api) => api.auth.signIn({ email, password }));
+    expect(owner.cookie).not.toBeNull();
   });
 
-  it("answers an address without an account with the same lockout, so lockouts reveal nothing", async () => {
-    const browser = new TestBrowser(db());
-    const nobody = newEmail();
-    for (let i = 1; i < LOCKOUT.maxFailures; i++) {
+  it("limits one address guessing many accounts, not other addresses", async () => {
+    const guesser = new TestBrowser(db());
+    const { free } = SIGN_IN_FAILURES.perIp;
+    for (let i = 0; i < free; i++) {
       await expect(
-        browser.call((api) => api.auth.signIn({ email: nobody, password: "guess guess guess" })),
+        guesser.call((api) => api.auth.signIn({ email: newEmail(), password: "summer2026!" })),
       ).rejects.toMatchObject({ message: MESSAGES.wrongCredentials });
     }
     await expect(
-      browser.call((api) => api.auth.signIn({ email: nobody, password: "guess guess" })),
+      guesser.call((api) => api.auth.signIn({ email: newEmail(), password: "summer2026!" })),
     ).rejects.toMatchObject({
-      message: expect.stringMatching(/paused until \d\d:\d\d UTC \(15 minutes\)/),
+      code: "TOO_MANY_REQUESTS",
+      message: expect.stringMatching(/^Too many wrong passwords from your network\. Please wait 1 second/),
     });
+    await expect(
+      new TestBrowser(db()).call((api) => api.auth.signIn({ email: newEmail(), password: "summer2026!" })),
+    ).rejects.toMatchObject({ message: MESSAGES.wrongCredentials });
+  });
+
+  it(`after ${STEP_UP.failures} wrong passwords from many addresses, asks for an emailed link or a passkey; the link signs in`, async () => {
+    const owner = new TestBrowser(db());
+    const { email, password } = await signUpVerified(owner);
+    const fromAfar = (guess: string) =>
+      new TestBrowser(db()).call((api) => api.auth.signIn({ email, password: guess }));
+    for (let i = 1; i < STEP_UP.failures; i++) {
+      await expect(fromAfar(`guess number ${i}`)).rejects.toMatchObject({
+        message: MESSAGES.wrongCredentials,
+      });
+    }
+    await expect(fromAfar("the last guess")).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+      message: MESSAGES.passwordNotEnough,
+    });
+    expect(MESSAGES.passwordNotEnough).toMatch(/password alone does not sign in.*link.*passkey/);
+
+    // The right password alone is refused now, with the same words (it is not even checked).
+    await expect(owner.call((api) => api.auth.signIn({ email, password }))).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+      message: MESSAGES.passwordNotEnough,
+    });
+    expect(owner.cookie).toBeNull();
+    const user = await db().user.findUniqueOrThrow({ where: { email } });
+    expect(user.passwordStepUpUntil?.getTime()).toBeGreaterThan(Date.now() + STEP_UP.durationMs - 60_000);
+    expect(await auditActions(user.id)).toContain("account.password_step_up");
+
+    // The emailed link gets the owner in, once, and ends the step-up.
+    expect(await owner.call((api) => api.auth.requestSignInLink({ email }))).toEqual({
+      message: MESSAGES.signInLinkSent,
+    });
+    const token = await tokenFromMail(email, "sign-in-link");
+    await owner.call((api) => api.auth.signInWithLink({ token }));
+    expect(owner.cookie).toMatch(/^bs_session=/);
+    expect(await owner.call((api) => api.auth.me())).toMatchObject({ email });
+    await expect(
+      new TestBrowser(db()).call((api) => api.auth.signInWithLink({ token })),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: MESSAGES.badLink });
+    const phone = new TestBrowser(db());
+    await phone.call((api) => api.auth.signIn({ email, password }));
+    expect(phone.cookie).not.toBeNull();
+  });
+
+  it("lets the password alone work again when the step-up's time has passed", async () => {
+    const browser = new TestBrowser(db());
+    const { email, password } = await signUpVerified(browser);
+    const until = (ms: number) =>
+      db().user.update({ where: { email }, data: { passwordStepUpUntil: new Date(Date.now() + ms) } });
+    await until(60_000);
+    await expect(browser.call((api) => api.auth.signIn({ email, password }))).rejects.toMatchObject({
+      message: MESSAGES.passwordNotEnough,
+    });
+    await until(-1000);
+    await browser.call((api) => api.auth.signIn({ email, password }));
+    expect(browser.cookie).not.toBeNull();
+  });
+
+  it("answers an address without an account the same way at the same point, and mails it nothing", async () => {
+    const nobody = newEmail();
+    const fromAfar = () =>
+      new TestBrowser(db()).call((api) => api.auth.signIn({ email: nobody, password: "guess guess guess" }));
+    for (let i = 1; i < STEP_UP.failures; i++) {
+      await expect(fromAfar()).rejects.toMatchObject({ message: MESSAGES.wrongCredentials });
+    }
+    await expect(fromAfar()).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+      message: MESSAGES.passwordNotEnough,
+    });
+    await expect(fromAfar()).rejects.toMatchObject({ message: MESSAGES.passwordNotEnough });
+    const link = await new TestBrowser(db()).call((api) => api.auth.requestSignInLink({ email: nobody }));
+    expect(link).toEqual({ message: MESSAGES.signInLinkSent });
+    expect(await mailsTo(nobody)).toEqual([]);
+  });
+});
+
+describe("answers take as long whether or not the address has an account", () => {
+  type Case = () => Promise<(api: Caller) => Promise<unknown>>;
+
+  /**
+   * The median milliseconds of each case's call, from a new address each time (the per-address
+   * limits stay out). A case first sets up, untimed, and hands back the call to time.
+   */
+  async function medianTimes(cases: readonly Case[], rounds: number): Promise<number[]> {
+    const times = cases.map(() => [] as number[]);
+    for (let round = 0; round < rounds; round++) {
+      // Alternate the order so neither case is always the one after the other.
+      const order = cases.map((_, i) => (round % 2 === 0 ? i : cases.length - 1 - i));
+      for (const i of order) {
+        const call = await (cases[i] as Case)();
+        // Work left from the previous call (rows, mail) must not land in this one's time.
+        await afterAnswerSettled();
+        const browser = new TestBrowser(db());
+        const started = performance.now();
+        await browser.call(call);
+        times[i]?.push(performance.now() - started);
+      }
+    }
+    // The first two rounds warm up.
+    return times.map((t) => t.slice(2).sort((a, b) => a - b)[Math.floor((t.length - 2) / 2)] ?? Number.NaN);
+  }
+
+  it("sign-up: a taken address answers in about the time of a new one", async () => {
+    // One taken address asked about again and again, as someone probing it would do (after the
+    // first few times its owner is not mailed again, so its old answer was all the quicker).
+    const taken = await createTestUser(db());
+    const [known = 0, unknown = 0] = await medianTimes(
+      [
+        async () => (api) =>
+          api.auth.signUp({ email: taken.email, password: "another long password", displayName: "Impostor" }),
+        async () => {
+          const email = newEmail();
+          return (api) => api.auth.signUp({ email, password: "another long password", displayName: "New" });
+        },
+      ],
+      32,
+    );
+    expect(known / unknown).toBeGreaterThan(0.7);
+    expect(known / unknown).toBeLessThan(1.4);
+  });
+
+  it("password reset: a known address answers in about the time of an unknown one", async () => {
+    const [known = 0, unknown = 0] = await medianTimes(
+      [
+        async () => {
+          const { email } = await createTestUser(db());
+          return (api) => api.auth.requestPasswordReset({ email });
+        },
+        async () => {
+          const email = newEmail();
+          return (api) => api.auth.requestPasswordReset({ email });
+        },
+      ],
+      62,
+    );
+    expect(known / unknown).toBeGreaterThan(0.7);
+    expect(known / unknown).toBeLessThan(1.4);
   });
 });
 
@@ -267,7 +434,10 @@ describe("password reset", () => {
     const { email, password } = await signUpVerified(laptop);
     await laptop.call((api) => api.auth.signIn({ email, password }));
     const user = await db().user.findUniqueOrThrow({ where: { email } });
-    await db().user.update({ where: { id: user.id }, data: { lockedUntil: new Date(Date.now() + 600_000) } });
+    await db().user.update({
+      where: { id: user.id },
+      data: { passwordStepUpUntil: new Date(Date.now() + 600_000) },
+    });
 
     const phone = new TestBrowser(db());
     await phone.call((api) => api.auth.requestPasswordReset({ email }));

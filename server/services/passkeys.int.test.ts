@@ -25,6 +25,26 @@ async function addPasskey(browser: TestBrowser, authenticator: SoftwareAuthentic
 }
 
 describe("passkeys", () => {
+  it("signs in while a password alone is not enough, and makes the password enough again", async () => {
+    const { user, browser } = await signedInBrowser();
+    const authenticator = new SoftwareAuthenticator();
+    await addPasskey(browser, authenticator);
+    await db().user.update({
+      where: { id: user.id },
+      data: { passwordStepUpUntil: new Date(Date.now() + 3600_000), failedLoginCount: 3 },
+    });
+    const visitor = new TestBrowser(db());
+    const request = await visitor.call((api) => api.auth.passkeyAuthenticationOptions());
+    await visitor.call((api) =>
+      api.auth.signInWithPasskey({ response: authenticator.authenticate(request, ORIGIN) }),
+    );
+    expect(visitor.cookie).toMatch(/^bs_session=/);
+    expect(await db().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({
+      passwordStepUpUntil: null,
+      failedLoginCount: 0,
+    });
+  });
+
   it("adds a passkey, signs in with it without an email, lists and removes it", async () => {
     const { user, browser } = await signedInBrowser();
     const authenticator = new SoftwareAuthenticator();

@@ -263,6 +263,11 @@ export async function finishAuthentication(
     where: { id: passkey.id },
     data: { counter: BigInt(verification.authenticationInfo.newCounter), lastUsedAt: now },
   });
+  // The owner is back: a password alone signs in again (services/sign-in.ts).
+  await db.user.update({
+    where: { id: passkey.userId },
+    data: { failedLoginCount: 0, passwordStepUpUntil: null },
+  });
   return { userId: passkey.userId, session: await createSession(db, passkey.userId, client, now) };
 }
 

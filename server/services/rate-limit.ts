@@ -1,6 +1,6 @@
 // A fixed-window counter per key (user id or IP), in process memory. Enough for one server
 // process; with several web processes each enforces its own share, which errs on the generous
-// side rather than blocking honest users. (Auth endpoints use the database-backed limiter.)
+// side rather than blocking honest users. (Auth limits: ../auth/limits.ts.)
 export class RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
 

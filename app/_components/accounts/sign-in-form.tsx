@@ -1,11 +1,13 @@
 "use client";
-// Sign in with email and password, or with a passkey (no email needed: the authenticator offers
-// the passkeys it holds for this site).
+// Sign in with email and password, with a one-time link emailed to the address typed in, or with
+// a passkey (no email needed: the authenticator offers the passkeys it holds for this site). After
+// many wrong passwords on an account a password alone no longer signs in (server/services/sign-in.ts):
+// the refusal says so and points at the link and passkey buttons below.
 import { startAuthentication } from "@simplewebauthn/browser";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useRef, useState } from "react";
 import { ErrorMessage } from "../error-message.tsx";
 import { flushNow } from "../pwa/outbox-sync.ts";
 import { useTRPC } from "../trpc.tsx";
@@ -20,6 +22,7 @@ export function SignInForm() {
   const router = useRouter();
   const [passkeyError, setPasskeyError] = useState<string | null>(null);
   const [passkeyBusy, setPasskeyBusy] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
 
   async function signedIn() {
     // Everything cached so far was fetched as nobody.
@@ -32,12 +35,20 @@ export function SignInForm() {
   const signIn = useMutation(trpc.auth.signIn.mutationOptions({ onSuccess: signedIn }));
   const passkeyOptions = useMutation(trpc.auth.passkeyAuthenticationOptions.mutationOptions());
   const passkeySignIn = useMutation(trpc.auth.signInWithPasskey.mutationOptions({ onSuccess: signedIn }));
+  const link = useMutation(trpc.auth.requestSignInLink.mutationOptions());
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     setPasskeyError(null);
     signIn.mutate({ email: String(form.get("email")), password: String(form.get("password")) });
+  }
+
+  function emailLink() {
+    const email = formRef.current?.elements.namedItem("email");
+    if (!(email instanceof HTMLInputElement) || !email.reportValidity()) return;
+    setPasskeyError(null);
+    link.mutate({ email: email.value });
   }
 
   async function withPasskey() {
@@ -58,7 +69,7 @@ export function SignInForm() {
   const busy = signIn.isPending || passkeyBusy;
   return (
     <>
-      <form className={styles.form} onSubmit={onSubmit} aria-describedby="sign-in-error">
+      <form ref={formRef} className={styles.form} onSubmit={onSubmit} aria-describedby="sign-in-error">
         <Field label="Email" name="email" type="email" autoComplete="username" required />
         <Field label="Password" name="password" type="password" autoComplete="current-password" required />
         <div id="sign-in-error">
@@ -73,10 +84,19 @@ export function SignInForm() {
       </form>
       <p className={styles.divider}>or</p>
       <div className="actions">
+        <button type="button" className="secondary" onClick={emailLink} disabled={busy || link.isPending}>
+          {link.isPending ? "Sending…" : "Email me a sign-in link"}
+        </button>
         <button type="button" className="secondary" onClick={withPasskey} disabled={busy}>
           {passkeyBusy ? "Waiting for your passkey…" : "Sign in with a passkey"}
         </button>
       </div>
+      {link.data ? (
+        <p role="status" className={styles.success}>
+          {link.data.message}
+        </p>
+      ) : null}
+      <ErrorMessage error={link.error} />
       {passkeyError ? (
         <p role="alert" className="error">
           {passkeyError}

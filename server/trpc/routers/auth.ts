@@ -1,4 +1,4 @@
-// Accounts over tRPC: thin wrappers over services/accounts.ts and services/passkeys.ts that add
+// Accounts over tRPC: thin wrappers over services/accounts.ts, sign-in.ts and passkeys.ts that add
 // what only the request knows (address, user agent, the app's origin) and set or clear the
 // session cookie. Every mutation here is also same-origin only (init.ts).
 import { TRPCError } from "@trpc/server";
@@ -21,7 +21,6 @@ import {
   requestPasswordReset,
   resendVerification,
   resetPassword,
-  signInWithPassword,
   signOutEverywhereElse,
   signUp,
   updateDisplayName,
@@ -38,6 +37,7 @@ import {
   relyingParty,
   removePasskey,
 } from "../../services/passkeys.ts";
+import { requestSignInLink, signInWithLink, signInWithPassword } from "../../services/sign-in.ts";
 import { type Context, createTRPCRouter, protectedProcedure, publicProcedure } from "../init.ts";
 
 const email = z
@@ -117,6 +117,17 @@ export const authRouter = createTRPCRouter({
 
   signIn: accountProcedure.input(z.object({ email, password })).mutation(async ({ ctx, input }) => {
     const { session } = await signInWithPassword(ctx.db, input, requestInfo(ctx));
+    await startSession(ctx, session);
+    return { ok: true as const };
+  }),
+
+  /** A one-time sign-in link by email: the same answer for any address. */
+  requestSignInLink: accountProcedure
+    .input(z.object({ email }))
+    .mutation(({ ctx, input }) => requestSignInLink(ctx.db, input.email, requestInfo(ctx))),
+
+  signInWithLink: accountProcedure.input(z.object({ token })).mutation(async ({ ctx, input }) => {
+    const { session } = await signInWithLink(ctx.db, input.token, requestInfo(ctx));
     await startSession(ctx, session);
     return { ok: true as const };
   }),
