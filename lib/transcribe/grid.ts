@@ -121,31 +121,8 @@ export function buildGrid(
   const hits = gridHits(sorted);
   const firstNote = sorted[0]!.timeMs;
   const lastNote = sorted[sorted.length - 1]!.timeMs;
-  let decoded = decodeAndFit(hits, durationMs, firstNote, lastNote, decoder, options.sections);
+  const decoded = decodeGrid(hits, durationMs, firstNote, lastNote, decoder, options.sections);
   if (!decoded) return undefined;
-  // The decoder scores each hit where it falls; the groove's repetition bar to bar is checked over
-  // the longest steady section. A neighbouring level or meter that explains it clearly better is
-  // decoded again within ±20 % of its tempo (which keeps out the 4:3, 3:2 and 2:1 levels).
-  const rival = rivalLevel(decoded, hits, decoder);
-  if (rival) {
-    const m = METERS[rival.meter];
-    const simpleBpm = (60_000 / rival.beatMs) * (m.compound ? 1.5 : 1);
-    const meters: MeterName[] = m.compound ? [rival.meter] : [rival.meter, "2/4"];
-    const again = decodeAndFit(
-      hits,
-      durationMs,
-      firstNote,
-      lastNote,
-      {
-        ...decoder,
-        meters,
-        minBpm: simpleBpm / 1.2,
-        maxBpm: simpleBpm * 1.2,
-      },
-      options.sections,
-    );
-    if (again) decoded = again;
-  }
   const { bars, beats: decodedBeats, fit } = decoded;
   const grid = [...fit.beatsMs];
   // A 4/4 section of rolling triplets is a 12/8 groove: the same beats, written in dotted quarters.
@@ -204,38 +181,7 @@ export function buildGrid(
   // exact with a point on the next beat.
   if (Math.abs(grid[start]! - fit.beatsMs[start]!) > 2 && start + 1 <= last) knot(start + 1);
 
-  // Each section judged on its own hits; sections too short or moving to judge their metrical level
-  // (under 2 bars, a ramp, a fill) take it from the nearest section that can: the level does not
-  // change inside a ritardando.
-  const judgements = fit.sections.map((s) => {
-    const end = Math.min(s.to, last);
-    const from = Math.min(Math.max(s.from, start), end);
-    const inSection = hits.filter((h) => h.timeMs >= grid[from]! - 50 && h.timeMs < grid[end]! + 50);
-    const bar = bars[decodedBeats[from]!.bar]!;
-    const beatMs = (grid[end]! - grid[from]!) / Math.max(1, end - from);
-    const conf = sectionConfidence(
-      { barMs: grid[from]! - decodedBeats[from]!.inBar * beatMs, beatMs, meter: bar.meter },
-      inSection,
-      fit.pinned
-        .slice(from, end + 1)
-        .map((p, j) => ({ gridMs: grid[from + j]!, observedMs: p.observedMs, weight: p.weight })),
-      grid[end]! - grid[from]!,
-      decoder,
-    );
-    const judgeable = s.kind === "steady" && end - from >= JUDGED_BARS * METERS[bar.meter].beats;
-    return { from, end, bar, beatMs, conf, judgeable, confidence: conf.confidence };
-  });
-  judgements.forEach((j, i) => {
-    if (j.judgeable) return;
-    let near: (typeof judgements)[number] | undefined;
-    for (let d = 1; d < judgements.length && !near; d++) {
-      near = [judgements[i - d], judgements[i + d]].find((n) => n?.judgeable);
-    }
-    if (!near) return;
-    // A few beats (a pickup, the last bar) say nothing of their own: the neighbour's word stands.
-    j.confidence =
-      j.conf.supported < 4 ? near.confidence : Math.round(j.conf.fitShare * near.conf.level * 1000) / 1000;
-  });
+  const judgements = judgeSections(decoded, hits, grid, start, decoder);
 
   const order = [...knots.keys()].filter((k) => k < last).sort((a, b) => a - b);
   if (order.length === 0) return undefined;
@@ -293,6 +239,75 @@ export function buildGrid(
     sections,
     snapDivisor: sections.some((s) => s.feel === "swing") ? 12 : 4,
   };
+}
+
+/**
+ * Decodes the bars, then checks them: the decoder scores each hit where it falls; the groove's
+ * repetition bar to bar is checked over the longest steady section. A neighbouring level or meter
+ * that explains it clearly better is decoded again within ±20 % of its tempo (which keeps out the
+ * 4:3, 3:2 and 2:1 levels).
+ */
+function decodeGrid(
+  hits: readonly GridHit[],
+  durationMs: number,
+  firstNote: number,
+  lastNote: number,
+  decoder: Required<BarPointerOptions>,
+  sections: SectionOptions | undefined,
+): Decoded | undefined {
+  const decoded = decodeAndFit(hits, durationMs, firstNote, lastNote, decoder, sections);
+  const rival = decoded && rivalLevel(decoded, hits, decoder);
+  if (!rival) return decoded;
+  const m = METERS[rival.meter];
+  const simpleBpm = (60_000 / rival.beatMs) * (m.compound ? 1.5 : 1);
+  const meters: MeterName[] = m.compound ? [rival.meter] : [rival.meter, "2/4"];
+  const narrowed = { ...decoder, meters, minBpm: simpleBpm / 1.2, maxBpm: simpleBpm * 1.2 };
+  return decodeAndFit(hits, durationMs, firstNote, lastNote, narrowed, sections) ?? decoded;
+}
+
+/**
+ * Each section judged on its own hits, from the chart's first beat (`start`) on. Sections too
+ * short or moving to judge their metrical level (under 2 bars, a ramp, a fill) take it from the
+ * nearest section that can: the level does not change inside a ritardando.
+ */
+function judgeSections(
+  d: Decoded,
+  hits: readonly GridHit[],
+  grid: readonly number[],
+  start: number,
+  prior: Required<BarPointerOptions>,
+) {
+  const last = grid.length - 1;
+  const judgements = d.fit.sections.map((s) => {
+    const end = Math.min(s.to, last);
+    const from = Math.min(Math.max(s.from, start), end);
+    const inSection = hits.filter((h) => h.timeMs >= grid[from]! - 50 && h.timeMs < grid[end]! + 50);
+    const bar = d.bars[d.beats[from]!.bar]!;
+    const beatMs = (grid[end]! - grid[from]!) / Math.max(1, end - from);
+    const conf = sectionConfidence(
+      { barMs: grid[from]! - d.beats[from]!.inBar * beatMs, beatMs, meter: bar.meter },
+      inSection,
+      d.fit.pinned
+        .slice(from, end + 1)
+        .map((p, j) => ({ gridMs: grid[from + j]!, observedMs: p.observedMs, weight: p.weight })),
+      grid[end]! - grid[from]!,
+      prior,
+    );
+    const judgeable = s.kind === "steady" && end - from >= JUDGED_BARS * METERS[bar.meter].beats;
+    return { from, end, bar, beatMs, conf, judgeable, confidence: conf.confidence };
+  });
+  judgements.forEach((j, i) => {
+    if (j.judgeable) return;
+    let near: (typeof judgements)[number] | undefined;
+    for (let k = 1; k < judgements.length && !near; k++) {
+      near = [judgements[i - k], judgements[i + k]].find((n) => n?.judgeable);
+    }
+    if (!near) return;
+    // A few beats (a pickup, the last bar) say nothing of their own: the neighbour's word stands.
+    j.confidence =
+      j.conf.supported < 4 ? near.confidence : Math.round(j.conf.fitShare * near.conf.level * 1000) / 1000;
+  });
+  return judgements;
 }
 
 interface Decoded {
