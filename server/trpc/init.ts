@@ -5,12 +5,11 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import { DiffConflictError } from "../../lib/beatmap/diff.ts";
-import { crossSiteReason } from "../auth/csrf.ts";
 import { type Action, type Actor, can, loadActor } from "../auth/permissions.ts";
-import { readCookie, SESSION_COOKIE, type Session, sessionFromCookies } from "../auth/session.ts";
-import { setSessionCookie, slideSession } from "../auth/sessions.ts";
+import { type Session, sessionFromCookies } from "../auth/session.ts";
 import type { Db } from "../db/client.ts";
 import { DatabaseBusyError, isTransientDbError, RETRY_POLICY } from "../db/transaction.ts";
+import type { Guard } from "../http/guard.ts";
 import { moduleLogger } from "../log.ts";
 import { getRuntime } from "../runtime.ts";
 import { ClientMutationConflictError } from "../services/client-mutations.ts";
@@ -25,22 +24,19 @@ export interface Context {
   resHeaders?: Headers;
 }
 
-export async function createContext({
-  headers,
-  resHeaders,
-}: {
-  headers: Headers;
-  resHeaders?: Headers;
-}): Promise<Context> {
+/**
+ * The context of an HTTP call: the route's guard (server/http/guard.ts) has already given the
+ * request its id, checked the origin and looked up (and slid) the session.
+ */
+export function contextFromGuard(guard: Guard, headers: Headers, resHeaders: Headers): Context {
+  return { db: guard.db, session: guard.session, requestId: guard.requestId, headers, resHeaders };
+}
+
+/** The context of a server-side caller (a server component rendering with the request's cookies). */
+export async function createContext({ headers }: { headers: Headers }): Promise<Context> {
   const { db } = await getRuntime();
   const session = await sessionFromCookies(db, headers.get("cookie"));
-  if (session && resHeaders) {
-    // A session in use stays alive: its expiry (and the cookie's) moves forward about once a day.
-    const expiresAt = await slideSession(db, session);
-    const token = readCookie(headers.get("cookie"), SESSION_COOKIE);
-    if (expiresAt && token) setSessionCookie(resHeaders, headers, token, expiresAt);
-  }
-  return { db, session, requestId: randomUUID(), headers, resHeaders };
+  return { db, session, requestId: randomUUID(), headers };
 }
 
 // ── 2. init ──
@@ -136,23 +132,9 @@ const serviceErrors = t.middleware(async ({ ctx, path, next }) => {
   throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: busy.message, cause: busy });
 });
 
-/** Every mutation refuses cross-site browser requests (server/auth/csrf.ts). */
-const sameOriginMutations = t.middleware(({ ctx, type, next }) => {
-  if (type === "mutation") {
-    const reason = crossSiteReason(ctx.headers);
-    if (reason) {
-      log.warn({ requestId: ctx.requestId, reason }, "cross-site mutation refused");
-      throw new TRPCError({
-        code: "FORBIDDEN",
-        message:
-          "This request came from another site and was refused. Open BeatSight directly and try again.",
-      });
-    }
-  }
-  return next();
-});
-
-export const publicProcedure = t.procedure.use(logged).use(serviceErrors).use(sameOriginMutations);
+// Same-origin checks, the session and the request id come from the route's guard
+// (server/http/guard.ts), before any procedure runs.
+export const publicProcedure = t.procedure.use(logged).use(serviceErrors);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in to do this." });

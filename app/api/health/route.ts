@@ -1,9 +1,11 @@
+import { guarded } from "@/server/http/guard.ts";
 import { getRuntime } from "@/server/runtime.ts";
 import { checkHealth } from "@/server/services/health.ts";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(): Promise<Response> {
+// session "none": health must answer while the database is down.
+export const GET = guarded({ session: "none" }, async () => {
   try {
     const health = await checkHealth(await getRuntime());
     return Response.json(health, {
@@ -16,4 +18,4 @@ export async function GET(): Promise<Response> {
       { status: 503, headers: { "Cache-Control": "no-store" } },
     );
   }
-}
+});

@@ -2,10 +2,9 @@
 // (for the scraper) or by a signed-in admin (ops.view); anyone else gets 401/403.
 import { timingSafeEqual } from "node:crypto";
 import { can, loadActor } from "@/server/auth/permissions.ts";
-import { sessionFromCookies } from "@/server/auth/session.ts";
+import { guarded } from "@/server/http/guard.ts";
 import { jobsConfig } from "@/server/jobs/config.ts";
 import { metricsRegistry } from "@/server/jobs/metrics.ts";
-import { getRuntime } from "@/server/runtime.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -16,10 +15,8 @@ function tokenMatches(header: string | null, token: string | undefined): boolean
   return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
-export async function GET(req: Request): Promise<Response> {
-  const { db } = await getRuntime();
+export const GET = guarded({ session: "optional" }, async (req, { db, session }) => {
   if (!tokenMatches(req.headers.get("authorization"), jobsConfig().METRICS_TOKEN)) {
-    const session = await sessionFromCookies(db, req.headers.get("cookie"));
     if (!session) {
       return new Response("Metrics need a bearer token (METRICS_TOKEN) or an admin session.\n", {
         status: 401,
@@ -32,4 +29,4 @@ export async function GET(req: Request): Promise<Response> {
   }
   const registry = metricsRegistry(db);
   return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType } });
-}
+});

@@ -2,10 +2,11 @@
 // the cross-origin-isolated player can load it with audioWorklet.addModule().
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { guarded } from "@/server/http/guard.ts";
 
 export const dynamic = "force-static";
 
-export async function GET(): Promise<Response> {
+export const GET = guarded({ session: "none" }, async () => {
   const file = path.join(
     process.cwd(),
     "node_modules/@soundtouchjs/audio-worklet/.dist/soundtouch-processor.js",
@@ -24,4 +25,4 @@ export async function GET(): Promise<Response> {
       headers: { "Content-Type": "text/javascript; charset=utf-8" },
     });
   }
-}
+});

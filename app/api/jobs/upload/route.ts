@@ -3,7 +3,7 @@
 // temporary storage with a size limit, then checked and queued by server/jobs/requests.ts.
 // Every refusal answers `{ error: { code, message } }` (codes in docs/SERVER_JOBS.md); a refused
 // or failed upload leaves nothing stored and uses none of the hourly or monthly allowance.
-import { sessionFromCookies } from "@/server/auth/session.ts";
+import { guarded } from "@/server/http/guard.ts";
 import { jobsConfig } from "@/server/jobs/config.ts";
 import { JobRequestError, type JobRequestErrorCode } from "@/server/jobs/request-error.ts";
 import { requestServerJob } from "@/server/jobs/requests.ts";
@@ -12,18 +12,15 @@ import { jobStatus } from "@/server/jobs/status.ts";
 import { hourlyUploadWait, RefusalGuard, refusalsPerHour } from "@/server/jobs/upload-rate.ts";
 import { UploadTooLargeError } from "@/server/jobs/upload-store.ts";
 import { moduleLogger } from "@/server/log.ts";
-import { getRuntime } from "@/server/runtime.ts";
+import type { getRuntime } from "@/server/runtime.ts";
 
 export const dynamic = "force-dynamic";
 
 const log = moduleLogger("upload");
 let refusals: RefusalGuard | undefined;
 
-const answer = (
-  status: number,
-  code: JobRequestErrorCode | "unauthenticated" | "internal",
-  message: string,
-) => Response.json({ error: { code, message } }, { status });
+const answer = (status: number, code: JobRequestErrorCode, message: string) =>
+  Response.json({ error: { code, message } }, { status });
 const refuse = (error: JobRequestError) => answer(error.status, error.code, error.message);
 
 /** The file name from X-Filename (percent-encoded UTF-8, as encodeURIComponent makes it). */
@@ -41,47 +38,44 @@ function filenameOf(header: string | null): string {
   return name.replace(/[\u0000-\u001f\u007f]/g, " ").slice(0, 200) || "upload";
 }
 
-export async function POST(req: Request): Promise<Response> {
-  const { db } = await getRuntime();
-  const session = await sessionFromCookies(db, req.headers.get("cookie"));
-  if (!session) return answer(401, "unauthenticated", "Please sign in to have the server chart a song.");
-  let jobs: Awaited<ReturnType<typeof getJobSystem>>;
-  try {
-    jobs = await getJobSystem();
-  } catch (error) {
-    if (error instanceof JobsDisabledError) return answer(503, "disabled", error.message);
-    throw error;
-  }
-  const config = jobsConfig();
-  const userId = session.user.id;
-  refusals ??= new RefusalGuard(refusalsPerHour(config.UPLOADS_PER_HOUR));
-  const refused = refusals.wait(userId);
-  const wait = refused || (await hourlyUploadWait(db, userId, config.UPLOADS_PER_HOUR));
-  if (wait > 0) {
-    const minutes = Math.ceil(wait / 60);
-    return answer(
-      429,
-      "rate-limited",
-      refused
-        ? `Too many of your uploads were refused in the last hour; check the files (each refusal said why) and try again in ${minutes} minutes.`
-        : `Too many uploads in the last hour; try again in ${minutes} minutes.`,
-    );
-  }
-  try {
-    return await accept(req, { db, jobs, config, userId });
-  } catch (error) {
-    if (error instanceof JobRequestError) {
-      if (error.code !== "quota" && error.code !== "too-many-live") refusals.record(userId);
-      return refuse(error);
+export const POST = guarded(
+  { session: "required", signInMessage: "Please sign in to have the server chart a song." },
+  async (req, { db, session }) => {
+    let jobs: Awaited<ReturnType<typeof getJobSystem>>;
+    try {
+      jobs = await getJobSystem();
+    } catch (error) {
+      if (error instanceof JobsDisabledError) return answer(503, "disabled", error.message);
+      throw error;
     }
-    log.error({ err: error }, "upload could not be queued");
-    return answer(
-      500,
-      "internal",
-      "The server could not queue this song just now; please try again in a minute.",
-    );
-  }
-}
+    const config = jobsConfig();
+    const userId = session.user.id;
+    refusals ??= new RefusalGuard(refusalsPerHour(config.UPLOADS_PER_HOUR));
+    const refused = refusals.wait(userId);
+    const wait = refused || (await hourlyUploadWait(db, userId, config.UPLOADS_PER_HOUR));
+    if (wait > 0) {
+      const minutes = Math.ceil(wait / 60);
+      return answer(
+        429,
+        "rate-limited",
+        refused
+          ? `Too many of your uploads were refused in the last hour; check the files (each refusal said why) and try again in ${minutes} minutes.`
+          : `Too many uploads in the last hour; try again in ${minutes} minutes.`,
+      );
+    }
+    try {
+      return await accept(req, { db, jobs, config, userId });
+    } catch (error) {
+      if (error instanceof JobRequestError) {
+        if (error.code !== "quota" && error.code !== "too-many-live") refusals.record(userId);
+        return refuse(error);
+      }
+      // The guard answers the rest: 503 with Retry-After for a database that is down, else a 500
+      // with a reference.
+      throw error;
+    }
+  },
+);
 
 async function accept(
   req: Request,

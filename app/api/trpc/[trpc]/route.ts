@@ -1,5 +1,9 @@
+// The tRPC API. The guard (server/http/guard.ts) has checked the origin of mutations and looked up
+// the session before any procedure runs; procedures add their own permissions and limits.
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { createContext } from "@/server/trpc/init.ts";
+import { MAX_TRPC_BATCH } from "@/lib/api-limits.ts";
+import { guarded } from "@/server/http/guard.ts";
+import { contextFromGuard } from "@/server/trpc/init.ts";
 import { appRouter } from "@/server/trpc/root.ts";
 
 export const dynamic = "force-dynamic";
@@ -7,7 +11,7 @@ export const dynamic = "force-dynamic";
 /** The largest API request accepted: a dense 10-minute chart is about 1 MiB of JSON. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-async function handler(req: Request): Promise<Response> {
+const handler = guarded({ session: "optional" }, async (req, guard) => {
   let request = req;
   if (req.method === "POST") {
     const body = await readLimited(req, MAX_BODY_BYTES);
@@ -18,9 +22,12 @@ async function handler(req: Request): Promise<Response> {
     endpoint: "/api/trpc",
     req: request,
     router: appRouter,
-    createContext: ({ resHeaders }) => createContext({ headers: request.headers, resHeaders }),
+    // One HTTP request may carry a handful of calls (the client batches what a page asks for at
+    // once), not thousands: each call is work and a write the limits must see one by one.
+    maxBatchSize: MAX_TRPC_BATCH,
+    createContext: ({ resHeaders }) => contextFromGuard(guard, request.headers, resHeaders),
   });
-}
+});
 
 /** The body, or null past `max` bytes (checked while reading, whatever Content-Length claims). */
 async function readLimited(req: Request, max: number): Promise<Uint8Array<ArrayBuffer> | null> {
