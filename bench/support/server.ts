@@ -1,5 +1,6 @@
-// The production server for browser benchmarks: `next start` on its own port with a throwaway data
-// directory (its own embedded PostgreSQL), as the e2e config does. Needs `npx next build` first.
+// The production server for benchmarks: scripts/serve.mjs (as `npm start` and the e2e tests serve
+// the build) on its own port with a throwaway data directory (its own embedded PostgreSQL).
+// Needs a production build first (`npm run build`).
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -25,10 +26,14 @@ async function waitFor(url: string, ms: number): Promise<void> {
   );
 }
 
-export async function startProductionServer(port: number): Promise<BenchServer> {
+export async function startProductionServer(
+  port: number,
+  env: Record<string, string> = {},
+): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "beatsight-bench-data-"));
-  const server = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: { ...process.env, DATA_DIR: dataDir, EMBEDDED_PG_PORT: "0", LOG_LEVEL: "warn" },
+  const serve = join(import.meta.dirname, "..", "..", "scripts", "serve.mjs");
+  const server = spawn(process.execPath, [serve, "--port", String(port), "--hostname", "127.0.0.1"], {
+    env: { ...process.env, DATA_DIR: dataDir, EMBEDDED_PG_PORT: "0", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "ignore", "inherit"],
     detached: true,
   });
