@@ -1,5 +1,6 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { InstallButton, PwaBanners } from "./_components/pwa/pwa-client.tsx";
 import { SiteNav } from "./_components/site-nav.tsx";
@@ -20,7 +21,11 @@ export const viewport: Viewport = {
   themeColor: "#0f1115",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page renders per request: Next puts the nonce proxy.ts made for this request on the
+  // scripts it renders, and a page prerendered at build time would carry none, so the
+  // Content-Security-Policy would refuse its scripts.
+  await connection();
   return (
     <html lang="en">
       <body>

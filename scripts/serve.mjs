@@ -15,8 +15,12 @@ const { values } = parseArgs({
   options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } },
 });
 const port = Number(values.port ?? process.env.PORT ?? 3000);
-// Unset = every interface, as `next start` does.
-const hostname = values.hostname;
+// This machine only unless told otherwise: that is what lets `npm start` on a laptop run without
+// APP_ORIGIN (server/env.ts). LISTEN_HOST=0.0.0.0 (or ::) serves every interface.
+const hostname = values.hostname ?? process.env.LISTEN_HOST ?? "127.0.0.1";
+// The app reads both (server/env.ts): its own address for links when APP_ORIGIN is unset.
+process.env.LISTEN_HOST = hostname;
+process.env.PORT = String(port);
 
 const app = next({ dev: false, dir: root, port, hostname });
 const handle = app.getRequestHandler();
@@ -27,5 +31,7 @@ const server = createServer((req, res) => {
   handle(req, res);
 });
 server.listen(port, hostname, () => {
-  console.log(`BeatSight is listening on http://${hostname ?? "localhost"}:${port}`);
+  console.log(
+    `BeatSight is listening on http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`,
+  );
 });

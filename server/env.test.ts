@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseEnv } from "./env.ts";
+import { ConfigError, isLoopbackHost, parseEnv } from "./env.ts";
 
 describe("parseEnv", () => {
   it("defaults to the embedded database under .data on port 3000", () => {
@@ -54,5 +54,48 @@ describe("TRUST_PROXY", () => {
     expect(parseEnv({ TRUST_PROXY: "10.0.0.0/8" }).TRUST_PROXY).toMatchObject({ ranges: ["10.0.0.0/8"] });
     expect(() => parseEnv({ TRUST_PROXY: "true" })).toThrow(/TRUST_PROXY: "true" would trust every hop/);
     expect(() => parseEnv({ TRUST_PROXY: "my-proxy" })).toThrow(/TRUST_PROXY: .*"my-proxy"/);
+  });
+});
+
+describe("APP_ORIGIN in production", () => {
+  it("is required when the server may be reached from other machines, and the message says what to set", () => {
+    expect(() => parseEnv({ NODE_ENV: "production" })).toThrow(ConfigError);
+    expect(() => parseEnv({ NODE_ENV: "production", LISTEN_HOST: "0.0.0.0" })).toThrow(
+      /APP_ORIGIN: required in production, and this server listens on 0\.0\.0\.0\. Set it to .*APP_ORIGIN=https:\/\/beatsight\.example.*LISTEN_HOST=127\.0\.0\.1/,
+    );
+    expect(() => parseEnv({ NODE_ENV: "production", LISTEN_HOST: "::" })).toThrow(/APP_ORIGIN: required/);
+    expect(parseEnv({ NODE_ENV: "production", APP_ORIGIN: "https://beatsight.example" }).APP_ORIGIN).toBe(
+      "https://beatsight.example",
+    );
+  });
+
+  it("is optional for `npm start` on loopback, for `next build`, and outside production", () => {
+    for (const host of ["127.0.0.1", "localhost", "::1"]) {
+      expect(parseEnv({ NODE_ENV: "production", LISTEN_HOST: host }).APP_ORIGIN).toBeUndefined();
+    }
+    expect(
+      parseEnv({ NODE_ENV: "production", NEXT_PHASE: "phase-production-build" }).APP_ORIGIN,
+    ).toBeUndefined();
+    expect(parseEnv({ NODE_ENV: "development" }).APP_ORIGIN).toBeUndefined();
+    expect(parseEnv({ NODE_ENV: "test", LISTEN_HOST: "0.0.0.0" }).APP_ORIGIN).toBeUndefined();
+  });
+});
+
+describe("isLoopbackHost", () => {
+  it("knows this machine's names, with or without a port, and nothing else", () => {
+    for (const host of ["localhost", "LOCALHOST:3000", "127.0.0.1", "127.8.9.10:80", "::1", "[::1]:3000"]) {
+      expect(isLoopbackHost(host)).toBe(true);
+    }
+    for (const host of [
+      undefined,
+      "",
+      "0.0.0.0",
+      "::",
+      "beatsight.example",
+      "localhost.evil.example",
+      "10.0.0.1",
+    ]) {
+      expect(isLoopbackHost(host)).toBe(false);
+    }
   });
 });

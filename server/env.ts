@@ -24,11 +24,18 @@ const envSchema = z.object({
     )
     .default(54329),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /**
+   * The interface the server listens on, as scripts/serve.mjs (`npm start`) resolved it: 127.0.0.1
+   * by default (this machine only), 0.0.0.0 or :: for every interface. Unset when the server was
+   * started some other way (then it is taken to be reachable from other machines).
+   */
+  LISTEN_HOST: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /**
-   * The public address of the app (https://beatsight.example). Links in emails and the passkey
-   * relying party (its host name) come from it; unset = taken from each request's Host header,
-   * which is right for local use but should be pinned in production.
+   * The public address of the app (https://beatsight.example): the only source of absolute links
+   * (emails, push, the passkey relying party) and, when https, of Secure cookies, HSTS and
+   * upgrade-insecure-requests. Required in production unless the server listens on loopback only
+   * (see productionProblem); unset elsewhere = the request's Host (server/auth/request-origin.ts).
    */
   APP_ORIGIN: z
     .string()
@@ -69,6 +76,38 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+/** Whether a host name (or address, or Host header) names this machine only. */
+export function isLoopbackHost(host: string | undefined): boolean {
+  if (!host) return false;
+  const name = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\](:\d+)?$/, "$1")
+    .replace(/^([^:]*):\d+$/, "$1");
+  return name === "localhost" || name === "::1" || /^127(\.\d{1,3}){3}$/.test(name);
+}
+
+/**
+ * Production with no APP_ORIGIN: absolute links would have to come from the Host header, which
+ * anyone who can reach the server chooses (a password-reset link pointing at their own site). That
+ * is refused unless nobody else can reach it: `npm start` on a laptop listens on 127.0.0.1, and
+ * there links are http://localhost:PORT or the loopback name the browser used.
+ * `next build` is exempt: it runs in production mode without serving anything.
+ */
+function productionProblem(config: z.infer<typeof envSchema>, nextPhase: string | undefined): string | null {
+  if (config.NODE_ENV !== "production" || config.APP_ORIGIN) return null;
+  if (isLoopbackHost(config.LISTEN_HOST) || nextPhase === "phase-production-build") return null;
+  const where = config.LISTEN_HOST
+    ? `listens on ${config.LISTEN_HOST}`
+    : "may be reached from other machines";
+  return (
+    `APP_ORIGIN: required in production, and this server ${where}. Set it to the address people ` +
+    "open the app at, e.g. APP_ORIGIN=https://beatsight.example (links in emails, passkeys, Secure " +
+    "cookies and HSTS follow it), or listen on this machine only with LISTEN_HOST=127.0.0.1 " +
+    "(what `npm start` does by default)."
+  );
+}
+
 export function parseEnv(source: Record<string, string | undefined>): Env {
   // Empty strings from `FOO= npm start` mean "unset", not "invalid".
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
@@ -77,6 +116,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const problems = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
     throw new ConfigError(`Invalid configuration in environment variables:\n${problems}`);
   }
+  const problem = productionProblem(result.data, source.NEXT_PHASE);
+  if (problem) throw new ConfigError(`Invalid configuration in environment variables:\n  ${problem}`);
   return { ...result.data, dataDir: path.resolve(result.data.DATA_DIR) };
 }
 

@@ -3,7 +3,7 @@
 // under DATA_DIR that `npm start` runs on this machine). Uploads live in UPLOAD_DIR, which workers
 // on other machines must share (a network volume) until object storage is configured.
 
-import { env } from "../env.ts";
+import { appOrigin } from "../auth/request-origin.ts";
 import { jobsConfig } from "../jobs/config.ts";
 import { startJobSystem } from "../jobs/system.ts";
 import { logger } from "../log.ts";
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     databaseUrl: runtime.databaseUrl,
     config,
     worker: true,
-    origin: env().APP_ORIGIN ?? `http://localhost:${env().PORT}`,
+    origin: appOrigin(),
   });
   logger().info({ workerId: jobs.workerId }, "BeatSight worker ready");
   const stop = async () => {

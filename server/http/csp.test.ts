@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import {
+  CSP_REPORT_PATH,
+  documentPolicy,
+  isScriptPath,
+  newNonce,
+  strictTransportSecurity,
+  workerScriptPolicy,
+} from "./csp.ts";
+
+/** The policy as directive name → sources, so tests read like the policy. */
+function directives(policy: string): Map<string, string[]> {
+  return new Map(
+    policy.split("; ").map((part) => {
+      const [name = "", ...sources] = part.split(" ");
+      return [name, sources];
+    }),
+  );
+}
+
+describe("documentPolicy", () => {
+  const nonce = newNonce();
+  const page = directives(documentPolicy({ nonce, development: false, https: false }));
+
+  it("runs only scripts with this response's nonce and what they load, and compiles WebAssembly", () => {
+    expect(page.get("script-src")).toEqual([
+      `'nonce-${nonce}'`,
+      "'strict-dynamic'",
+      "'wasm-unsafe-eval'",
+      "'self'",
+    ]);
+    expect(page.get("script-src")).not.toContain("'unsafe-eval'");
+    expect(page.get("script-src")).not.toContain("'unsafe-inline'");
+  });
+
+  it("locks down everything else to this origin, with no plugins, base, framing or foreign forms", () => {
+    expect(page.get("default-src")).toEqual(["'self'"]);
+    expect(page.get("connect-src")).toEqual(["'self'"]);
+    expect(page.get("worker-src")).toEqual(["'self'"]);
+    expect(page.get("media-src")).toEqual(["'self'", "blob:"]);
+    expect(page.get("object-src")).toEqual(["'none'"]);
+    expect(page.get("base-uri")).toEqual(["'none'"]);
+    expect(page.get("frame-ancestors")).toEqual(["'none'"]);
+    expect(page.get("form-action")).toEqual(["'self'"]);
+    expect(page.get("report-uri")).toEqual([CSP_REPORT_PATH]);
+  });
+
+  it("needs the nonce for <style> elements but lets React's style attributes through", () => {
+    expect(page.get("style-src")).toEqual(["'self'", `'nonce-${nonce}'`]);
+    expect(page.get("style-src-attr")).toEqual(["'unsafe-inline'"]);
+  });
+
+  it("relaxes only what next dev needs, and upgrades http loads on an https origin", () => {
+    const dev = directives(documentPolicy({ nonce, development: true, https: false }));
+    expect(dev.get("script-src")).toContain("'unsafe-eval'");
+    expect(dev.get("style-src")).toEqual(["'self'", "'unsafe-inline'"]);
+    expect(page.has("upgrade-insecure-requests")).toBe(false);
+    const secure = directives(documentPolicy({ nonce, development: false, https: true }));
+    expect(secure.has("upgrade-insecure-requests")).toBe(true);
+  });
+
+  it("refuses a nonce that could break out of the header", () => {
+    expect(() => documentPolicy({ nonce: "abc'; script-src *", development: false, https: false })).toThrow(
+      /base64/,
+    );
+    expect(() => documentPolicy({ nonce: "", development: false, https: false })).toThrow(/base64/);
+  });
+});
+
+describe("workerScriptPolicy", () => {
+  it("lets a worker load same-origin scripts and compile WebAssembly, and nothing from elsewhere", () => {
+    const worker = directives(workerScriptPolicy({ https: false }));
+    expect(worker.get("script-src")).toEqual(["'self'", "'wasm-unsafe-eval'"]);
+    expect(worker.get("connect-src")).toEqual(["'self'"]);
+    expect(worker.get("default-src")).toEqual(["'self'"]);
+    expect(worker.get("report-uri")).toEqual([CSP_REPORT_PATH]);
+  });
+});
+
+describe("newNonce", () => {
+  it("is 128 random bits in base64, different every time", () => {
+    const nonces = new Set(Array.from({ length: 1000 }, () => newNonce()));
+    expect(nonces.size).toBe(1000);
+    for (const n of nonces) expect(Buffer.from(n, "base64")).toHaveLength(16);
+  });
+});
+
+describe("strictTransportSecurity", () => {
+  it("is two years with subdomains for an https origin, and absent otherwise", () => {
+    const hsts = strictTransportSecurity("https://beatsight.example");
+    expect(hsts).toBe("max-age=63072000; includeSubDomains");
+    expect(Number(/max-age=(\d+)/.exec(hsts ?? "")?.[1])).toBeGreaterThanOrEqual(365 * 24 * 3600);
+    expect(strictTransportSecurity("http://localhost:3000")).toBeNull();
+    expect(strictTransportSecurity(undefined)).toBeNull();
+  });
+});
+
+describe("isScriptPath", () => {
+  it("tells worker and service-worker scripts from pages", () => {
+    expect(isScriptPath("/_next/static/chunks/turbopack-worker-1hrsqshz0gfey.js")).toBe(true);
+    expect(isScriptPath("/_next/static/media/ort.wasm.bundle.min.14bqmkm2z515h.mjs")).toBe(true);
+    expect(isScriptPath("/sw.js")).toBe(true);
+    expect(isScriptPath("/")).toBe(false);
+    expect(isScriptPath("/play/abc")).toBe(false);
+    expect(isScriptPath("/maps/42")).toBe(false);
+  });
+});

@@ -1,0 +1,95 @@
+// The Content-Security-Policy of every response the app serves (proxy.ts sets it), and HSTS.
+//
+// Pages get a fresh nonce per request: Next reads it from the policy in the request headers and
+// puts it on its own scripts, and 'strict-dynamic' lets those scripts load the rest (chunks,
+// workers, the AudioWorklet) while a script injected into the page, without the nonce, runs
+// nowhere. Scripts that become a worker's global scope (Web Workers, onnxruntime-web's pthread
+// workers, the service worker) are governed by the policy on their own response, not the page's,
+// so script responses get a policy of their own: no nonce is needed there, since a worker has no
+// markup to inject into. Both allow WebAssembly compilation ('wasm-unsafe-eval', not
+// 'unsafe-eval': no eval of strings) for onnxruntime-web and the Chromaprint fingerprinter.
+//
+// Styles: 'unsafe-inline' for style *attributes* only (style-src-attr). React renders
+// `style={…}` props as attributes in the server HTML, which a nonce cannot cover; an attribute
+// styles only its own element and can load nothing beyond default-src, whereas a <style> element
+// could select and leak the page's content, so those still need the nonce (Next adds it) or a file
+// from this origin.
+
+/** Where browsers send violation reports (app/api/csp-report/route.ts). */
+export const CSP_REPORT_PATH = "/api/csp-report";
+
+export interface DocumentPolicyOptions {
+  /** This response's nonce (newNonce()). */
+  nonce: string;
+  /** `next dev`: React's dev build evaluates strings (error overlays) and HMR injects styles. */
+  development: boolean;
+  /** The public origin is https: have the browser upgrade any http:// sub-resource. */
+  https: boolean;
+}
+
+type Directives = Record<string, readonly string[]>;
+
+/** Shared by pages and worker scripts. */
+const BASE: Directives = {
+  "default-src": ["'self'"],
+  "connect-src": ["'self'"],
+  // Web Workers, module workers and onnxruntime-web's threads all load from /_next/static.
+  "worker-src": ["'self'"],
+  // Audio is decoded from the file the person picked (an object URL) and played from memory.
+  "media-src": ["'self'", "blob:"],
+  "object-src": ["'none'"],
+  "base-uri": ["'none'"],
+  "form-action": ["'self'"],
+  "frame-ancestors": ["'none'"],
+};
+
+function serialize(directives: Directives, https: boolean): string {
+  const parts = Object.entries(directives).map(([name, sources]) => [name, ...sources].join(" "));
+  if (https) parts.push("upgrade-insecure-requests");
+  // report-uri rather than report-to: Chromium prefers report-to when both are present and sends
+  // those reports in delayed batches; report-uri reports are sent at once, by every browser.
+  parts.push(`report-uri ${CSP_REPORT_PATH}`);
+  return parts.join("; ");
+}
+
+/** The policy of an HTML page (and the RSC payloads of client-side navigations). */
+export function documentPolicy({ nonce, development, https }: DocumentPolicyOptions): string {
+  if (!/^[A-Za-z0-9+/]{16,}={0,2}$/.test(nonce)) throw new Error("A CSP nonce must be base64 (newNonce()).");
+  return serialize(
+    {
+      ...BASE,
+      "script-src": [
+        `'nonce-${nonce}'`,
+        "'strict-dynamic'",
+        "'wasm-unsafe-eval'",
+        // Ignored by browsers that understand 'strict-dynamic'; the fallback for those that do not.
+        "'self'",
+        ...(development ? ["'unsafe-eval'"] : []),
+      ],
+      "style-src": ["'self'", ...(development ? ["'unsafe-inline'"] : [`'nonce-${nonce}'`])],
+      "style-src-attr": ["'unsafe-inline'"],
+    },
+    https,
+  );
+}
+
+/** The policy of a script that may start a worker or service worker (see the top of this file). */
+export function workerScriptPolicy({ https }: { https: boolean }): string {
+  return serialize({ ...BASE, "script-src": ["'self'", "'wasm-unsafe-eval'"] }, https);
+}
+
+/** 128 random bits, base64: unguessable, and fresh for every response. */
+export function newNonce(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes));
+}
+
+/** Two years, every subdomain: only for an https origin (HSTS over http is ignored and misleading). */
+export function strictTransportSecurity(origin: string | undefined): string | null {
+  return origin?.startsWith("https:") ? "max-age=63072000; includeSubDomains" : null;
+}
+
+/** Whether a path is a script a worker may be started from, as opposed to a page or a file. */
+export function isScriptPath(pathname: string): boolean {
+  return pathname.startsWith("/_next/static/") || /\.(m?js|ts)$/.test(pathname);
+}
