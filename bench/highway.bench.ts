@@ -16,7 +16,7 @@ import {
   type HitObject,
   serializeBeatmap,
 } from "../lib/beatmap/index.ts";
-import { type BenchServer, startProductionServer } from "./support/server.ts";
+import { type AppServer, startAppServer } from "../test/app-server.ts";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3190);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -61,13 +61,13 @@ async function main(): Promise<void> {
   const chart = denseChart(3000);
   const bsm = join(dir, "bench.bsm");
   writeFileSync(bsm, serializeBeatmap(chart));
-  let server: BenchServer | undefined;
+  let server: AppServer | undefined;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--no-first-run", "--autoplay-policy=no-user-gesture-required"],
   });
   try {
-    server = await startProductionServer(PORT);
+    server = await startAppServer({ port: PORT });
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     // tsx keeps function names with a `__name` helper that the page does not have.
     await page.addInitScript("globalThis.__name = (f) => f");

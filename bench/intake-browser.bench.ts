@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { dropFile } from "../e2e/support/drop-file.ts";
 import { makeTempDir, renderSong, transcode } from "../lib/fingerprint/test-support.ts";
-import { startProductionServer } from "./support/server.ts";
+import { startAppServer } from "../test/app-server.ts";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3191);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -19,7 +19,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function main(): Promise<void> {
   const temp = makeTempDir();
-  const server = await startProductionServer(PORT);
+  const server = await startAppServer({ port: PORT });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--no-first-run"],

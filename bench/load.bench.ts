@@ -16,7 +16,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startProductionServer } from "./support/server.ts";
+import { startAppServer } from "../test/app-server.ts";
 
 const RATE = Number(process.env.LOAD_RATE ?? 200);
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   if (!existsSync(path.join(import.meta.dirname, "..", ".next", "BUILD_ID"))) {
     throw new Error("No production build: run `npx next build` (or `npm run build`) first.");
   }
-  const server = await startProductionServer(PORT, { TRUST_PROXY: "1" });
+  const server = await startAppServer({ port: PORT, env: { TRUST_PROXY: "1" } });
   const address = (i: number) => `10.${(i % ADDRESSES) >> 8}.${(i % ADDRESSES) & 255}.7`;
   let passed = true;
   try {
