@@ -222,12 +222,17 @@ export async function authenticationOptions(
   return options;
 }
 
-export async function finishAuthentication(
+/**
+ * Checks a signed challenge (from authenticationOptions) and counts the passkey's use; returns
+ * whose passkey signed it. Signing in (below) and confirming a risky action
+ * (./reauthentication.ts) both start here.
+ */
+export async function verifyPasskeyAssertion(
   db: Db,
   input: AuthenticationInput,
   rp: RelyingParty,
-  client: ClientInfo,
-): Promise<{ userId: string; session: NewSession }> {
+  now = new Date(),
+): Promise<{ userId: string }> {
   const response: AuthenticationResponseJSON = { ...input, clientExtensionResults: {} };
   const passkey = await db.passkey.findUnique({ where: { credentialId: response.id } });
   if (!passkey) {
@@ -258,17 +263,24 @@ export async function finishAuthentication(
     throw ceremonyFailed("Signing in with the passkey", err);
   }
   if (!verification.verified) throw new AccountError("UNAUTHORIZED", "The passkey could not be verified.");
-  const now = new Date();
   await db.passkey.update({
     where: { id: passkey.id },
     data: { counter: BigInt(verification.authenticationInfo.newCounter), lastUsedAt: now },
   });
+  return { userId: passkey.userId };
+}
+
+export async function finishAuthentication(
+  db: Db,
+  input: AuthenticationInput,
+  rp: RelyingParty,
+  client: ClientInfo,
+): Promise<{ userId: string; session: NewSession }> {
+  const now = new Date();
+  const { userId } = await verifyPasskeyAssertion(db, input, rp, now);
   // The owner is back: a password alone signs in again (services/sign-in.ts).
-  await db.user.update({
-    where: { id: passkey.userId },
-    data: { failedLoginCount: 0, passwordStepUpUntil: null },
-  });
-  return { userId: passkey.userId, session: await createSession(db, passkey.userId, client, now) };
+  await db.user.update({ where: { id: userId }, data: { failedLoginCount: 0, passwordStepUpUntil: null } });
+  return { userId, session: await createSession(db, userId, client, now) };
 }
 
 // ── the account page ──

@@ -1,5 +1,6 @@
 // The API: one router per noun, verbs as procedures.
 import { createCallerFactory, createTRPCRouter } from "./init.ts";
+import { accountRouter } from "./routers/account.ts";
 import { auditRouter } from "./routers/audit.ts";
 import { authRouter } from "./routers/auth.ts";
 import { commentsRouter } from "./routers/comments.ts";
@@ -19,6 +20,7 @@ import { votesRouter } from "./routers/votes.ts";
 export const appRouter = createTRPCRouter({
   system: systemRouter,
   auth: authRouter,
+  account: accountRouter,
   maps: mapsRouter,
   results: resultsRouter,
   songs: songsRouter,

@@ -69,7 +69,7 @@ function requestInfo(ctx: Context): RequestInfo {
 }
 
 /** Turns service refusals (and a mail server that is down) into tRPC errors with the same sentence. */
-async function withAccountErrors<R extends { ok: boolean; error?: unknown }>(result: R): Promise<R> {
+export async function withAccountErrors<R extends { ok: boolean; error?: unknown }>(result: R): Promise<R> {
   if (!result.ok && result.error instanceof TRPCError) {
     const cause = result.error.cause;
     if (cause instanceof AccountError) throw new TRPCError({ code: cause.code, message: cause.message });
