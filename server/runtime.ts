@@ -3,6 +3,7 @@
 // the singleton lives on globalThis rather than in module scope.
 import { createDb, type Db } from "./db/client.ts";
 import { type DatabaseMode, prepareDatabase } from "./db/database.ts";
+import type { SupervisorStatus } from "./db/supervisor.ts";
 import { env } from "./env.ts";
 import { logger } from "./log.ts";
 
@@ -12,6 +13,8 @@ export interface Runtime {
   /** Connection string of the database (for pg-boss, which keeps its own pool). */
   databaseUrl: string;
   migrationVersion: string | null;
+  /** The embedded server's supervisor; null with an external server (DATABASE_URL). */
+  dbSupervisor(): SupervisorStatus | null;
   startedAt: Date;
   shutdown(): Promise<void>;
 }
@@ -43,6 +46,7 @@ async function boot(): Promise<Runtime> {
     dbMode: database.mode,
     databaseUrl: database.url,
     migrationVersion: database.migrationVersion,
+    dbSupervisor: database.supervisor,
     startedAt: new Date(),
     async shutdown() {
       await db.$disconnect();

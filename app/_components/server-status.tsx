@@ -16,7 +16,9 @@ export function ServerStatus() {
     text =
       health.data.status === "ok"
         ? `Server online · database ${health.data.db.mode} · ${health.data.db.latencyMs ?? "?"} ms`
-        : `Server degraded: ${health.data.db.error ?? "database not answering"}`;
+        : health.data.db.state === "down"
+          ? "Server up, database not answering — work on this device continues; syncing waits until it is back."
+          : "Server degraded: the database was restarted several times lately.";
   }
   return (
     <p className="server-status" data-state={state} data-testid="server-status" aria-live="polite">

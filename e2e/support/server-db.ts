@@ -4,7 +4,7 @@
 import pg from "pg";
 import { startEmbeddedPostgres } from "../../server/db/embedded.ts";
 
-const quiet = { info() {}, warn() {}, debug() {} };
+const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 
 export async function queryServerDb<T extends pg.QueryResultRow>(
   sql: string,

@@ -1,34 +1,61 @@
-// Health of this process and its database, for GET /api/health, the /health page and monitors.
+// Health of this process and its database, for GET /api/health, the /health page, the app shell's
+// status line and monitors. Anyone may ask, so the answer is states only: never a connection
+// string, host, port or error text (a failed probe's error goes to the log instead).
+import { moduleLogger } from "../log.ts";
 import type { Runtime } from "../runtime.ts";
 
+export type HealthStatus = "ok" | "degraded" | "down";
+
 export interface Health {
-  status: "ok" | "degraded";
-  db: { mode: Runtime["dbMode"]; migrationVersion: string | null; latencyMs: number | null; error?: string };
+  /** ok: serving; degraded: serving, but the database was restarted too often lately; down: no database. */
+  status: HealthStatus;
+  db: {
+    mode: Runtime["dbMode"];
+    /** Whether the database answered a query just now. */
+    state: "up" | "down";
+    latencyMs: number | null;
+    migrationVersion: string | null;
+    /** The embedded server's supervisor; null with an external server. */
+    supervisor: { state: string; restarts: number; lastRestartAt: string | null } | null;
+  };
   uptimeSeconds: number;
   version: string;
 }
 
 const version = process.env.npm_package_version ?? "0.1.0";
+const log = moduleLogger("health");
 
 export async function checkHealth(runtime: Runtime, now = Date.now()): Promise<Health> {
   const started = performance.now();
   let latencyMs: number | null = null;
-  let error: string | undefined;
   try {
     await runtime.db.$queryRaw`SELECT 1`;
     latencyMs = Math.round((performance.now() - started) * 100) / 100;
-  } catch (e) {
-    error = e instanceof Error ? e.message : String(e);
+  } catch (error) {
+    log.warn({ err: error }, "database health probe failed");
   }
+  const supervisor = runtime.dbSupervisor?.() ?? null;
+  const up = latencyMs !== null;
+  const troubled = supervisor !== null && supervisor.state !== "up";
   return {
-    status: error ? "degraded" : "ok",
+    status: !up ? "down" : troubled ? "degraded" : "ok",
     db: {
       mode: runtime.dbMode,
-      migrationVersion: runtime.migrationVersion,
+      state: up ? "up" : "down",
       latencyMs,
-      ...(error ? { error } : {}),
+      migrationVersion: runtime.migrationVersion,
+      supervisor: supervisor && {
+        state: supervisor.state,
+        restarts: supervisor.restarts,
+        lastRestartAt: supervisor.lastRestartAt?.toISOString() ?? null,
+      },
     },
     uptimeSeconds: Math.round((now - runtime.startedAt.getTime()) / 1000),
     version,
   };
+}
+
+/** What health says while the process has no runtime at all (its database never started). */
+export function bootingHealth(): Pick<Health, "status" | "version"> {
+  return { status: "down", version };
 }
