@@ -1,17 +1,19 @@
 // GET /api/jobs/<id>/events: the job's status as Server-Sent Events, sent whenever it changes,
-// until it ends. The status is read from ai_jobs once a second: workers may run on other machines,
-// and one indexed read per watcher per second is cheaper than a LISTEN connection per watcher.
+// until it ends. Workers may run on other machines, so changes arrive through PostgreSQL: the
+// process's one LISTEN connection (server/jobs/job-events.ts) wakes this stream, which reads the
+// status again — on its job's change, or any job's while it is queued (its place moves).
 import { can, loadActor } from "@/server/auth/permissions.ts";
 import { errorAnswer, guarded } from "@/server/http/guard.ts";
 import { StreamSlots } from "@/server/http/stream-slots.ts";
+import { jobEventHub } from "@/server/jobs/job-events.ts";
 import { jobStatus } from "@/server/jobs/status.ts";
+import { getRuntime } from "@/server/runtime.ts";
 
 export const dynamic = "force-dynamic";
 
 /** Streams per person: a few tabs following a few jobs. Per process in all: see StreamSlots. */
 const streams = new StreamSlots(6, 2_000);
 
-const POLL_MS = 1000;
 const KEEPALIVE_MS = 15_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -37,6 +39,7 @@ export const GET = guarded(
     }
     req.signal.addEventListener("abort", release, { once: true });
 
+    const events = jobEventHub((await getRuntime()).databaseUrl);
     const encoder = new TextEncoder();
     const stream = new ReadableStream<Uint8Array>({
       async start(controller) {
@@ -58,7 +61,7 @@ export const GET = guarded(
             }
             if (status.state === "complete" || status.state === "failed" || status.state === "cancelled")
               break;
-            await new Promise((r) => setTimeout(r, POLL_MS));
+            await events.wait(id, { anyJob: status.state === "queued", signal: req.signal });
           }
         } catch {
           // The watcher went away or the database hiccuped: the client reconnects (EventSource does).
