@@ -54,7 +54,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <footer className="site-footer">
           <p>
             Your audio stays on your device unless you choose server processing.{" "}
-            <Link href="/health">Status</Link>
+            <Link href="/privacy">Privacy</Link> · <Link href="/health">Status</Link>
           </p>
         </footer>
       </body>

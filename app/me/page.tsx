@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { AccountView } from "../_components/accounts/account-view.tsx";
+import { MeView } from "./me-view.tsx";
 
 export const metadata: Metadata = { title: "Your account" };
 
@@ -7,7 +7,7 @@ export default function MePage() {
   return (
     <section aria-labelledby="me-title">
       <h1 id="me-title">Your account</h1>
-      <AccountView />
+      <MeView />
     </section>
   );
 }

@@ -5,6 +5,9 @@ import path from "node:path";
 import { z } from "zod";
 import { env } from "../env.ts";
 
+/** Uploaded audio never outlives its job by more than this (the privacy page says so). */
+export const UPLOAD_RETENTION_MAX_HOURS = 24;
+
 const bool = z.enum(["0", "1", "true", "false"]).transform((v) => v === "1" || v === "true");
 const seconds = z.coerce.number().positive();
 const usd = z.coerce.number().min(0);
@@ -53,7 +56,7 @@ const schema = z.object({
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   /** Uploaded audio is deleted this many hours after its job ends (at most 24). */
-  UPLOAD_RETENTION_HOURS: z.coerce.number().min(0).max(24).default(1),
+  UPLOAD_RETENTION_HOURS: z.coerce.number().min(0).max(UPLOAD_RETENTION_MAX_HOURS).default(1),
 
   /** Server generations a free user may start per calendar month. */
   FREE_MONTHLY_SERVER_JOBS: z.coerce.number().int().min(0).default(5),

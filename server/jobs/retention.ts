@@ -7,6 +7,11 @@ import type { UploadStore } from "./upload-store.ts";
 
 const log = moduleLogger("retention");
 
+/** Upload files no job refers to are deleted once they are this old. */
+export const ORPHAN_UPLOAD_HOURS = 24;
+/** How often the sweep runs (the maintenance schedule in ./system.ts). */
+export const RETENTION_SWEEP_MINUTES = 15;
+
 export interface RetentionResult {
   /** Audio of finished jobs deleted. */
   jobUploads: number;
@@ -37,7 +42,7 @@ export async function deleteExpiredUploads(
   }
 
   // Files older than a day that no live or recent job refers to.
-  const old = await store.listOlderThan(new Date(now.getTime() - 24 * 3600 * 1000));
+  const old = await store.listOlderThan(new Date(now.getTime() - ORPHAN_UPLOAD_HOURS * 3600 * 1000));
   let orphans = 0;
   if (old.length > 0) {
     const referenced = new Set(

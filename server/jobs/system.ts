@@ -16,7 +16,7 @@ import { notifyJobFinished } from "./finish.ts";
 import { checkBudget } from "./ops.ts";
 import { processJob } from "./process-job.ts";
 import { type JobQueue, pgBossQueue, reapStaleJobs, resendOrphans } from "./queue.ts";
-import { deleteExpiredUploads } from "./retention.ts";
+import { deleteExpiredUploads, RETENTION_SWEEP_MINUTES } from "./retention.ts";
 import { localUploadStore, type UploadStore } from "./upload-store.ts";
 import { s3UploadStore } from "./upload-store-s3.ts";
 
@@ -29,7 +29,7 @@ export interface JobSystem {
   vapid: VapidKeys;
   config: JobsConfig;
   workerId: string | null;
-  /** Runs retention, orphan re-sends and the budget check now (the schedule runs them every 15 min). */
+  /** Runs retention, orphan re-sends and the budget check now (and every RETENTION_SWEEP_MINUTES on a schedule). */
   maintain(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -74,7 +74,7 @@ export async function startJobSystem(options: JobSystemOptions): Promise<JobSyst
     await resendOrphans(db, boss, queue);
     await checkBudget(db, config);
   };
-  await boss.schedule(MAINTENANCE_QUEUE, "*/15 * * * *");
+  await boss.schedule(MAINTENANCE_QUEUE, `*/${RETENTION_SWEEP_MINUTES} * * * *`);
   await boss.work(MAINTENANCE_QUEUE, async () => maintain());
 
   // Stale jobs are looked for more often than cron allows, by every process (each claim is atomic).

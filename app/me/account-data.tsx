@@ -1,0 +1,268 @@
+"use client";
+// "Download my data" and "Delete my account" on the account page. Both send a fresh proof that the
+// account holder is here with the request itself (server/services/reauthentication.ts): the current
+// password, or a passkey, for accounts that have one.
+import { startAuthentication } from "@simplewebauthn/browser";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { type FormEvent, useState } from "react";
+import { Field } from "../_components/accounts/field.tsx";
+import formStyles from "../_components/accounts/forms.module.css";
+import { passkeyErrorMessage } from "../_components/accounts/passkey-errors.ts";
+import { ErrorMessage } from "../_components/error-message.tsx";
+import { useTRPC } from "../_components/trpc.tsx";
+import styles from "./account-data.module.css";
+
+type PasskeyResponse = Awaited<ReturnType<typeof startAuthentication>>;
+type Proof = { password: string } | { passkey: PasskeyResponse };
+type Outcome = { ok: boolean; text: string } | null;
+
+/** Asks the browser for a passkey signature over a fresh server challenge. */
+function usePasskeyProof(): () => Promise<Proof> {
+  const trpc = useTRPC();
+  const options = useMutation(trpc.auth.passkeyAuthenticationOptions.mutationOptions());
+  return async () => ({ passkey: await startAuthentication({ optionsJSON: await options.mutateAsync() }) });
+}
+
+function proofErrorText(error: unknown): string {
+  const name = error instanceof Error ? error.name : "";
+  if (name === "NotAllowedError" || name === "AbortError") {
+    return "The passkey prompt was closed or timed out. Nothing was changed; try again, or use your password.";
+  }
+  return passkeyErrorMessage(error, "sign in");
+}
+
+function passwordFrom(form: HTMLFormElement): Proof {
+  return { password: String(new FormData(form).get("password") ?? "") };
+}
+
+/** The JSON document as a file the browser saves. */
+function saveJson(data: unknown, filename: string): void {
+  const blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = filename;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function OutcomeText({ outcome }: { outcome: Outcome }) {
+  if (!outcome) return null;
+  return (
+    <p role={outcome.ok ? "status" : "alert"} className={outcome.ok ? formStyles.success : "error"}>
+      {outcome.text}
+    </p>
+  );
+}
+
+/** Both panels, for a signed-in visitor; nothing otherwise. */
+export function AccountData({ onDeleted }: { onDeleted: () => void }) {
+  const trpc = useTRPC();
+  const me = useQuery(trpc.auth.me.queryOptions());
+  const methods = useQuery({ ...trpc.account.proofMethods.queryOptions(), enabled: Boolean(me.data) });
+  if (!me.data) return null;
+  if (methods.error) return <ErrorMessage error={methods.error} action="Reload the page to try again." />;
+  if (!methods.data) return null;
+  return (
+    <>
+      <DownloadData methods={methods.data} />
+      <DeleteAccount methods={methods.data} onDeleted={onDeleted} />
+    </>
+  );
+}
+
+interface Methods {
+  password: boolean;
+  passkey: boolean;
+}
+
+function DownloadData({ methods }: { methods: Methods }) {
+  const trpc = useTRPC();
+  const exportData = useMutation(trpc.account.exportData.mutationOptions());
+  const passkeyProof = usePasskeyProof();
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+
+  async function download(proof: () => Promise<Proof>, form?: HTMLFormElement) {
+    setOutcome(null);
+    setBusy(true);
+    try {
+      const data = await exportData.mutateAsync({ proof: await proof() });
+      const filename = `beatsight-account-${data.exportedAt.slice(0, 10)}.json`;
+      saveJson(data, filename);
+      form?.reset();
+      setOutcome({ ok: true, text: `Your data is downloaded as ${filename}. Keep it somewhere safe.` });
+    } catch (error) {
+      setOutcome({ ok: false, text: proofErrorText(error) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    void download(async () => passwordFrom(form), form);
+  }
+
+  return (
+    <section aria-labelledby="your-data-title" className="card">
+      <h2 id="your-data-title">Your data</h2>
+      <p>
+        Download everything this site stores about your account as one JSON file: your profile, signed-in
+        devices, passkeys (names and dates), the maps and charts you made, your fixes, comments, votes,
+        ratings, verification decisions, practice results, server jobs, karma, notifications and the security
+        log of your account. See the <Link href="/privacy">privacy page</Link> for what is kept and for how
+        long.
+      </p>
+      <form className={formStyles.form} onSubmit={onSubmit} aria-label="Download my data">
+        {methods.password ? (
+          <Field
+            label="Your current password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            hint="Asked again so that only you can take a copy, even on a device left signed in."
+          />
+        ) : null}
+        <div className="actions">
+          {methods.password ? (
+            <button type="submit" disabled={busy}>
+              {busy ? "Preparing your data…" : "Download my data"}
+            </button>
+          ) : null}
+          {methods.passkey ? (
+            <button
+              type="button"
+              className={methods.password ? "secondary" : undefined}
+              disabled={busy}
+              onClick={() => void download(passkeyProof)}
+            >
+              {methods.password ? "Download with a passkey instead" : "Download my data with a passkey"}
+            </button>
+          ) : null}
+        </div>
+      </form>
+      <OutcomeText outcome={outcome} />
+    </section>
+  );
+}
+
+function DeleteAccount({ methods, onDeleted }: { methods: Methods; onDeleted: () => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const remove = useMutation(trpc.account.deleteAccount.mutationOptions());
+  const passkeyProof = usePasskeyProof();
+  const [understood, setUnderstood] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+
+  async function deleteWith(proof: () => Promise<Proof>) {
+    setOutcome(null);
+    setBusy(true);
+    try {
+      await remove.mutateAsync({ proof: await proof(), confirm: true });
+      onDeleted();
+      // The session cookie is gone: everything cached about the account (the nav's name too) is stale.
+      void queryClient.invalidateQueries();
+    } catch (error) {
+      setOutcome({ ok: false, text: proofErrorText(error) });
+      setBusy(false);
+    }
+  }
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    void deleteWith(async () => passwordFrom(form));
+  }
+
+  return (
+    <section aria-labelledby="delete-account-title" className="card">
+      <h2 id="delete-account-title">Delete your account</h2>
+      <p>This cannot be undone. Download your data first if you want a copy.</p>
+      <div className={styles.columns}>
+        <div>
+          <h3>Removed at once</h3>
+          <ul>
+            <li>Your email address, name and password</li>
+            <li>Every signed-in device and your passkeys</li>
+            <li>Your comments, practice results and notifications</li>
+            <li>Your network addresses in the security log, and the names of files you uploaded</li>
+            <li>Fixes still waiting for review (withdrawn) and server jobs only you were waiting for</li>
+          </ul>
+        </div>
+        <div>
+          <h3>Kept, shown as “Deleted user”</h3>
+          <ul>
+            <li>Maps and chart versions you made, and fixes that were accepted</li>
+            <li>Your votes, ratings and verification decisions</li>
+            <li>The karma record and the log of past actions, so chart history stays complete</li>
+          </ul>
+        </div>
+      </div>
+      <p className="muted">
+        Charts, stems and results saved in this browser are not on the server: remove them in the{" "}
+        <Link href="/library">Library</Link>. Your email address can be used for a new account afterwards.
+      </p>
+      <form className={formStyles.form} onSubmit={onSubmit} aria-label="Delete my account">
+        <label className={styles.confirm}>
+          <input
+            type="checkbox"
+            name="understood"
+            checked={understood}
+            onChange={(event) => setUnderstood(event.currentTarget.checked)}
+            required
+          />{" "}
+          I understand that my account is deleted for good
+        </label>
+        {methods.password ? (
+          <Field
+            label="Your current password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+          />
+        ) : null}
+        <div className="actions">
+          {methods.password ? (
+            <button type="submit" className={styles.danger} disabled={busy || !understood}>
+              {busy ? "Deleting…" : "Delete my account"}
+            </button>
+          ) : null}
+          {methods.passkey ? (
+            <button
+              type="button"
+              className={methods.password ? "secondary" : styles.danger}
+              disabled={busy || !understood}
+              onClick={() => void deleteWith(passkeyProof)}
+            >
+              {methods.password ? "Delete with a passkey instead" : "Delete my account with a passkey"}
+            </button>
+          ) : null}
+        </div>
+      </form>
+      <OutcomeText outcome={outcome} />
+    </section>
+  );
+}
+
+/** What the page shows once the account is gone. */
+export function AccountDeleted() {
+  return (
+    <section aria-labelledby="deleted-title" className="card" data-testid="account-deleted">
+      <h2 id="deleted-title">Your account is deleted</h2>
+      <p role="status">
+        Your account is deleted and you are signed out on every device. The maps, votes and fixes you
+        contributed stay, shown as “Deleted user”.
+      </p>
+      <p>
+        Charts and recordings saved in this browser are still here; manage them in the{" "}
+        <Link href="/library">Library</Link>. <Link href="/">Back to the home page</Link>.
+      </p>
+    </section>
+  );
+}
