@@ -34,8 +34,6 @@ async function toFetchRequest(req: IncomingMessage): Promise<Request> {
 }
 
 beforeAll(async () => {
-  // Another file in this worker may have counted against the same limiters.
-  delete (globalThis as { __beatsightAuthLimits?: unknown }).__beatsightAuthLimits;
   server = createServer(async (req, res) => {
     stampRemoteAddress(req);
     const fetchReq = await toFetchRequest(req);

@@ -1,10 +1,11 @@
 // How often one person may upload for server generation. The hourly limit (UPLOADS_PER_HOUR)
 // counts accepted requests only — rows in job_requests, shared by every web process — so a wrong
 // file, a damaged one or a server failure costs nothing. Refused uploads still cost the server
-// a store and an FFmpeg pass each, so a separate, much larger guard in process memory stops
-// someone sending bad files in a loop.
+// a store and an FFmpeg pass each, so a separate, much larger limit ("uploads.refused" in the
+// shared rate-limit store) stops someone sending bad files in a loop.
 import type { Db } from "../db/client.ts";
-import { RateLimiter } from "../services/rate-limit.ts";
+import { LIMITS } from "../services/limit-policies.ts";
+import { peekLimit, takeLimit } from "../services/rate-limit.ts";
 
 const HOUR_MS = 3600 * 1000;
 
@@ -29,32 +30,15 @@ export async function hourlyUploadWait(
 }
 
 /** Refused uploads allowed per user and hour before the guard answers 429. */
-export const refusalsPerHour = (uploadsPerHour: number) => Math.max(30, 3 * uploadsPerHour);
+export const refusalsPerHour = (uploadsPerHour: number) =>
+  Math.max(LIMITS["uploads.refused"].points, 3 * uploadsPerHour);
 
-/** Counts refused uploads per user; `wait` is the seconds left once the limit was reached. */
-export class RefusalGuard {
-  private readonly limiter: RateLimiter;
-  private readonly blockedUntil = new Map<string, number>();
+/** Seconds until `userId` may upload again after too many refused uploads (0: now). */
+export function refusedUploadWait(db: Db, userId: string, uploadsPerHour: number): Promise<number> {
+  return peekLimit(db, "uploads.refused", userId, { points: refusalsPerHour(uploadsPerHour) });
+}
 
-  constructor(
-    limit: number,
-    private readonly now: () => number = Date.now,
-  ) {
-    this.limiter = new RateLimiter(limit, HOUR_MS, now);
-  }
-
-  wait(userId: string): number {
-    const until = this.blockedUntil.get(userId);
-    if (until === undefined) return 0;
-    if (until <= this.now()) {
-      this.blockedUntil.delete(userId);
-      return 0;
-    }
-    return Math.ceil((until - this.now()) / 1000);
-  }
-
-  record(userId: string): void {
-    const wait = this.limiter.take(userId);
-    if (wait > 0) this.blockedUntil.set(userId, this.now() + wait * 1000);
-  }
+/** Counts one refused upload of `userId`'s. */
+export async function recordRefusedUpload(db: Db, userId: string, uploadsPerHour: number): Promise<void> {
+  await takeLimit(db, "uploads.refused", userId, { points: refusalsPerHour(uploadsPerHour) });
 }

@@ -8,12 +8,12 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { type Caller, TestBrowser } from "../../test/browser-caller.ts";
 import { migratedDatabaseForFile } from "../../test/db.ts";
 import { createTestUser } from "../../test/users.ts";
-import { SIGN_IN_FAILURES } from "../auth/limits.ts";
 import { hashToken } from "../auth/tokens.ts";
 import { listOutbox } from "../mail/outbox.ts";
 import { outboxDir } from "../mail/send-mail.ts";
 import { MESSAGES } from "./accounts.ts";
 import { afterAnswerSettled } from "./after-answer.ts";
+import { LIMITS } from "./limit-policies.ts";
 import { STEP_UP } from "./sign-in.ts";
 
 await vi.hoisted(async () => {
@@ -245,7 +245,7 @@ describe("wrong passwords: limited where they come from, never a lock on the own
     for (let i = 0; i < 20; i++) {
       answers.push(await refusal(attacker.call((api) => api.auth.signIn({ email, password: `guess ${i}` }))));
     }
-    const { free } = SIGN_IN_FAILURES.perAccountAndIp;
+    const { free } = LIMITS["auth.wrongPassword.account"].backoff;
     expect(answers.slice(0, free)).toEqual(
       Array(free).fill(expect.objectContaining({ code: "UNAUTHORIZED", message: MESSAGES.wrongCredentials })),
     );
@@ -271,7 +271,7 @@ describe("wrong passwords: limited where they come from, never a lock on the own
 
   it("limits one address guessing many accounts, not other addresses", async () => {
     const guesser = new TestBrowser(db());
-    const { free } = SIGN_IN_FAILURES.perIp;
+    const { free } = LIMITS["auth.wrongPassword.address"].backoff;
     for (let i = 0; i < free; i++) {
       await expect(
         guesser.call((api) => api.auth.signIn({ email: newEmail(), password: "summer2026!" })),

@@ -7,28 +7,31 @@
 // and for sign-up the password hash); what depends on the account (rows, mail) runs after the
 // answer (./after-answer.ts).
 import { consumeEmailToken, issueEmailToken, peekEmailToken } from "../auth/email-tokens.ts";
-import { authLimits } from "../auth/limits.ts";
 import { hashPassword, passwordProblem } from "../auth/password.ts";
 import { recordSecurityEvent } from "../auth/security-events.ts";
 import { type ClientInfo, revokeUserSessions } from "../auth/sessions.ts";
 import type { Db } from "../db/client.ts";
-import { limitKey } from "../http/trust-proxy.ts";
 import { moduleLogger } from "../log.ts";
 import { type MailMessage, sendMail } from "../mail/send-mail.ts";
 import { alreadyRegisteredMessage, resetPasswordMessage, verifyEmailMessage } from "./accounts-mail.ts";
 import { afterAnswer } from "./after-answer.ts";
-import type { RateLimiter } from "./rate-limit.ts";
+import type { KeyedLimitName } from "./limit-policies.ts";
+import { takeLimit, waitText } from "./rate-limit.ts";
 
 const log = moduleLogger("accounts");
 
 export type AccountErrorCode = "BAD_REQUEST" | "FORBIDDEN" | "UNAUTHORIZED" | "TOO_MANY_REQUESTS";
 
-/** A refusal with a sentence for the person (the router turns it into a tRPC error). */
+/**
+ * A refusal with a sentence for the person (the router turns it into a tRPC error). A refusal for
+ * too many requests also says in how many seconds to try again (the router's Retry-After).
+ */
 export class AccountError extends Error {
   override name = "AccountError";
   constructor(
     readonly code: AccountErrorCode,
     message: string,
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -56,16 +59,20 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-/** Counts one use against `limiter`; refuses with a wait time when over it. */
-export function limit(limiter: RateLimiter, key: string, what: string): void {
-  const wait = limiter.take(key);
-  if (wait > 0) {
-    const minutes = Math.ceil(wait / 60);
-    throw new AccountError(
-      "TOO_MANY_REQUESTS",
-      `Too many ${what} from your network. Please wait ${minutes} minute${minutes === 1 ? "" : "s"} and try again.`,
-    );
-  }
+/** Refuses with the wait when the limit is used up (`message` gets the wait in words). */
+export function tooMany(wait: number, message: (wait: string) => string): AccountError {
+  return new AccountError("TOO_MANY_REQUESTS", message(waitText(wait)), wait);
+}
+
+/** Counts one use of `subject` against `name`; throws tooMany when over it. */
+export async function limit(
+  db: Db,
+  name: KeyedLimitName,
+  subject: string,
+  message: (wait: string) => string,
+): Promise<void> {
+  const wait = await takeLimit(db, name, subject);
+  if (wait > 0) throw tooMany(wait, message);
 }
 
 /** Sends, logging instead of failing when the caller must answer the same either way. */
@@ -80,7 +87,6 @@ export async function signUp(
   input: { email: string; password: string; displayName: string },
   req: RequestInfo,
 ): Promise<{ message: string }> {
-  limit(authLimits().signUpPerIp, limitKey(req.ip), "sign-ups");
   const email = normalizeEmail(input.email);
   const displayName = input.displayName.trim();
   const problem = passwordProblem(input.password, { email, displayName });
@@ -100,7 +106,7 @@ async function register(
   const { email, displayName } = account;
   const existing = await db.user.findUnique({ where: { email }, select: { displayName: true } });
   if (existing) {
-    if (authLimits().mailPerRecipient.take(email) === 0) {
+    if ((await takeLimit(db, "mail.recipient", email)) === 0) {
       await sendMail(alreadyRegisteredMessage(email, existing.displayName, req.origin));
     }
     return;
@@ -115,7 +121,7 @@ async function register(
     throw err;
   }
   await recordSecurityEvent(db, { action: "account.sign_up", userId, ip: req.ip });
-  authLimits().mailPerRecipient.take(email);
+  await takeLimit(db, "mail.recipient", email);
   const token = await issueEmailToken(db, userId, "verify_email");
   await sendMail(verifyEmailMessage(email, displayName, req.origin, token));
 }
@@ -141,8 +147,12 @@ export async function resendVerification(
 ): Promise<{ message: string }> {
   const user = await db.user.findUniqueOrThrow({ where: { id: userId } });
   if (user.emailVerifiedAt) return { message: "Your email address is already confirmed." };
-  limit(authLimits().mailPerIp, limitKey(req.ip), "emails requested");
-  limit(authLimits().mailPerRecipient, user.email, "emails to this address");
+  await limit(
+    db,
+    "mail.recipient",
+    user.email,
+    (wait) => `Too many emails to ${user.email}. Please wait ${wait} and try again.`,
+  );
   const token = await issueEmailToken(db, user.id, "verify_email");
   await sendMail(verifyEmailMessage(user.email, user.displayName, req.origin, token));
   return { message: `We sent a new link to ${user.email}. It works for 24 hours.` };
@@ -155,12 +165,11 @@ export async function requestPasswordReset(
   rawEmail: string,
   req: RequestInfo,
 ): Promise<{ message: string }> {
-  limit(authLimits().mailPerIp, limitKey(req.ip), "password reset requests");
   const email = normalizeEmail(rawEmail);
   afterAnswer("password reset", async () => {
     const user = await db.user.findUnique({ where: { email }, select: { id: true, displayName: true } });
     // Over the per-recipient limit the answer is the same; the email simply is not sent again.
-    if (!user || authLimits().mailPerRecipient.take(email) !== 0) return;
+    if (!user || (await takeLimit(db, "mail.recipient", email)) !== 0) return;
     const token = await issueEmailToken(db, user.id, "reset_password");
     await sendMail(resetPasswordMessage(email, user.displayName, req.origin, token));
   });

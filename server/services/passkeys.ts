@@ -15,12 +15,10 @@ import {
   verifyRegistrationResponse,
 } from "@simplewebauthn/server";
 import { z } from "zod";
-import { authLimits } from "../auth/limits.ts";
 import { recordSecurityEvent } from "../auth/security-events.ts";
 import { type ClientInfo, createSession, type NewSession } from "../auth/sessions.ts";
 import type { Db } from "../db/client.ts";
-import { limitKey } from "../http/trust-proxy.ts";
-import { AccountError, limit } from "./accounts.ts";
+import { AccountError } from "./accounts.ts";
 
 export const RP_NAME = "BeatSight";
 export const CHALLENGE_TTL_MS = 5 * 60_000;
@@ -205,12 +203,11 @@ export async function finishRegistration(
 
 // ── signing in with a passkey ──
 
+/** A challenge to sign in with (its rate limit is the procedure's: "auth.passkeyAuthenticationOptions"). */
 export async function authenticationOptions(
   db: Db,
   rp: RelyingParty,
-  ip: string,
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  limit(authLimits().passkeyPerIp, limitKey(ip), "passkey sign-ins");
   const options = await generateAuthenticationOptions({
     rpID: rp.rpID,
     // Empty: the browser offers whichever passkeys it holds for this site.

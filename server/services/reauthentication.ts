@@ -6,12 +6,11 @@
 // or a passkey's signature over a challenge the server issued at most CHALLENGE_TTL_MS (5 minutes)
 // earlier (./passkeys.ts). Accounts without a password (passkey only) use the passkey.
 import { z } from "zod";
-import { FailureLimiter } from "../auth/failure-limiter.ts";
-import { SIGN_IN_FAILURES } from "../auth/limits.ts";
 import { PASSWORD_LENGTH, verifyPassword } from "../auth/password.ts";
 import type { Db } from "../db/client.ts";
-import { AccountError } from "./accounts.ts";
+import { AccountError, tooMany } from "./accounts.ts";
 import { AuthenticationResponseSchema, type RelyingParty, verifyPasskeyAssertion } from "./passkeys.ts";
+import { clearLimit, refundLimit, takeLimit } from "./rate-limit.ts";
 
 export const IdentityProofSchema = z.union([
   z.object({
@@ -35,24 +34,6 @@ export const REAUTH_MESSAGES = {
     "Too many wrong passwords were tried for this account recently, so a password alone cannot confirm it is you. Confirm with a passkey, or sign out and sign in with an emailed link (which ends this), then try again.",
 } as const;
 
-const g = globalThis as typeof globalThis & { __beatsightReauthFailures?: FailureLimiter };
-
-/**
- * Wrong passwords given here, per account. Whoever sends them already holds a session, so the
- * sign-in counters (per address) would not slow someone guessing from a stolen one; this does, with
- * sign-in's per-account-and-address policy: 3 at once, then waits, then none for 15 minutes.
- */
-function wrongPasswords(): FailureLimiter {
-  g.__beatsightReauthFailures ??= new FailureLimiter(SIGN_IN_FAILURES.perAccountAndIp);
-  return g.__beatsightReauthFailures;
-}
-
-function waitText(seconds: number): string {
-  if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
-  const minutes = Math.ceil(seconds / 60);
-  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
-}
-
 /** Resolves when `proof` shows the holder of `userId` is here; throws an AccountError otherwise. */
 export async function confirmIdentity(
   db: Db,
@@ -66,25 +47,32 @@ export async function confirmIdentity(
     if (owner !== userId) throw new AccountError("FORBIDDEN", REAUTH_MESSAGES.otherAccountsPasskey);
     return;
   }
-  const wait = wrongPasswords().wait(userId);
+  // Wrong passwords given here are limited per account ("account.wrongPassword"): whoever sends
+  // them already holds a session, so the sign-in counts per address would not slow someone guessing
+  // from a stolen one. As at sign-in, a try is counted before the check (parallel guesses cannot
+  // all slip past the wait) and given back when it was not a wrong password.
+  const wait = await takeLimit(db, "account.wrongPassword", userId);
   if (wait > 0) {
-    throw new AccountError(
-      "TOO_MANY_REQUESTS",
-      `Too many wrong passwords. Please wait ${waitText(wait)} and try again, or confirm with a passkey.`,
+    throw tooMany(
+      wait,
+      (w) => `Too many wrong passwords. Please wait ${w} and try again, or confirm with a passkey.`,
     );
   }
   const user = await db.user.findUnique({
     where: { id: userId },
     select: { passwordHash: true, passwordStepUpUntil: true },
   });
-  if (!user?.passwordHash) throw new AccountError("BAD_REQUEST", REAUTH_MESSAGES.noPassword);
+  if (!user?.passwordHash) {
+    await refundLimit(db, "account.wrongPassword", userId);
+    throw new AccountError("BAD_REQUEST", REAUTH_MESSAGES.noPassword);
+  }
   // The same rule as signing in (./sign-in.ts): while it lasts the password is not even checked.
   if (user.passwordStepUpUntil && user.passwordStepUpUntil > now) {
+    await refundLimit(db, "account.wrongPassword", userId);
     throw new AccountError("FORBIDDEN", REAUTH_MESSAGES.stepUp);
   }
   if (!(await verifyPassword(user.passwordHash, proof.password))) {
-    wrongPasswords().fail(userId);
     throw new AccountError("FORBIDDEN", REAUTH_MESSAGES.wrongPassword);
   }
-  wrongPasswords().clear(userId);
+  await clearLimit(db, "account.wrongPassword", userId);
 }

@@ -2,8 +2,13 @@
 //
 // Wrong passwords are limited where they come from, never by locking the account for everyone:
 //   - per (account, address): a few tries, then a doubling wait, then none for the rest of
-//     15 minutes (SIGN_IN_FAILURES in auth/limits.ts); the owner elsewhere is not affected;
-//   - per address over all accounts, the same way with more room (one place guessing many accounts);
+//     15 minutes ("auth.wrongPassword.account" in limit-policies.ts); the owner elsewhere is not
+//     affected;
+//   - per address over all accounts, the same way with more room (one place guessing many
+//     accounts: "auth.wrongPassword.address");
+//   Both count in the shared store (./rate-limit.ts), so every web process sees the same counts.
+//   A try is counted as wrong before the password is checked, so guesses sent in parallel cannot
+//   all get past the wait before the first is counted; a right password gives its try back.
 //   - per account, counted in the users row: after STEP_UP.failures wrong passwords (from anywhere)
 //     a password alone no longer signs in to the account for STEP_UP.durationMs: the person signs
 //     in with an emailed link or a passkey, which ends it. While it lasts the password is not even
@@ -11,32 +16,28 @@
 // An address without an account answers the same at the same point (an in-memory shadow), does
 // the same password-hash work and the same UPDATE, so none of this tells a stranger it exists.
 import { consumeEmailToken, issueEmailToken } from "../auth/email-tokens.ts";
-import { authLimits } from "../auth/limits.ts";
 import { hashPassword, needsRehash, verifyPassword } from "../auth/password.ts";
 import { recordSecurityEvent } from "../auth/security-events.ts";
 import { createSession, type NewSession } from "../auth/sessions.ts";
 import type { Db } from "../db/client.ts";
 import { limitKey } from "../http/trust-proxy.ts";
 import { sendMail } from "../mail/send-mail.ts";
-import { AccountError, limit, MESSAGES, normalizeEmail, type RequestInfo, sendQuietly } from "./accounts.ts";
+import {
+  AccountError,
+  MESSAGES,
+  normalizeEmail,
+  type RequestInfo,
+  sendQuietly,
+  tooMany,
+} from "./accounts.ts";
 import { signInLinkMessage, verifyEmailMessage } from "./accounts-mail.ts";
 import { afterAnswer } from "./after-answer.ts";
+import { clearLimit, refundLimit, takeLimit, takeLimits } from "./rate-limit.ts";
 
 export const STEP_UP = { failures: 10, durationMs: 24 * 3600_000 } as const;
 
 /** Matches no user: the UPDATE an unknown address runs so it costs the same round trip. */
 const NO_USER = "00000000-0000-0000-0000-000000000000";
-
-function waitText(seconds: number): string {
-  if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
-  const minutes = Math.ceil(seconds / 60);
-  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
-}
-
-/** Refuses while a failure limiter makes `key` wait. */
-function refuseWhileWaiting(wait: number, message: (wait: string) => string): void {
-  if (wait > 0) throw new AccountError("TOO_MANY_REQUESTS", message(waitText(wait)));
-}
 
 // ── the shadow of accounts that do not exist ──
 
@@ -96,33 +97,43 @@ export async function signInWithPassword(
   input: { email: string; password: string },
   req: RequestInfo,
 ): Promise<{ userId: string; session: NewSession }> {
-  const limits = authLimits();
   const address = limitKey(req.ip);
-  limit(limits.signInPerIp, address, "sign-in attempts");
   const now = new Date();
   const email = normalizeEmail(input.email);
   const pair = `${email} ${address}`;
-  refuseWhileWaiting(
-    limits.signInFailuresPerIp.wait(address),
-    (wait) => `Too many wrong passwords from your network. Please wait ${wait} and try again.`,
-  );
-  refuseWhileWaiting(
-    limits.signInFailuresPerAccountAndIp.wait(pair),
-    (wait) =>
-      `Too many wrong passwords for this account from your network. Please wait ${wait} and try again, or sign in with an emailed link or a passkey.`,
-  );
+  const refused = await takeLimits(db, [
+    ["auth.wrongPassword.address", address],
+    ["auth.wrongPassword.account", pair],
+  ]);
+  if (refused?.name === "auth.wrongPassword.address") {
+    throw tooMany(
+      refused.wait,
+      (wait) => `Too many wrong passwords from your network. Please wait ${wait} and try again.`,
+    );
+  }
+  if (refused) {
+    throw tooMany(
+      refused.wait,
+      (wait) =>
+        `Too many wrong passwords for this account from your network. Please wait ${wait} and try again, or sign in with an emailed link or a passkey.`,
+    );
+  }
   const found = await db.user.findUnique({ where: { email } });
   const user = found?.passwordHash ? { ...found, passwordHash: found.passwordHash } : null;
   const stepUpUntil = user
     ? (user.passwordStepUpUntil?.getTime() ?? 0)
     : (shadows().get(email)?.stepUpUntil ?? 0);
-  if (stepUpUntil > now.getTime()) throw new AccountError("UNAUTHORIZED", MESSAGES.passwordNotEnough);
+  if (stepUpUntil > now.getTime()) {
+    // The password is not checked, so this try was no wrong password.
+    await refundLimit(db, "auth.wrongPassword.address", address);
+    await refundLimit(db, "auth.wrongPassword.account", pair);
+    throw new AccountError("UNAUTHORIZED", MESSAGES.passwordNotEnough);
+  }
 
   // With no account, verifyPassword spends the same time on a dummy hash and says no.
   const verified = await verifyPassword(user?.passwordHash ?? null, input.password);
   if (!user || !verified) {
-    limits.signInFailuresPerIp.fail(address);
-    limits.signInFailuresPerAccountAndIp.fail(pair);
+    // Already counted against both limits above.
     const steppedUp = await recordFailure(db, user?.id ?? null, now);
     if (user && steppedUp) {
       // After the answer, like everything else only a real account does.
@@ -145,7 +156,8 @@ export async function signInWithPassword(
     }
     throw new AccountError("UNAUTHORIZED", MESSAGES.wrongCredentials);
   }
-  limits.signInFailuresPerAccountAndIp.clear(pair);
+  await refundLimit(db, "auth.wrongPassword.address", address);
+  await clearLimit(db, "auth.wrongPassword.account", pair);
   await db.user.update({
     where: { id: user.id },
     data: {
@@ -155,7 +167,7 @@ export async function signInWithPassword(
   });
   if (!user.emailVerifiedAt) {
     // Only someone who knows the password learns this, so it reveals nothing to a stranger.
-    if (limits.mailPerRecipient.take(email) === 0) {
+    if ((await takeLimit(db, "mail.recipient", email)) === 0) {
       const token = await issueEmailToken(db, user.id, "verify_email");
       await sendQuietly(verifyEmailMessage(email, user.displayName, req.origin, token));
     }
@@ -175,12 +187,11 @@ export async function requestSignInLink(
   rawEmail: string,
   req: RequestInfo,
 ): Promise<{ message: string }> {
-  limit(authLimits().mailPerIp, limitKey(req.ip), "sign-in links requested");
   const email = normalizeEmail(rawEmail);
   afterAnswer("sign-in link", async () => {
     const user = await db.user.findUnique({ where: { email }, select: { id: true, displayName: true } });
     // Over the per-recipient limit the answer is the same; the email simply is not sent again.
-    if (!user || authLimits().mailPerRecipient.take(email) !== 0) return;
+    if (!user || (await takeLimit(db, "mail.recipient", email)) !== 0) return;
     const token = await issueEmailToken(db, user.id, "sign_in");
     await sendMail(signInLinkMessage(email, user.displayName, req.origin, token));
   });
@@ -196,7 +207,6 @@ export async function signInWithLink(
   token: string,
   req: RequestInfo,
 ): Promise<{ userId: string; session: NewSession }> {
-  limit(authLimits().signInPerIp, limitKey(req.ip), "sign-in attempts");
   const now = new Date();
   const used = await consumeEmailToken(db, token, "sign_in", now);
   if (!used) throw new AccountError("BAD_REQUEST", MESSAGES.badLink);
@@ -205,6 +215,6 @@ export async function signInWithLink(
     where: { id: user.id },
     data: { failedLoginCount: 0, passwordStepUpUntil: null, emailVerifiedAt: user.emailVerifiedAt ?? now },
   });
-  authLimits().signInFailuresPerAccountAndIp.clear(`${user.email} ${limitKey(req.ip)}`);
+  await clearLimit(db, "auth.wrongPassword.account", `${user.email} ${limitKey(req.ip)}`);
   return { userId: user.id, session: await createSession(db, user.id, req, now) };
 }

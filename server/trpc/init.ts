@@ -13,6 +13,8 @@ import type { Guard } from "../http/guard.ts";
 import { moduleLogger } from "../log.ts";
 import { getRuntime } from "../runtime.ts";
 import { ClientMutationConflictError } from "../services/client-mutations.ts";
+import type { RequestLimitName } from "../services/limit-policies.ts";
+import { enforceLimit } from "./limits.ts";
 
 // ── 1. context ──
 export interface Context {
@@ -50,9 +52,13 @@ export function describeZodError(error: ZodError): string {
     .join("; ");
 }
 
-/** Procedure metadata: the permission a procedure checks, so tests can walk every guarded procedure. */
+/**
+ * Procedure metadata, so tests can walk every procedure: the permission it checks, and the limit it
+ * counts against (every mutation names one; ./limits.ts).
+ */
 export interface ProcedureMeta {
   action?: Action;
+  limit?: RequestLimitName;
 }
 
 /** Conflicting edits travel with a CONFLICT error, so the editor can show them note by note. */
@@ -134,7 +140,13 @@ const serviceErrors = t.middleware(async ({ ctx, path, next }) => {
 
 // Same-origin checks, the session and the request id come from the route's guard
 // (server/http/guard.ts), before any procedure runs.
-export const publicProcedure = t.procedure.use(logged).use(serviceErrors);
+export const publicProcedure = t.procedure
+  .use(logged)
+  .use(serviceErrors)
+  .use(async ({ ctx, meta, next }) => {
+    await enforceLimit(ctx, meta);
+    return next();
+  });
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in to do this." });

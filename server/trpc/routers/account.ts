@@ -15,7 +15,9 @@ import { withAccountErrors } from "./auth.ts";
 
 const log = moduleLogger("account");
 
-const accountProcedure = protectedProcedure.use(async ({ next }) => withAccountErrors(await next()));
+const accountProcedure = protectedProcedure.use(async ({ ctx, next }) =>
+  withAccountErrors(await next(), ctx),
+);
 
 const proof = IdentityProofSchema;
 
@@ -34,15 +36,19 @@ export const accountRouter = createTRPCRouter({
   }),
 
   /** Everything stored about the account, as one JSON document (the page saves it as a file). */
-  exportData: accountProcedure.input(z.object({ proof })).mutation(async ({ ctx, input }) => {
-    await confirm(ctx, input.proof);
-    const data = await exportAccountData(ctx.db, ctx.session.user.id);
-    await recordExport(ctx.db, ctx.session.user.id, clientAddress(ctx.headers));
-    return data;
-  }),
+  exportData: accountProcedure
+    .meta({ limit: "account.exportData" })
+    .input(z.object({ proof }))
+    .mutation(async ({ ctx, input }) => {
+      await confirm(ctx, input.proof);
+      const data = await exportAccountData(ctx.db, ctx.session.user.id);
+      await recordExport(ctx.db, ctx.session.user.id, clientAddress(ctx.headers));
+      return data;
+    }),
 
   /** Deletes the account for good and signs this browser out (every other session ends with it). */
   deleteAccount: accountProcedure
+    .meta({ limit: "account.deleteAccount" })
     .input(
       z.object({
         proof,

@@ -68,18 +68,29 @@ function requestInfo(ctx: Context): RequestInfo {
   };
 }
 
-/** Turns service refusals (and a mail server that is down) into tRPC errors with the same sentence. */
-export async function withAccountErrors<R extends { ok: boolean; error?: unknown }>(result: R): Promise<R> {
+/**
+ * Turns service refusals (and a mail server that is down) into tRPC errors with the same sentence;
+ * a refusal for too many tries also answers Retry-After when `ctx` can carry it.
+ */
+export async function withAccountErrors<R extends { ok: boolean; error?: unknown }>(
+  result: R,
+  ctx?: Context,
+): Promise<R> {
   if (!result.ok && result.error instanceof TRPCError) {
     const cause = result.error.cause;
-    if (cause instanceof AccountError) throw new TRPCError({ code: cause.code, message: cause.message });
+    if (cause instanceof AccountError) {
+      if (cause.retryAfterSeconds) ctx?.resHeaders?.set("Retry-After", String(cause.retryAfterSeconds));
+      throw new TRPCError({ code: cause.code, message: cause.message });
+    }
     if (cause instanceof MailError)
       throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: cause.message });
   }
   return result;
 }
-const accountProcedure = publicProcedure.use(async ({ next }) => withAccountErrors(await next()));
-const signedInAccountProcedure = protectedProcedure.use(async ({ next }) => withAccountErrors(await next()));
+const accountProcedure = publicProcedure.use(async ({ ctx, next }) => withAccountErrors(await next(), ctx));
+const signedInAccountProcedure = protectedProcedure.use(async ({ ctx, next }) =>
+  withAccountErrors(await next(), ctx),
+);
 
 /** Starts the new session in the browser and ends the one it replaces (a fresh token at every sign-in). */
 async function startSession(ctx: Context, session: NewSession): Promise<void> {
@@ -104,55 +115,71 @@ export const authRouter = createTRPCRouter({
   }),
 
   signUp: accountProcedure
+    .meta({ limit: "auth.signUp" })
     .input(z.object({ email, password, displayName }))
     .mutation(({ ctx, input }) => signUp(ctx.db, input, requestInfo(ctx))),
 
   verifyEmail: accountProcedure
+    .meta({ limit: "auth.verifyEmail" })
     .input(z.object({ token }))
     .mutation(({ ctx, input }) => verifyEmail(ctx.db, input.token, requestInfo(ctx))),
 
-  resendVerification: signedInAccountProcedure.mutation(({ ctx }) =>
-    resendVerification(ctx.db, ctx.session.user.id, requestInfo(ctx)),
-  ),
+  resendVerification: signedInAccountProcedure
+    .meta({ limit: "auth.resendVerification" })
+    .mutation(({ ctx }) => resendVerification(ctx.db, ctx.session.user.id, requestInfo(ctx))),
 
-  signIn: accountProcedure.input(z.object({ email, password })).mutation(async ({ ctx, input }) => {
-    const { session } = await signInWithPassword(ctx.db, input, requestInfo(ctx));
-    await startSession(ctx, session);
-    return { ok: true as const };
-  }),
+  signIn: accountProcedure
+    .meta({ limit: "auth.signIn" })
+    .input(z.object({ email, password }))
+    .mutation(async ({ ctx, input }) => {
+      const { session } = await signInWithPassword(ctx.db, input, requestInfo(ctx));
+      await startSession(ctx, session);
+      return { ok: true as const };
+    }),
 
   /** A one-time sign-in link by email: the same answer for any address. */
   requestSignInLink: accountProcedure
+    .meta({ limit: "auth.requestSignInLink" })
     .input(z.object({ email }))
     .mutation(({ ctx, input }) => requestSignInLink(ctx.db, input.email, requestInfo(ctx))),
 
-  signInWithLink: accountProcedure.input(z.object({ token })).mutation(async ({ ctx, input }) => {
-    const { session } = await signInWithLink(ctx.db, input.token, requestInfo(ctx));
-    await startSession(ctx, session);
-    return { ok: true as const };
-  }),
+  signInWithLink: accountProcedure
+    .meta({ limit: "auth.signInWithLink" })
+    .input(z.object({ token }))
+    .mutation(async ({ ctx, input }) => {
+      const { session } = await signInWithLink(ctx.db, input.token, requestInfo(ctx));
+      await startSession(ctx, session);
+      return { ok: true as const };
+    }),
 
-  signOut: publicProcedure.mutation(async ({ ctx }) => {
+  signOut: publicProcedure.meta({ limit: "auth.signOut" }).mutation(async ({ ctx }) => {
     if (ctx.session) await revokeSession(ctx.db, ctx.session.user.id, ctx.session.id);
     if (ctx.resHeaders) clearSessionCookie(ctx.resHeaders, ctx.headers);
     return { ok: true as const };
   }),
 
   requestPasswordReset: accountProcedure
+    .meta({ limit: "auth.requestPasswordReset" })
     .input(z.object({ email }))
     .mutation(({ ctx, input }) => requestPasswordReset(ctx.db, input.email, requestInfo(ctx))),
 
-  resetPassword: accountProcedure.input(z.object({ token, password })).mutation(async ({ ctx, input }) => {
-    const result = await resetPassword(ctx.db, input, requestInfo(ctx));
-    // Every session of the account just ended, this browser's included.
-    if (ctx.resHeaders) clearSessionCookie(ctx.resHeaders, ctx.headers);
-    return result;
-  }),
+  resetPassword: accountProcedure
+    .meta({ limit: "auth.resetPassword" })
+    .input(z.object({ token, password }))
+    .mutation(async ({ ctx, input }) => {
+      const result = await resetPassword(ctx.db, input, requestInfo(ctx));
+      // Every session of the account just ended, this browser's included.
+      if (ctx.resHeaders) clearSessionCookie(ctx.resHeaders, ctx.headers);
+      return result;
+    }),
 
-  updateProfile: protectedProcedure.input(z.object({ displayName })).mutation(async ({ ctx, input }) => {
-    await updateDisplayName(ctx.db, ctx.session.user.id, input.displayName);
-    return { ok: true as const };
-  }),
+  updateProfile: protectedProcedure
+    .meta({ limit: "auth.updateProfile" })
+    .input(z.object({ displayName }))
+    .mutation(async ({ ctx, input }) => {
+      await updateDisplayName(ctx.db, ctx.session.user.id, input.displayName);
+      return { ok: true as const };
+    }),
 
   sessions: protectedProcedure.query(async ({ ctx }) => {
     const rows = await listSessions(ctx.db, ctx.session.user.id);
@@ -160,6 +187,7 @@ export const authRouter = createTRPCRouter({
   }),
 
   revokeSession: protectedProcedure
+    .meta({ limit: "auth.revokeSession" })
     .input(z.object({ sessionId: z.uuid() }))
     .mutation(async ({ ctx, input }) => {
       const ended = await revokeSession(ctx.db, ctx.session.user.id, input.sessionId);
@@ -168,24 +196,29 @@ export const authRouter = createTRPCRouter({
       return { ended };
     }),
 
-  revokeOtherSessions: protectedProcedure.mutation(async ({ ctx }) => ({
-    ended: await signOutEverywhereElse(
-      ctx.db,
-      ctx.session.user.id,
-      ctx.session.id,
-      clientAddress(ctx.headers),
-    ),
-  })),
+  revokeOtherSessions: protectedProcedure
+    .meta({ limit: "auth.revokeOtherSessions" })
+    .mutation(async ({ ctx }) => ({
+      ended: await signOutEverywhereElse(
+        ctx.db,
+        ctx.session.user.id,
+        ctx.session.id,
+        clientAddress(ctx.headers),
+      ),
+    })),
 
   passkeys: protectedProcedure.query(({ ctx }) => listPasskeys(ctx.db, ctx.session.user.id)),
 
   /** Step 1 of adding a passkey: options for the browser's navigator.credentials.create(). */
-  passkeyRegistrationOptions: protectedProcedure.mutation(({ ctx }) =>
-    registrationOptions(ctx.db, ctx.session.user, relyingParty(appOrigin(ctx.headers))),
-  ),
+  passkeyRegistrationOptions: protectedProcedure
+    .meta({ limit: "auth.passkeyRegistrationOptions" })
+    .mutation(({ ctx }) =>
+      registrationOptions(ctx.db, ctx.session.user, relyingParty(appOrigin(ctx.headers))),
+    ),
 
   /** Step 2: the authenticator's answer. */
   registerPasskey: signedInAccountProcedure
+    .meta({ limit: "auth.registerPasskey" })
     .input(z.object({ response: RegistrationResponseSchema, name: z.string().trim().max(64).optional() }))
     .mutation(({ ctx, input }) =>
       finishRegistration(
@@ -199,6 +232,7 @@ export const authRouter = createTRPCRouter({
     ),
 
   removePasskey: signedInAccountProcedure
+    .meta({ limit: "auth.removePasskey" })
     .input(z.object({ passkeyId: z.uuid() }))
     .mutation(async ({ ctx, input }) => {
       await removePasskey(ctx.db, ctx.session.user.id, input.passkeyId, clientAddress(ctx.headers));
@@ -206,12 +240,13 @@ export const authRouter = createTRPCRouter({
     }),
 
   /** Step 1 of signing in with a passkey: a challenge for navigator.credentials.get(). */
-  passkeyAuthenticationOptions: accountProcedure.mutation(({ ctx }) =>
-    authenticationOptions(ctx.db, relyingParty(appOrigin(ctx.headers)), clientAddress(ctx.headers)),
-  ),
+  passkeyAuthenticationOptions: accountProcedure
+    .meta({ limit: "auth.passkeyAuthenticationOptions" })
+    .mutation(({ ctx }) => authenticationOptions(ctx.db, relyingParty(appOrigin(ctx.headers)))),
 
   /** Step 2: a signed challenge; starts a session for the passkey's owner. */
   signInWithPasskey: accountProcedure
+    .meta({ limit: "auth.signInWithPasskey" })
     .input(z.object({ response: AuthenticationResponseSchema }))
     .mutation(async ({ ctx, input }) => {
       const info = requestInfo(ctx);

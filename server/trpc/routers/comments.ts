@@ -16,6 +16,7 @@ export const addCommentInput = z.object({
 
 export const commentsRouter = createTRPCRouter({
   add: permittedProcedure("map.comment")
+    .meta({ limit: "comments.add" })
     .input(addCommentInput)
     .mutation(({ ctx, input }) => asTrpc(() => addComment(ctx.db, { userId: ctx.actor.userId, ...input }))),
 

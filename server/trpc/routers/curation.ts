@@ -9,6 +9,7 @@ const label = z.string().trim().max(200, "must be at most 200 characters").nulla
 
 export const curationRouter = createTRPCRouter({
   archiveMap: permittedProcedure("map.archive")
+    .meta({ limit: "curation.archiveMap" })
     .input(
       z.object({
         mapId: z.uuid("is not a map id"),
@@ -22,6 +23,7 @@ export const curationRouter = createTRPCRouter({
     ),
 
   curateSong: permittedProcedure("song.curate")
+    .meta({ limit: "curation.curateSong" })
     .input(z.object({ songId: z.uuid("is not a song id"), title: label, artist: label, album: label }))
     .mutation(({ ctx, input }) => {
       const { songId, ...labels } = input;

@@ -80,28 +80,32 @@ export const jobsRouter = createTRPCRouter({
   }),
 
   /** Stop waiting for a job; a queued job nobody else waits for is cancelled. */
-  leave: protectedProcedure.input(jobId).mutation(async ({ ctx, input }) => {
-    await assertWatcher(ctx.db, ctx.session.user.id, input.id);
-    await ctx.db.aiJobSubscriber.deleteMany({ where: { jobId: input.id, userId: ctx.session.user.id } });
-    const left = await ctx.db.aiJobSubscriber.count({ where: { jobId: input.id } });
-    if (left > 0) return { cancelled: false };
-    const job = await ctx.db.aiJob.updateManyAndReturn({
-      where: { id: input.id, state: "queued" },
-      data: { state: "cancelled", finishedAt: new Date(), error: "Cancelled by the user." },
-      select: { queueJobId: true },
-    });
-    const queueJobId = job[0]?.queueJobId;
-    if (queueJobId) {
-      const { boss } = await getJobSystem();
-      await boss.cancel("ai-generate", queueJobId).catch(() => {});
-    }
-    return { cancelled: job.length > 0 };
-  }),
+  leave: protectedProcedure
+    .meta({ limit: "jobs.leave" })
+    .input(jobId)
+    .mutation(async ({ ctx, input }) => {
+      await assertWatcher(ctx.db, ctx.session.user.id, input.id);
+      await ctx.db.aiJobSubscriber.deleteMany({ where: { jobId: input.id, userId: ctx.session.user.id } });
+      const left = await ctx.db.aiJobSubscriber.count({ where: { jobId: input.id } });
+      if (left > 0) return { cancelled: false };
+      const job = await ctx.db.aiJob.updateManyAndReturn({
+        where: { id: input.id, state: "queued" },
+        data: { state: "cancelled", finishedAt: new Date(), error: "Cancelled by the user." },
+        select: { queueJobId: true },
+      });
+      const queueJobId = job[0]?.queueJobId;
+      if (queueJobId) {
+        const { boss } = await getJobSystem();
+        await boss.cancel("ai-generate", queueJobId).catch(() => {});
+      }
+      return { cancelled: job.length > 0 };
+    }),
 
   /** The server's VAPID public key, for PushManager.subscribe. */
   pushKey: publicProcedure.query(async () => (await getJobSystem()).vapid.publicKey),
 
   subscribePush: protectedProcedure
+    .meta({ limit: "jobs.subscribePush" })
     .input(
       z.object({
         endpoint: z

@@ -1,18 +1,12 @@
 // maps: charts attached to songs. Logic in server/services/maps.ts.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { clientAddress } from "../../http/client-address.ts";
-import { limitKey } from "../../http/trust-proxy.ts";
 import { getMapDetail, getVersionContent, listMaps } from "../../services/map-versions.ts";
 import { MapInputError, submitGenerated } from "../../services/maps.ts";
-import { RateLimiter } from "../../services/rate-limit.ts";
 import { SongInputError } from "../../services/songs.ts";
 import { asTrpc } from "../community-errors.ts";
 import { createTRPCRouter, publicProcedure } from "../init.ts";
 import { fingerprintInput } from "./songs.ts";
-
-/** Generous for a person, tight for a script: a chart takes a device about a minute to make. */
-const submissions = new RateLimiter(30, 60 * 60 * 1000);
 
 export const mapsRouter = createTRPCRouter({
   /** A map with its song, versions (who / when / source / verified), pending proposals and ratings. */
@@ -32,6 +26,7 @@ export const mapsRouter = createTRPCRouter({
 
   /** A chart generated on the user's device, for the song with this fingerprint. Audio never travels. */
   submitGenerated: publicProcedure
+    .meta({ limit: "maps.submitGenerated" })
     .input(
       fingerprintInput.extend({
         chart: z.unknown(),
@@ -42,14 +37,6 @@ export const mapsRouter = createTRPCRouter({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const key = ctx.session?.user.id ?? `ip:${limitKey(clientAddress(ctx.headers))}`;
-      const wait = submissions.take(key);
-      if (wait > 0) {
-        throw new TRPCError({
-          code: "TOO_MANY_REQUESTS",
-          message: `Too many charts submitted from here; try again in ${Math.ceil(wait / 60)} minutes.`,
-        });
-      }
       try {
         return await submitGenerated(ctx.db, {
           fingerprint: input.fingerprint,

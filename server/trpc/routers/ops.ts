@@ -33,6 +33,7 @@ export const opsRouter = createTRPCRouter({
 
   /** Queues a failed job again (while its audio is still kept). */
   retry: permittedProcedure("jobs.admin")
+    .meta({ limit: "ops.retry" })
     .input(z.object({ id: z.uuid("is not a job id") }))
     .mutation(async ({ ctx, input }) => {
       const job = await ctx.db.aiJob.findUnique({ where: { id: input.id } });

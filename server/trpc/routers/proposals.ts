@@ -36,6 +36,7 @@ export const proposalsRouter = createTRPCRouter({
    * `error.data.conflicts`) when the map moved on and an automatic rebase is impossible.
    */
   create: permittedProcedure("map.propose_edit")
+    .meta({ limit: "proposals.create" })
     .input(createProposalInput)
     .mutation(({ ctx, input }) =>
       asTrpc(() =>
@@ -53,6 +54,7 @@ export const proposalsRouter = createTRPCRouter({
     ),
 
   withdraw: permittedProcedure("proposal.withdraw")
+    .meta({ limit: "proposals.withdraw" })
     .input(z.object({ proposalId: z.uuid("is not a proposal id") }))
     .mutation(({ ctx, input }) =>
       asTrpc(() => withdrawProposal(ctx.db, { userId: ctx.actor.userId, proposalId: input.proposalId })),

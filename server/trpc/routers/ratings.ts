@@ -11,6 +11,7 @@ export const rateInput = z.object({
 
 export const ratingsRouter = createTRPCRouter({
   rate: permittedProcedure("map.rate")
+    .meta({ limit: "ratings.rate" })
     .input(rateInput)
     .mutation(({ ctx, input }) => asTrpc(() => rateMap(ctx.db, { userId: ctx.actor.userId, ...input }))),
 });

@@ -9,6 +9,7 @@ const MAX_STATS_BYTES = 64 * 1024;
 
 export const resultsRouter = createTRPCRouter({
   submit: protectedProcedure
+    .meta({ limit: "results.submit" })
     .input(
       z.object({
         id: z.uuid("must be the result's uuid"),

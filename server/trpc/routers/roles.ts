@@ -17,6 +17,7 @@ export const rolesRouter = createTRPCRouter({
     .query(({ ctx, input }) => listAppointments(ctx.db, input?.email || undefined)),
 
   appoint: permittedProcedure("role.appoint")
+    .meta({ limit: "roles.appoint" })
     .input(roleChangeInput)
     .mutation(({ ctx, input }) =>
       asTrpc(() =>
@@ -25,6 +26,7 @@ export const rolesRouter = createTRPCRouter({
     ),
 
   revoke: permittedProcedure("role.appoint")
+    .meta({ limit: "roles.revoke" })
     .input(roleChangeInput)
     .mutation(({ ctx, input }) =>
       asTrpc(() =>

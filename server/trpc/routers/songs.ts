@@ -1,9 +1,6 @@
 // songs: identify a song by fingerprint, register a new one, read one. Logic in server/services/songs.ts.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { clientAddress } from "../../http/client-address.ts";
-import { limitKey } from "../../http/trust-proxy.ts";
-import { RateLimiter } from "../../services/rate-limit.ts";
 import {
   FINGERPRINT_LIMITS,
   getSong,
@@ -11,22 +8,7 @@ import {
   registerSong,
   SongInputError,
 } from "../../services/songs.ts";
-import { type Context, createTRPCRouter, publicProcedure } from "../init.ts";
-
-/** A person identifies a song a minute at most; a script hammering the index gets told to wait. */
-const lookups = new RateLimiter(300, 10 * 60 * 1000);
-/** Registering is rarer still (only songs nobody has), and each one grows the index. */
-const registrations = new RateLimiter(60, 60 * 60 * 1000);
-
-function limit(limiter: RateLimiter, ctx: Context, what: string): void {
-  const wait = limiter.take(ctx.session?.user.id ?? `ip:${limitKey(clientAddress(ctx.headers))}`);
-  if (wait > 0) {
-    throw new TRPCError({
-      code: "TOO_MANY_REQUESTS",
-      message: `Too many ${what} from here; try again in ${Math.ceil(wait / 60)} minutes.`,
-    });
-  }
-}
+import { createTRPCRouter, publicProcedure } from "../init.ts";
 
 export const fingerprintInput = z.object({
   /** fpcalc's compressed fingerprint (base64url, no padding). */
@@ -60,18 +42,16 @@ export const songsRouter = createTRPCRouter({
    * A mutation only so the few-kilobyte fingerprint travels in a POST body rather than in a URL
    * (URLs end up in logs and have length limits); it changes nothing.
    */
-  identify: publicProcedure.input(fingerprintInput).mutation(({ ctx, input }) => {
-    limit(lookups, ctx, "song lookups");
-    return asBadRequest(() => identifySong(ctx.db, input));
-  }),
+  identify: publicProcedure
+    .meta({ limit: "songs.identify" })
+    .input(fingerprintInput)
+    .mutation(({ ctx, input }) => asBadRequest(() => identifySong(ctx.db, input))),
 
   /** Stores a new song with its fingerprint; returns the existing song when it is already known. */
   register: publicProcedure
+    .meta({ limit: "songs.register" })
     .input(fingerprintInput.extend({ title: label, artist: label, album: label }))
-    .mutation(({ ctx, input }) => {
-      limit(registrations, ctx, "songs registered");
-      return asBadRequest(() => registerSong(ctx.db, input));
-    }),
+    .mutation(({ ctx, input }) => asBadRequest(() => registerSong(ctx.db, input))),
 
   /** One song with its maps, or NOT_FOUND. */
   get: publicProcedure.input(z.object({ id: z.uuid("is not a song id") })).query(async ({ ctx, input }) => {

@@ -38,6 +38,7 @@ export const verifyRouter = createTRPCRouter({
     ),
 
   decide: permittedProcedure("verify.decide")
+    .meta({ limit: "verify.decide" })
     .input(decideInput)
     .mutation(({ ctx, input }) =>
       asTrpc(() =>

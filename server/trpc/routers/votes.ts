@@ -11,6 +11,7 @@ export const castVoteInput = z.object({
 
 export const votesRouter = createTRPCRouter({
   cast: permittedProcedure("map.vote")
+    .meta({ limit: "votes.cast" })
     .input(castVoteInput)
     .mutation(({ ctx, input }) =>
       asTrpc(() =>

@@ -9,7 +9,7 @@ import { JobRequestError, type JobRequestErrorCode } from "@/server/jobs/request
 import { requestServerJob } from "@/server/jobs/requests.ts";
 import { getJobSystem, JobsDisabledError } from "@/server/jobs/runtime.ts";
 import { jobStatus } from "@/server/jobs/status.ts";
-import { hourlyUploadWait, RefusalGuard, refusalsPerHour } from "@/server/jobs/upload-rate.ts";
+import { hourlyUploadWait, recordRefusedUpload, refusedUploadWait } from "@/server/jobs/upload-rate.ts";
 import { UploadTooLargeError } from "@/server/jobs/upload-store.ts";
 import { moduleLogger } from "@/server/log.ts";
 import type { getRuntime } from "@/server/runtime.ts";
@@ -17,7 +17,6 @@ import type { getRuntime } from "@/server/runtime.ts";
 export const dynamic = "force-dynamic";
 
 const log = moduleLogger("upload");
-let refusals: RefusalGuard | undefined;
 
 const answer = (status: number, code: JobRequestErrorCode, message: string) =>
   Response.json({ error: { code, message } }, { status });
@@ -50,8 +49,7 @@ export const POST = guarded(
     }
     const config = jobsConfig();
     const userId = session.user.id;
-    refusals ??= new RefusalGuard(refusalsPerHour(config.UPLOADS_PER_HOUR));
-    const refused = refusals.wait(userId);
+    const refused = await refusedUploadWait(db, userId, config.UPLOADS_PER_HOUR);
     const wait = refused || (await hourlyUploadWait(db, userId, config.UPLOADS_PER_HOUR));
     if (wait > 0) {
       const minutes = Math.ceil(wait / 60);
@@ -67,7 +65,8 @@ export const POST = guarded(
       return await accept(req, { db, jobs, config, userId });
     } catch (error) {
       if (error instanceof JobRequestError) {
-        if (error.code !== "quota" && error.code !== "too-many-live") refusals.record(userId);
+        if (error.code !== "quota" && error.code !== "too-many-live")
+          await recordRefusedUpload(db, userId, config.UPLOADS_PER_HOUR);
         return refuse(error);
       }
       // The guard answers the rest: 503 with Retry-After for a database that is down, else a 500
