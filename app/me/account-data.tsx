@@ -64,6 +64,18 @@ export function AccountData({ onDeleted }: { onDeleted: () => void }) {
   if (!me.data) return null;
   if (methods.error) return <ErrorMessage error={methods.error} action="Reload the page to try again." />;
   if (!methods.data) return null;
+  if (!methods.data.password && !methods.data.passkey) {
+    // Only accounts made outside sign-up lack both; a reset link sets a password.
+    return (
+      <section aria-labelledby="your-data-title" className="card">
+        <h2 id="your-data-title">Your data</h2>
+        <p>
+          Downloading your data or deleting your account needs your password or a passkey, and this account
+          has neither. Set a password with <Link href="/reset-password">a reset link</Link> first.
+        </p>
+      </section>
+    );
+  }
   return (
     <>
       <DownloadData methods={methods.data} />
