@@ -8,6 +8,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import type { Logger } from "pino";
@@ -89,6 +90,9 @@ export async function startPostmaster(options: ClusterOptions & { port: number }
     "listen_addresses=127.0.0.1",
     "-c",
     "unix_socket_directories=",
+    // After a crash PostgreSQL first flushes every file of the cluster, one fsync each (~2 s of a
+    // ~4 s restart measured here); one syncfs() of the file system does the same job at once.
+    ...(os.platform() === "linux" ? ["-c", "recovery_init_sync_method=syncfs"] : []),
   ]);
   const postmaster: Postmaster = {
     pid: child.pid,

@@ -24,6 +24,7 @@ export interface Health {
 
 const version = process.env.npm_package_version ?? "0.1.0";
 const log = moduleLogger("health");
+let probeFailing = false;
 
 export async function checkHealth(runtime: Runtime, now = Date.now()): Promise<Health> {
   const started = performance.now();
@@ -31,8 +32,13 @@ export async function checkHealth(runtime: Runtime, now = Date.now()): Promise<H
   try {
     await runtime.db.$queryRaw`SELECT 1`;
     latencyMs = Math.round((performance.now() - started) * 100) / 100;
+    if (probeFailing) log.info("database health probe answers again");
+    probeFailing = false;
   } catch (error) {
-    log.warn({ err: error }, "database health probe failed");
+    // Once per outage at warn (monitors poll every few seconds); the rest at debug.
+    if (probeFailing) log.debug({ err: error }, "database health probe failed");
+    else log.warn({ err: error }, "database health probe failed");
+    probeFailing = true;
   }
   const supervisor = runtime.dbSupervisor?.() ?? null;
   const up = latencyMs !== null;
