@@ -27,7 +27,7 @@ const g = globalThis as typeof globalThis & { __beatsightRuntime?: Promise<Runti
 
 /** Log lines as objects, to check what the supervisor said. */
 function capturedLog() {
-  const lines: Record<string, unknown>[] = [];
+  const lines: { level: number; msg: string; [field: string]: unknown }[] = [];
   const log = pino(
     { level: process.env.RECOVERY_DEBUG ? "debug" : "info" },
     { write: (line: string) => lines.push(JSON.parse(line)) },
@@ -224,13 +224,6 @@ describe("the embedded PostgreSQL killed during a write burst", () => {
     expect(await postmasterPid(dataDir)).not.toBe(pid);
     expect(app.lines.some((l) => /restarted/.test(String(l.msg)))).toBe(true);
 
-    if (process.env.RECOVERY_DEBUG)
-      console.info(
-        app.lines
-          .filter((l) => l.level >= 20)
-          .map((l) => `${l.time} ${l.msg} ${String(l.pg ?? "")}`)
-          .join("\n"),
-      );
     const during = answers.filter((a) => a.at >= killedAt && a.at <= recoveredAt);
     const firstUnavailable = Math.min(...unavailable.map((a) => a.at));
     const firstOkAgain = Math.min(
