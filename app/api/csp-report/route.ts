@@ -3,14 +3,15 @@
 // empty 2xx/4xx, never a 500, since no browser does anything with it.
 import { clientAddress } from "@/server/http/client-address.ts";
 import { parseViolations, ReportLimiter, readCapped } from "@/server/http/csp-report.ts";
-import { moduleLogger } from "@/server/log.ts";
+import { guarded } from "@/server/http/guard.ts";
 
 export const dynamic = "force-dynamic";
 
 const limiter = new ReportLimiter();
 
-export async function POST(request: Request): Promise<Response> {
-  const log = moduleLogger("csp");
+// session "none": a report needs no account and no database.
+export const POST = guarded({ session: "none" }, async (request, { log: requestLog }) => {
+  const log = requestLog.child({ module: "csp" });
   try {
     const address = clientAddress(request.headers);
     if (!limiter.allow(address)) return new Response(null, { status: 429 });
@@ -31,4 +32,4 @@ export async function POST(request: Request): Promise<Response> {
     log.warn({ err: error }, "CSP report not read");
     return new Response(null, { status: 400 });
   }
-}
+});

@@ -2,13 +2,15 @@
 // (status ok or degraded), 503 with Retry-After while it does not. States only, never addresses or
 // error text (server/services/health.ts); the reasons are in the server's log.
 import { RETRY_POLICY } from "@/server/db/transaction.ts";
+import { guarded } from "@/server/http/guard.ts";
 import { moduleLogger } from "@/server/log.ts";
 import { getRuntime } from "@/server/runtime.ts";
 import { bootingHealth, checkHealth } from "@/server/services/health.ts";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(): Promise<Response> {
+// session "none": health must answer while the database is down.
+export const GET = guarded({ session: "none" }, async () => {
   let body: object;
   let down: boolean;
   try {
@@ -27,4 +29,4 @@ export async function GET(): Promise<Response> {
       ...(down ? { "Retry-After": String(RETRY_POLICY.retryAfterSeconds) } : {}),
     },
   });
-}
+});
