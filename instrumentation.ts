@@ -3,7 +3,15 @@
 // sees it.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { bootServer } = await import("./server/boot.ts");
-    await bootServer();
+    // Loading the boot already reads the configuration (modules make their loggers as they load),
+    // so an invalid setting can fail here, before bootServer's own handler: stop with its message
+    // rather than leave a server up that cannot serve.
+    const boot = await import("./server/boot.ts").catch((error: unknown) => {
+      console.error(
+        `\nBeatSight could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      process.exit(1);
+    });
+    await boot.bootServer();
   }
 }

@@ -5,48 +5,24 @@
 // it renders; app/layout.tsx renders every page per request so there is a request to take it from.
 import { type NextRequest, NextResponse } from "next/server";
 import { env } from "./server/env.ts";
-import {
-  documentPolicy,
-  isScriptPath,
-  newNonce,
-  strictTransportSecurity,
-  workerScriptPolicy,
-} from "./server/http/csp.ts";
+import { securityHeaders } from "./server/http/csp.ts";
 
 export function proxy(request: NextRequest): NextResponse {
   const { APP_ORIGIN, NODE_ENV } = env();
-  const https = APP_ORIGIN?.startsWith("https:") ?? false;
-  const hsts = strictTransportSecurity(APP_ORIGIN);
-
-  if (isScriptPath(request.nextUrl.pathname)) {
-    const response = NextResponse.next();
-    response.headers.set("Content-Security-Policy", workerScriptPolicy({ https }));
-    if (hsts) response.headers.set("Strict-Transport-Security", hsts);
-    return response;
-  }
-
-  const nonce = newNonce();
-  const policy = documentPolicy({ nonce, development: NODE_ENV === "development", https });
+  const headers = securityHeaders(request.nextUrl.pathname, {
+    appOrigin: APP_ORIGIN,
+    development: NODE_ENV === "development",
+  });
   const requestHeaders = new Headers(request.headers);
-  requestHeaders.set("Content-Security-Policy", policy);
-  requestHeaders.set("x-nonce", nonce);
+  for (const [name, value] of Object.entries(headers.request)) requestHeaders.set(name, value);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
-  response.headers.set("Content-Security-Policy", policy);
-  if (hsts) response.headers.set("Strict-Transport-Security", hsts);
+  for (const [name, value] of Object.entries(headers.response)) response.headers.set(name, value);
   return response;
 }
 
+// Every path but route handlers (JSON, streams) and public files that are data, not pages or
+// scripts (models, the runtime's .wasm, icons, the web manifest). Prefetches are included: a page
+// answered without the proxy would carry no policy at all.
 export const config = {
-  matcher: [
-    {
-      // Everything but route handlers (JSON, streams) and public files that are data, not pages or
-      // scripts (models, the runtime's .wasm, icons, the web manifest).
-      source: "/((?!api/|models/|ort/|wasm/|icons/|manifest\\.webmanifest|favicon\\.ico).*)",
-      // next/link prefetches: RSC payloads fetched ahead of a click, never rendered as a document.
-      missing: [
-        { type: "header", key: "next-router-prefetch" },
-        { type: "header", key: "purpose", value: "prefetch" },
-      ],
-    },
-  ],
+  matcher: ["/((?!api/|models/|ort/|wasm/|icons/|manifest\\.webmanifest|favicon\\.ico).*)"],
 };

@@ -5,6 +5,7 @@
 // changes is stored whole. Applying checks that exact note is still there; if someone else changed
 // it in the meantime, that is a conflict, and everything else applies as it is. This makes
 // rebasing a plain re-apply on the new base (git's "patch applies cleanly" rule, per note).
+import "../zod-csp.ts";
 import { z } from "zod";
 import type { Component } from "./lanes.ts";
 import { LANE_COUNT } from "./lanes.ts";

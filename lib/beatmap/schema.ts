@@ -1,4 +1,5 @@
 // The .bsm v1 schema (JSON). One definition shared by browser, server and CLI; see docs/FORMAT.md.
+import "../zod-csp.ts";
 import { z } from "zod";
 import { COMPONENTS, LANE_COUNT } from "./lanes.ts";
 import { LIMITS } from "./limits.ts";

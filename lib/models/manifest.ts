@@ -2,6 +2,7 @@
 // parsed here once (zod) so the pipeline, the model store and the tests read typed values.
 // Features (STFT, mel) are computed inside the ONNX graphs, so a model's contract is: mono float
 // PCM at `sampleRate` in, the named outputs out. docs/MODELS.md explains every field.
+import "../zod-csp.ts";
 import { z } from "zod";
 
 const tensorSpec = z.object({

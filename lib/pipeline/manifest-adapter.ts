@@ -1,6 +1,7 @@
 // Reads public/models/manifest.json (written by training/export.py) into the pipeline's model
 // specs. Parsing is strict about what the pipeline relies on and ignores the rest (training
 // details, metrics), so the manifest can grow without breaking old clients.
+import "../zod-csp.ts";
 import { z } from "zod";
 import type { PipelineModels, SeparatorSpec, TranscriberSpec } from "./model-spec.ts";
 

@@ -2,6 +2,7 @@
 // days without a visit, whatever persist() says), so drummers can keep their own copy: charts,
 // settings, practice results and, if they want, the stems (large). Import validates every chart
 // as any other .bsm and never overwrites what the device already has.
+import "../zod-csp.ts";
 import { z } from "zod";
 import { contentHash, validateBeatmapObject } from "../beatmap/index.ts";
 import type { BeatSightDb, StoredChart, StoredResult, StoredSetting } from "./db.ts";

@@ -1,5 +1,7 @@
-// The session cookie: httpOnly (scripts cannot read it), SameSite=Lax (not sent on cross-site
-// POSTs), Secure whenever the site is served over https, scoped to the whole site.
+// The session cookie (the only cookie the app sets): httpOnly (scripts cannot read it),
+// SameSite=Lax (not sent on cross-site POSTs), scoped to the whole site, and Secure whenever the
+// app is served over https — decided by request-origin.ts isHttps: APP_ORIGIN's scheme, which
+// production requires, so an https deployment never depends on a proxy's X-Forwarded-Proto.
 import { SESSION_COOKIE } from "./session.ts";
 
 function serialize(value: string, maxAgeSeconds: number, secure: boolean): string {

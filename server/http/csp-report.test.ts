@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { MAX_REPORT_BYTES, parseViolations, ReportLimiter, readCapped } from "./csp-report.ts";
+import { describe, expect, it, vi } from "vitest";
+import { MAX_REPORT_BYTES, parseViolations, ReportLimiter, readCapped, receiveReport } from "./csp-report.ts";
 
 describe("parseViolations", () => {
   it("reads a report-uri report, keeping no query string (it may hold a token)", () => {
@@ -88,5 +88,76 @@ describe("ReportLimiter", () => {
     expect(limiter.allow("192.0.2.1")).toBe(true);
     now += 60_000;
     expect(limiter.allow("2001:db8::1")).toBe(true);
+  });
+});
+
+describe("receiveReport", () => {
+  const violation = JSON.stringify({
+    "csp-report": {
+      "document-uri": "http://127.0.0.1:3000/generate",
+      "blocked-uri": "eval",
+      "effective-directive": "script-src",
+    },
+  });
+  const post = (body: BodyInit) =>
+    new Request("http://127.0.0.1:3000/api/csp-report", { method: "POST", body });
+
+  it("logs each violation with the page, the directive and the address, and answers 204", async () => {
+    const log = { warn: vi.fn() };
+    const response = await receiveReport(post(violation), {
+      address: "192.0.2.7",
+      limiter: new ReportLimiter(),
+      log,
+    });
+    expect(response.status).toBe(204);
+    expect(log.warn).toHaveBeenCalledWith(
+      {
+        violation: expect.objectContaining({
+          documentUri: "http://127.0.0.1:3000/generate",
+          directive: "script-src",
+        }),
+        address: "192.0.2.7",
+      },
+      "Content-Security-Policy violation",
+    );
+  });
+
+  it("answers 4xx and logs nothing for junk, oversize bodies and floods (junk counts against the limit)", async () => {
+    const log = { warn: vi.fn() };
+    const context = { address: "203.0.113.9", limiter: new ReportLimiter(2), log };
+    expect((await receiveReport(post("not json"), context)).status).toBe(400);
+    expect((await receiveReport(post("[1]"), context)).status).toBe(400);
+    expect(
+      (
+        await receiveReport(post("x".repeat(MAX_REPORT_BYTES + 1)), {
+          ...context,
+          limiter: new ReportLimiter(),
+        })
+      ).status,
+    ).toBe(413);
+    expect(log.warn).not.toHaveBeenCalled();
+    expect((await receiveReport(post(violation), context)).status).toBe(429);
+    expect(log.warn).not.toHaveBeenCalled();
+  });
+
+  it("answers 400, not 500, when the body breaks off", async () => {
+    const log = { warn: vi.fn() };
+    const broken = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.error(new Error("connection reset"));
+      },
+    });
+    const request = new Request("http://127.0.0.1:3000/api/csp-report", {
+      method: "POST",
+      body: broken,
+      duplex: "half",
+    } as RequestInit);
+    expect(
+      (await receiveReport(request, { address: "192.0.2.8", limiter: new ReportLimiter(), log })).status,
+    ).toBe(400);
+    expect(log.warn).toHaveBeenCalledWith(
+      expect.objectContaining({ address: "192.0.2.8" }),
+      "CSP report not read",
+    );
   });
 });

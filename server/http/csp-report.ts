@@ -2,6 +2,7 @@
 // CSP_REPORT_PATH: parsed, stripped of anything personal, and logged, so a policy that blocks a
 // real part of the app shows up in the log instead of as a silently broken page. The endpoint is
 // open to anyone, so everything about it is bounded: body size, reports per address, fields kept.
+import type { Logger } from "pino";
 import { z } from "zod";
 import { limitKey } from "./trust-proxy.ts";
 
@@ -178,5 +179,36 @@ export class ReportLimiter {
     if (window.count >= this.perMinute) return false;
     window.count++;
     return true;
+  }
+}
+
+/**
+ * One POST to the report endpoint, from `address`: each violation logged, and an empty answer —
+ * 204, or 400/413/429 for what is not a report, too big or too many; never a 500, since no browser
+ * does anything with the answer.
+ */
+export async function receiveReport(
+  request: Request,
+  context: { address: string; limiter: ReportLimiter; log: Pick<Logger, "warn"> },
+): Promise<Response> {
+  const { address, limiter, log } = context;
+  try {
+    if (!limiter.allow(address)) return new Response(null, { status: 429 });
+    const body = await readCapped(request);
+    if (body === null) return new Response(null, { status: 413 });
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      return new Response(null, { status: 400 });
+    }
+    const violations = parseViolations(json);
+    if (violations === null) return new Response(null, { status: 400 });
+    for (const violation of violations) log.warn({ violation, address }, "Content-Security-Policy violation");
+    return new Response(null, { status: 204 });
+  } catch (error) {
+    // A body that breaks off while being read, say: not worth a 500.
+    log.warn({ err: error, address }, "CSP report not read");
+    return new Response(null, { status: 400 });
   }
 }

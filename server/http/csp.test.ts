@@ -4,6 +4,7 @@ import {
   documentPolicy,
   isScriptPath,
   newNonce,
+  securityHeaders,
   strictTransportSecurity,
   workerScriptPolicy,
 } from "./csp.ts";
@@ -103,5 +104,42 @@ describe("isScriptPath", () => {
     expect(isScriptPath("/")).toBe(false);
     expect(isScriptPath("/play/abc")).toBe(false);
     expect(isScriptPath("/maps/42")).toBe(false);
+  });
+});
+
+describe("securityHeaders", () => {
+  const https = { appOrigin: "https://beatsight.example", development: false };
+  const local = { appOrigin: undefined, development: false };
+
+  it("gives a page one fresh nonce, in the policy Next reads and in the one the browser gets", () => {
+    const first = securityHeaders("/maps/42", local);
+    const second = securityHeaders("/maps/42", local);
+    const nonce = first.request["x-nonce"];
+    expect(first.request["Content-Security-Policy"]).toBe(first.response["Content-Security-Policy"]);
+    expect(first.response["Content-Security-Policy"]).toContain(`'nonce-${nonce}'`);
+    expect(second.request["x-nonce"]).not.toBe(nonce);
+  });
+
+  it("gives scripts the worker policy and leaves their request alone", () => {
+    const script = securityHeaders("/sw.js", local);
+    expect(script.request).toEqual({});
+    expect(script.response["Content-Security-Policy"]).toBe(workerScriptPolicy({ https: false }));
+  });
+
+  it("sends HSTS on pages and scripts only when the app's origin is https", () => {
+    for (const path of ["/", "/_next/static/chunks/a.js"]) {
+      expect(securityHeaders(path, https).response["Strict-Transport-Security"]).toMatch(
+        /max-age=\d+; includeSubDomains/,
+      );
+      expect(securityHeaders(path, local).response["Strict-Transport-Security"]).toBeUndefined();
+      expect(
+        securityHeaders(path, { appOrigin: "http://192.168.1.5:3000", development: false }).response[
+          "Strict-Transport-Security"
+        ],
+      ).toBeUndefined();
+    }
+    expect(securityHeaders("/", https).response["Content-Security-Policy"]).toContain(
+      "upgrade-insecure-requests",
+    );
   });
 });

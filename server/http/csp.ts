@@ -93,3 +93,31 @@ export function strictTransportSecurity(origin: string | undefined): string | nu
 export function isScriptPath(pathname: string): boolean {
   return pathname.startsWith("/_next/static/") || /\.(m?js|ts)$/.test(pathname);
 }
+
+export interface SecurityHeaders {
+  /** Added to the request as Next sees it: the page's policy, from which Next takes the nonce. */
+  request: Record<string, string>;
+  response: Record<string, string>;
+}
+
+/** The headers proxy.ts adds for one request, given the app's origin (APP_ORIGIN) and mode. */
+export function securityHeaders(
+  pathname: string,
+  config: { appOrigin: string | undefined; development: boolean },
+): SecurityHeaders {
+  const https = config.appOrigin?.startsWith("https:") ?? false;
+  const hsts = strictTransportSecurity(config.appOrigin);
+  const transport: Record<string, string> = hsts ? { "Strict-Transport-Security": hsts } : {};
+  if (isScriptPath(pathname)) {
+    return {
+      request: {},
+      response: { "Content-Security-Policy": workerScriptPolicy({ https }), ...transport },
+    };
+  }
+  const nonce = newNonce();
+  const policy = documentPolicy({ nonce, development: config.development, https });
+  return {
+    request: { "Content-Security-Policy": policy, "x-nonce": nonce },
+    response: { "Content-Security-Policy": policy, ...transport },
+  };
+}
