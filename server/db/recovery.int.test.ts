@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as health } from "@/app/api/health/route.ts";
 import { POST as trpc } from "@/app/api/trpc/[trpc]/route.ts";
 import { grooveChart } from "@/lib/beatmap/testing.ts";
+import { GENERATE_QUEUE, startBoss } from "@/server/queue/boss.ts";
 import type { Runtime } from "@/server/runtime.ts";
 import { submitGenerated } from "@/server/services/maps.ts";
 import { syntheticFingerprint } from "@/test/fingerprints.ts";
@@ -235,6 +236,54 @@ describe("the embedded PostgreSQL killed during a write burst", () => {
         `during the outage ${during.filter((a) => a.status === 503).length}×503, ${during.filter((a) => a.status === 200).length}×200; ` +
         `in all ${answers.length} writes, ${unavailable.length}×503, 0×500; health polls down: ${down.length}`,
     );
+  });
+});
+
+describe("the job queue across a restart of the embedded PostgreSQL", () => {
+  let app: Awaited<ReturnType<typeof appOnOwnServer>>;
+  beforeAll(async () => {
+    app = await appOnOwnServer();
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it("keeps working: pg-boss's own pool reconnects and its worker loop goes on", async () => {
+    const errors: Error[] = [];
+    const boss = await startBoss(
+      app.server.url,
+      {
+        JOB_EXPIRE_SECONDS: 60,
+        JOB_RETRY_LIMIT: 1,
+        JOB_RETRY_DELAY_SECONDS: 1,
+        QUEUE_MAINTENANCE_SECONDS: 60,
+      },
+      (error) => errors.push(error),
+    );
+    try {
+      const handled: string[] = [];
+      await boss.work<{ jobId: string }>(GENERATE_QUEUE, { pollingIntervalSeconds: 0.5 }, async ([job]) => {
+        if (job) handled.push(job.data.jobId);
+      });
+      await boss.send(GENERATE_QUEUE, { jobId: "before" });
+      await until(() => (handled.includes("before") ? true : undefined));
+
+      process.kill(await postmasterPid(app.dataDir), "SIGKILL");
+      await until(async () => ((await readHealth()).status === 503 ? true : undefined));
+      await until(async () => ((await readHealth()).body.status === "ok" ? true : undefined));
+
+      // The same boss, not restarted: sending and the worker that was polling all along both work.
+      await until(() =>
+        boss.send(GENERATE_QUEUE, { jobId: "after" }).then(
+          () => true,
+          () => undefined,
+        ),
+      );
+      await until(() => (handled.includes("after") ? true : undefined));
+      expect(handled).toEqual(["before", "after"]);
+    } finally {
+      await boss.stop({ graceful: false, wait: true });
+    }
   });
 });
 
