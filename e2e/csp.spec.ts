@@ -120,8 +120,14 @@ test("a script injected into a page without the nonce is refused, and every watc
     );
     await route.fulfill({ response, body: html });
   });
+  // The report reaches the endpoint through the request guard and is taken.
+  const reportAnswer = context.waitForEvent(
+    "response",
+    (r) => new URL(r.url()).pathname === "/api/csp-report",
+  );
   await page.goto("/sign-in");
   await expect(page.getByRole("heading", { level: 1, name: "Sign in" })).toBeVisible();
+  expect((await reportAnswer).status()).toBe(204);
   expect(
     await page.evaluate(() => (window as unknown as { __injected?: boolean }).__injected),
   ).toBeUndefined();
