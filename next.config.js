@@ -35,8 +35,14 @@ const nextConfig = {
     "@unimusic/chromaprint",
   ],
   headers,
-  // `npm test` typechecks the whole project (tsc) before it builds; checking again here only
-  // doubles the build time on a 2-core CI machine.
+  // A self-contained server folder (<distDir>/standalone) with only the node_modules it uses;
+  // scripts/build.mjs completes it with what the server reads from disk and the compiled worker.
+  output: "standalone",
+  // Where `next build` writes; another folder lets a deployment build run beside a development
+  // checkout's own `.next` (the standalone server reads this name from its build, not from here).
+  distDir: process.env.BEATSIGHT_DIST_DIR || ".next",
+  // Not skipped: scripts/build.mjs runs `tsc --noEmit` over the whole project before `next build`
+  // (unless `npm test` just did, BEATSIGHT_TYPECHECKED=1), a stricter check than Next's own.
   typescript: { ignoreBuildErrors: true },
 };
 

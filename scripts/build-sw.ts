@@ -10,7 +10,14 @@ import { build } from "esbuild";
 import { OFFLINE_PAGES } from "../lib/offline/pwa-constants.ts";
 
 const root = path.join(import.meta.dirname, "..");
-const buildId = readFileSync(path.join(root, ".next", "BUILD_ID"), "utf8").trim();
+// The build to precache: next.config.js's distDir, the same BEATSIGHT_DIST_DIR rule.
+const distName = process.env.BEATSIGHT_DIST_DIR || ".next";
+const distDir = path.join(root, distName);
+const buildId = readFileSync(path.join(distDir, "BUILD_ID"), "utf8").trim();
+// A checkout's own build (.next) is served from public/ by `npm start`; a build in another folder
+// (a deployment's) keeps its service worker beside it, and scripts/build.mjs puts it into that
+// build's standalone public/, so it never replaces the one a running checkout serves.
+const outfile = distName === ".next" ? path.join(root, "public", "sw.js") : path.join(distDir, "sw.js");
 
 function* files(dir: string): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -24,7 +31,7 @@ const revisionOf = (file: string) =>
 
 const manifest: { url: string; revision: string | null }[] = [];
 // Next's chunks carry a content hash in their names: no revision needed.
-const staticDir = path.join(root, ".next", "static");
+const staticDir = path.join(distDir, "static");
 for (const file of files(staticDir)) {
   // The ONNX Runtime .wasm (40 MB) is cached on first use instead; source maps and sources not at all.
   if (/\.(wasm|map|ts)$/.test(file)) continue;
@@ -61,7 +68,7 @@ const runtimeRevision = runtime.digest("hex").slice(0, 12);
 
 const result = await build({
   entryPoints: [path.join(root, "sw", "service-worker.ts")],
-  outfile: path.join(root, "public", "sw.js"),
+  outfile,
   bundle: true,
   format: "iife",
   target: "es2022",
@@ -89,5 +96,5 @@ const precacheBytes = manifest.reduce((sum, { url }) => {
   }
 }, 0);
 console.log(
-  `service worker: public/sw.js (${kb(bytes)}), ${manifest.length} precached entries (${kb(precacheBytes)} of files + pages), build ${buildId}`,
+  `service worker: ${path.relative(root, outfile)} (${kb(bytes)}), ${manifest.length} precached entries (${kb(precacheBytes)} of files + pages), build ${buildId}`,
 );

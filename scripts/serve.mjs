@@ -4,13 +4,51 @@
 // limits and logs key by the real peer and X-Forwarded-For counts only as far as TRUST_PROXY says.
 //
 //   node scripts/serve.mjs [--port 3000] [--hostname 127.0.0.1]
+//
+// It runs in two places: a checkout (`npm start`), and the standalone output of `npm run build`
+// (<distDir>/standalone/scripts/serve.mjs, the production start, see docs/DEPLOY.md). Both serve
+// with the config the build recorded, as Next's own standalone server.js does: the standalone
+// folder has no next.config.js, and a checkout's may have changed since it was built.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import next from "next";
 import { stampRemoteAddress } from "../server/http/remote-address.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
+const standalone = !existsSync(path.join(root, "next.config.js"));
+
+/** The build folder: BEATSIGHT_DIST_DIR or .next in a checkout; in standalone output, the one there is. */
+function buildDir() {
+  const marker = "required-server-files.json";
+  const named = process.env.BEATSIGHT_DIST_DIR || ".next";
+  if (existsSync(path.join(root, named, marker)) || !standalone) return path.join(root, named);
+  const found = readdirSync(root, { withFileTypes: true }).find(
+    (entry) => entry.isDirectory() && existsSync(path.join(root, entry.name, marker)),
+  );
+  return path.join(root, found?.name ?? named);
+}
+const recorded = path.join(buildDir(), "required-server-files.json");
+if (!existsSync(recorded)) {
+  console.error(`No production build in ${path.dirname(recorded)}: run \`npm run build\` first.`);
+  process.exit(1);
+}
+process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(
+  JSON.parse(readFileSync(recorded, "utf8")).config,
+);
+if (standalone) {
+  // Data stays where the caller meant it (relative to where it started), never inside the build
+  // folder, which the next build replaces.
+  for (const name of ["DATA_DIR", "UPLOAD_DIR"]) {
+    if (process.env[name]) process.env[name] = path.resolve(process.env[name]);
+  }
+  process.env.DATA_DIR ??= path.resolve(".data");
+  // As Next's standalone server.js: the app reads migrations, models and worklet from its folder.
+  process.env.NODE_ENV = "production";
+  process.chdir(root);
+}
+// Loaded once the config is in place, in the order Next's standalone server.js keeps.
+const { default: next } = await import("next");
 const { values } = parseArgs({
   options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } },
 });

@@ -6,12 +6,14 @@ import path from "node:path";
 import { sourceHash } from "./source-hash.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
-const stampFile = path.join(root, ".next", "beatsight-source-hash");
+const distDir = path.join(root, process.env.BEATSIGHT_DIST_DIR || ".next");
+const stampFile = path.join(distDir, "beatsight-source-hash");
 
 const wanted = sourceHash(root);
 const built = existsSync(stampFile) ? readFileSync(stampFile, "utf8") : null;
+// The compiled worker is the build's last step (scripts/build.mjs): a build stopped half-way has none.
 const complete =
-  existsSync(path.join(root, ".next", "BUILD_ID")) && existsSync(path.join(root, "public", "sw.js"));
+  existsSync(path.join(distDir, "BUILD_ID")) && existsSync(path.join(distDir, "standalone", "worker.mjs"));
 if (built !== wanted || !complete) {
   console.log(
     built

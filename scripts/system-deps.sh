@@ -8,6 +8,8 @@ packages=(
   libchromaprint-tools   # fpcalc: the fingerprint reference our port is compared with
   ffmpeg                 # decoding / encoding test audio, Node-side decoding
   sox                    # generating and measuring test audio
+  caddy                  # validating deploy/Caddyfile (scripts/deploy-files.test.ts)
+  yamllint               # linting compose.yaml; brings python3-yaml, which reads it in the same test
 )
 
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi

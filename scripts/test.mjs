@@ -14,14 +14,14 @@ const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const counts = { passed: 0, failed: 0 };
 const summary = [];
 
-function run(title, command, args, { countFrom } = {}) {
+function run(title, command, args, { countFrom, env = {} } = {}) {
   console.log(`\n━━ ${title} ━━`);
   if (countFrom) rmSync(countFrom.file, { force: true });
   const started = Date.now();
   const result = spawnSync(command, args, {
     cwd: root,
     stdio: "inherit",
-    env: { ...process.env, FORCE_COLOR: "1" },
+    env: { ...process.env, FORCE_COLOR: "1", ...env },
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const ok = result.status === 0;
@@ -54,7 +54,7 @@ const playwrightTally = (file) => {
   return { passed: s.expected + s.flaky, failed: s.unexpected };
 };
 
-run("typecheck", bin("tsc"), ["--noEmit", "-p", "tsconfig.json"]);
+const typechecked = run("typecheck", bin("tsc"), ["--noEmit", "-p", "tsconfig.json"]);
 run("lint", bin("biome"), ["check", "."]);
 for (const project of ["unit", "integration"]) {
   const file = path.join(cache, `vitest-${project}.json`);
@@ -67,7 +67,10 @@ for (const project of ["unit", "integration"]) {
     },
   );
 }
-const built = run("production build", process.execPath, [path.join(root, "scripts", "build.mjs")]);
+// The build typechecks too unless told this run already did (and passed): once is enough.
+const built = run("production build", process.execPath, [path.join(root, "scripts", "build.mjs")], {
+  env: typechecked ? { BEATSIGHT_TYPECHECKED: "1" } : {},
+});
 if (!existsSync(chromium)) {
   console.error(
     `\n✗ e2e tests need Chromium at ${chromium} and it is not there.\n` +

@@ -72,6 +72,9 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema> & { dataDir: string };
 
+/** Every setting's name: .env.example lists each (scripts/deploy-files.test.ts checks). */
+export const ENV_SETTINGS: readonly string[] = Object.keys(envSchema.shape);
+
 export class ConfigError extends Error {
   override name = "ConfigError";
 }

@@ -107,7 +107,8 @@ export async function streamMono11025(
     const child =
       warm ??
       spawn(
-        ffmpeg,
+        // A program and a file named at run time: nothing for Next's standalone trace to copy.
+        /*turbopackIgnore: true*/ ffmpeg,
         [
           "-hide_banner",
           "-nostdin",

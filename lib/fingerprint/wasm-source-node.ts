@@ -26,6 +26,10 @@ let compiled: Promise<WebAssembly.Module> | undefined;
 
 /** A fresh engine instance; the compiled module is shared across calls in this process. */
 export async function loadChromaprintNode(): Promise<ChromaprintExports> {
-  compiled ??= readFile(chromaprintWasmPath()).then((bytes) => WebAssembly.compile(bytes));
+  // Ignored by Next's trace, which would copy the whole project; the build copies the .wasm itself
+  // (scripts/complete-standalone.mjs).
+  compiled ??= readFile(/*turbopackIgnore: true*/ chromaprintWasmPath()).then((bytes) =>
+    WebAssembly.compile(bytes),
+  );
   return instantiateChromaprint(await compiled);
 }

@@ -79,6 +79,9 @@ const schema = z.object({
   VAPID_SUBJECT: z.string().default("mailto:ops@beatsight.invalid"),
 });
 
+/** Every setting's name: .env.example lists each (scripts/deploy-files.test.ts checks). */
+export const JOBS_SETTINGS: readonly string[] = Object.keys(schema.shape);
+
 export type JobsConfig = z.infer<typeof schema> & {
   uploadDir: string;
   modelsDir: string;
@@ -100,8 +103,10 @@ export function parseJobsConfig(source: Record<string, string | undefined>, data
   }
   return {
     ...c,
-    uploadDir: path.resolve(c.UPLOAD_DIR ?? path.join(dataDir, "uploads")),
-    modelsDir: path.resolve(c.MODELS_DIR),
+    // Folders named at run time: Next's standalone trace would otherwise copy the whole project
+    // (scripts/complete-standalone.mjs copies the models).
+    uploadDir: path.resolve(/*turbopackIgnore: true*/ c.UPLOAD_DIR ?? path.join(dataDir, "uploads")),
+    modelsDir: path.resolve(/*turbopackIgnore: true*/ c.MODELS_DIR),
     uploadMaxBytes: Math.round(c.UPLOAD_MAX_MB * 1024 * 1024),
   };
 }
