@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { Db } from "./client.ts";
-import { DatabaseBusyError, isTransientDbError, RETRY_POLICY, transaction } from "./transaction.ts";
+import {
+  classifyDbError,
+  DatabaseBusyError,
+  isTransientDbError,
+  RETRY_POLICY,
+  transaction,
+} from "./transaction.ts";
 
 /** A stand-in database whose transactions fail with `errors`, in order, then succeed. */
 function flakyDb(errors: unknown[]): { db: Db; calls: () => number } {
@@ -51,5 +57,66 @@ describe("transaction", () => {
     expect(isTransientDbError(new Error("x", { cause: prismaError("P2028") }))).toBe(true);
     expect(isTransientDbError(prismaError("P2025"))).toBe(false);
     expect(isTransientDbError("P2028")).toBe(false);
+  });
+
+  it("tries again when the database could not be reached, never when a connection broke mid-way", async () => {
+    const unreachable = prismaError("P1001");
+    const { db, calls } = flakyDb([unreachable]);
+    await expect(transaction(db, async () => "done")).resolves.toBe("done");
+    expect(calls()).toBe(2);
+    // The commit may have happened: the error goes up (503), the client's resend decides.
+    const lost = flakyDb([new Error("Connection terminated unexpectedly")]);
+    await expect(transaction(lost.db, async () => "never")).rejects.toThrow(/Connection terminated/);
+    expect(lost.calls()).toBe(1);
+  });
+});
+
+// The shapes below are what Prisma 7 with @prisma/adapter-pg and node-postgres were seen to throw
+// while a server was killed, restarting or shut down (server/db/recovery.int.test.ts).
+describe("classifyDbError", () => {
+  const adapterError = (cause: object) => ({ name: "DriverAdapterError", message: "", cause });
+  const raw = (cause: object) => prismaError("P2010", { driverAdapterError: adapterError(cause) });
+
+  it.each([
+    ["P1001 from a model query", prismaError("P1001"), "unreachable"],
+    [
+      "a raw query's DatabaseNotReachable",
+      raw({ kind: "DatabaseNotReachable", host: "h", port: 1 }),
+      "unreachable",
+    ],
+    ["57P03 while the server starts", raw({ kind: "postgres", code: "57P03" }), "unreachable"],
+    [
+      "ECONNREFUSED on both loopback addresses",
+      new AggregateError([Object.assign(new Error("x"), { code: "ECONNREFUSED" })]),
+      "unreachable",
+    ],
+    ["the pool's connect timeout", new Error("timeout exceeded when trying to connect"), "unreachable"],
+    ["57P01 on a killed or shut down server", raw({ kind: "postgres", code: "57P01" }), "lost"],
+    ["P1017 server closed the connection", prismaError("P1017"), "lost"],
+    ["ConnectionClosed (ECONNRESET)", raw({ kind: "ConnectionClosed" }), "lost"],
+    ["node-postgres's Connection terminated", new Error("Connection terminated unexpectedly"), "lost"],
+    [
+      "a client that already failed",
+      new Error("Client has encountered a connection error and is not queryable"),
+      "lost",
+    ],
+    ["wrapped in a cause", new Error("outer", { cause: prismaError("P1001") }), "unreachable"],
+    ["too many connections", raw({ kind: "TooManyConnections", originalCode: "53300" }), "busy"],
+    ["DatabaseBusyError", new DatabaseBusyError(5, 4), "busy"],
+  ])("%s is %s", (_name, error, failure) => {
+    expect(classifyDbError(error)).toBe(failure);
+    expect(isTransientDbError(error)).toBe(true);
+  });
+
+  it.each([
+    ["a unique violation", prismaError("P2002")],
+    ["a syntax error", raw({ kind: "postgres", code: "42601", message: "syntax error" })],
+    [
+      "an error whose text mentions a connection but has a code",
+      Object.assign(new Error("Connection terminated"), { code: "XX000" }),
+    ],
+    ["a plain error", new Error("no such map")],
+  ])("%s is the request's own failure", (_name, error) => {
+    expect(classifyDbError(error)).toBeNull();
   });
 });
