@@ -62,11 +62,24 @@ process.env.PORT = String(port);
 
 const app = next({ dev: false, dir: root, port, hostname });
 const handle = app.getRequestHandler();
-await app.prepare();
+// A start that cannot succeed ends the process with a message, never a hang or a bare stack.
+const fail = (message) => {
+  console.error(`\nBeatSight could not start: ${message}\n`);
+  process.exit(1);
+};
+await app.prepare().catch((error) => fail(error instanceof Error ? error.message : String(error)));
 
 const server = createServer((req, res) => {
   stampRemoteAddress(req);
   handle(req, res);
+});
+server.once("error", (error) => {
+  const taken = error.code === "EADDRINUSE";
+  fail(
+    taken
+      ? `port ${port} on ${hostname} is in use by another program. Stop it, or choose another port with PORT=….`
+      : `cannot listen on ${hostname}:${port} (${error.code ?? error.message}). Check PORT and LISTEN_HOST.`,
+  );
 });
 server.listen(port, hostname, () => {
   console.log(
