@@ -40,7 +40,9 @@ describe("embedded PostgreSQL", () => {
     expect(third.owned).toBe(false);
     expect(await query(third.url, "SELECT v FROM kept")).toEqual([{ v: "still here" }]);
 
-    // Stopping and starting again keeps the data (persistent cluster).
+    // Stopping and starting again keeps the data (persistent cluster). The others stop watching
+    // first: a process still using the server would start it again.
+    for (const s of [...starts, third]) if (!s.owned) await s.stop();
     await owners[0]!.stop();
     const restarted = await startEmbeddedPostgres({ dataDir, port: 0, database: "app", log });
     expect(restarted.owned).toBe(true);
@@ -49,6 +51,36 @@ describe("embedded PostgreSQL", () => {
       { server_version: expect.stringMatching(/^18\./) },
     ]);
     await restarted.stop();
+  });
+});
+
+describe("embedded PostgreSQL shared by two processes", () => {
+  it("is restarted once after a kill, by whichever notices first; the other follows it", async () => {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "beatsight-embedded-"));
+    dirs.push(dataDir);
+    // Two starts in one test process stand for two processes: each has its own supervisor.
+    const owner = await startEmbeddedPostgres({ dataDir, port: 0, database: "app", log });
+    const other = await startEmbeddedPostgres({ dataDir, port: 0, database: "app", log });
+    expect([owner.owned, other.owned]).toEqual([true, false]);
+    const pidFile = path.join(dataDir, "pg", "postmaster.pid");
+    const pid = Number((await fs.readFile(pidFile, "utf8")).split("\n")[0]);
+    process.kill(pid, "SIGKILL");
+
+    const bothUp = async () => {
+      for (;;) {
+        const states = [owner.status(), other.status()];
+        if (states.every((s) => s.state === "up" && s.restarts >= 1)) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    await bothUp();
+    expect(Number((await fs.readFile(pidFile, "utf8")).split("\n")[0])).not.toBe(pid);
+    expect(await query(owner.url, "SELECT 1 AS one")).toEqual([{ one: 1 }]);
+    expect(await query(other.url, "SELECT 1 AS one")).toEqual([{ one: 1 }]);
+    // Exactly one of them runs the new server, so exactly one stops it.
+    expect([owner.owned, other.owned].filter(Boolean)).toHaveLength(1);
+    await other.stop();
+    await owner.stop();
   });
 });
 
