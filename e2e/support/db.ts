@@ -21,5 +21,7 @@ export async function e2eDatabase(): Promise<Db> {
       "The e2e server's database was not running; the web server must be up before tests use it.",
     );
   }
+  // Only connecting: the e2e server supervises its database, this process does not.
+  await server.stop();
   return createDb(server.url, { maxConnections: 2 });
 }

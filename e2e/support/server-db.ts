@@ -17,6 +17,8 @@ export async function queryServerDb<T extends pg.QueryResultRow>(
     await server.stop();
     throw new Error("The e2e server's database was not running.");
   }
+  // Only connecting: the e2e server supervises its database, this process does not.
+  await server.stop();
   const client = new pg.Client({ connectionString: server.url });
   await client.connect();
   try {
