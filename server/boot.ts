@@ -2,6 +2,7 @@
 // so the first request is fast and a broken configuration stops the server at once with a message
 // that says what to fix. Shutdown stops the embedded database this process started.
 import { getJobSystem, jobsEnabled } from "./jobs/runtime.ts";
+import { startNotificationDelivery, stopNotificationDelivery } from "./notifications/delivery-loop.ts";
 import { getRuntime } from "./runtime.ts";
 
 export async function bootServer(): Promise<void> {
@@ -9,8 +10,11 @@ export async function bootServer(): Promise<void> {
     const runtime = await getRuntime();
     // The queue (and, in the embedded default, a worker) runs beside the web server.
     const jobs = jobsEnabled() ? await getJobSystem() : null;
+    // Notification emails and pushes go out from every process, with or without server generation.
+    startNotificationDelivery(runtime.db);
     const stop = async () => {
       await jobs?.stop().catch(() => {});
+      await stopNotificationDelivery().catch(() => {});
       await runtime.shutdown().catch(() => {});
       process.exit(0);
     };

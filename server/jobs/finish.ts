@@ -1,8 +1,10 @@
 // Telling everyone who waits for a job how it ended: the requester and everyone who joined it.
-// Each subscriber is claimed (notified_at set) before notify() runs, so a repeated delivery of the
-// same job never tells anyone twice; if notify() itself fails the claim is released for the retry.
+// Each subscriber is claimed (notified_at set) in the same transaction as the notification and its
+// email/push deliveries (the outbox, ../notifications/deliveries.ts), so a repeated delivery of the
+// same job never tells anyone twice, and a failure leaves the subscriber unclaimed for the retry.
 import type { Db } from "../db/client.ts";
 import { moduleLogger } from "../log.ts";
+import { wakeNotificationDelivery } from "../notifications/delivery-loop.ts";
 import { notify } from "../notifications/notify.ts";
 
 const log = moduleLogger("jobs");
@@ -38,26 +40,25 @@ export async function notifyJobFinished(db: Db, jobId: string): Promise<number> 
           url: `/jobs/${jobId}`,
           jobId,
         };
+  const kind = job.state === "complete" ? JOB_NOTIFICATION_KINDS.complete : JOB_NOTIFICATION_KINDS.failed;
   let told = 0;
   for (const { userId } of job.subscribers) {
-    const claimed = await db.aiJobSubscriber.updateMany({
-      where: { jobId, userId, notifiedAt: null },
-      data: { notifiedAt: new Date() },
-    });
-    if (claimed.count === 0) continue; // another delivery of this job got there first
     try {
-      await notify(
-        db,
-        userId,
-        job.state === "complete" ? JOB_NOTIFICATION_KINDS.complete : JOB_NOTIFICATION_KINDS.failed,
-        payload,
-      );
-      told++;
+      const notified = await db.$transaction(async (tx) => {
+        const claimed = await tx.aiJobSubscriber.updateMany({
+          where: { jobId, userId, notifiedAt: null },
+          data: { notifiedAt: new Date() },
+        });
+        if (claimed.count === 0) return false; // another delivery of this job got there first
+        await notify(tx, userId, kind, payload);
+        return true;
+      });
+      if (notified) told++;
     } catch (error) {
       log.warn({ err: error, jobId, userId }, "could not notify a subscriber; will retry");
-      await db.aiJobSubscriber.updateMany({ where: { jobId, userId }, data: { notifiedAt: null } });
       throw error;
     }
   }
+  if (told > 0) wakeNotificationDelivery();
   return told;
 }

@@ -48,7 +48,7 @@ describe("server jobs", () => {
     const { db, url } = database();
     const config = testJobsConfig(path.join(temp.dir, "data-a"));
     // The web process: queue only, no worker yet, so every request is queued before work starts.
-    const web = await startJobSystem({ db, databaseUrl: url, config, worker: false, origin: "http://test" });
+    const web = await startJobSystem({ db, databaseUrl: url, config, worker: false });
     const workers: JobSystem[] = [];
     try {
       const users = await Promise.all(Array.from({ length: 30 }, () => createTestUser(db)));
@@ -84,7 +84,6 @@ describe("server jobs", () => {
             databaseUrl: url,
             config,
             worker: true,
-            origin: "http://test",
             pipeline: shared,
           }),
         );
@@ -139,7 +138,7 @@ describe("server jobs", () => {
   it("refuses files that are not audio, naming what they look like, and keeps nothing", async () => {
     const { db, url } = database();
     const config = testJobsConfig(path.join(temp.dir, "data-b"));
-    const web = await startJobSystem({ db, databaseUrl: url, config, worker: false, origin: "http://test" });
+    const web = await startJobSystem({ db, databaseUrl: url, config, worker: false });
     try {
       const user = await createTestUser(db);
       const png = path.join(temp.dir, "cover.mp3");
@@ -171,7 +170,7 @@ describe("server jobs", () => {
   it("stops new jobs past the monthly quota with a message, but still lets the user join a running job", async () => {
     const { db, url } = database();
     const config = testJobsConfig(path.join(temp.dir, "data-c"), { FREE_MONTHLY_SERVER_JOBS: "1" });
-    const web = await startJobSystem({ db, databaseUrl: url, config, worker: false, origin: "http://test" });
+    const web = await startJobSystem({ db, databaseUrl: url, config, worker: false });
     try {
       // Songs nobody has asked for yet.
       const fresh = [21, 22, 23].map((seed) => renderSong(temp.dir, seed, 8));

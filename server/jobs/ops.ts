@@ -1,9 +1,12 @@
 // The operator's view of server generation: this month's spend and its projection against the
 // budget, $ per new song, how much dedup and browsers save, the projection at 1k/10k/50k MAU
-// beside the seed's, and the jobs that ended in the dead-letter state.
+// beside the seed's, the jobs that ended in the dead-letter state, and notification deliveries
+// (emails, pushes) waiting or given up.
 import type { Db } from "../db/client.ts";
 import { Prisma } from "../db/client.ts";
 import { moduleLogger } from "../log.ts";
+import { type DeliverySummary, deliverySummary } from "../notifications/deliveries.ts";
+import { wakeNotificationDelivery } from "../notifications/delivery-loop.ts";
 import { notify } from "../notifications/notify.ts";
 import type { JobsConfig } from "./config.ts";
 import { type Projection, projectMonthlyCost, projectThisMonth } from "./costs.ts";
@@ -28,6 +31,8 @@ export interface OpsSummary {
   secondsPerAudioMinute: { cpu: number | null; wall: number | null };
   projections: Projection[];
   prices: { gpuSecond: number; cpuSecond: number; email: number; push: number };
+  /** Emails and pushes waiting to be sent (or retried), and those given up after every attempt. */
+  deliveries: DeliverySummary;
 }
 
 type OpsConfig = Pick<
@@ -107,41 +112,45 @@ export async function opsSummary(db: Db, config: OpsConfig, now = new Date()): P
       email: config.PRICE_EMAIL_USD,
       push: config.PRICE_PUSH_USD,
     },
+    deliveries: await deliverySummary(db),
   };
 }
 
 /**
  * When this month's projection crosses the budget, every admin is told once per month (in-app,
- * push, email through the notification channels); /ops shows a banner for as long as it stays over.
+ * push, email through the notification outbox, in the transaction that records the alert); /ops
+ * shows a banner for as long as it stays over.
  */
 export async function checkBudget(db: Db, config: OpsConfig, now = new Date()): Promise<boolean> {
   const summary = await opsSummary(db, config, now);
   if (!summary.overBudget) return false;
   const key = `budget-alert:${summary.month}`;
+  const alert = {
+    title: "BeatSight is projected over its monthly budget",
+    body: `Server generation has cost $${summary.spentUsd.toFixed(2)} so far in ${summary.month}, on course for $${summary.projectedMonthUsd.toFixed(2)} against a budget of $${summary.budgetUsd.toFixed(2)}. Lower the free quota or raise the budget.`,
+    url: "/ops",
+  };
   try {
-    await db.serverSetting.create({
-      data: {
-        key,
-        value: {
-          projectedUsd: summary.projectedMonthUsd,
-          budgetUsd: summary.budgetUsd,
-          at: now.toISOString(),
+    await db.$transaction(async (tx) => {
+      await tx.serverSetting.create({
+        data: {
+          key,
+          value: {
+            projectedUsd: summary.projectedMonthUsd,
+            budgetUsd: summary.budgetUsd,
+            at: now.toISOString(),
+          },
         },
-      },
+      });
+      const admins = await tx.userRole.findMany({ where: { roleName: "admin" }, select: { userId: true } });
+      for (const { userId } of admins) await notify(tx, userId, "ops.budget", alert);
     });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return false; // already sent
     throw error;
   }
-  const admins = await db.userRole.findMany({ where: { roleName: "admin" }, select: { userId: true } });
   log.warn({ projected: summary.projectedMonthUsd, budget: summary.budgetUsd }, "budget alert");
-  for (const { userId } of admins) {
-    await notify(db, userId, "ops.budget", {
-      title: "BeatSight is projected over its monthly budget",
-      body: `Server generation has cost $${summary.spentUsd.toFixed(2)} so far in ${summary.month}, on course for $${summary.projectedMonthUsd.toFixed(2)} against a budget of $${summary.budgetUsd.toFixed(2)}. Lower the free quota or raise the budget.`,
-      url: "/ops",
-    });
-  }
+  wakeNotificationDelivery();
   return true;
 }
 

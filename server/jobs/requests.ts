@@ -84,7 +84,7 @@ export async function requestServerJob(
     if (joined) return { outcome: "joined", songId, jobId: joined };
 
     await checkAllowance(deps, userId);
-    const job = await createJob(db, {
+    const job = await createJob(db, deps.queue, {
       userId,
       songId,
       upload,
@@ -95,7 +95,6 @@ export async function requestServerJob(
     });
     if (job.joined) return { outcome: "joined", songId, jobId: job.id };
     keepUpload = true;
-    await deps.queue.enqueue(job.id, job.priority);
     log.info({ jobId: job.id, songId, userId }, "server job queued");
     return { outcome: "new_job", songId, jobId: job.id };
   } finally {
@@ -167,8 +166,10 @@ async function priorityFor(db: Db, userId: string): Promise<number> {
   return Math.max(0, 10 - recent);
 }
 
+/** The job row, its first subscriber, the request record and the queue message: all or nothing. */
 async function createJob(
   db: Db,
+  queue: JobQueue,
   input: {
     userId: string;
     songId: string;
@@ -199,6 +200,7 @@ async function createJob(
       await tx.jobRequest.create({
         data: { userId: input.userId, songId: input.songId, jobId: job.id, outcome: "new_job" },
       });
+      await queue.enqueue(tx, job.id, input.priority);
       return { id: job.id, priority: input.priority, joined: false };
     });
   } catch (error) {

@@ -1,6 +1,5 @@
 // This process's job system, started once (on globalThis: Next.js bundles instrumentation and
 // route handlers separately). Route handlers await it; the boot starts it early.
-import { appOrigin } from "../auth/request-origin.ts";
 import { getRuntime } from "../runtime.ts";
 import { jobsConfig } from "./config.ts";
 import { type JobSystem, startJobSystem } from "./system.ts";
@@ -30,7 +29,6 @@ export function getJobSystem(): Promise<JobSystem> {
       databaseUrl: runtime.databaseUrl,
       config,
       worker: config.BEATSIGHT_INPROCESS_WORKER,
-      origin: appOrigin(),
     });
   })().catch((error) => {
     g.__beatsightJobs = undefined;

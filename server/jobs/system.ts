@@ -1,14 +1,13 @@
-// The job system of one process: the queue, the notification channels and, where this process
-// works jobs, the worker. The web process starts it with a worker in the embedded default
-// (BEATSIGHT_INPROCESS_WORKER=0 turns that off); `npm run worker` starts it with a worker only.
+// The job system of one process: the queue and, where this process works jobs, the worker. The
+// web process starts it with a worker in the embedded default (BEATSIGHT_INPROCESS_WORKER=0 turns
+// that off); `npm run worker` starts it with a worker only. Notifications are not part of it: their
+// drainer runs in every process whether or not server generation is on
+// (../notifications/delivery-loop.ts, started by boot.ts and worker-main.ts).
 import { hostname } from "node:os";
 import type PgBoss from "pg-boss";
 import { createNodePipeline, type NodePipeline } from "../../lib/pipeline/node.ts";
 import type { Db } from "../db/client.ts";
 import { moduleLogger } from "../log.ts";
-import { emailChannel } from "../notifications/email-channel.ts";
-import { registerNotificationChannel } from "../notifications/notify.ts";
-import { pushChannel } from "../notifications/push-channel.ts";
 import { ensureVapidKeys, type VapidKeys } from "../notifications/vapid.ts";
 import { GENERATE_QUEUE, type GenerateMessage, MAINTENANCE_QUEUE, startBoss } from "../queue/boss.ts";
 import type { JobsConfig } from "./config.ts";
@@ -40,8 +39,11 @@ export interface JobSystemOptions {
   config: JobsConfig;
   /** Work jobs in this process. */
   worker: boolean;
-  /** The app's public origin, for links in emails. */
-  origin: string;
+  /**
+   * @deprecated Unused: emails are sent by the notification drainer (../notifications/
+   * delivery-loop.ts), which reads the origin itself. Kept so existing callers still compile.
+   */
+  origin?: string;
   /** Shared pipeline (tests run two workers on one); created on first job otherwise. */
   pipeline?: () => Promise<NodePipeline>;
 }
@@ -65,9 +67,8 @@ export async function startJobSystem(options: JobSystemOptions): Promise<JobSyst
   const { db, config } = options;
   const store = uploadStoreFor(config);
   const boss = await startBoss(options.databaseUrl, config, (err) => log.error({ err }, "queue error"));
-  const queue = pgBossQueue(db, boss);
+  const queue = pgBossQueue(boss);
   const vapid = await ensureVapidKeys(db);
-  registerNotificationChannels(vapid, config, options.origin);
 
   const maintain = async () => {
     await deleteExpiredUploads(db, store, config.UPLOAD_RETENTION_HOURS);
@@ -159,15 +160,4 @@ export async function startJobSystem(options: JobSystemOptions): Promise<JobSyst
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     },
   };
-}
-
-const g = globalThis as typeof globalThis & { __beatsightChannels?: boolean };
-
-function registerNotificationChannels(vapid: VapidKeys, config: JobsConfig, origin: string): void {
-  if (g.__beatsightChannels) return;
-  g.__beatsightChannels = true;
-  registerNotificationChannel(
-    pushChannel({ keys: vapid, subject: config.VAPID_SUBJECT, priceUsd: config.PRICE_PUSH_USD }),
-  );
-  registerNotificationChannel(emailChannel({ origin, priceUsd: config.PRICE_EMAIL_USD }));
 }

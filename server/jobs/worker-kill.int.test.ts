@@ -62,7 +62,7 @@ describe("a worker killed mid-job", () => {
     const { db, url } = database();
     const dataDir = path.join(temp.dir, "data");
     const config = testJobsConfig(dataDir);
-    const web = await startJobSystem({ db, databaseUrl: url, config, worker: false, origin: "http://test" });
+    const web = await startJobSystem({ db, databaseUrl: url, config, worker: false });
     try {
       const user = await createTestUser(db);
       const song = renderSong(temp.dir, 31, 20);

@@ -1,41 +1,49 @@
-// Reading the local outbox (mail written when no SMTP server is configured): the /dev/outbox page
-// and tests use it to find links that would otherwise arrive by email.
-import { readdir, readFile } from "node:fs/promises";
-import path from "node:path";
-import { z } from "zod";
+// Reading the dev outbox (mail kept in dev_mail when no SMTP server is configured): the /dev/outbox
+// page and tests use it to find links that would otherwise arrive by email. Any process reads what
+// any process sent.
+import type { Db } from "../db/client.ts";
 import { env } from "../env.ts";
-import { type OutboxRecord, outboxDir } from "./send-mail.ts";
 
-const OutboxRecordSchema = z.object({
-  id: z.string(),
-  from: z.string(),
-  to: z.string(),
-  subject: z.string(),
-  text: z.string(),
-  html: z.string().optional(),
-  sentAt: z.string(),
-});
+/** What the outbox shows of a message. */
+export interface OutboxRecord {
+  id: string;
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  /** ISO 8601. */
+  sentAt: string;
+}
 
-/** The newest `limit` messages first. A missing folder is an empty outbox. */
-export async function listOutbox(dir = outboxDir(), limit = 50): Promise<OutboxRecord[]> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw err;
-  }
-  const newest = names
-    .filter((n) => n.endsWith(".json"))
-    .sort()
-    .reverse()
-    .slice(0, limit);
-  const records: OutboxRecord[] = [];
-  for (const name of newest) {
-    const parsed = OutboxRecordSchema.safeParse(JSON.parse(await readFile(path.join(dir, name), "utf8")));
-    if (parsed.success) records.push(parsed.data);
-  }
-  return records;
+/** How long kept mail stays; the notification drainer deletes older rows (deliveries.ts). */
+export const DEV_MAIL_KEEP_DAYS = 14;
+
+/** The newest `limit` messages first, optionally only those to one address. */
+export async function listOutbox(
+  db: Db,
+  options: { limit?: number; to?: string } = {},
+): Promise<OutboxRecord[]> {
+  const rows = await db.devMail.findMany({
+    where: options.to ? { toAddress: options.to } : {},
+    orderBy: [{ sentAt: "desc" }, { id: "desc" }],
+    take: options.limit ?? 50,
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    from: r.fromAddress,
+    to: r.toAddress,
+    subject: r.subject,
+    text: r.textBody,
+    ...(r.htmlBody === null ? {} : { html: r.htmlBody }),
+    sentAt: r.sentAt.toISOString(),
+  }));
+}
+
+/** Deletes kept mail older than DEV_MAIL_KEEP_DAYS; returns how many. */
+export async function pruneOutbox(db: Db): Promise<number> {
+  const cutoff = new Date(Date.now() - DEV_MAIL_KEEP_DAYS * 24 * 3600 * 1000);
+  return (await db.devMail.deleteMany({ where: { sentAt: { lt: cutoff } } })).count;
 }
 
 /** Whether /dev/outbox may be shown: always outside production, in production only with DEV_OUTBOX=1. */

@@ -1,12 +1,14 @@
-// Outgoing email, one function for the whole app: sendMail({ to, subject, text, html? }).
-// With SMTP_URL set it goes through that server (nodemailer); without, each message is written to
-// DATA_DIR/outbox as an .eml (open it in any mail client) plus a .json that the /dev/outbox page
-// and tests read. Callers never know which: the API stays this small on purpose.
-import { randomBytes } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
-import path from "node:path";
+// Outgoing email, one function for the whole app: sendMail(db, { to, subject, text, html? }).
+// With SMTP_URL set it goes through that server (nodemailer); without, each message is kept in the
+// dev_mail table (the whole message as it would have gone out, plus its parts), which the
+// /dev/outbox page and tests read. The table rather than a folder: with several web processes, or
+// a worker on another machine, the page must show mail that any of them sent. Callers never know
+// which: the API stays this small on purpose. `db` may be a transaction; the kept message then
+// commits with it.
 import nodemailer, { type Transporter } from "nodemailer";
 import { z } from "zod";
+import type { Db } from "../db/client.ts";
+import type { Tx } from "../db/transaction.ts";
 import { env } from "../env.ts";
 import { moduleLogger } from "../log.ts";
 
@@ -27,7 +29,7 @@ export const MailMessageSchema = z.object({
 export type MailMessage = z.infer<typeof MailMessageSchema>;
 
 export interface SentMail {
-  /** Our id for the message (the outbox file name without extension). */
+  /** The SMTP server's message id, or the dev_mail row's id. */
   id: string;
   via: "smtp" | "outbox";
 }
@@ -38,29 +40,33 @@ export class MailError extends Error {
 
 export interface MailerConfig {
   from: string;
-  /** SMTP URL; when absent messages go to `outboxDir`. */
+  /** SMTP URL; when absent messages are kept in dev_mail. */
   smtpUrl?: string;
-  outboxDir: string;
 }
 
 export interface Mailer {
-  send(message: MailMessage): Promise<SentMail>;
+  send(db: Db | Tx, message: MailMessage): Promise<SentMail>;
 }
+
+/**
+ * Bounds on one SMTP conversation. nodemailer's own defaults let a stalled server hold a send for
+ * up to ten minutes, longer than a notification delivery's claim (../notifications/deliveries.ts).
+ */
+const SMTP_TIMEOUTS = { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 };
 
 export function createMailer(config: MailerConfig): Mailer {
   const log = moduleLogger("mail");
   let smtp: Transporter | undefined;
-  const outbox = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
+  const render = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
   return {
-    async send(input) {
+    async send(db, input) {
       const message = MailMessageSchema.parse(input);
-      // Sortable by time, unique without coordination.
-      const id = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(4).toString("hex")}`;
       const envelope = { from: config.from, ...message };
       if (config.smtpUrl) {
-        smtp ??= nodemailer.createTransport(config.smtpUrl);
+        smtp ??= nodemailer.createTransport({ url: config.smtpUrl, ...SMTP_TIMEOUTS });
+        let id: string;
         try {
-          await smtp.sendMail(envelope);
+          id = (await smtp.sendMail(envelope)).messageId;
         } catch (err) {
           log.error({ err, to: message.to, subject: message.subject }, "SMTP delivery failed");
           throw new MailError("The email could not be sent just now; please try again in a few minutes.");
@@ -68,38 +74,29 @@ export function createMailer(config: MailerConfig): Mailer {
         log.info({ id, to: message.to, subject: message.subject }, "mail sent");
         return { id, via: "smtp" };
       }
-      const info = await outbox.sendMail(envelope);
-      await mkdir(config.outboxDir, { recursive: true });
-      await writeFile(path.join(config.outboxDir, `${id}.eml`), info.message as Buffer);
-      const stored: OutboxRecord = { id, from: config.from, ...message, sentAt: new Date().toISOString() };
-      // The .json last: readers list .json files, so they never see a half-written message.
-      await writeFile(path.join(config.outboxDir, `${id}.json`), JSON.stringify(stored, null, 2));
-      log.info({ id, to: message.to, subject: message.subject }, "mail written to outbox");
-      return { id, via: "outbox" };
+      const rendered = await render.sendMail(envelope);
+      const kept = await db.devMail.create({
+        data: {
+          fromAddress: config.from,
+          toAddress: message.to,
+          subject: message.subject,
+          textBody: message.text,
+          htmlBody: message.html ?? null,
+          raw: (rendered.message as Buffer).toString("utf8"),
+        },
+        select: { id: true },
+      });
+      log.info({ id: kept.id, to: message.to, subject: message.subject }, "mail kept in the dev outbox");
+      return { id: kept.id, via: "outbox" };
     },
   };
 }
 
-/** What the outbox keeps of a message (server/mail/outbox.ts reads these). */
-export interface OutboxRecord extends MailMessage {
-  id: string;
-  from: string;
-  sentAt: string;
-}
-
-export function outboxDir(): string {
-  return path.join(env().dataDir, "outbox");
-}
-
 const g = globalThis as typeof globalThis & { __beatsightMailer?: Mailer };
 
-/** Sends one email the configured way (SMTP_URL, else the outbox). Throws MailError when SMTP fails. */
-export function sendMail(message: MailMessage): Promise<SentMail> {
+/** Sends one email the configured way (SMTP_URL, else dev_mail). Throws MailError when SMTP fails. */
+export function sendMail(db: Db | Tx, message: MailMessage): Promise<SentMail> {
   const config = env();
-  g.__beatsightMailer ??= createMailer({
-    from: config.MAIL_FROM,
-    smtpUrl: config.SMTP_URL,
-    outboxDir: outboxDir(),
-  });
-  return g.__beatsightMailer.send(message);
+  g.__beatsightMailer ??= createMailer({ from: config.MAIL_FROM, smtpUrl: config.SMTP_URL });
+  return g.__beatsightMailer.send(db, message);
 }

@@ -1,13 +1,9 @@
-// Email delivery of notifications that are worth an email (a server job ended, a budget alert).
-// Everything else stays in-app. The cost of each email is recorded like any other server cost.
+// Email delivery of a notification (kinds worth an email: deliveries.ts EMAILED_KINDS), sent by the
+// outbox drainer. The address is read at send time; the cost of each email is recorded like any
+// other server cost. A failed send throws, so the drainer retries it.
 import type { Db } from "../db/client.ts";
-import { moduleLogger } from "../log.ts";
 import { sendMail } from "../mail/send-mail.ts";
-import type { NotificationChannel, StoredNotification } from "./notify.ts";
-
-const log = moduleLogger("email-channel");
-
-const EMAILED_KINDS = /^(job|ops)\./;
+import type { DeliverySender } from "./deliveries.ts";
 
 export interface EmailChannelOptions {
   /** The app's public origin, for links in the email (e.g. https://beatsight.example). */
@@ -16,27 +12,23 @@ export interface EmailChannelOptions {
   send?: typeof sendMail;
 }
 
-export function emailChannel(options: EmailChannelOptions): NotificationChannel {
+export function emailSender(options: EmailChannelOptions): DeliverySender {
   const send = options.send ?? sendMail;
-  return async (db: Db, n: StoredNotification) => {
-    if (!EMAILED_KINDS.test(n.kind)) return;
+  return async (db: Db, d) => {
     const user = await db.user.findUnique({
-      where: { id: n.userId },
-      select: { email: true, emailVerifiedAt: true },
+      where: { id: d.userId },
+      select: { email: true, emailVerifiedAt: true, deletedAt: true },
     });
-    // Unverified addresses may not be the user's: never mail them anything but verification.
-    if (!user?.emailVerifiedAt) return;
-    const link = n.payload.url ? new URL(n.payload.url, options.origin).toString() : null;
-    const text = `${n.payload.body}${link ? `\n\n${link}` : ""}\n\n— BeatSight`;
-    try {
-      await send({ to: user.email, subject: n.payload.title, text });
-    } catch (err) {
-      log.warn({ err, kind: n.kind, userId: n.userId }, "email notification not sent");
-      return;
-    }
-    const jobId = typeof n.payload.jobId === "string" ? n.payload.jobId : null;
+    // Checked again at send time: the address may have changed hands since the row was written.
+    if (!user || user.deletedAt) return { sent: false, skipped: "The account was deleted." };
+    if (!user.emailVerifiedAt) return { sent: false, skipped: "The address is not confirmed." };
+    const link = d.payload.url ? new URL(d.payload.url, options.origin).toString() : null;
+    const text = `${d.payload.body}${link ? `\n\n${link}` : ""}\n\n— BeatSight`;
+    await send(db, { to: user.email, subject: d.payload.title, text });
+    const jobId = typeof d.payload.jobId === "string" ? d.payload.jobId : null;
     await db.costRecord.create({
       data: { kind: "email", jobId, quantity: 1, unit: "emails", amountUsd: options.priceUsd },
     });
+    return { sent: true };
   };
 }

@@ -1,10 +1,12 @@
-// One way to tell a user something happened. The in-app row is the record; other channels
-// (Web Push, email) are deliveries of that row and register themselves as channels, so callers
-// (job completion, verification decisions) never know which channels exist.
+// One way to tell a user something happened. The in-app row (notifications) is the record; the
+// emails and Web Pushes it causes are rows in the outbox (notification_deliveries), written in the
+// same transaction and sent by the drainer that runs in every process (./delivery-loop.ts), with
+// retries. Callers (job completion, verification decisions, budget alerts) never know which
+// channels exist, and a notification is never sent for an event that rolled back.
 import type { Db, Prisma } from "../db/client.ts";
-import { moduleLogger } from "../log.ts";
-
-const log = moduleLogger("notifications");
+import type { Tx } from "../db/transaction.ts";
+import { enqueueDeliveries } from "./deliveries.ts";
+import { wakeNotificationDelivery } from "./delivery-loop.ts";
 
 export interface NotificationPayload {
   title: string;
@@ -21,30 +23,27 @@ export interface StoredNotification {
   payload: NotificationPayload;
 }
 
-/** A delivery channel. It must not throw for one failed delivery; it logs and moves on. */
-export type NotificationChannel = (db: Db, notification: StoredNotification) => Promise<void>;
-
-const channels: NotificationChannel[] = [];
-
-export function registerNotificationChannel(channel: NotificationChannel): void {
-  if (!channels.includes(channel)) channels.push(channel);
-}
-
+/**
+ * Writes the notification and its deliveries. Pass the transaction of the event that causes it
+ * (`tx`), so both commit together; with the plain client the two writes get a transaction of
+ * their own, and this process's drainer is woken to send at once.
+ */
 export async function notify(
-  db: Db,
+  db: Db | Tx,
   userId: string,
   kind: string,
   payload: NotificationPayload,
 ): Promise<StoredNotification> {
-  const row = await db.notification.create({
-    data: { userId, kind, payload: payload as Prisma.InputJsonObject },
-    select: { id: true },
-  });
-  const stored: StoredNotification = { id: row.id, userId, kind, payload };
-  for (const channel of channels) {
-    await channel(db, stored).catch((err: unknown) =>
-      log.warn({ err, kind, userId }, "notification channel failed"),
-    );
-  }
+  const write = async (tx: Tx) => {
+    const row = await tx.notification.create({
+      data: { userId, kind, payload: payload as Prisma.InputJsonObject },
+      select: { id: true },
+    });
+    const stored: StoredNotification = { id: row.id, userId, kind, payload };
+    return { stored, deliveries: await enqueueDeliveries(tx, stored) };
+  };
+  if (!("$transaction" in db)) return (await write(db)).stored;
+  const { stored, deliveries } = await db.$transaction(write);
+  if (deliveries > 0) wakeNotificationDelivery();
   return stored;
 }

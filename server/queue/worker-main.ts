@@ -3,10 +3,10 @@
 // under DATA_DIR that `npm start` runs on this machine). Uploads live in UPLOAD_DIR, which workers
 // on other machines must share (a network volume) until object storage is configured.
 
-import { appOrigin } from "../auth/request-origin.ts";
 import { jobsConfig } from "../jobs/config.ts";
 import { startJobSystem } from "../jobs/system.ts";
 import { logger } from "../log.ts";
+import { startNotificationDelivery, stopNotificationDelivery } from "../notifications/delivery-loop.ts";
 import { getRuntime } from "../runtime.ts";
 
 async function main(): Promise<void> {
@@ -17,12 +17,14 @@ async function main(): Promise<void> {
     databaseUrl: runtime.databaseUrl,
     config,
     worker: true,
-    origin: appOrigin(),
   });
+  // Workers send notification emails and pushes too (a worker-only machine may be the only one up).
+  startNotificationDelivery(runtime.db);
   logger().info({ workerId: jobs.workerId }, "BeatSight worker ready");
   const stop = async () => {
     // In-flight jobs go back to the queue for another worker.
     await jobs.stop().catch(() => {});
+    await stopNotificationDelivery().catch(() => {});
     await runtime.shutdown().catch(() => {});
     process.exit(0);
   };

@@ -1,7 +1,7 @@
 // Accounts end to end through the tRPC API on a real PostgreSQL: sign-up, the emailed link,
 // sign-in, sign-out, wrong-password limits and the password step-up, sign-in links, password
 // reset, single-use and expiring tokens, enumeration-safe answers (words and time), rate limits
-// and the same-origin guard. Mail goes to a temporary outbox.
+// and the same-origin guard. Mail goes to the test database's dev outbox (dev_mail).
 
 import { rmSync } from "node:fs";
 import { afterAll, describe, expect, it, vi } from "vitest";
@@ -10,7 +10,6 @@ import { migratedDatabaseForFile } from "../../test/db.ts";
 import { createTestUser } from "../../test/users.ts";
 import { hashToken } from "../auth/tokens.ts";
 import { listOutbox } from "../mail/outbox.ts";
-import { outboxDir } from "../mail/send-mail.ts";
 import { MESSAGES } from "./accounts.ts";
 import { afterAnswerSettled } from "./after-answer.ts";
 import { LIMITS } from "./limit-policies.ts";
@@ -18,7 +17,7 @@ import { STEP_UP } from "./sign-in.ts";
 
 await vi.hoisted(async () => {
   // Before any module reads the environment (imports are hoisted above this file's code, so this
-  // must be too): this file's mail goes to its own outbox.
+  // must be too): this file has its own data directory.
   const { mkdtempSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");
   const { join } = await import("node:path");
@@ -37,7 +36,7 @@ function newEmail(): string {
 async function mailsTo(to: string) {
   // Mail is sent after the answer.
   await afterAnswerSettled();
-  return (await listOutbox(outboxDir(), 1000)).filter((m) => m.to === to);
+  return listOutbox(db(), { to, limit: 1000 });
 }
 
 /** The token from the newest email to `to` whose link goes to `page`. */

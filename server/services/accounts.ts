@@ -76,8 +76,8 @@ export async function limit(
 }
 
 /** Sends, logging instead of failing when the caller must answer the same either way. */
-export async function sendQuietly(message: MailMessage): Promise<void> {
-  await sendMail(message).catch((err: unknown) => log.error({ err }, "account email not sent"));
+export async function sendQuietly(db: Db, message: MailMessage): Promise<void> {
+  await sendMail(db, message).catch((err: unknown) => log.error({ err }, "account email not sent"));
 }
 
 // ── sign up ──
@@ -107,7 +107,7 @@ async function register(
   const existing = await db.user.findUnique({ where: { email }, select: { displayName: true } });
   if (existing) {
     if ((await takeLimit(db, "mail.recipient", email)) === 0) {
-      await sendMail(alreadyRegisteredMessage(email, existing.displayName, req.origin));
+      await sendMail(db, alreadyRegisteredMessage(email, existing.displayName, req.origin));
     }
     return;
   }
@@ -123,7 +123,7 @@ async function register(
   await recordSecurityEvent(db, { action: "account.sign_up", userId, ip: req.ip });
   await takeLimit(db, "mail.recipient", email);
   const token = await issueEmailToken(db, userId, "verify_email");
-  await sendMail(verifyEmailMessage(email, displayName, req.origin, token));
+  await sendMail(db, verifyEmailMessage(email, displayName, req.origin, token));
 }
 
 // ── confirm the address ──
@@ -154,7 +154,7 @@ export async function resendVerification(
     (wait) => `Too many emails to ${user.email}. Please wait ${wait} and try again.`,
   );
   const token = await issueEmailToken(db, user.id, "verify_email");
-  await sendMail(verifyEmailMessage(user.email, user.displayName, req.origin, token));
+  await sendMail(db, verifyEmailMessage(user.email, user.displayName, req.origin, token));
   return { message: `We sent a new link to ${user.email}. It works for 24 hours.` };
 }
 
@@ -171,7 +171,7 @@ export async function requestPasswordReset(
     // Over the per-recipient limit the answer is the same; the email simply is not sent again.
     if (!user || (await takeLimit(db, "mail.recipient", email)) !== 0) return;
     const token = await issueEmailToken(db, user.id, "reset_password");
-    await sendMail(resetPasswordMessage(email, user.displayName, req.origin, token));
+    await sendMail(db, resetPasswordMessage(email, user.displayName, req.origin, token));
   });
   return { message: MESSAGES.resetSent };
 }

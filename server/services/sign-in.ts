@@ -169,7 +169,7 @@ export async function signInWithPassword(
     // Only someone who knows the password learns this, so it reveals nothing to a stranger.
     if ((await takeLimit(db, "mail.recipient", email)) === 0) {
       const token = await issueEmailToken(db, user.id, "verify_email");
-      await sendQuietly(verifyEmailMessage(email, user.displayName, req.origin, token));
+      await sendQuietly(db, verifyEmailMessage(email, user.displayName, req.origin, token));
     }
     throw new AccountError(
       "FORBIDDEN",
@@ -193,7 +193,7 @@ export async function requestSignInLink(
     // Over the per-recipient limit the answer is the same; the email simply is not sent again.
     if (!user || (await takeLimit(db, "mail.recipient", email)) !== 0) return;
     const token = await issueEmailToken(db, user.id, "sign_in");
-    await sendMail(signInLinkMessage(email, user.displayName, req.origin, token));
+    await sendMail(db, signInLinkMessage(email, user.displayName, req.origin, token));
   });
   return { message: MESSAGES.signInLinkSent };
 }

@@ -29,6 +29,7 @@ import {
 } from "../../lib/beatmap/index.ts";
 import type { Db, Prisma } from "../db/client.ts";
 import { moduleLogger } from "../log.ts";
+import { wakeNotificationDelivery } from "../notifications/delivery-loop.ts";
 import { notify } from "../notifications/notify.ts";
 import { audit } from "./audit.ts";
 import { badRequest, CANONICAL_CONFLICT_MESSAGE, conflict, forbidden, notFound } from "./community-errors.ts";
@@ -463,6 +464,17 @@ export async function decide(db: Db, input: DecideInput): Promise<DecideResult> 
           details: { reason, mapId, songId, versionId, previousCanonicalMapId: previousCanonical },
           ip: input.ip ?? null,
         });
+        // In the decision's transaction: nobody is told of a decision that rolled back, and the
+        // emails and pushes they cause wait in the outbox until sent.
+        for (const n of notices) {
+          await notify(tx, n.userId, n.kind, {
+            title: n.title,
+            body: n.body,
+            url: n.url,
+            decision: input.decision,
+            mapId,
+          });
+        }
         return {
           decisionId: decision.id,
           decision: input.decision,
@@ -480,15 +492,7 @@ export async function decide(db: Db, input: DecideInput): Promise<DecideResult> 
     throw error;
   }
 
-  for (const n of notices) {
-    await notify(db, n.userId, n.kind, {
-      title: n.title,
-      body: n.body,
-      url: n.url,
-      decision: result.decision,
-      mapId,
-    }).catch((err: unknown) => log.warn({ err, userId: n.userId }, "decision notification failed"));
-  }
+  if (notices.length > 0) wakeNotificationDelivery();
   return result;
 }
 

@@ -93,6 +93,26 @@ export function OpsView() {
           {usd(s.prices.gpuSecond, 6)}/s, CPU {usd(s.prices.cpuSecond, 6)}/s, email {usd(s.prices.email, 4)}.
         </p>
       </section>
+      <section className="card" aria-labelledby="ops-deliveries">
+        <h2 id="ops-deliveries">Notification deliveries</h2>
+        <p data-testid="ops-deliveries">
+          {s.deliveries.pending} emails and pushes waiting or being retried, {s.deliveries.dead} given up
+          after every attempt.
+        </p>
+        {s.deliveries.recentDead.length > 0 ? (
+          <ul aria-label="Deliveries given up, newest first">
+            {s.deliveries.recentDead.map((d) => (
+              <li key={d.id}>
+                <strong>
+                  {d.channel} · {d.kind}
+                </strong>{" "}
+                — {d.lastError ?? "no error recorded"} ({d.attempts} attempts,{" "}
+                {new Date(d.createdAt).toLocaleString()})
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </section>
       <section className="card" aria-labelledby="ops-failed">
         <h2 id="ops-failed">Failed jobs (dead letters)</h2>
         <ErrorMessage error={failed.error ?? retry.error} />

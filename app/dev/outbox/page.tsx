@@ -1,9 +1,11 @@
 // Mail the app would have sent, for development without an SMTP server (server/mail/send-mail.ts
-// writes it to DATA_DIR/outbox). Off in production unless DEV_OUTBOX=1 (end-to-end tests).
+// keeps it in the dev_mail table, so every web process shows what any process sent). Off in
+// production unless DEV_OUTBOX=1 (end-to-end tests).
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { Fragment } from "react";
 import { listOutbox, outboxPageEnabled } from "@/server/mail/outbox.ts";
+import { getRuntime } from "@/server/runtime.ts";
 
 export const metadata: Metadata = { title: "Outbox (development)", robots: { index: false } };
 export const dynamic = "force-dynamic";
@@ -33,7 +35,7 @@ function Linked({ text }: { text: string }) {
 
 export default async function OutboxPage() {
   if (!outboxPageEnabled()) notFound();
-  const messages = await listOutbox();
+  const messages = await listOutbox((await getRuntime()).db);
   return (
     <section aria-labelledby="outbox-title">
       <h1 id="outbox-title">Outbox</h1>
