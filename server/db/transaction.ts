@@ -34,13 +34,33 @@ export class DatabaseBusyError extends Error {
   constructor(
     readonly retryAfterSeconds: number,
     readonly attempts: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; failure?: DbFailure },
   ) {
-    super(
-      `The server is busy right now and could not save this; nothing was changed. Please try again in ${retryAfterSeconds} seconds.`,
-      options,
-    );
+    super(unavailableMessage(options?.failure ?? "busy", retryAfterSeconds), options);
   }
+}
+
+/** What a person is told: only where nothing can have happened does it say so. */
+function unavailableMessage(failure: DbFailure, seconds: number): string {
+  switch (failure) {
+    case "busy":
+      return `The server is busy right now and could not save this; nothing was changed. Please try again in ${seconds} seconds.`;
+    case "unreachable":
+      return `The server's database is restarting; nothing was changed. Please try again in ${seconds} seconds.`;
+    case "lost":
+      return `The connection to the server's database broke while this was being saved, so it may or may not have been saved. Please check again in ${seconds} seconds before repeating it.`;
+  }
+}
+
+/**
+ * The 503 a database failure deserves (DatabaseBusyError after retries, or a transient failure
+ * outside a transaction), or null when the failure is a real error. Used by the route guard and
+ * tRPC, so both answer alike.
+ */
+export function asUnavailable(error: unknown): DatabaseBusyError | null {
+  if (error instanceof DatabaseBusyError) return error;
+  const failure = classifyDbError(error);
+  return failure ? new DatabaseBusyError(RETRY_POLICY.retryAfterSeconds, 1, { cause: error, failure }) : null;
 }
 
 /**
@@ -172,7 +192,7 @@ export async function transaction<T>(
       const failure = classifyDbError(error);
       if (failure !== "busy" && failure !== "unreachable") throw error;
       if (attempt >= policy.attempts)
-        throw new DatabaseBusyError(policy.retryAfterSeconds, attempt, { cause: error });
+        throw new DatabaseBusyError(policy.retryAfterSeconds, attempt, { cause: error, failure });
       // Full jitter: concurrent losers spread out instead of colliding again together.
       const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
       await sleep(Math.random() * cap);

@@ -2,7 +2,8 @@
 // checks: a request id (answered in X-Request-Id and put on every log line), the same-origin check
 // for requests that change state, the session (looked up once, slid forward while in use), and
 // errors as answers a person can act on — a database that is down or busy is 503 with Retry-After,
-// anything else a 500 with a reference to quote, never a stack or a connection string.
+// anything else a 500 with a reference to quote, never a stack or a connection string. It also
+// times each answer for the metrics, by route pattern (server/metrics.ts).
 //
 // Route handlers export `guarded(policy, handler)` instead of a bare function; server/http/
 // guard.int.test.ts walks every route file and fails on a handler that is not guarded. tRPC is one
@@ -13,9 +14,12 @@ import { crossSiteReason } from "../auth/csrf.ts";
 import { readCookie, SESSION_COOKIE, type Session, sessionFromCookies } from "../auth/session.ts";
 import { setSessionCookie, slideSession } from "../auth/sessions.ts";
 import type { Db } from "../db/client.ts";
-import { DatabaseBusyError, isTransientDbError, RETRY_POLICY } from "../db/transaction.ts";
+import { asUnavailable } from "../db/transaction.ts";
 import { moduleLogger } from "../log.ts";
+import { processMetrics, statusClass } from "../metrics.ts";
+import { withRequestContext } from "../request-context.ts";
 import { getRuntime } from "../runtime.ts";
+import { routePattern } from "./route-pattern.ts";
 
 export interface GuardPolicy {
   /**
@@ -81,20 +85,28 @@ export function guarded<Rest extends unknown[]>(
   handler: Handler<SignedInGuard, Rest>,
 ): GuardedHandler<Rest> {
   const run = async (req: Request, ...rest: Rest): Promise<Response> => {
+    const started = performance.now();
     const incoming = req.headers.get("x-request-id");
     const requestId = incoming && INCOMING_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     const requestLog = log.child({ requestId });
     const path = new URL(req.url).pathname;
     let response: Response;
     try {
-      const admitted = await admit(req, policy, requestId, requestLog);
-      response =
-        admitted instanceof Response
+      // Everything the handler runs (services, the queue) knows the request: log lines name it and
+      // a job it queues carries it to the worker (server/request-context.ts).
+      response = await withRequestContext({ requestId }, async () => {
+        const admitted = await admit(req, policy, requestId, requestLog);
+        return admitted instanceof Response
           ? admitted
           : admitted.withSlidCookie(await handler(req, admitted.guard, ...rest));
+      });
     } catch (error) {
       response = failure(error, requestId, requestLog, req.method, path);
     }
+    processMetrics().httpDuration.observe(
+      { route: routePattern(path), method: req.method, status: statusClass(response.status) },
+      (performance.now() - started) / 1000,
+    );
     return withHeader(response, "x-request-id", requestId);
   };
   return Object.assign(run, { [GUARD_POLICY]: policy });
@@ -170,12 +182,7 @@ function failure(
   method: string,
   path: string,
 ): Response {
-  const busy =
-    error instanceof DatabaseBusyError
-      ? error
-      : isTransientDbError(error)
-        ? new DatabaseBusyError(RETRY_POLICY.retryAfterSeconds, 1, { cause: error })
-        : null;
+  const busy = asUnavailable(error);
   if (busy) {
     requestLog.warn({ method, path, err: error }, "database unavailable");
     return errorAnswer(503, "unavailable", busy.message, { "retry-after": String(busy.retryAfterSeconds) });

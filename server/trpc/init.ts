@@ -8,12 +8,14 @@ import { DiffConflictError } from "../../lib/beatmap/diff.ts";
 import { type Action, type Actor, can, loadActor } from "../auth/permissions.ts";
 import { type Session, sessionFromCookies } from "../auth/session.ts";
 import type { Db } from "../db/client.ts";
-import { DatabaseBusyError, isTransientDbError, RETRY_POLICY } from "../db/transaction.ts";
+import { asUnavailable } from "../db/transaction.ts";
 import type { Guard } from "../http/guard.ts";
 import { moduleLogger } from "../log.ts";
+import { processMetrics } from "../metrics.ts";
 import { getRuntime } from "../runtime.ts";
 import { ClientMutationConflictError } from "../services/client-mutations.ts";
 import type { RequestLimitName } from "../services/limit-policies.ts";
+import { traced } from "../telemetry.ts";
 import { enforceLimit } from "./limits.ts";
 
 // ── 1. context ──
@@ -99,8 +101,18 @@ export const createCallerFactory = t.createCallerFactory;
 
 const logged = t.middleware(async ({ ctx, path, type, next }) => {
   const started = performance.now();
-  const result = await next();
-  const ms = Math.round((performance.now() - started) * 10) / 10;
+  const result = await traced(
+    `trpc ${path}`,
+    { "rpc.method": path, "beatsight.request_id": ctx.requestId },
+    () => next(),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  // Labels stay bounded: only existing procedures reach a middleware, and error codes are tRPC's few.
+  processMetrics().trpcDuration.observe(
+    { procedure: path, type, outcome: result.ok ? "ok" : result.error.code },
+    seconds,
+  );
+  const ms = Math.round(seconds * 10_000) / 10;
   if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR") {
     log.error(
       { requestId: ctx.requestId, path, type, ms, err: result.error.cause ?? result.error },
@@ -125,12 +137,7 @@ const serviceErrors = t.middleware(async ({ ctx, path, next }) => {
     throw new TRPCError({ code: "CONFLICT", message: cause.message, cause });
   }
   if (result.error.code !== "INTERNAL_SERVER_ERROR") return result;
-  const busy =
-    cause instanceof DatabaseBusyError
-      ? cause
-      : isTransientDbError(cause)
-        ? new DatabaseBusyError(RETRY_POLICY.retryAfterSeconds, 1, { cause })
-        : null;
+  const busy = asUnavailable(cause);
   if (!busy) return result;
   const code = (busy.cause as { code?: unknown } | undefined)?.code;
   log.warn({ requestId: ctx.requestId, path, attempts: busy.attempts, code }, "database busy");
