@@ -39,7 +39,7 @@ test("sign up, confirm by email, sign in, add a passkey, sign out, sign in with 
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByRole("main").getByRole("status")).toContainText("Check your inbox");
 
-  // The confirmation email, as the local outbox keeps it. It is sent after the answer (so the
+  // The confirmation email, as the dev outbox (dev_mail) keeps it. It is sent after the answer (so the
   // answer takes as long for a known address as for a new one): reload until it is there.
   const mail = page
     .getByRole("article")

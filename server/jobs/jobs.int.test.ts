@@ -8,11 +8,13 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 vi.hoisted(() => {
-  // Before any module reads the environment: outbox mail and logs go to this test's directory.
+  // Before any module reads the environment: logs and uploads go to this test's directory.
   process.env.DATA_DIR ??= require("node:fs").mkdtempSync(
     require("node:path").join(require("node:os").tmpdir(), "beatsight-jobs-"),
   );
   process.env.LOG_LEVEL ??= "warn";
+  // Mail is kept in dev_mail, where the test counts it.
+  delete process.env.SMTP_URL;
 });
 
 import { makeTempDir, renderSong, requireTools, transcode } from "../../lib/fingerprint/test-support.ts";
@@ -20,6 +22,8 @@ import { createNodePipeline, type NodePipeline } from "../../lib/pipeline/node.t
 import { migratedDatabaseForFile } from "../../test/db.ts";
 import { eventually, testJobsConfig, uploadFile } from "../../test/jobs.ts";
 import { createTestUser } from "../../test/users.ts";
+import { drainDeliveries } from "../notifications/deliveries.ts";
+import { defaultSenders } from "../notifications/delivery-loop.ts";
 import { GENERATE_QUEUE } from "../queue/boss.ts";
 import { JobRequestError, type JobRequestResult, requestServerJob } from "./requests.ts";
 import { type JobSystem, startJobSystem } from "./system.ts";
@@ -110,13 +114,18 @@ describe("server jobs", () => {
       expect(generation.backend).toBe("node-cpu");
       expect(jobs.every((j) => (j.stageSeconds as Record<string, number>).separate! > 0)).toBe(true);
 
-      // Everyone who asked was told exactly once, in-app and by email (outbox).
+      // Everyone who asked was told exactly once, in-app and by email: one delivery each in the
+      // notification outbox, sent once by a drainer (every web process runs one).
       const notes = await db.notification.findMany({ where: { kind: "job.complete" } });
       expect(notes).toHaveLength(30);
       expect(new Set(notes.map((n) => n.userId))).toEqual(new Set(users.map((u) => u.id)));
       expect(jobs.flatMap((j) => j.subscribers).every((s) => s.notifiedAt !== null)).toBe(true);
+      expect(await db.notificationDelivery.count({ where: { channel: "email" } })).toBe(30);
+      while ((await drainDeliveries(db, defaultSenders(db))).claimed > 0) {}
+      expect(await db.notificationDelivery.count({ where: { channel: "email", state: "sent" } })).toBe(30);
       const emails = await db.costRecord.count({ where: { kind: "email" } });
       expect(emails).toBe(30);
+      expect(await db.devMail.count()).toBe(30);
       const cpu = await db.costRecord.findMany({ where: { kind: "cpu" } });
       expect(cpu).toHaveLength(4);
       expect(cpu.every((c) => c.quantity > 0 && Number(c.amountUsd) > 0)).toBe(true);
