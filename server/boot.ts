@@ -4,9 +4,12 @@
 import { getJobSystem, jobsEnabled } from "./jobs/runtime.ts";
 import { startNotificationDelivery, stopNotificationDelivery } from "./notifications/delivery-loop.ts";
 import { getRuntime } from "./runtime.ts";
+import { startTracing } from "./telemetry.ts";
 
 export async function bootServer(): Promise<void> {
   try {
+    // First, so the spans of everything after it have a tracer (a no-op unless OTEL_EXPORTER_OTLP_ENDPOINT).
+    await startTracing("beatsight-web");
     const runtime = await getRuntime();
     // The queue (and, in the embedded default, a worker) runs beside the web server.
     const jobs = jobsEnabled() ? await getJobSystem() : null;

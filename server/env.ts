@@ -32,6 +32,31 @@ const envSchema = z.object({
   LISTEN_HOST: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /**
+   * Connections this process's Prisma pool may open (server/db/client.ts); requests beyond them
+   * wait their turn. With QUEUE_POOL_MAX and the job-event listener this is the process's share of
+   * the server's max_connections (docs/DEPLOY.md, "Connections"). 6: API throughput on 2 cores is
+   * the same from 6 to 16 (bench/connections.bench.ts); raise it when the pool's waiting gauge
+   * stays above 0 (a distant server, long transactions).
+   */
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(6),
+  /** Connections pg-boss may open, in a process that runs the job system (server/queue/boss.ts); 3 seen in use. */
+  QUEUE_POOL_MAX: z.coerce.number().int().min(2).max(100).default(4),
+  /**
+   * A worker process (`npm run worker`) serves its Prometheus metrics at /metrics on this port when
+   * set (with the METRICS_TOKEN bearer token); web processes serve theirs at /api/metrics.
+   */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /**
+   * OpenTelemetry: when set (http://collector:4318), spans are sent there over OTLP/HTTP
+   * (server/telemetry.ts, which then needs the SDK packages installed); unset, no tracing code loads.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .string()
+    .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), "must be an http(s):// URL")
+    .optional(),
+  /** The service name spans carry; default beatsight-web or beatsight-worker. */
+  OTEL_SERVICE_NAME: z.string().min(1).max(100).optional(),
+  /**
    * The public address of the app (https://beatsight.example): the only source of absolute links
    * (emails, push, the passkey relying party) and, when https, of Secure cookies, HSTS and
    * upgrade-insecure-requests. Required in production unless the server listens on loopback only

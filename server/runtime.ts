@@ -40,7 +40,7 @@ async function boot(): Promise<Runtime> {
     embeddedPort: config.EMBEDDED_PG_PORT,
     log,
   });
-  const db = createDb(database.url);
+  const db = createDb(database.url, { maxConnections: config.DB_POOL_MAX });
   const runtime: Runtime = {
     db,
     dbMode: database.mode,

@@ -7,6 +7,7 @@
 //
 // LISTEN needs a session of its own: behind PgBouncer use session mode (or a direct connection).
 import pg from "pg";
+import { CONNECTION_NAMES } from "../db/client.ts";
 import { moduleLogger } from "../log.ts";
 
 const log = moduleLogger("job-events");
@@ -98,7 +99,10 @@ export class JobEventHub {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.connectionString });
+    const client = new pg.Client({
+      connectionString: this.connectionString,
+      application_name: CONNECTION_NAMES.jobEvents,
+    });
     client.on("notification", (message) => {
       if (message.channel === JOB_EVENTS_CHANNEL && message.payload) this.notify(message.payload);
     });

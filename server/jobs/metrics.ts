@@ -1,78 +1,80 @@
-// Prometheus metrics (prom-client). Job and cost figures are read from the database at scrape time,
-// so they are the same whichever web process is scraped and include workers on other machines.
+// What a scrape reads from the database: the queue as it is now and the uploads still kept, each
+// one query answered from an index and bounded by live rows (queued and running jobs, uploads not
+// yet deleted), never by history. Everything cumulative (jobs done, stage seconds, costs,
+// requests) is counted when it happens (server/metrics.ts), so a scrape costs the same after a
+// million jobs as after ten; metrics.int.test.ts checks each statement's plan.
 import client from "prom-client";
-import type { Db } from "../db/client.ts";
+import { type Db, poolStats } from "../db/client.ts";
+import { processMetrics } from "../metrics.ts";
 
-const g = globalThis as typeof globalThis & { __beatsightMetrics?: client.Registry };
+interface DatabaseGauges {
+  /** The client the gauges read; the runtime's, replaced when another is passed (tests). */
+  db: Db;
+}
 
+const g = globalThis as typeof globalThis & { __beatsightDatabaseGauges?: DatabaseGauges };
+
+/** The process's registry, with the database gauges read through `db`. */
 export function metricsRegistry(db: Db): client.Registry {
-  if (g.__beatsightMetrics) return g.__beatsightMetrics;
-  const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry, prefix: "beatsight_" });
+  const { registry } = processMetrics();
+  if (g.__beatsightDatabaseGauges) {
+    g.__beatsightDatabaseGauges.db = db;
+    return registry;
+  }
+  const source: DatabaseGauges = { db };
+  g.__beatsightDatabaseGauges = source;
+  const registers = [registry];
 
   new client.Gauge({
-    name: "beatsight_jobs",
-    help: "Server generation jobs by state (all time)",
+    name: "beatsight_jobs_live",
+    help: "Server jobs queued or processing now (all processes: read from the database)",
     labelNames: ["state"],
-    registers: [registry],
+    registers,
     async collect() {
-      const rows = await db.aiJob.groupBy({ by: ["state"], _count: true });
+      // ai_jobs_state_priority_created_at_idx: only the live jobs' index entries are read.
+      const rows = await source.db.$queryRaw<{ state: string; jobs: number }[]>`
+        SELECT state::text AS state, count(*)::int AS jobs FROM ai_jobs
+         WHERE state IN ('queued', 'processing') GROUP BY state`;
       this.reset();
-      for (const r of rows) this.set({ state: r.state }, r._count);
+      this.set({ state: "queued" }, 0);
+      this.set({ state: "processing" }, 0);
+      for (const row of rows) this.set({ state: row.state }, row.jobs);
     },
   });
   new client.Gauge({
     name: "beatsight_job_queue_oldest_seconds",
-    help: "Age of the oldest queued job",
-    registers: [registry],
+    help: "Age of the oldest queued job (0 when none waits)",
+    registers,
     async collect() {
-      const oldest = await db.aiJob.findFirst({ where: { state: "queued" }, orderBy: { createdAt: "asc" } });
-      this.set(oldest ? (Date.now() - oldest.createdAt.getTime()) / 1000 : 0);
-    },
-  });
-  new client.Gauge({
-    name: "beatsight_cost_usd_total",
-    help: "Recorded server cost in USD by kind (all time)",
-    labelNames: ["kind"],
-    registers: [registry],
-    async collect() {
-      const rows = await db.costRecord.groupBy({ by: ["kind"], _sum: { amountUsd: true } });
-      this.reset();
-      for (const r of rows) this.set({ kind: r.kind }, Number(r._sum.amountUsd ?? 0));
-    },
-  });
-  new client.Gauge({
-    name: "beatsight_job_seconds_total",
-    help: "Seconds spent by completed server jobs, by pipeline stage (cpu = process CPU seconds)",
-    labelNames: ["stage"],
-    registers: [registry],
-    async collect() {
-      const rows = await db.$queryRaw<{ stage: string; seconds: number }[]>`
-        SELECT key AS stage, sum(value::text::float8) AS seconds
-          FROM ai_jobs, jsonb_each(stage_seconds) WHERE state = 'complete' GROUP BY key`;
-      this.reset();
-      for (const r of rows) this.set({ stage: r.stage }, Number(r.seconds));
-    },
-  });
-  new client.Gauge({
-    name: "beatsight_job_requests_total",
-    help: "Requests for server generation by outcome (new_job, joined, existing_map)",
-    labelNames: ["outcome"],
-    registers: [registry],
-    async collect() {
-      const rows = await db.jobRequest.groupBy({ by: ["outcome"], _count: true });
-      this.reset();
-      for (const r of rows) this.set({ outcome: r.outcome }, r._count);
+      const [row] = await source.db.$queryRaw<{ oldest: Date | null }[]>`
+        SELECT min(created_at) AS oldest FROM ai_jobs WHERE state = 'queued'`;
+      this.set(row?.oldest ? Math.max(0, (Date.now() - row.oldest.getTime()) / 1000) : 0);
     },
   });
   new client.Gauge({
     name: "beatsight_uploads_kept",
     help: "Uploaded audio files not yet deleted by retention",
-    registers: [registry],
+    registers,
     async collect() {
-      this.set(await db.aiJob.count({ where: { uploadKey: { not: null }, uploadDeletedAt: null } }));
+      // ai_jobs_upload_pending_idx is partial on exactly this condition.
+      const [row] = await source.db.$queryRaw<{ kept: number }[]>`
+        SELECT count(*)::int AS kept FROM ai_jobs WHERE upload_key IS NOT NULL AND upload_deleted_at IS NULL`;
+      this.set(row?.kept ?? 0);
     },
   });
-  g.__beatsightMetrics = registry;
+  new client.Gauge({
+    name: "beatsight_db_pool_connections",
+    help: "This process's database pool (DB_POOL_MAX): connections open, idle, and queries waiting for one",
+    labelNames: ["state"],
+    registers,
+    collect() {
+      const stats = poolStats(source.db);
+      if (!stats) return;
+      this.set({ state: "max" }, stats.max);
+      this.set({ state: "open" }, stats.open);
+      this.set({ state: "idle" }, stats.idle);
+      this.set({ state: "waiting" }, stats.waiting);
+    },
+  });
   return registry;
 }

@@ -10,7 +10,10 @@ import { type NodePipeline, transcribeFile } from "../../lib/pipeline/node.ts";
 import type { ProgressEvent } from "../../lib/pipeline/progress.ts";
 import type { Db } from "../db/client.ts";
 import { moduleLogger } from "../log.ts";
+import { processMetrics } from "../metrics.ts";
+import { withRequestContext } from "../request-context.ts";
 import { MapInputError, submitGenerated } from "../services/maps.ts";
+import { traced } from "../telemetry.ts";
 import { jobCostLines, type Prices } from "./costs.ts";
 import { notifyJobFinished } from "./finish.ts";
 import type { UploadStore } from "./upload-store.ts";
@@ -32,6 +35,8 @@ export interface Attempt {
   /** True on the queue's last attempt: a failure is then final. */
   last: boolean;
   signal: AbortSignal;
+  /** The request that queued the job (its message's requestId): every log line of the attempt names it. */
+  requestId?: string;
 }
 
 /** A failure retrying cannot fix (the audio cannot be decoded, the chart is refused). */
@@ -46,6 +51,19 @@ export async function processJob(
   jobId: string,
   attempt: Attempt,
 ): Promise<AttemptOutcome> {
+  const attributes = { "beatsight.job_id": jobId, "beatsight.request_id": attempt.requestId };
+  return withRequestContext({ requestId: attempt.requestId, jobId }, async () => {
+    const outcome = await traced("server job attempt", attributes, () => attemptJob(deps, jobId, attempt));
+    processMetrics().workerJobs.inc({ outcome });
+    return outcome;
+  });
+}
+
+/** Counts an attempt that ends by throwing (processJob counts those that return). */
+const countThrown = (outcome: "failed" | "retry" | "interrupted") =>
+  processMetrics().workerJobs.inc({ outcome });
+
+async function attemptJob(deps: ProcessDeps, jobId: string, attempt: Attempt): Promise<AttemptOutcome> {
   const { db } = deps;
   const job = await db.aiJob.findUnique({ where: { id: jobId } });
   if (!job) return "skipped";
@@ -152,6 +170,7 @@ export async function processJob(
       { jobId, mapId: submitted.mapId, created: submitted.created, cpuSeconds, stageSeconds },
       "server job complete",
     );
+    recordCompletion(stageSeconds, cpuSeconds, costs);
     await notifyJobFinished(db, jobId);
     return "complete";
   } catch (error) {
@@ -161,6 +180,7 @@ export async function processJob(
         where: { id: jobId, state: "processing" },
         data: { state: "queued", stage: null, workerId: null, error: "Interrupted; it will resume shortly." },
       });
+      countThrown("interrupted");
       throw error;
     }
     const permanent =
@@ -175,18 +195,34 @@ export async function processJob(
       });
       await notifyJobFinished(db, jobId);
       if (permanent) return "failed";
+      countThrown("failed");
     } else {
       log.warn({ jobId, err: error }, "server job attempt failed; it will be retried");
       await db.aiJob.updateMany({
         where: { id: jobId, state: "processing" },
         data: { state: "queued", stage: null, workerId: null, error: `Retrying after an error: ${reason}` },
       });
+      countThrown("retry");
     }
     throw error;
   } finally {
     clearInterval(beat);
     progress.stop();
   }
+}
+
+/** The metrics of a completed job, counted once its row says complete. */
+function recordCompletion(
+  stageSeconds: Record<string, number>,
+  cpuSeconds: number,
+  costs: { kind: string; amountUsd: number }[],
+): void {
+  const metrics = processMetrics();
+  for (const [stage, seconds] of Object.entries(stageSeconds)) {
+    if (Number.isFinite(seconds)) metrics.jobStageSeconds.observe({ stage }, seconds);
+  }
+  metrics.jobStageSeconds.observe({ stage: "cpu" }, cpuSeconds);
+  for (const cost of costs) metrics.jobCostUsd.inc({ kind: cost.kind }, cost.amountUsd);
 }
 
 async function finish(

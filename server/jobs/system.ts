@@ -129,6 +129,7 @@ export async function startJobSystem(options: JobSystemOptions): Promise<JobSyst
               await processJob(deps, message.data.jobId, {
                 last: message.retryCount >= message.retryLimit,
                 signal: stopping.signal,
+                requestId: message.data.requestId,
               });
               await boss.complete(GENERATE_QUEUE, message.id);
             } catch (error) {

@@ -3,6 +3,8 @@
 // retries with exponential backoff, a dead-letter queue, expiry of attempts, `FOR UPDATE SKIP
 // LOCKED` fetching and cron schedules; what it lacks (a heartbeat) is in ../jobs/heartbeat.ts.
 import PgBoss from "pg-boss";
+import { CONNECTION_NAMES } from "../db/client.ts";
+import { env } from "../env.ts";
 import type { JobsConfig } from "../jobs/config.ts";
 
 /** One generation attempt per message; data: { jobId } (the ai_jobs row is the source of truth). */
@@ -14,12 +16,17 @@ export const MAINTENANCE_QUEUE = "jobs-maintenance";
 
 export interface GenerateMessage {
   jobId: string;
+  /** The request that queued it (X-Request-Id), so the worker's log lines for the job carry it. */
+  requestId?: string;
 }
 
 export type QueueSettings = Pick<
   JobsConfig,
   "JOB_EXPIRE_SECONDS" | "JOB_RETRY_LIMIT" | "JOB_RETRY_DELAY_SECONDS" | "QUEUE_MAINTENANCE_SECONDS"
->;
+> & {
+  /** pg-boss's pool size (QUEUE_POOL_MAX); the default is read from the environment. */
+  poolMax?: number;
+};
 
 /** Starts pg-boss (installing or migrating its schema once) and makes sure the queues exist. */
 export async function startBoss(
@@ -29,8 +36,8 @@ export async function startBoss(
 ): Promise<PgBoss> {
   const boss = new PgBoss({
     connectionString,
-    application_name: "beatsight-queue",
-    max: 4,
+    application_name: CONNECTION_NAMES.queue,
+    max: settings.poolMax ?? env().QUEUE_POOL_MAX,
     maintenanceIntervalSeconds: Math.max(1, Math.min(settings.QUEUE_MAINTENANCE_SECONDS, 120)),
     // Completed messages are bookkeeping only (ai_jobs keeps the history).
     deleteAfterDays: 7,

@@ -1,22 +1,17 @@
-// GET /api/metrics: Prometheus text format. Readable with `Authorization: Bearer $METRICS_TOKEN`
-// (for the scraper) or by a signed-in admin (ops.view); anyone else gets 401/403.
-import { timingSafeEqual } from "node:crypto";
+// GET /api/metrics: this web process's Prometheus metrics (server/metrics.ts; each process is
+// scraped on its own). Readable with `Authorization: Bearer $METRICS_TOKEN` (for the scraper) or
+// by a signed-in admin (ops.view); anyone else gets 401/403.
 import { can, loadActor } from "@/server/auth/permissions.ts";
+import { bearerTokenMatches } from "@/server/http/bearer-token.ts";
 import { guarded } from "@/server/http/guard.ts";
 import { jobsConfig } from "@/server/jobs/config.ts";
 import { metricsRegistry } from "@/server/jobs/metrics.ts";
 
 export const dynamic = "force-dynamic";
 
-function tokenMatches(header: string | null, token: string | undefined): boolean {
-  if (!token || !header?.startsWith("Bearer ")) return false;
-  const given = Buffer.from(header.slice(7));
-  const wanted = Buffer.from(token);
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
-}
-
 export const GET = guarded({ session: "optional" }, async (req, { db, session }) => {
-  if (!tokenMatches(req.headers.get("authorization"), jobsConfig().METRICS_TOKEN)) {
+  const token = jobsConfig().METRICS_TOKEN;
+  if (!token || !bearerTokenMatches(req.headers.get("authorization"), token)) {
     if (!session) {
       return new Response("Metrics need a bearer token (METRICS_TOKEN) or an admin session.\n", {
         status: 401,

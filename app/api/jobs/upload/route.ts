@@ -12,6 +12,7 @@ import { jobStatus } from "@/server/jobs/status.ts";
 import { hourlyUploadWait, recordRefusedUpload, refusedUploadWait } from "@/server/jobs/upload-rate.ts";
 import { UploadTooLargeError } from "@/server/jobs/upload-store.ts";
 import { moduleLogger } from "@/server/log.ts";
+import { processMetrics } from "@/server/metrics.ts";
 import type { getRuntime } from "@/server/runtime.ts";
 
 export const dynamic = "force-dynamic";
@@ -112,6 +113,7 @@ async function accept(
     { db, store: jobs.store, queue: jobs.queue, config },
     { userId: ctx.userId, upload, filename },
   );
+  processMetrics().jobRequests.inc({ outcome: result.outcome });
   // The job's status now (Queued, position, ETA), so the page shows it before its event stream connects.
   const status = result.outcome === "existing_map" ? null : await jobStatus(db, result.jobId);
   return Response.json({ ...result, status }, { status: result.outcome === "new_job" ? 201 : 200 });
