@@ -10,6 +10,7 @@ packages=(
   sox                    # generating and measuring test audio
   caddy                  # validating deploy/Caddyfile (scripts/deploy-files.test.ts)
   yamllint               # linting compose.yaml; brings python3-yaml, which reads it in the same test
+  postgresql             # an external PostgreSQL server for CI and e2e/cluster.spec.ts (scripts/external-postgres.sh)
 )
 
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
