@@ -50,6 +50,16 @@ const schema = z.object({
    * on other machines then need no shared directory.
    */
   S3_ENDPOINT: z.url("must be a URL such as https://s3.eu-west-1.amazonaws.com").optional(),
+  /**
+   * Where browsers reach the bucket, when not at S3_ENDPOINT (a compose network's http://minio:9000
+   * is published as https://s3.example.com): presigned upload URLs are made for this address.
+   */
+  S3_PUBLIC_ENDPOINT: z.url("must be a URL such as https://s3.example.com").optional(),
+  /**
+   * Browsers upload straight to the bucket through short-lived presigned URLs (the bucket's CORS
+   * must allow this site: docs/SERVER_JOBS.md); 0 streams every upload through the web process.
+   */
+  S3_DIRECT_UPLOADS: bool.default(true),
   S3_BUCKET: z.string().min(3).max(63).optional(),
   S3_REGION: z.string().min(1).default("us-east-1"),
   S3_PREFIX: z.string().max(200).default("uploads/"),

@@ -17,7 +17,7 @@ import { processJob } from "./process-job.ts";
 import { type JobQueue, pgBossQueue, reapStaleJobs, resendOrphans } from "./queue.ts";
 import { deleteExpiredUploads, RETENTION_SWEEP_MINUTES } from "./retention.ts";
 import { localUploadStore, type UploadStore } from "./upload-store.ts";
-import { s3UploadStore } from "./upload-store-s3.ts";
+import { s3ConfigOf, s3UploadStore } from "./upload-store-s3.ts";
 
 const log = moduleLogger("job-system");
 
@@ -50,17 +50,8 @@ export interface JobSystemOptions {
 
 /** Object storage when configured (S3_BUCKET), else the upload directory. */
 export function uploadStoreFor(config: JobsConfig): UploadStore {
-  if (config.S3_BUCKET && config.S3_ENDPOINT && config.S3_ACCESS_KEY_ID && config.S3_SECRET_ACCESS_KEY) {
-    return s3UploadStore({
-      endpoint: config.S3_ENDPOINT,
-      bucket: config.S3_BUCKET,
-      region: config.S3_REGION,
-      prefix: config.S3_PREFIX,
-      accessKeyId: config.S3_ACCESS_KEY_ID,
-      secretAccessKey: config.S3_SECRET_ACCESS_KEY,
-    });
-  }
-  return localUploadStore(config.uploadDir);
+  const s3 = s3ConfigOf(config);
+  return s3 ? s3UploadStore(s3) : localUploadStore(config.uploadDir);
 }
 
 export async function startJobSystem(options: JobSystemOptions): Promise<JobSystem> {
