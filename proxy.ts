@@ -1,17 +1,20 @@
 // Security headers that depend on the request or on the running configuration, so they cannot live
 // in next.config.js (whose headers are fixed at build time): a Content-Security-Policy with a fresh
-// nonce for every page, the worker policy for scripts, and HSTS when the app's origin is https.
-// Next finds the nonce in the request's Content-Security-Policy header and puts it on the scripts
-// it renders; app/layout.tsx renders every page per request so there is a request to take it from.
+// nonce for every page rendered per request (Next finds it in the request's Content-Security-Policy
+// header and puts it on the scripts it renders), the hashes of a prerendered page's own inline code
+// for pages served from the build, the worker policy for scripts, and HSTS when the origin is https.
 import { type NextRequest, NextResponse } from "next/server";
 import { env } from "./server/env.ts";
 import { securityHeaders } from "./server/http/csp.ts";
+import { errorShells, staticPage } from "./server/http/static-pages.ts";
 
 export function proxy(request: NextRequest): NextResponse {
   const { APP_ORIGIN, NODE_ENV } = env();
   const headers = securityHeaders(request.nextUrl.pathname, {
     appOrigin: APP_ORIGIN,
     development: NODE_ENV === "development",
+    staticPage: staticPage(request.nextUrl.pathname),
+    shells: errorShells(),
   });
   const requestHeaders = new Headers(request.headers);
   for (const [name, value] of Object.entries(headers.request)) requestHeaders.set(name, value);

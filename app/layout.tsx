@@ -1,6 +1,5 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
-import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { InstallButton, PwaBanners } from "./_components/pwa/pwa-client.tsx";
 import { SiteNav } from "./_components/site-nav.tsx";
@@ -21,11 +20,9 @@ export const viewport: Viewport = {
   themeColor: "#0f1115",
 };
 
-export default async function RootLayout({ children }: { children: ReactNode }) {
-  // Every page renders per request: Next puts the nonce proxy.ts made for this request on the
-  // scripts it renders, and a page prerendered at build time would carry none, so the
-  // Content-Security-Policy would refuse its scripts.
-  await connection();
+// Pages without per-request data stay prerendered: proxy.ts allows their inline scripts by hash
+// (server/http/csp.ts). Pages rendered per request get the request's nonce from Next.
+export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>

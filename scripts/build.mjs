@@ -5,7 +5,9 @@
 //      because this one is stricter (tests, scripts, server code outside app/); BEATSIGHT_TYPECHECKED=1
 //      skips it when the caller just ran it (`npm test` does, after its typecheck step passed).
 //   2. `next build` with output: "standalone".
-//   3. the service worker for this build (scripts/build-sw.ts).
+//   3. the hashes of each prerendered page's inline code for its Content-Security-Policy
+//      (scripts/csp-page-hashes.mjs).
+//   3b. the service worker for this build (scripts/build-sw.ts).
 //   4. the job worker compiled to plain JavaScript (scripts/build-worker.mjs).
 //   5. the standalone folder completed with the worker and what the server reads from disk
 //      (scripts/complete-standalone.mjs): <distDir>/standalone runs anywhere with
@@ -15,6 +17,7 @@ import { copyFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { buildWorker } from "./build-worker.mjs";
 import { completeStandalone } from "./complete-standalone.mjs";
+import { STATIC_PAGES_FILE, writeStaticPageHashes } from "./csp-page-hashes.mjs";
 import { missingBuildOutputs } from "./deploy-files.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -43,6 +46,10 @@ if (process.env.BEATSIGHT_TYPECHECKED === "1") {
 await step("next build", () =>
   run(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"]),
 );
+await step("page hashes", () => {
+  const pages = writeStaticPageHashes(distDir);
+  console.log(`csp: hashes of the inline code of ${pages} prerendered pages (${STATIC_PAGES_FILE})`);
+});
 await step("service worker", () =>
   run(process.execPath, ["--import", "tsx", path.join(root, "scripts", "build-sw.ts")]),
 );

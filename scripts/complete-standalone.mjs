@@ -12,6 +12,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { STATIC_PAGES_FILE } from "./csp-page-hashes.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const require = createRequire(path.join(root, "package.json"));
@@ -77,6 +78,11 @@ export async function completeStandalone({ distDir, standaloneDir, worker }) {
   }
   // Next leaves the static chunks out of standalone (a CDN may serve them); this server serves them.
   copy(path.join(distDir, "static"), path.join(standaloneDir, path.basename(distDir), "static"));
+  // The hashes proxy.ts gives each prerendered page's policy (scripts/csp-page-hashes.mjs).
+  copy(
+    path.join(distDir, STATIC_PAGES_FILE),
+    path.join(standaloneDir, path.basename(distDir), STATIC_PAGES_FILE),
+  );
   // Next traces onnxruntime-node's binaries for every platform; keep this one's only.
   const ortBin = path.join(standaloneDir, "node_modules", "onnxruntime-node", "bin");
   if (existsSync(ortBin)) {

@@ -23,13 +23,8 @@ describe("documentPolicy", () => {
   const nonce = newNonce();
   const page = directives(documentPolicy({ nonce, development: false, https: false }));
 
-  it("runs only scripts with this response's nonce and what they load, and compiles WebAssembly", () => {
-    expect(page.get("script-src")).toEqual([
-      `'nonce-${nonce}'`,
-      "'strict-dynamic'",
-      "'wasm-unsafe-eval'",
-      "'self'",
-    ]);
+  it("runs inline scripts only with this response's nonce, files from this origin, and compiles WebAssembly", () => {
+    expect(page.get("script-src")).toEqual(["'self'", `'nonce-${nonce}'`, "'wasm-unsafe-eval'"]);
     expect(page.get("script-src")).not.toContain("'unsafe-eval'");
     expect(page.get("script-src")).not.toContain("'unsafe-inline'");
   });
@@ -44,6 +39,18 @@ describe("documentPolicy", () => {
     expect(page.get("frame-ancestors")).toEqual(["'none'"]);
     expect(page.get("form-action")).toEqual(["'self'"]);
     expect(page.get("report-uri")).toEqual([CSP_REPORT_PATH]);
+  });
+
+  it("also runs the inline code of Next's error pages, by hash, since they may answer any path", () => {
+    const shells = { scripts: ["'sha256-AAAA'"], styles: ["'sha256-BBBB'"] };
+    const withShells = directives(documentPolicy({ nonce, shells, development: false, https: false }));
+    expect(withShells.get("script-src")).toEqual([
+      "'self'",
+      `'nonce-${nonce}'`,
+      "'sha256-AAAA'",
+      "'wasm-unsafe-eval'",
+    ]);
+    expect(withShells.get("style-src")).toEqual(["'self'", `'nonce-${nonce}'`, "'sha256-BBBB'"]);
   });
 
   it("needs the nonce for <style> elements but lets React's style attributes through", () => {
@@ -118,6 +125,23 @@ describe("securityHeaders", () => {
     expect(first.request["Content-Security-Policy"]).toBe(first.response["Content-Security-Policy"]);
     expect(first.response["Content-Security-Policy"]).toContain(`'nonce-${nonce}'`);
     expect(second.request["x-nonce"]).not.toBe(nonce);
+  });
+
+  it("gives a prerendered page its own inline code by hash and no nonce, which it could not hold", () => {
+    const staticPage = { scripts: ["'sha256-AAAA'", "'sha256-CCCC'"], styles: [] };
+    const home = securityHeaders("/", { ...local, staticPage });
+    expect(home.request).toEqual({});
+    const policy = directives(home.response["Content-Security-Policy"] ?? "");
+    expect(policy.get("script-src")).toEqual([
+      "'self'",
+      "'sha256-AAAA'",
+      "'sha256-CCCC'",
+      "'wasm-unsafe-eval'",
+    ]);
+    expect(policy.get("style-src")).toEqual(["'self'"]);
+    expect(policy.get("object-src")).toEqual(["'none'"]);
+    // next dev renders every page per request: there the nonce is right.
+    expect(securityHeaders("/", { ...local, development: true, staticPage }).request["x-nonce"]).toBeTruthy();
   });
 
   it("gives scripts the worker policy and leaves their request alone", () => {

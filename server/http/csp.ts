@@ -1,9 +1,16 @@
 // The Content-Security-Policy of every response the app serves (proxy.ts sets it), and HSTS.
 //
-// Pages get a fresh nonce per request: Next reads it from the policy in the request headers and
-// puts it on its own scripts, and 'strict-dynamic' lets those scripts load the rest (chunks,
-// workers, the AudioWorklet) while a script injected into the page, without the nonce, runs
-// nowhere. Scripts that become a worker's global scope (Web Workers, onnxruntime-web's pthread
+// Pages rendered per request get a fresh nonce: Next reads it from the policy in the request
+// headers and puts it on its own inline scripts; a script injected into the page, without the
+// nonce, runs nowhere. Script files come from this origin ('self': chunks, workers, the
+// AudioWorklet) — there are no third-party scripts, so 'strict-dynamic' would add nothing, and
+// without it Next's prerendered error pages, which may answer any path, run by their hashes.
+// Prerendered pages are the same bytes for everyone and cannot hold a per-request nonce; they get
+// the hashes of exactly their own inline scripts and styles (computed at build time,
+// scripts/csp-page-hashes.mjs) and so stay static — a per-request render for the sake of a nonce
+// cost the home page ~8x its throughput. They hold no content from users to inject into.
+//
+// Scripts that become a worker's global scope (Web Workers, onnxruntime-web's pthread
 // workers, the service worker) are governed by the policy on their own response, not the page's,
 // so script responses get a policy of their own: no nonce is needed there, since a worker has no
 // markup to inject into. Both allow WebAssembly compilation ('wasm-unsafe-eval', not
@@ -15,12 +22,16 @@
 // could select and leak the page's content, so those still need the nonce (Next adds it) or a file
 // from this origin.
 
+import type { InlineHashes } from "./static-pages.ts";
+
 /** Where browsers send violation reports (app/api/csp-report/route.ts). */
 export const CSP_REPORT_PATH = "/api/csp-report";
 
 export interface DocumentPolicyOptions {
   /** This response's nonce (newNonce()). */
   nonce: string;
+  /** Inline code of Next's prerendered error pages, which may answer this path (static-pages.ts). */
+  shells?: InlineHashes;
   /** `next dev`: React's dev build evaluates strings (error overlays) and HMR injects styles. */
   development: boolean;
   /** The public origin is https: have the browser upgrade any http:// sub-resource. */
@@ -53,20 +64,35 @@ function serialize(directives: Directives, https: boolean): string {
 }
 
 /** The policy of an HTML page (and the RSC payloads of client-side navigations). */
-export function documentPolicy({ nonce, development, https }: DocumentPolicyOptions): string {
+export function documentPolicy({ nonce, shells, development, https }: DocumentPolicyOptions): string {
   if (!/^[A-Za-z0-9+/]{16,}={0,2}$/.test(nonce)) throw new Error("A CSP nonce must be base64 (newNonce()).");
   return serialize(
     {
       ...BASE,
       "script-src": [
-        `'nonce-${nonce}'`,
-        "'strict-dynamic'",
-        "'wasm-unsafe-eval'",
-        // Ignored by browsers that understand 'strict-dynamic'; the fallback for those that do not.
         "'self'",
+        `'nonce-${nonce}'`,
+        ...(shells?.scripts ?? []),
+        "'wasm-unsafe-eval'",
         ...(development ? ["'unsafe-eval'"] : []),
       ],
-      "style-src": ["'self'", ...(development ? ["'unsafe-inline'"] : [`'nonce-${nonce}'`])],
+      "style-src": [
+        "'self'",
+        ...(development ? ["'unsafe-inline'"] : [`'nonce-${nonce}'`, ...(shells?.styles ?? [])]),
+      ],
+      "style-src-attr": ["'unsafe-inline'"],
+    },
+    https,
+  );
+}
+
+/** The policy of a prerendered page: its own inline code by hash, scripts from this origin. */
+export function staticPagePolicy({ hashes, https }: { hashes: InlineHashes; https: boolean }): string {
+  return serialize(
+    {
+      ...BASE,
+      "script-src": ["'self'", ...hashes.scripts, "'wasm-unsafe-eval'"],
+      "style-src": ["'self'", ...hashes.styles],
       "style-src-attr": ["'unsafe-inline'"],
     },
     https,
@@ -103,7 +129,12 @@ export interface SecurityHeaders {
 /** The headers proxy.ts adds for one request, given the app's origin (APP_ORIGIN) and mode. */
 export function securityHeaders(
   pathname: string,
-  config: { appOrigin: string | undefined; development: boolean },
+  config: {
+    appOrigin: string | undefined;
+    development: boolean;
+    staticPage?: InlineHashes | null;
+    shells?: InlineHashes;
+  },
 ): SecurityHeaders {
   const https = config.appOrigin?.startsWith("https:") ?? false;
   const hsts = strictTransportSecurity(config.appOrigin);
@@ -114,8 +145,12 @@ export function securityHeaders(
       response: { "Content-Security-Policy": workerScriptPolicy({ https }), ...transport },
     };
   }
+  if (config.staticPage && !config.development) {
+    const policy = staticPagePolicy({ hashes: config.staticPage, https });
+    return { request: {}, response: { "Content-Security-Policy": policy, ...transport } };
+  }
   const nonce = newNonce();
-  const policy = documentPolicy({ nonce, development: config.development, https });
+  const policy = documentPolicy({ nonce, shells: config.shells, development: config.development, https });
   return {
     request: { "Content-Security-Policy": policy, "x-nonce": nonce },
     response: { "Content-Security-Policy": policy, ...transport },
