@@ -7,6 +7,8 @@ export const ROUTE_PATTERNS = [
   "/api/health",
   "/api/jobs/[id]/events",
   "/api/jobs/upload",
+  "/api/jobs/upload-complete",
+  "/api/jobs/upload-url",
   "/api/metrics",
   "/api/trpc/[trpc]",
   "/play/soundtouch-processor.js",

@@ -2,6 +2,8 @@
 // answers and a message that says what to do (listed in docs/SERVER_JOBS.md, "Refused uploads").
 
 export const JOB_REQUEST_STATUS = {
+  /** The request's JSON is not what the route expects (the presigned upload routes). */
+  "bad-request": 400,
   /** The X-Filename header is not percent-encoded UTF-8. */
   "bad-filename": 400,
   /** No bytes arrived. */

@@ -5,7 +5,7 @@
 // shared rate-limit store) stops someone sending bad files in a loop.
 import type { Db } from "../db/client.ts";
 import { LIMITS } from "../services/limit-policies.ts";
-import { peekLimit, takeLimit } from "../services/rate-limit.ts";
+import { peekLimit, refundLimit, takeLimit } from "../services/rate-limit.ts";
 
 const HOUR_MS = 3600 * 1000;
 
@@ -41,4 +41,18 @@ export function refusedUploadWait(db: Db, userId: string, uploadsPerHour: number
 /** Counts one refused upload of `userId`'s. */
 export async function recordRefusedUpload(db: Db, userId: string, uploadsPerHour: number): Promise<void> {
   await takeLimit(db, "uploads.refused", userId, { points: refusalsPerHour(uploadsPerHour) });
+}
+
+/**
+ * Counts a presigned upload URL handed to `userId` as a refused upload until the upload is
+ * completed and accepted (refundPresignedUpload): each URL lets a file into the bucket, so URLs
+ * asked for and never completed are limited like bad files. Seconds to wait (0: counted, go on).
+ */
+export function takePresignedUpload(db: Db, userId: string, uploadsPerHour: number): Promise<number> {
+  return takeLimit(db, "uploads.refused", userId, { points: refusalsPerHour(uploadsPerHour) });
+}
+
+/** Gives back what takePresignedUpload counted: the upload was accepted, or refused through no fault of the file. */
+export function refundPresignedUpload(db: Db, userId: string): Promise<void> {
+  return refundLimit(db, "uploads.refused", userId);
 }

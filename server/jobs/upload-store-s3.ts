@@ -28,6 +28,7 @@ import {
   type DirectUploads,
   HEAD_BYTES,
   newUploadKey,
+  ObjectStorageError,
   type PresignedUpload,
   type StoredUpload,
   type UploadStore,
@@ -73,10 +74,6 @@ export function directUploadOrigin(config: JobsConfig): string | null {
   const s3 = s3ConfigOf(config);
   if (!s3 || s3.directUploads === false) return null;
   return new URL(s3.publicEndpoint ?? s3.endpoint).origin;
-}
-
-export class ObjectStorageError extends Error {
-  override name = "ObjectStorageError";
 }
 
 const UPLOAD_KEY = /^[0-9a-f]{32}\.[a-z0-9]{1,5}$/;

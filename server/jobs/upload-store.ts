@@ -77,6 +77,11 @@ export class UploadTooLargeError extends Error {
   }
 }
 
+/** The storage itself failed or refused (misconfigured, unreachable): not the sender's fault. */
+export class ObjectStorageError extends Error {
+  override name = "ObjectStorageError";
+}
+
 const KEY = /^[0-9a-f]{32}\.[a-z0-9]{1,5}$/;
 /** How many first bytes a StoredUpload carries. */
 export const HEAD_BYTES = 64;

@@ -1,6 +1,8 @@
 "use client";
 // Server generation from the generate page: the user's allowance and the upload limit first, then
 // the upload with progress (XMLHttpRequest: fetch cannot report upload progress), then the job.
+// Where the server offers it (object storage), the file goes straight to the bucket through a
+// presigned URL and the server is then told to take it; otherwise it is the body of one POST.
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
@@ -42,6 +44,72 @@ function upload(file: File, onProgress: (sent: number, total: number) => void): 
   });
 }
 
+/** POSTs JSON to one of the upload routes; a refusal's message becomes the error. */
+async function postJson<T>(path: string, body: unknown): Promise<T> {
+  const response = await fetch(path, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  let parsed: { error?: { message?: string } } = {};
+  try {
+    parsed = await response.json();
+  } catch {}
+  if (!response.ok)
+    throw new Error(parsed.error?.message ?? `The server answered ${response.status}; please try again.`);
+  return parsed as T;
+}
+
+/** The bucket could not be reached at all (its CORS rule or address is wrong): nothing was sent. */
+class StorageUnreachable extends Error {}
+
+function putToStorage(
+  url: string,
+  file: File,
+  onProgress: (sent: number, total: number) => void,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    let sent = 0;
+    xhr.open("PUT", url);
+    xhr.upload.onprogress = (e) => {
+      sent = e.loaded;
+      onProgress(e.loaded, e.total || file.size);
+    };
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) resolve();
+      else reject(new Error(`The storage refused the upload (HTTP ${xhr.status}); please try again.`));
+    };
+    xhr.onerror = () =>
+      reject(
+        sent === 0
+          ? new StorageUnreachable("The upload storage could not be reached.")
+          : new Error("The upload was interrupted; check the connection and try again."),
+      );
+    xhr.send(file);
+  });
+}
+
+async function uploadDirect(
+  file: File,
+  onProgress: (sent: number, total: number) => void,
+): Promise<UploadAnswer> {
+  const target = await postJson<{ key: string; url: string }>("/api/jobs/upload-url", {
+    filename: file.name,
+    bytes: file.size,
+  });
+  try {
+    await putToStorage(target.url, file, onProgress);
+  } catch (error) {
+    if (!(error instanceof StorageUnreachable)) throw error;
+    // A bucket this browser cannot reach (CORS, address) is the operator's to fix; the upload
+    // still works through the server.
+    console.warn("Direct upload to storage failed before sending anything; uploading through the server.");
+    return upload(file, onProgress);
+  }
+  return postJson<UploadAnswer>("/api/jobs/upload-complete", { key: target.key, filename: file.name });
+}
+
 export function ServerUpload({ file, disabled }: { file: File | null; disabled?: boolean }) {
   const trpc = useTRPC();
   const offer = useQuery(trpc.jobs.offer.queryOptions());
@@ -58,14 +126,15 @@ export function ServerUpload({ file, disabled }: { file: File | null; disabled?:
       </p>
     );
   }
-  const { maxUploadBytes, allowance } = offer.data;
+  const { maxUploadBytes, allowance, directUpload } = offer.data;
   const tooLarge = file !== null && file.size > maxUploadBytes;
 
   const start = async () => {
     if (!file) return;
     setPhase({ kind: "uploading", sent: 0, total: file.size });
     try {
-      const answer = await upload(file, (sent, total) =>
+      const send = directUpload ? uploadDirect : upload;
+      const answer = await send(file, (sent, total) =>
         setPhase(sent >= total ? { kind: "checking" } : { kind: "uploading", sent, total }),
       );
       setPhase({ kind: "answered", answer });

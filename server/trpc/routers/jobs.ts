@@ -9,6 +9,7 @@ import { jobsConfig } from "../../jobs/config.ts";
 import { monthlyAllowance } from "../../jobs/quota.ts";
 import { getJobSystem, jobsEnabled } from "../../jobs/runtime.ts";
 import { jobStatus } from "../../jobs/status.ts";
+import { directUploadOrigin } from "../../jobs/upload-store-s3.ts";
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "../init.ts";
 
 const jobId = z.object({ id: z.uuid("is not a job id") });
@@ -33,6 +34,8 @@ export const jobsRouter = createTRPCRouter({
       enabled: true as const,
       signedIn: ctx.session !== null,
       maxUploadBytes: config.uploadMaxBytes,
+      /** The page sends the file straight to object storage (app/api/jobs/upload-url) rather than to POST /api/jobs/upload. */
+      directUpload: directUploadOrigin(config) !== null,
       allowance: allowance && {
         remaining: Number.isFinite(allowance.remaining) ? allowance.remaining : null,
         limit: allowance.limit,

@@ -1,74 +1,54 @@
 // POST /api/jobs/upload: a signed-in user's audio for server generation, sent as the raw request
 // body (so the browser can report upload progress) with the file name in X-Filename. Streamed to
 // temporary storage with a size limit, then checked and queued by server/jobs/requests.ts.
+// With object storage the page sends the file straight to the bucket instead (../upload-url,
+// ../upload-complete); this route stays for the directory store and for API clients.
 // Every refusal answers `{ error: { code, message } }` (codes in docs/SERVER_JOBS.md); a refused
 // or failed upload leaves nothing stored and uses none of the hourly or monthly allowance.
 import { guarded } from "@/server/http/guard.ts";
-import { jobsConfig } from "@/server/jobs/config.ts";
-import { JobRequestError, type JobRequestErrorCode } from "@/server/jobs/request-error.ts";
-import { requestServerJob } from "@/server/jobs/requests.ts";
-import { getJobSystem, JobsDisabledError } from "@/server/jobs/runtime.ts";
-import { jobStatus } from "@/server/jobs/status.ts";
-import { hourlyUploadWait, recordRefusedUpload, refusedUploadWait } from "@/server/jobs/upload-rate.ts";
-import { UploadTooLargeError } from "@/server/jobs/upload-store.ts";
+import { JobRequestError } from "@/server/jobs/request-error.ts";
+import {
+  admitUpload,
+  cleanFilename,
+  emptyUpload,
+  extensionOf,
+  isFilesFault,
+  queueUpload,
+  refusalAnswer,
+  tooLarge,
+  type UploadContext,
+} from "@/server/jobs/upload-intake.ts";
+import { recordRefusedUpload } from "@/server/jobs/upload-rate.ts";
+import { ObjectStorageError, type StoredUpload, UploadTooLargeError } from "@/server/jobs/upload-store.ts";
 import { moduleLogger } from "@/server/log.ts";
-import { processMetrics } from "@/server/metrics.ts";
-import type { getRuntime } from "@/server/runtime.ts";
 
 export const dynamic = "force-dynamic";
 
 const log = moduleLogger("upload");
 
-const answer = (status: number, code: JobRequestErrorCode, message: string) =>
-  Response.json({ error: { code, message } }, { status });
-const refuse = (error: JobRequestError) => answer(error.status, error.code, error.message);
-
 /** The file name from X-Filename (percent-encoded UTF-8, as encodeURIComponent makes it). */
 function filenameOf(header: string | null): string {
-  let name: string;
   try {
-    name = decodeURIComponent(header ?? "upload");
+    return cleanFilename(decodeURIComponent(header ?? "upload"));
   } catch {
     throw new JobRequestError(
       "bad-filename",
       "The file name in the X-Filename header is not valid percent-encoded text. Send it encoded with encodeURIComponent (the upload page does this), or rename the file and try again.",
     );
   }
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
-  return name.replace(/[\u0000-\u001f\u007f]/g, " ").slice(0, 200) || "upload";
 }
 
 export const POST = guarded(
   { session: "required", signInMessage: "Please sign in to have the server chart a song." },
   async (req, { db, session }) => {
-    let jobs: Awaited<ReturnType<typeof getJobSystem>>;
+    const ctx = await admitUpload(db, session.user.id);
+    if (ctx instanceof Response) return ctx;
     try {
-      jobs = await getJobSystem();
-    } catch (error) {
-      if (error instanceof JobsDisabledError) return answer(503, "disabled", error.message);
-      throw error;
-    }
-    const config = jobsConfig();
-    const userId = session.user.id;
-    const refused = await refusedUploadWait(db, userId, config.UPLOADS_PER_HOUR);
-    const wait = refused || (await hourlyUploadWait(db, userId, config.UPLOADS_PER_HOUR));
-    if (wait > 0) {
-      const minutes = Math.ceil(wait / 60);
-      return answer(
-        429,
-        "rate-limited",
-        refused
-          ? `Too many of your uploads were refused in the last hour; check the files (each refusal said why) and try again in ${minutes} minutes.`
-          : `Too many uploads in the last hour; try again in ${minutes} minutes.`,
-      );
-    }
-    try {
-      return await accept(req, { db, jobs, config, userId });
+      return await accept(req, ctx);
     } catch (error) {
       if (error instanceof JobRequestError) {
-        if (error.code !== "quota" && error.code !== "too-many-live")
-          await recordRefusedUpload(db, userId, config.UPLOADS_PER_HOUR);
-        return refuse(error);
+        if (isFilesFault(error)) await recordRefusedUpload(db, ctx.userId, ctx.config.UPLOADS_PER_HOUR);
+        return refusalAnswer(error);
       }
       // The guard answers the rest: 503 with Retry-After for a database that is down, else a 500
       // with a reference.
@@ -77,47 +57,33 @@ export const POST = guarded(
   },
 );
 
-async function accept(
-  req: Request,
-  ctx: {
-    db: Awaited<ReturnType<typeof getRuntime>>["db"];
-    jobs: Awaited<ReturnType<typeof getJobSystem>>;
-    config: ReturnType<typeof jobsConfig>;
-    userId: string;
-  },
-): Promise<Response> {
-  const { db, jobs, config } = ctx;
+async function accept(req: Request, ctx: UploadContext): Promise<Response> {
+  const { jobs, config } = ctx;
   const max = config.uploadMaxBytes;
   const filename = filenameOf(req.headers.get("x-filename"));
-  if (Number(req.headers.get("content-length") ?? 0) > max) {
-    throw new JobRequestError("upload-too-large", uploadTooLarge(max));
-  }
-  if (!req.body) throw new JobRequestError("empty", "The upload was empty: choose an audio file.");
-  const extension = (filename.split(".").pop() ?? "").toLowerCase();
+  const declared = req.headers.get("content-length");
+  const length = declared === null ? undefined : Number(declared);
+  if (length !== undefined && length > max) throw tooLarge(max);
+  if (!req.body) throw emptyUpload();
 
-  let upload: Awaited<ReturnType<typeof jobs.store.put>>;
+  let upload: StoredUpload;
   try {
-    upload = await jobs.store.put(req.body, { maxBytes: max, extension });
+    upload = await jobs.store.put(req.body, {
+      maxBytes: max,
+      extension: extensionOf(filename),
+      ...(length !== undefined && Number.isSafeInteger(length) ? { length } : {}),
+    });
   } catch (error) {
-    if (error instanceof UploadTooLargeError)
-      throw new JobRequestError("upload-too-large", uploadTooLarge(max));
+    if (error instanceof UploadTooLargeError) throw tooLarge(max);
+    // The storage's own failure is the operator's to fix: the guard logs its message, answers 500.
+    if (error instanceof ObjectStorageError) throw error;
     log.warn({ err: error }, "upload interrupted");
     throw new JobRequestError("upload-incomplete", "The upload did not arrive completely; please try again.");
   }
   if (upload.bytes === 0) {
     await jobs.store.delete(upload.key);
-    throw new JobRequestError("empty", "The upload was empty: choose an audio file.");
+    throw emptyUpload();
   }
   // requestServerJob deletes the upload unless a job now needs it.
-  const result = await requestServerJob(
-    { db, store: jobs.store, queue: jobs.queue, config },
-    { userId: ctx.userId, upload, filename },
-  );
-  processMetrics().jobRequests.inc({ outcome: result.outcome });
-  // The job's status now (Queued, position, ETA), so the page shows it before its event stream connects.
-  const status = result.outcome === "existing_map" ? null : await jobStatus(db, result.jobId);
-  return Response.json({ ...result, status }, { status: result.outcome === "new_job" ? 201 : 200 });
+  return queueUpload(ctx, upload, filename);
 }
-
-const uploadTooLarge = (max: number) =>
-  `${new UploadTooLargeError(max).message} Upload a shorter or more compressed version (an mp3 or flac of the song).`;
