@@ -7,6 +7,7 @@ import { type NextRequest, NextResponse } from "next/server";
 import { env } from "./server/env.ts";
 import { securityHeaders } from "./server/http/csp.ts";
 import { errorShells, staticPage } from "./server/http/static-pages.ts";
+import { directUploadOrigin, jobsConfig } from "./server/jobs/config.ts";
 
 export function proxy(request: NextRequest): NextResponse {
   const { APP_ORIGIN, NODE_ENV } = env();
@@ -15,12 +16,23 @@ export function proxy(request: NextRequest): NextResponse {
     development: NODE_ENV === "development",
     staticPage: staticPage(request.nextUrl.pathname),
     shells: errorShells(),
+    connect: uploadOrigins(),
   });
   const requestHeaders = new Headers(request.headers);
   for (const [name, value] of Object.entries(headers.request)) requestHeaders.set(name, value);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   for (const [name, value] of Object.entries(headers.response)) response.headers.set(name, value);
   return response;
+}
+
+/** The bucket the page uploads to, when presigned uploads are on (read once: settings do not change). */
+let uploads: string[] | undefined;
+function uploadOrigins(): string[] {
+  if (!uploads) {
+    const origin = directUploadOrigin(jobsConfig());
+    uploads = origin ? [origin] : [];
+  }
+  return uploads;
 }
 
 // Every path but route handlers (JSON, streams) and public files that are data, not pages or

@@ -166,4 +166,29 @@ describe("securityHeaders", () => {
       "upgrade-insecure-requests",
     );
   });
+
+  it("lets pages, prerendered or not, reach the upload bucket when presigned uploads are on, and nothing else more", () => {
+    const bucket = { ...local, connect: ["https://s3.example.com"] };
+    const staticPage = { scripts: ["'sha256-AAAA'"], styles: [] };
+    for (const headers of [
+      securityHeaders("/generate", bucket),
+      securityHeaders("/", { ...bucket, staticPage }),
+    ]) {
+      expect(directives(headers.response["Content-Security-Policy"] ?? "").get("connect-src")).toEqual([
+        "'self'",
+        "https://s3.example.com",
+      ]);
+    }
+    expect(
+      directives(securityHeaders("/generate", local).response["Content-Security-Policy"] ?? "").get(
+        "connect-src",
+      ),
+    ).toEqual(["'self'"]);
+    // Workers do not upload.
+    expect(
+      directives(securityHeaders("/sw.js", bucket).response["Content-Security-Policy"] ?? "").get(
+        "connect-src",
+      ),
+    ).toEqual(["'self'"]);
+  });
 });

@@ -36,6 +36,8 @@ export interface DocumentPolicyOptions {
   development: boolean;
   /** The public origin is https: have the browser upgrade any http:// sub-resource. */
   https: boolean;
+  /** Origins the page may send requests to besides its own (the upload bucket, when configured). */
+  connect?: readonly string[];
 }
 
 type Directives = Record<string, readonly string[]>;
@@ -54,6 +56,12 @@ const BASE: Directives = {
   "frame-ancestors": ["'none'"],
 };
 
+/** BASE, with `connect` added to connect-src. */
+const withConnect = (connect: readonly string[] = []): Directives => ({
+  ...BASE,
+  "connect-src": ["'self'", ...connect],
+});
+
 function serialize(directives: Directives, https: boolean): string {
   const parts = Object.entries(directives).map(([name, sources]) => [name, ...sources].join(" "));
   if (https) parts.push("upgrade-insecure-requests");
@@ -64,11 +72,17 @@ function serialize(directives: Directives, https: boolean): string {
 }
 
 /** The policy of an HTML page (and the RSC payloads of client-side navigations). */
-export function documentPolicy({ nonce, shells, development, https }: DocumentPolicyOptions): string {
+export function documentPolicy({
+  nonce,
+  shells,
+  development,
+  https,
+  connect,
+}: DocumentPolicyOptions): string {
   if (!/^[A-Za-z0-9+/]{16,}={0,2}$/.test(nonce)) throw new Error("A CSP nonce must be base64 (newNonce()).");
   return serialize(
     {
-      ...BASE,
+      ...withConnect(connect),
       "script-src": [
         "'self'",
         `'nonce-${nonce}'`,
@@ -87,10 +101,18 @@ export function documentPolicy({ nonce, shells, development, https }: DocumentPo
 }
 
 /** The policy of a prerendered page: its own inline code by hash, scripts from this origin. */
-export function staticPagePolicy({ hashes, https }: { hashes: InlineHashes; https: boolean }): string {
+export function staticPagePolicy({
+  hashes,
+  https,
+  connect,
+}: {
+  hashes: InlineHashes;
+  https: boolean;
+  connect?: readonly string[];
+}): string {
   return serialize(
     {
-      ...BASE,
+      ...withConnect(connect),
       "script-src": ["'self'", ...hashes.scripts, "'wasm-unsafe-eval'"],
       "style-src": ["'self'", ...hashes.styles],
       "style-src-attr": ["'unsafe-inline'"],
@@ -134,6 +156,8 @@ export function securityHeaders(
     development: boolean;
     staticPage?: InlineHashes | null;
     shells?: InlineHashes;
+    /** Origins pages may send requests to besides their own (directUploadOrigin in server/jobs/config.ts). */
+    connect?: readonly string[];
   },
 ): SecurityHeaders {
   const https = config.appOrigin?.startsWith("https:") ?? false;
@@ -146,11 +170,17 @@ export function securityHeaders(
     };
   }
   if (config.staticPage && !config.development) {
-    const policy = staticPagePolicy({ hashes: config.staticPage, https });
+    const policy = staticPagePolicy({ hashes: config.staticPage, https, connect: config.connect });
     return { request: {}, response: { "Content-Security-Policy": policy, ...transport } };
   }
   const nonce = newNonce();
-  const policy = documentPolicy({ nonce, shells: config.shells, development: config.development, https });
+  const policy = documentPolicy({
+    nonce,
+    shells: config.shells,
+    development: config.development,
+    https,
+    connect: config.connect,
+  });
   return {
     request: { "Content-Security-Policy": policy, "x-nonce": nonce },
     response: { "Content-Security-Policy": policy, ...transport },

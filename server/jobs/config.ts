@@ -121,6 +121,16 @@ export function parseJobsConfig(source: Record<string, string | undefined>, data
   };
 }
 
+/**
+ * The origin browsers send uploads to when presigned uploads are on (object storage configured,
+ * S3_DIRECT_UPLOADS, server generation on), else null: the page's connect-src must allow it.
+ */
+export function directUploadOrigin(config: JobsConfig): string | null {
+  if (!(config.BEATSIGHT_SERVER_JOBS && config.S3_DIRECT_UPLOADS && config.S3_BUCKET)) return null;
+  const endpoint = config.S3_PUBLIC_ENDPOINT ?? config.S3_ENDPOINT;
+  return endpoint ? new URL(endpoint).origin : null;
+}
+
 let cached: JobsConfig | undefined;
 
 export function jobsConfig(): JobsConfig {

@@ -12,10 +12,10 @@ import vm from "node:vm";
 import { AwsClient } from "aws4fetch";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startTestS3, type TestS3 } from "../../test/s3.ts";
-import { parseJobsConfig } from "./config.ts";
+import { directUploadOrigin, parseJobsConfig } from "./config.ts";
 import { uploadStoreFor } from "./system.ts";
 import { UploadTooLargeError } from "./upload-store.ts";
-import { directUploadOrigin, s3UploadStore } from "./upload-store-s3.ts";
+import { s3UploadStore } from "./upload-store-s3.ts";
 
 let s3: TestS3;
 
@@ -359,6 +359,9 @@ describe("choosing the store", () => {
     expect(uploadStoreFor(through)).toMatchObject({ kind: "s3", direct: null });
     expect(directUploadOrigin(through)).toBeNull();
     expect(directUploadOrigin(parseJobsConfig({}, "/tmp/data"))).toBeNull();
+    expect(
+      directUploadOrigin(parseJobsConfig({ ...settings, BEATSIGHT_SERVER_JOBS: "0" }, "/tmp/data")),
+    ).toBeNull();
     expect(() => parseJobsConfig({ S3_BUCKET: "bucket" }, "/tmp/data")).toThrow(
       "S3_ENDPOINT, S3_ACCESS_KEY_ID",
     );

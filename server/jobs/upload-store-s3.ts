@@ -69,13 +69,6 @@ export function s3ConfigOf(config: JobsConfig): S3Config | null {
   };
 }
 
-/** The origin browsers upload to when presigned uploads are on (for the page's connect-src), else null. */
-export function directUploadOrigin(config: JobsConfig): string | null {
-  const s3 = s3ConfigOf(config);
-  if (!s3 || s3.directUploads === false) return null;
-  return new URL(s3.publicEndpoint ?? s3.endpoint).origin;
-}
-
 const UPLOAD_KEY = /^[0-9a-f]{32}\.[a-z0-9]{1,5}$/;
 const INCOMING_KEY = /^incoming\/[0-9a-f]{16}\/[0-9a-f]{32}\.[a-z0-9]{1,5}$/;
 

@@ -5,11 +5,10 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { can, loadActor } from "../../auth/permissions.ts";
 import type { Db } from "../../db/client.ts";
-import { jobsConfig } from "../../jobs/config.ts";
+import { directUploadOrigin, jobsConfig } from "../../jobs/config.ts";
 import { monthlyAllowance } from "../../jobs/quota.ts";
 import { getJobSystem, jobsEnabled } from "../../jobs/runtime.ts";
 import { jobStatus } from "../../jobs/status.ts";
-import { directUploadOrigin } from "../../jobs/upload-store-s3.ts";
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "../init.ts";
 
 const jobId = z.object({ id: z.uuid("is not a job id") });
