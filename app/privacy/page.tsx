@@ -101,7 +101,7 @@ export default function PrivacyPage() {
             Signed-in devices: for each session, the browser (user agent), the network address it signed in
             from, and when it signed in and was last used. A session ends about {duration(SESSION_TTL_MS)}{" "}
             after it was last used, or when you sign it out (your account page lists them). The record of a
-            session that ended by itself stays until you delete your account.
+            session that ended by itself is deleted a day later.
           </li>
           <li>
             Passkeys: the public key your device made (not a secret), the name you gave it, and when it was
@@ -110,7 +110,8 @@ export default function PrivacyPage() {
           <li>
             Emailed links (confirm your address, reset your password, sign in): only a hash of each link is
             kept; they work once and expire after {duration(EMAIL_TOKEN_TTL_MS.verify_email)},{" "}
-            {duration(EMAIL_TOKEN_TTL_MS.reset_password)} and {duration(EMAIL_TOKEN_TTL_MS.sign_in)}.
+            {duration(EMAIL_TOKEN_TTL_MS.reset_password)} and {duration(EMAIL_TOKEN_TTL_MS.sign_in)}, and the
+            hash is deleted a day after that.
           </li>
           <li>
             What you do in the community: fixes you propose (with their message), comments, votes, ratings,

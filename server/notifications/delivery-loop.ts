@@ -3,6 +3,8 @@
 // that generates charts only in browsers too. Several drainers share the table safely (claims in
 // deliveries.ts); each polls every pollMs, and sooner when this process wrote a notification.
 // A plain loop rather than a pg-boss queue, so it needs neither pg-boss nor its schema to run.
+
+import { deleteEndedAccountRecords } from "../auth/housekeeping.ts";
 import { appOrigin } from "../auth/request-origin.ts";
 import type { Db } from "../db/client.ts";
 import { isTransientDbError } from "../db/transaction.ts";
@@ -88,8 +90,14 @@ export class DeliveryLoop {
     const every = this.options.pruneMs ?? 3600_000;
     if (Date.now() - this.lastPrune < every) return;
     this.lastPrune = Date.now();
-    const [deliveries, mail] = await Promise.all([pruneDeliveries(db), pruneOutbox(db)]);
+    const [deliveries, mail, account] = await Promise.all([
+      pruneDeliveries(db),
+      pruneOutbox(db),
+      deleteEndedAccountRecords(db),
+    ]);
     if (deliveries + mail > 0) log.info({ deliveries, mail }, "old deliveries and kept mail deleted");
+    if (account.sessions + account.emailTokens + account.challenges > 0)
+      log.info(account, "ended sessions, expired links and challenges deleted");
   }
 
   private sleep(ms: number): Promise<void> {
