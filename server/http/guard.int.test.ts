@@ -3,23 +3,15 @@
 // refuse, through the real route modules on a real database.
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MAX_TRPC_BATCH } from "../../lib/api-limits.ts";
 import { migratedDatabaseForFile } from "../../test/db.ts";
+import { runtimeOnTestDatabase } from "../../test/runtime.ts";
 import { createTestUser } from "../../test/users.ts";
-import type { Runtime } from "../runtime.ts";
 import { GUARD_POLICY, type GuardedHandler, type GuardPolicy, guarded } from "./guard.ts";
 
 const database = migratedDatabaseForFile();
-const g = globalThis as typeof globalThis & { __beatsightRuntime?: Promise<Runtime> };
-
-beforeAll(() => {
-  const { db, url } = database();
-  g.__beatsightRuntime = Promise.resolve({ db, databaseUrl: url } as unknown as Runtime);
-});
-afterAll(() => {
-  g.__beatsightRuntime = undefined;
-});
+runtimeOnTestDatabase(database);
 
 const root = path.resolve(import.meta.dirname, "../..");
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;

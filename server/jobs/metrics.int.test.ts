@@ -3,23 +3,18 @@
 // planned with sequential scans disabled: a plan that still scans a table has no index to use.
 // Then the histograms after real requests through the tRPC route and the metrics route.
 import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { migratedDatabaseForFile } from "../../test/db.ts";
+import { runtimeOnTestDatabase } from "../../test/runtime.ts";
 import { processMetrics } from "../metrics.ts";
-import type { Runtime } from "../runtime.ts";
 import { metricsRegistry } from "./metrics.ts";
 import { processJob } from "./process-job.ts";
 
 const database = migratedDatabaseForFile();
-const g = globalThis as typeof globalThis & { __beatsightRuntime?: Promise<Runtime> };
+runtimeOnTestDatabase(database);
 
-beforeAll(async () => {
-  const { db, url } = database();
-  g.__beatsightRuntime = Promise.resolve({ db, databaseUrl: url } as unknown as Runtime);
+beforeAll(() => {
   process.env.METRICS_TOKEN = "metrics-token-for-tests";
-});
-afterAll(() => {
-  g.__beatsightRuntime = undefined;
 });
 afterEach(() => {
   vi.restoreAllMocks();

@@ -3,28 +3,19 @@
 // limit through the real tRPC route (429 with Retry-After) and a batch of 1,000 comments through
 // tRPC's fetch handler: the comment limit lets exactly its number land.
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { POST } from "../../app/api/trpc/[trpc]/route.ts";
 import { createSongWithMap } from "../../test/community.ts";
 import { migratedDatabaseForFile } from "../../test/db.ts";
+import { runtimeOnTestDatabase } from "../../test/runtime.ts";
 import { createTestUser } from "../../test/users.ts";
 import { REMOTE_ADDRESS_HEADER } from "../http/remote-address.mjs";
-import type { Runtime } from "../runtime.ts";
 import { LIMITS } from "../services/limit-policies.ts";
 import type { ProcedureMeta } from "./init.ts";
 import { appRouter } from "./root.ts";
 
 const database = migratedDatabaseForFile();
-const g = globalThis as typeof globalThis & { __beatsightRuntime?: Promise<Runtime> };
-
-beforeAll(() => {
-  // The route's runtime is this test's database.
-  const { db, url } = database();
-  g.__beatsightRuntime = Promise.resolve({ db, databaseUrl: url } as unknown as Runtime);
-});
-afterAll(() => {
-  g.__beatsightRuntime = undefined;
-});
+runtimeOnTestDatabase(database);
 
 const procedures = () =>
   Object.entries(

@@ -3,25 +3,17 @@
 // and while every transaction fails with Prisma P2028 (each gets a 1 ms timeout: what a database
 // too busy to start or finish transactions in time answers): retried with backoff, then 503 with
 // Retry-After — never 500 — and nothing stored.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { grooveChart } from "@/lib/beatmap/testing.ts";
 import { RETRY_POLICY } from "@/server/db/transaction.ts";
-import type { Runtime } from "@/server/runtime.ts";
 import { migratedDatabaseForFile } from "@/test/db.ts";
 import { syntheticFingerprint } from "@/test/fingerprints.ts";
+import { runtimeOnTestDatabase } from "@/test/runtime.ts";
 import { createTestUser } from "@/test/users.ts";
 import { POST } from "./route.ts";
 
 const database = migratedDatabaseForFile();
-const g = globalThis as typeof globalThis & { __beatsightRuntime?: Promise<Runtime> };
-
-beforeAll(() => {
-  g.__beatsightRuntime = Promise.resolve({ db: database().db } as unknown as Runtime);
-});
-
-afterAll(() => {
-  g.__beatsightRuntime = undefined;
-});
+runtimeOnTestDatabase(database);
 
 function generated(bars: number) {
   const chart = grooveChart({ bars });
