@@ -13,7 +13,7 @@
 # (DIR/data), its log (DIR/server.log) and the URL (DIR/url, readable by its owner only). The URL
 # names a superuser (CREATE DATABASE rights: each test file creates its own database) and its
 # maintenance database `postgres`. Settings: PG_BIN (the folder with initdb and pg_ctl; default the
-# newest /usr/lib/postgresql/*/bin), PGPORT (default: a free port).
+# newest /usr/lib/postgresql/*/bin), PGPORT (default: a free one).
 #
 # PostgreSQL refuses to run as root; as root the server runs as the `postgres` system user that
 # Debian's package creates, which must be able to enter DIR (so DIR must not sit under /root or
@@ -57,8 +57,18 @@ as_owner() {
   fi
 }
 
-free_port() {
-  node -e 'const s = require("node:net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
+# A port in the dynamic range that nothing on 127.0.0.1 answers on (bash's /dev/tcp); a race with
+# another program taking it meanwhile is caught when PostgreSQL cannot bind, and retried.
+unused_port() {
+  local port
+  for _ in $(seq 50); do
+    port=$((49152 + RANDOM % 16000))
+    (: <"/dev/tcp/127.0.0.1/$port") 2>/dev/null || {
+      echo "$port"
+      return
+    }
+  done
+  fail "found no free port on 127.0.0.1"
 }
 
 start() {
@@ -91,21 +101,26 @@ start() {
     >"$dir/initdb.log" 2>&1 || fail "initdb failed: $(tail -n 5 "$dir/initdb.log")"
   rm -f "$pwfile"
 
-  port=${PGPORT:-$(free_port)}
   # Four app processes (two web, two workers) and parallel test files each hold a pool of ~15
   # connections: more than the default 100 allows.
   cat >>"$data/postgresql.conf" <<EOF
 
 # scripts/external-postgres.sh
 listen_addresses = '127.0.0.1'
-port = $port
 unix_socket_directories = '$data'
 max_connections = 300
 EOF
   touch "$dir/server.log"
   [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$dir/server.log"
-  as_owner "$bin/pg_ctl" start -D "$data" -l "$dir/server.log" -w -t 60 >/dev/null ||
-    fail "PostgreSQL did not start on 127.0.0.1:$port: $(tail -n 5 "$dir/server.log")"
+  local tries=0
+  for (( ; ; )); do
+    port=${PGPORT:-$(unused_port)}
+    as_owner "$bin/pg_ctl" start -D "$data" -l "$dir/server.log" -o "-p $port" -w -t 60 >/dev/null && break
+    tries=$((tries + 1))
+    if [ -n "${PGPORT:-}" ] || [ $tries -ge 5 ] || ! grep -q "could not bind" "$dir/server.log"; then
+      fail "PostgreSQL did not start on 127.0.0.1:$port: $(tail -n 5 "$dir/server.log")"
+    fi
+  done
 
   (umask 077 && echo "postgres://$user:$password@127.0.0.1:$port/postgres" >"$dir/url")
   url_of
