@@ -2,6 +2,7 @@
 // so a worker on another machine needs nothing but DATABASE_URL. pg-boss gives priorities,
 // retries with exponential backoff, a dead-letter queue, expiry of attempts, `FOR UPDATE SKIP
 // LOCKED` fetching and cron schedules; what it lacks (a heartbeat) is in ../jobs/heartbeat.ts.
+import pg from "pg";
 import PgBoss from "pg-boss";
 import { CONNECTION_NAMES } from "../db/client.ts";
 import { env } from "../env.ts";
@@ -44,11 +45,34 @@ export async function startBoss(
   });
   boss.on("error", onError);
   await boss.start();
-  await ensureQueues(boss, settings);
+  await ensureQueues(boss, connectionString, settings);
   return boss;
 }
 
-async function ensureQueues(boss: PgBoss, settings: QueueSettings): Promise<void> {
+/** Arbitrary constant: the advisory lock key under which BeatSight processes create the queues. */
+const QUEUES_LOCK_KEY = 724_311_030;
+
+/**
+ * Creates or updates the queues, one process at a time. pg-boss 10's create_queue takes no lock,
+ * and two processes creating the same queue at once deadlock (one start failed with "deadlock
+ * detected" when two web processes started together on a fresh database: e2e/cluster.spec.ts);
+ * so processes take turns under a session-level advisory lock, as they do for migrations
+ * (../db/migrate.ts), and whoever comes second finds the queues there.
+ */
+async function ensureQueues(boss: PgBoss, connectionString: string, settings: QueueSettings): Promise<void> {
+  const lock = new pg.Client({ connectionString, application_name: CONNECTION_NAMES.queue });
+  lock.on("error", () => {}); // a connection lost meanwhile fails the query below, which reports it
+  await lock.connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock($1)", [QUEUES_LOCK_KEY]);
+    await createOrUpdateQueues(boss, settings);
+  } finally {
+    await lock.query("SELECT pg_advisory_unlock($1)", [QUEUES_LOCK_KEY]).catch(() => {});
+    await lock.end().catch(() => {});
+  }
+}
+
+async function createOrUpdateQueues(boss: PgBoss, settings: QueueSettings): Promise<void> {
   const options = {
     policy: "standard" as const,
     retryLimit: settings.JOB_RETRY_LIMIT,
@@ -57,7 +81,7 @@ async function ensureQueues(boss: PgBoss, settings: QueueSettings): Promise<void
     expireInSeconds: settings.JOB_EXPIRE_SECONDS,
     retentionDays: 14,
   };
-  // Several processes start at once (web + workers): creating a queue that another just created is fine.
+  // A process of an older version (without the lock) may still create a queue meanwhile: fine.
   const create = async (name: string, extra: object) => {
     if (await boss.getQueue(name)) await boss.updateQueue(name, { name, ...extra });
     else
