@@ -57,12 +57,13 @@ as_owner() {
   fi
 }
 
-# A port in the dynamic range that nothing on 127.0.0.1 answers on (bash's /dev/tcp); a race with
-# another program taking it meanwhile is caught when PostgreSQL cannot bind, and retried.
+# A port that nothing on 127.0.0.1 answers on (bash's /dev/tcp), below the range the kernel hands
+# out to outgoing connections (which listen on nothing, yet would make the bind fail); a program
+# taking it meanwhile is caught when PostgreSQL cannot bind, and another port is tried.
 unused_port() {
   local port
   for _ in $(seq 50); do
-    port=$((49152 + RANDOM % 16000))
+    port=$((20000 + RANDOM % 12000))
     (: <"/dev/tcp/127.0.0.1/$port") 2>/dev/null || {
       echo "$port"
       return
@@ -115,7 +116,7 @@ EOF
   local tries=0
   for (( ; ; )); do
     port=${PGPORT:-$(unused_port)}
-    as_owner "$bin/pg_ctl" start -D "$data" -l "$dir/server.log" -o "-p $port" -w -t 60 >/dev/null && break
+    as_owner "$bin/pg_ctl" start -D "$data" -l "$dir/server.log" -o "-p $port" -w -t 60 >/dev/null 2>&1 && break
     tries=$((tries + 1))
     if [ -n "${PGPORT:-}" ] || [ $tries -ge 5 ] || ! grep -q "could not bind" "$dir/server.log"; then
       fail "PostgreSQL did not start on 127.0.0.1:$port: $(tail -n 5 "$dir/server.log")"
