@@ -47,3 +47,19 @@ export function nextRate(cfg: SpeedTrainerConfig, rate: number, pass: RunSummary
   }
   return { rate, step: "hold" };
 }
+
+const pct = (x: number) => `${Math.round(x * 100)} %`;
+
+/** What the trainer did after a pass, as the log beside the loop shows it. */
+export function describeTrainerStep(d: TrainerDecision, rate: number, pass: RunSummary): string {
+  switch (d.step) {
+    case "up":
+      return `clean pass: up to ${pct(d.rate)}`;
+    case "down":
+      return `${pass.counts.miss} missed: back to ${pct(d.rate)}`;
+    case "done":
+      return `clean at ${pct(d.rate)}: target reached`;
+    case "hold":
+      return `${pct(rate)} again (${pass.counts.miss} missed, ${(pass.accuracy * 100).toFixed(0)} %)`;
+  }
+}
