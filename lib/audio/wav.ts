@@ -34,3 +34,42 @@ export function encodeWav16(channels: readonly Float32Array[], sampleRate: numbe
   }
   return out;
 }
+
+/**
+ * Reads a 16-bit PCM WAV (what encodeWav16 writes, and what stems were stored as before they were
+ * compressed) back into float channels; null for anything else (another sample format, a damaged
+ * header), so callers keep such a file as it is.
+ */
+export function decodeWav16(bytes: Uint8Array): { channels: Float32Array[]; sampleRate: number } | null {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const ascii = (offset: number, text: string) =>
+    offset + text.length <= bytes.length && [...text].every((c, i) => bytes[offset + i] === c.charCodeAt(0));
+  if (!ascii(0, "RIFF") || !ascii(8, "WAVE")) return null;
+  let format: { channels: number; sampleRate: number } | null = null;
+  // Chunks in any order; each is padded to an even length.
+  for (let at = 12; at + 8 <= bytes.length; ) {
+    const size = view.getUint32(at + 4, true);
+    const body = at + 8;
+    if (ascii(at, "fmt ")) {
+      if (size < 16 || body + 16 > bytes.length) return null;
+      const pcm = view.getUint16(body, true) === 1;
+      const bits = view.getUint16(body + 14, true);
+      if (!pcm || bits !== 16) return null;
+      format = { channels: view.getUint16(body + 2, true), sampleRate: view.getUint32(body + 4, true) };
+      if (format.channels === 0 || format.sampleRate === 0) return null;
+    } else if (ascii(at, "data")) {
+      if (!format) return null;
+      const frames = Math.floor(Math.min(size, bytes.length - body) / (2 * format.channels));
+      const channels = Array.from({ length: format.channels }, () => new Float32Array(frames));
+      for (let i = 0; i < frames; i++) {
+        for (let c = 0; c < format.channels; c++) {
+          // encodeWav16 scales by 32767: the same scale reads its samples back exactly.
+          channels[c]![i] = Math.max(-1, view.getInt16(body + (i * format.channels + c) * 2, true) / 32767);
+        }
+      }
+      return { channels, sampleRate: format.sampleRate };
+    }
+    at = body + size + (size % 2);
+  }
+  return null;
+}

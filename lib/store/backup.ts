@@ -6,13 +6,17 @@ import "../zod-csp.ts";
 import { z } from "zod";
 import { contentHash, validateBeatmapObject } from "../beatmap/index.ts";
 import type { BeatSightDb, StoredChart, StoredResult, StoredSetting } from "./db.ts";
+import { stemTypeOf } from "./stems.ts";
 
 export const BACKUP_FORMAT = "beatsight-library/1";
 
 interface BackupStems {
   chartId: string;
   sampleRate: number;
-  /** WAV files, base64. */
+  /**
+   * The stored files, base64: Ogg Opus, or WAV (older backups, devices without an Opus encoder);
+   * import tells them apart by their first bytes.
+   */
   drums: string;
   accompaniment: string;
 }
@@ -34,11 +38,11 @@ async function toBase64(blob: Blob): Promise<string> {
   return btoa(binary);
 }
 
-function fromBase64(text: string, type: string): Blob {
+function stemFromBase64(text: string): Blob {
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return new Blob([bytes], { type });
+  return new Blob([bytes], { type: stemTypeOf(bytes) });
 }
 
 export async function exportLibrary(db: BeatSightDb, options: { includeStems: boolean }): Promise<Blob> {
@@ -165,8 +169,8 @@ export async function importLibrary(db: BeatSightDb, file: Blob): Promise<Import
     for (const s of backup.stems) {
       const chartId = idMap.get(s.chartId);
       if (!chartId || (await db.stems.get(chartId))) continue;
-      const drums = fromBase64(s.drums, "audio/wav");
-      const accompaniment = fromBase64(s.accompaniment, "audio/wav");
+      const drums = stemFromBase64(s.drums);
+      const accompaniment = stemFromBase64(s.accompaniment);
       await db.stems.add({
         chartId,
         sampleRate: s.sampleRate,

@@ -1,6 +1,7 @@
 // Charts kept on this device: what the generate page saves and the library lists.
 import { type Beatmap, contentHash } from "../beatmap/index.ts";
 import type { BeatSightDb, ChartOrigin, StoredChart, StoredStems } from "./db.ts";
+import { browserStemEncoder, compressStems, type StemEncoder } from "./stems.ts";
 
 export interface SaveChartInput {
   beatmap: Beatmap;
@@ -10,16 +11,25 @@ export interface SaveChartInput {
   mapVersionId?: string;
   /** Where the drummer's recording sits on the chart (StoredChart.audioOffsetMs). */
   audioOffsetMs?: number;
+  /** 16-bit WAV (or already compressed): stored compressed where the browser can (./stems.ts). */
   stems?: Omit<StoredStems, "chartId" | "createdAt" | "bytes">;
 }
 
-/** Saves a chart (and its stems) atomically. The same content saved twice is kept once. */
+/**
+ * Saves a chart (and its stems, compressed first) atomically. The same content saved twice is
+ * kept once.
+ */
 export async function saveChart(
   db: BeatSightDb,
   input: SaveChartInput,
   now = Date.now(),
+  encoder: StemEncoder = browserStemEncoder,
 ): Promise<StoredChart> {
   const hash = await contentHash(input.beatmap);
+  // Encoding takes seconds and cannot run inside an IndexedDB transaction (it would commit on the
+  // first await): done before, and not at all for a chart the library already has.
+  const known = await db.charts.where("contentHash").equals(hash).first();
+  const stems = input.stems && !known ? await compressStems(undefined, input.stems, encoder) : undefined;
   return db.transaction("rw", db.charts, db.stems, async () => {
     const existing = await db.charts.where("contentHash").equals(hash).first();
     if (existing) {
@@ -54,11 +64,11 @@ export async function saveChart(
       updatedAt: now,
     };
     await db.charts.add(chart);
-    if (input.stems) {
+    if (stems) {
       await db.stems.put({
         chartId: chart.id,
-        ...input.stems,
-        bytes: input.stems.drums.size + input.stems.accompaniment.size,
+        ...stems,
+        bytes: stems.drums.size + stems.accompaniment.size,
         createdAt: now,
       });
     }
