@@ -3,6 +3,7 @@
 // upgrade function; never edit a released version (Dexie replays them in order on old data).
 import Dexie, { type EntityTable } from "dexie";
 import type { Beatmap } from "../beatmap/index.ts";
+import { fingerprintAfterUpdate, printKeysOf } from "./song-print.ts";
 
 export type ChartOrigin = "generated" | "imported" | "server";
 
@@ -26,6 +27,11 @@ export interface StoredChart {
    * + audioOffsetMs (song identity's offset, refined by the player; lib/practice/audio-align.ts).
    */
   audioOffsetMs?: number;
+  /**
+   * Index keys of the recording's fingerprint (beatmap.Audio.Fingerprint), kept by the table's
+   * hooks: how a later drop of the song, in any encoding, finds this chart (./local-songs.ts).
+   */
+  printKeys?: number[];
   createdAt: number;
   updatedAt: number;
 }
@@ -90,6 +96,8 @@ export interface StoredDraft {
   confirmed: { time: number; lane: number }[];
   /** Client mutation id of a submission in flight, reused on retry so it lands once. */
   submissionId?: string;
+  /** As StoredChart.printKeys: a draft of a server map is found by a drop of its song too. */
+  printKeys?: number[];
   savedAt: number;
 }
 
@@ -128,6 +136,32 @@ export class BeatSightDb extends Dexie {
     this.version(4)
       .stores({ drafts: "key, savedAt" })
       .upgrade(() => {});
+    // v5: charts and drafts are found by their song's fingerprint (multiEntry index of its keys).
+    this.version(5)
+      .stores({
+        charts: "id, songId, contentHash, updatedAt, *printKeys",
+        drafts: "key, savedAt, *printKeys",
+      })
+      .upgrade(async (tx) => {
+        const index = (row: { beatmap: Beatmap; printKeys?: number[] }) => {
+          const keys = printKeysOf(row.beatmap);
+          if (keys) row.printKeys = keys;
+        };
+        await tx.table("charts").toCollection().modify(index);
+        await tx.table("drafts").toCollection().modify(index);
+      });
+    // The keys follow the beatmap on every write, whichever code writes it.
+    for (const table of [this.charts, this.drafts] as const) {
+      table.hook("creating", (_key, row: { beatmap: Beatmap; printKeys?: number[] }) => {
+        const keys = printKeysOf(row.beatmap);
+        if (keys) row.printKeys = keys;
+        else delete row.printKeys;
+      });
+      table.hook("updating", (mods) => {
+        const after = fingerprintAfterUpdate(mods as Record<string, unknown>);
+        return after.changed ? { printKeys: printKeysOf(after.beatmap) } : undefined;
+      });
+    }
   }
 }
 

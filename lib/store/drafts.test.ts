@@ -47,7 +47,7 @@ describe("editor drafts", () => {
 
     db = new BeatSightDb(name);
     await db.open();
-    expect(db.verno).toBe(4);
+    expect(db.verno).toBe(5);
     expect((await db.charts.get("c1"))?.contentHash).toBe("x");
     expect((await db.outbox.get("m1"))?.state).toBe("pending");
     await saveDraft(db, { key: "local:c1", beatmap: grooveChart(), baseHash: "x", confirmed: [] });

@@ -54,6 +54,6 @@ describe("practice results", () => {
     expect((await db.charts.get("c1"))?.title).toBe("Old");
     await saveResult(db, result("c1"));
     expect(await listResults(db, "c1")).toHaveLength(1);
-    expect(db.verno).toBe(4);
+    expect(db.verno).toBe(5);
   });
 });
