@@ -17,7 +17,7 @@ import { type ClusterDatabase, clusterDatabase } from "../test/cluster/postgres.
 import {
   clusterEnv,
   startWebProcesses,
-  startWorker,
+  startWorkers,
   type WorkerProcess,
   workerCommand,
 } from "../test/cluster/processes.ts";
@@ -199,7 +199,7 @@ test.describe("server jobs", () => {
     const events = jobEvents(b, jobId, user);
     const first = await events.next();
     expect(first.value?.state).toBe("queued");
-    workers = await Promise.all([0, 1].map((i) => startWorker(env, path.join(temp, `worker-${i}`))));
+    workers = await startWorkers(env, [path.join(temp, "worker-0"), path.join(temp, "worker-1")]);
 
     const states = [first.value!.state];
     let last = first.value!;

@@ -35,9 +35,19 @@ export function clusterEnv(options: {
   };
 }
 
-/** Starts `count` web processes at once (so they also race for the migration lock). */
-export function startWebProcesses(count: number, env: Record<string, string>): Promise<AppServer[]> {
-  return Promise.all(Array.from({ length: count }, () => startAppServer({ env })));
+/**
+ * Starts `count` web processes at once (so they also race for the migration and queue locks). If
+ * any fails to start, the others are stopped before the error is thrown, so none is left running.
+ */
+export async function startWebProcesses(count: number, env: Record<string, string>): Promise<AppServer[]> {
+  const starts = await Promise.allSettled(Array.from({ length: count }, () => startAppServer({ env })));
+  const started = starts.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+  const failed = starts.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed) {
+    await Promise.all(started.map((server) => server.stop()));
+    throw failed.reason;
+  }
+  return started;
 }
 
 export interface WorkerProcess {
@@ -94,4 +104,19 @@ export async function startWorker(env: Record<string, string>, dataDir: string):
       await exited();
     },
   };
+}
+
+/** Starts one worker per data directory, at once; if any fails to start, the others are stopped. */
+export async function startWorkers(
+  env: Record<string, string>,
+  dataDirs: string[],
+): Promise<WorkerProcess[]> {
+  const starts = await Promise.allSettled(dataDirs.map((dir) => startWorker(env, dir)));
+  const started = starts.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+  const failed = starts.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed) {
+    await Promise.all(started.map((worker) => worker.stop()));
+    throw failed.reason;
+  }
+  return started;
 }
