@@ -8,11 +8,12 @@ import { decodeWav16 } from "../audio/wav.ts";
 import type { BeatSightDb, StoredStems } from "./db.ts";
 
 /**
- * Opus bitrate per stem (stereo). Measured on a rendered groove (bench/stem-codec.bench.ts): the
- * drum attacks are as sharp as at 128 kb/s (envelope correlation 0.957 either way), cymbals keep
- * 12 dB SNR above 4 kHz where 64 kb/s keeps 9, and the file is 6.9 % of the WAV.
+ * Opus bitrate per channel of a stem (96 kb/s for stereo). Measured on a rendered groove
+ * (bench/stem-codec.bench.ts, docs/BENCHMARKS.md): the drum attacks are as sharp as at 128 kb/s
+ * (envelope correlation 0.957 either way), cymbals keep 12 dB SNR above 4 kHz where 64 kb/s keeps
+ * 9, and the file is 6.9 % of the 16-bit WAV at 44.1 kHz, whatever the channel count.
  */
-export const STEM_BITRATE = 96_000;
+export const STEM_BITRATE_PER_CHANNEL = 48_000;
 
 export type StemEncoding = "opus" | "wav";
 
@@ -36,7 +37,7 @@ export interface StemEncoder {
   ): Promise<Blob | null>;
 }
 
-let opusSupport: Promise<boolean> | undefined;
+const opusSupport = new Map<string, Promise<boolean>>();
 
 /**
  * The browser's Opus encoder (WebCodecs AudioEncoder), asked once per layout whether it can;
@@ -46,9 +47,15 @@ export const browserStemEncoder: StemEncoder = {
   async encode(signal, channels, sampleRate) {
     if (typeof AudioEncoder === "undefined") return null;
     const opus = await import("../audio/opus-encode.ts");
-    opusSupport ??= opus.canEncodeOpus(channels.length, sampleRate, STEM_BITRATE);
-    if (!(await opusSupport)) return null;
-    return opus.encodeOggOpus(signal, channels, sampleRate, STEM_BITRATE);
+    const bitrate = STEM_BITRATE_PER_CHANNEL * channels.length;
+    const layout = `${channels.length}@${sampleRate}`;
+    let supported = opusSupport.get(layout);
+    if (!supported) {
+      supported = opus.canEncodeOpus(channels.length, sampleRate, bitrate);
+      opusSupport.set(layout, supported);
+    }
+    if (!(await supported)) return null;
+    return opus.encodeOggOpus(signal, channels, sampleRate, bitrate);
   },
 };
 

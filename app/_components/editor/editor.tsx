@@ -68,6 +68,7 @@ import { barLineNear, moveBarLine, nearestNoteMs, snapForFeel } from "@/lib/edit
 import { follow, laneY, msToX, type Viewport, zoom } from "@/lib/editor/viewport.ts";
 import { localDb } from "@/lib/store/db.ts";
 import { saveDraft } from "@/lib/store/drafts.ts";
+import type { SongStemsQuery } from "@/lib/store/song-stems.ts";
 import styles from "./editor.module.css";
 import { HelpPanel } from "./help-panel.tsx";
 import { SelectionPanel } from "./selection-panel.tsx";
@@ -95,8 +96,8 @@ export interface EditorProps {
   initialConfirmed?: readonly NotePlace[];
   /** Autosave: where, and what the edit started from. */
   draft: { key: string; baseHash: string; baseVersionId?: string };
-  /** A local chart whose stems play along. */
-  stemsChartId?: string;
+  /** Which song's stems, stored on this device, play along (loaded as the editor opens). */
+  storedAudio?: SongStemsQuery;
   /** Comment markers (ms) on the ruler. */
   markers?: readonly number[];
   /** A line about where the chart came from (restored draft, base version). */
@@ -119,6 +120,14 @@ export interface EditorTestHandle {
   unsaved: () => boolean;
   /** The chart's timing as edited. */
   timing: () => Beatmap["Timing"];
+  /** What the audio engine has and where its clock is (seconds of the AudioContext). */
+  audio: () => {
+    loaded: boolean;
+    durationMs: number;
+    playing: boolean;
+    contextTime: number;
+    waveform: boolean;
+  };
 }
 
 declare global {
@@ -139,7 +148,7 @@ const isTyping = (target: EventTarget | null) =>
   (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
 
 export function Editor(props: EditorProps) {
-  const { title, draft, stemsChartId, renderActions } = props;
+  const { title, draft, storedAudio, renderActions } = props;
   const [doc, setDocState] = useState<EditorDoc>(() =>
     createDoc(props.initial, { confirmed: props.initialConfirmed ?? [] }),
   );
@@ -173,7 +182,9 @@ export function Editor(props: EditorProps) {
   // Timing only: a selection change must not rebuild the grid (and redraw the static layer).
   const tempo = useMemo(() => TempoMap.fromTiming(doc.chart.Timing), [doc.chart.Timing]);
   const currentChart = useCallback(() => docRef.current.chart, []);
-  const audio = useEditorAudio(tempo, stemsChartId, currentChart);
+  const audio = useEditorAudio(tempo, storedAudio, currentChart);
+  const audioRef = useRef(audio);
+  audioRef.current = audio;
   const endMs = useMemo(
     () => Math.max(songEndMs(doc), audio.engine?.audioDurationMs ?? 0),
     [doc, audio.engine],
@@ -623,6 +634,16 @@ export function Editor(props: EditorProps) {
       playheadMs: () => playheadRef.current,
       unsaved: () => savedRevision.current < saveRevision.current,
       timing: () => docRef.current.chart.Timing,
+      audio: () => {
+        const eng = audioRef.current.engine;
+        return {
+          loaded: eng?.hasAudio ?? false,
+          durationMs: eng?.audioDurationMs ?? 0,
+          playing: eng?.playing ?? false,
+          contextTime: eng?.ctx.currentTime ?? 0,
+          waveform: audioRef.current.peaks !== null,
+        };
+      },
     };
     return () => {
       delete window.__beatsightEditor;
@@ -777,20 +798,8 @@ export function Editor(props: EditorProps) {
       <fieldset className={styles.group}>
         <legend>Sound</legend>
         <div className={styles.row}>
-          <span>Playing: {audio.source}</span>
-          {!audio.hasStems ? (
-            <label>
-              Play along with the song file{" "}
-              <input
-                type="file"
-                accept="audio/*"
-                onChange={(e) => {
-                  const f = e.target.files?.[0];
-                  if (f) void audio.pickFile(f);
-                }}
-              />
-            </label>
-          ) : (
+          <span data-testid="editor-audio-source">Playing: {audio.source}</span>
+          {audio.hasStems ? (
             <label className={styles.check}>
               <input
                 type="checkbox"
@@ -799,7 +808,18 @@ export function Editor(props: EditorProps) {
               />{" "}
               Drums only
             </label>
-          )}
+          ) : null}
+          <label>
+            {audio.hasStems ? "Or play along with a song file" : "Play along with the song file"}{" "}
+            <input
+              type="file"
+              accept="audio/*"
+              onChange={(e) => {
+                const f = e.target.files?.[0];
+                if (f) void audio.pickFile(f);
+              }}
+            />
+          </label>
           <label className={styles.check}>
             <input
               type="checkbox"

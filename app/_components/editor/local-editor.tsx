@@ -94,7 +94,11 @@ export function LocalEditor({
       initial={draft?.beatmap ?? stored.beatmap}
       initialConfirmed={draft?.confirmed ?? []}
       draft={{ key, baseHash: stored.contentHash }}
-      stemsChartId={stored.id}
+      storedAudio={{
+        chartId: stored.id,
+        ...(stored.songId ? { songId: stored.songId } : {}),
+        audio: stored.beatmap.Audio,
+      }}
       {...(openTools ? { openTools } : {})}
       notice={
         draft ? (

@@ -8,6 +8,7 @@ import type { Beatmap } from "@/lib/beatmap/index.ts";
 import type { NotePlace } from "@/lib/editor/document.ts";
 import { localDb } from "@/lib/store/db.ts";
 import { deleteDraft, loadDraft, mapDraftKey, saveDraft } from "@/lib/store/drafts.ts";
+import type { SongStemsQuery } from "@/lib/store/song-stems.ts";
 import { StatusLabel } from "../status-label.tsx";
 import { useTRPCClient } from "../trpc.tsx";
 import styles from "./editor.module.css";
@@ -27,6 +28,8 @@ interface Ready {
   confirmed: NotePlace[];
   restoredAt: number | null;
   markers: number[];
+  /** The song's stems on this device, if any: any version of this map, or the same song. */
+  storedAudio: SongStemsQuery;
   generation: number;
 }
 
@@ -76,6 +79,12 @@ export function MapEditor({
           confirmed: useDraft ? draft.confirmed : [],
           restoredAt: useDraft ? draft.savedAt : null,
           markers: comments.map((c) => c.timeMs),
+          storedAudio: {
+            songId: map.song.id,
+            mapVersionIds: map.versions.map((v) => v.id),
+            contentHashes: map.versions.map((v) => v.contentHash),
+            audio: { Hash: version.chart.Audio?.Hash, Fingerprint: version.chart.Audio?.Fingerprint },
+          },
           generation: 0,
         });
       } catch (e) {
@@ -143,6 +152,7 @@ export function MapEditor({
       initialConfirmed={state.confirmed}
       draft={{ key, baseHash: base.contentHash, baseVersionId: base.id }}
       markers={state.markers}
+      storedAudio={state.storedAudio}
       {...(openTools ? { openTools } : {})}
       notice={
         <div className={styles.hint} data-testid="draft-notice">

@@ -1,20 +1,25 @@
 "use client";
 // The editor's sound: the practice player's audio engine (lib/practice/audio-engine.ts) with the
-// chart's stems from the library, or a song file the user picks (lined up with the chart's notes
-// as the player does), and the waveform peaks drawn behind the lanes.
+// song's stems from this device's library, loaded as the editor opens (the chart's own, or those
+// of another chart of the same song, lined up on this chart when they are of another recording:
+// lib/store/song-stems.ts, lib/editor/stem-placement.ts), or a song file the user picks (lined up
+// with the chart's notes as the player does), and the waveform peaks drawn behind the lanes.
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Beatmap } from "@/lib/beatmap/schema.ts";
 import type { TempoMap } from "@/lib/beatmap/tempo.ts";
+import { placeStems } from "@/lib/editor/stem-placement.ts";
 import { computePeaks, type Peaks } from "@/lib/editor/waveform.ts";
 import { DEFAULT_MIX, decodeAudio, PracticeAudioEngine } from "@/lib/practice/audio-engine.ts";
 import { localDb } from "@/lib/store/db.ts";
-import { formatOffset, playOwnRecording } from "../play/own-recording.ts";
+import { findSongStems, type SongStemsQuery } from "@/lib/store/song-stems.ts";
+import { compactStoredStemsOnce } from "@/lib/store/stems.ts";
+import { formatOffset, onChartTimeline, playOwnRecording } from "../play/own-recording.ts";
 
 export interface EditorAudio {
   engine: PracticeAudioEngine | null;
   peaks: Peaks | null;
   hasStems: boolean;
-  /** What plays, for people: "stems", a file name, or "no audio". */
+  /** What plays, for people: "the song's stems", a file name, or "no audio". */
   source: string;
   error: string | null;
   pickFile: (file: File) => Promise<void>;
@@ -27,14 +32,22 @@ function channels(buffer: AudioBuffer): Float32Array[] {
 }
 
 /**
- * `chartId`: the library chart being edited (its stems, and where the drummer's recording sits on
- * it); `chart` reads the chart as it is when a file is picked.
+ * `stored`: which song's stems to look for on this device (`chartId`: the library chart being
+ * edited, which also remembers where the drummer's own file sits on it); `chart` reads the chart
+ * as it is (stems of another recording are lined up on it, and so is a picked file).
  */
 export function useEditorAudio(
   tempo: TempoMap,
-  chartId: string | undefined,
+  stored: SongStemsQuery | undefined,
   chart: () => Pick<Beatmap, "HitObjects" | "Audio">,
 ): EditorAudio {
+  const chartId = stored?.chartId;
+  // The query is a fresh object on every render: loads follow what it asks, not its identity.
+  const storedKey = JSON.stringify(stored ?? null);
+  const storedRef = useRef(stored);
+  storedRef.current = stored;
+  const chartRef = useRef(chart);
+  chartRef.current = chart;
   const [engine, setEngine] = useState<PracticeAudioEngine | null>(null);
   const [peaks, setPeaks] = useState<Peaks | null>(null);
   const [hasStems, setHasStems] = useState(false);
@@ -43,25 +56,48 @@ export function useEditorAudio(
   const tempoRef = useRef(tempo);
   tempoRef.current = tempo;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: storedKey stands for the query's content
   useEffect(() => {
     let cancelled = false;
     // The context starts suspended and resumes on the first Play (a user gesture).
     const eng = new PracticeAudioEngine(tempoRef.current);
     setEngine(eng);
     (async () => {
-      if (!chartId) return;
+      const query = storedRef.current;
+      if (!query) return;
       try {
-        const stems = await localDb().stems.get(chartId);
-        if (!stems || cancelled) return;
-        const [drums, accompaniment] = await Promise.all([
-          decodeAudio(eng.ctx, stems.drums),
-          decodeAudio(eng.ctx, stems.accompaniment),
+        const found = await findSongStems(localDb(), query);
+        if (!found || cancelled) return;
+        let [drums, accompaniment] = await Promise.all([
+          decodeAudio(eng.ctx, found.stems.drums),
+          decodeAudio(eng.ctx, found.stems.accompaniment),
         ]);
         if (cancelled) return;
+        let placedText = "";
+        if (!found.sameRecording) {
+          const drumChannels = Array.from({ length: drums.numberOfChannels }, (_, c) =>
+            drums.getChannelData(c),
+          );
+          const placed = placeStems(
+            drumChannels,
+            drums.sampleRate,
+            chartRef.current(),
+            found.chart.beatmap.Audio?.Fingerprint,
+          );
+          drums = onChartTimeline(eng.ctx, drums, placed.offsetMs);
+          accompaniment = onChartTimeline(eng.ctx, accompaniment, placed.offsetMs);
+          placedText = `, lined up with the chart's notes (offset ${formatOffset(placed.offsetMs)})`;
+        }
         eng.setAudio({ drums, accompaniment });
         setHasStems(true);
-        setSource("stems");
+        setSource(
+          found.sameRecording
+            ? "the song's stems"
+            : `the stems of “${found.chart.title}” on this device${placedText}`,
+        );
         setPeaks(computePeaks([...channels(drums), ...channels(accompaniment)], drums.sampleRate));
+        // Stems this device saved before they were compressed: compressed now, in the background.
+        void compactStoredStemsOnce(localDb());
       } catch (e) {
         if (!cancelled)
           setError(`The stems could not be played (${e instanceof Error ? e.message : String(e)}).`);
@@ -71,7 +107,7 @@ export function useEditorAudio(
       cancelled = true;
       void eng.close();
     };
-  }, [chartId]);
+  }, [storedKey]);
 
   useEffect(() => {
     engine?.setTempo(tempo);
