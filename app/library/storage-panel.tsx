@@ -6,6 +6,7 @@ import { browserModelStoreDeps, loadModelFile } from "@/lib/inference/model-stor
 import { loadPipelineModels } from "@/lib/pipeline/manifest-adapter.ts";
 import { exportLibrary, importLibrary } from "@/lib/store/backup.ts";
 import { localDb } from "@/lib/store/db.ts";
+import { compactStoredStemsOnce } from "@/lib/store/stems.ts";
 import {
   CACHE_KINDS,
   type CacheUsage,
@@ -47,6 +48,10 @@ export function StoragePanel({ version, onChange }: { version: number; onChange:
   useEffect(() => {
     void refresh();
   }, [refresh, version]);
+  // Stems saved before they were stored compressed shrink in the background (sizes shown after).
+  useEffect(() => {
+    void compactStoredStemsOnce(localDb()).then((r) => (r.compacted > 0 ? refresh() : undefined));
+  }, [refresh]);
 
   const fail = (error: unknown) =>
     setNote({

@@ -39,7 +39,10 @@ export interface StoredChart {
 export interface StoredStems {
   chartId: string;
   sampleRate: number;
-  /** 16-bit WAV files. The full mix is drums + accompaniment (they add up to the song). */
+  /**
+   * Ogg Opus files (./stems.ts), or 16-bit WAV where the browser had no Opus encoder; the Blob's
+   * type says which. The full mix is drums + accompaniment (they add up to the song).
+   */
   drums: Blob;
   accompaniment: Blob;
   bytes: number;
