@@ -14,25 +14,63 @@ test.setTimeout(120_000);
 
 let temp: ReturnType<typeof makeTempDir>;
 let bsmPath: string;
+let longBsmPath: string;
 const chart = grooveChart({ bars: 2, bpm: 120, offsetMs: 500 });
+// 16 bars (~33 s): room to seek around during a run.
+const longChart = grooveChart({ bars: 16, bpm: 120, offsetMs: 500 });
+longChart.Metadata.Title = "Long groove";
 
 test.beforeAll(() => {
   temp = makeTempDir();
   bsmPath = join(temp.dir, "groove.bsm");
   writeFileSync(bsmPath, serializeBeatmap(chart));
+  longBsmPath = join(temp.dir, "long-groove.bsm");
+  writeFileSync(longBsmPath, serializeBeatmap(longChart));
 });
 test.afterAll(() => temp.cleanup());
 
 const LANE_CODES = ["KeyS", "KeyD", "KeyF", "Space", "KeyJ", "KeyK", "KeyL"];
 const LANE_GM_NOTES = [49, 42, 38, 36, 47, 51, 55];
 
-async function importAndOpen(page: Page): Promise<void> {
+async function importAndOpen(page: Page, file = bsmPath, title = "Groove"): Promise<void> {
   await page.goto("/library");
-  await page.getByLabel("Import a .bsm chart").setInputFiles(bsmPath);
-  await expect(page.getByTestId("library-status")).toContainText("Imported “Groove”");
-  await page.getByRole("link", { name: "Play Groove" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Groove" })).toBeVisible();
+  await page.getByLabel("Import a .bsm chart").setInputFiles(file);
+  await expect(page.getByTestId("library-status")).toContainText(`Imported “${title}”`);
+  await page.getByRole("link", { name: `Play ${title}`, exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
   await page.getByLabel("Count-in").selectOption("0");
+}
+
+/**
+ * The seek bar and the clock against the audio clock, over `frames` frames: after each frame has
+ * drawn, the thumb's position (ms) less the song time heard at that frame's timestamp, and
+ * whether the clock text and the thumb's spoken value show the thumb's time.
+ */
+async function seekBarAgainstAudio(page: Page, frames = 12) {
+  return page.evaluate(async (frames) => {
+    const player = window.__beatsightPlayer!;
+    const slider = document.querySelector<HTMLInputElement>(".player-transport .seek input")!;
+    const clock = document.querySelector<HTMLOutputElement>('[data-testid="time"]')!;
+    const fmt = (ms: number) => {
+      const s = Math.max(0, Math.floor(ms / 1000));
+      return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+    };
+    const out: { diffMs: number; clockAgrees: boolean; thumbMs: number }[] = [];
+    for (let i = 0; i < frames; i++) {
+      const frameTime = await new Promise<number>((r) => requestAnimationFrame(r));
+      // Every callback of this frame (the player's too) and React's commit have run by now.
+      await new Promise((r) => setTimeout(r, 0));
+      const thumbMs = Number(slider.value);
+      const shown = fmt(thumbMs);
+      out.push({
+        thumbMs,
+        diffMs: thumbMs - player.songAt(frameTime),
+        clockAgrees:
+          clock.textContent!.startsWith(`${shown} /`) && slider.getAttribute("aria-valuetext") === shown,
+      });
+    }
+    return out;
+  }, frames);
 }
 
 /**
@@ -274,6 +312,103 @@ test("an A–B loop with a count-in and the speed trainer: a clean pass steps th
   await expect(page.getByTestId("trainer-log")).toContainText("missed: back to 70 %");
   await page.keyboard.press("Escape");
   await expect(page.getByRole("button", { name: "Play loop" })).toBeVisible();
+});
+
+test("A/B set while playing: the loop plays at once, pass after pass, and Clear plays on", async ({
+  page,
+}) => {
+  await importAndOpen(page);
+  const loop = page.getByTestId("loop");
+  await page.getByTestId("play").click();
+  await page.waitForFunction(() => window.__beatsightPlayer!.songNow() > 2300);
+  await page.getByRole("button", { name: "Set A" }).click();
+  await expect(loop).toHaveText(/^A 0:0\d$/);
+  await page.waitForFunction(() => window.__beatsightPlayer!.songNow() > 4300);
+  await page.getByRole("button", { name: "Set B" }).click();
+  await expect(loop).toHaveText(/^0:0\d–0:0\d$/);
+  const a = Number(await loop.getAttribute("data-a"));
+  const b = Number(await loop.getAttribute("data-b"));
+  expect(b - a).toBeGreaterThanOrEqual(1000);
+  // Still playing, and looping: the HUD counts passes and the song stays between A and B.
+  await expect(page.getByTestId("pause")).toBeVisible();
+  await expect(page.getByTestId("hud-pass")).toHaveText("2", { timeout: 10_000 });
+  const positions = await page.evaluate(async () => {
+    const seen: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      seen.push(window.__beatsightPlayer!.songNow());
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return seen;
+  });
+  for (const p of positions) {
+    expect(p).toBeGreaterThanOrEqual(a - 50);
+    expect(p).toBeLessThanOrEqual(b + 50);
+  }
+  // Clear while playing: the song goes on past B to its end, and the run finishes.
+  await page.getByRole("button", { name: "Clear" }).click();
+  await expect(loop).toHaveText("off");
+  await page.waitForFunction((b) => window.__beatsightPlayer!.songNow() > b + 500, b);
+  await expect(page.getByTestId("results")).toBeVisible({ timeout: 15_000 });
+});
+
+test("a loop by bars from the grid", async ({ page }) => {
+  await importAndOpen(page);
+  await page.getByLabel("From bar").fill("2");
+  await page.getByLabel("to bar").fill("2");
+  await page.getByRole("button", { name: "Loop bars" }).click();
+  await expect(page.getByTestId("loop")).toHaveText("0:02–0:04");
+  await expect(page.getByTestId("player-status")).toHaveText("Loop set on bar 2 (0:02–0:04).");
+  await expect(page.getByRole("button", { name: "Play loop" })).toBeVisible();
+});
+
+test("seek thumb and clock agree with the audio clock within 50 ms, after keyboard seeks too; the count-in is shown", async ({
+  page,
+}) => {
+  await importAndOpen(page, longBsmPath, "Long groove");
+  await page.getByLabel("Count-in").selectOption("4");
+  await page.getByTestId("play").click();
+  const countIn = page.getByTestId("count-in");
+  await expect(countIn).toBeVisible();
+  await expect(countIn).toHaveText(/^[1-4]$/);
+  await expect(countIn).toBeHidden({ timeout: 10_000 });
+  await page.waitForFunction(() => window.__beatsightPlayer!.songNow() > 1000);
+
+  const check = async () => {
+    const samples = await seekBarAgainstAudio(page);
+    for (const s of samples) {
+      expect(Math.abs(s.diffMs)).toBeLessThanOrEqual(50);
+      expect(s.clockAgrees).toBe(true);
+    }
+    // The thumb moves with the song.
+    expect(samples.at(-1)!.thumbMs).toBeGreaterThan(samples[0]!.thumbMs);
+    return samples.at(-1)!.thumbMs;
+  };
+  await check();
+
+  // Keyboard seeking on the seek bar: 5 s on, at once.
+  const slider = page.getByRole("slider", { name: "Position" });
+  await slider.focus();
+  const before = await page.evaluate(() => window.__beatsightPlayer!.songNow());
+  await page.keyboard.press("ArrowRight");
+  const jumped = Number(await slider.inputValue());
+  expect(jumped - before).toBeGreaterThan(4500);
+  expect(jumped - before).toBeLessThan(5800);
+  const after = await check();
+  expect(after).toBeGreaterThan(jumped);
+
+  // ← anywhere on the page seeks back.
+  await slider.blur();
+  await page.keyboard.press("ArrowLeft");
+  await expect.poll(async () => Number(await slider.inputValue())).toBeLessThan(after - 3000);
+  await check();
+
+  // Paused, the thumb and the clock rest where the song was heard.
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("play")).toHaveText("Resume");
+  const parked = Number(await slider.inputValue());
+  await expect(page.getByTestId("time")).toContainText(
+    `0:${String(Math.floor(parked / 1000)).padStart(2, "0")} /`,
+  );
 });
 
 test("a kit profile folds the chart to the player's kit and is kept on the device", async ({ page }) => {

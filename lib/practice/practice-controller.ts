@@ -297,19 +297,19 @@ export class PracticeController {
   async play(): Promise<void> {
     this.publish({ finished: null });
     await this.apply({ type: "play", countIn: this.view.get().countInBeats > 0 }, "fresh");
-    if (this.run) this.say(this.run.loop ? "Playing the loop." : "Playing.");
+    if (this.run) this.announce(this.run.loop ? "Playing the loop." : "Playing.");
   }
 
   pause(): void {
     if (!this.running) return;
     void this.apply({ type: "pause", atMs: this.livePosition() });
-    this.say("Paused.");
+    this.announce("Paused.");
   }
 
   seek(ms: number): void {
     const hadLoop = this.transport.loop;
     void this.apply({ type: "seek", toMs: ms }, "fresh");
-    if (hadLoop && !this.transport.loop) this.say("Loop cleared: the playhead left it.");
+    if (hadLoop && !this.transport.loop) this.announce("Loop cleared: the playhead left it.");
   }
 
   /** Keyboard seeking: from where the playhead is now. */
@@ -321,32 +321,32 @@ export class PracticeController {
     const position = this.livePosition();
     const a = snapToBeat(this.chart.tempo, position);
     void this.apply({ type: "set-a", atMs: a, positionMs: position }, "fresh");
-    this.say(`Loop start set at ${formatClock(a)}; move on and set the end.`);
+    this.announce(`Loop start set at ${formatClock(a)}; move on and set the end.`);
   }
 
   setB(): void {
     const b = snapToBeat(this.chart.tempo, this.livePosition());
     if (this.apply({ type: "set-b", atMs: b }, "fresh") === null) return;
     const loop = this.transport.loop!;
-    this.say(`Loop ${formatClock(loop.a)}–${formatClock(loop.b)} set.`);
+    this.announce(`Loop ${formatClock(loop.a)}–${formatClock(loop.b)} set.`);
   }
 
   clearLoop(): void {
     void this.apply({ type: "clear-loop", positionMs: this.livePosition() }, "fresh");
-    this.say("Loop cleared.");
+    this.announce("Loop cleared.");
   }
 
   /** Loops bars `first`…`last` (from 1, both included) of the chart's grid. */
   loopBars(first: number, last: number): void {
     const count = this.barCount;
     if (!Number.isInteger(first) || !Number.isInteger(last) || first < 1 || last < first || first > count) {
-      this.say(`Choose bars between 1 and ${count}, the first no later than the last.`);
+      this.announce(`Choose bars between 1 and ${count}, the first no later than the last.`);
       return;
     }
     const loop = { a: barStartMs(this.chart.tempo, first - 1), b: barStartMs(this.chart.tempo, last) };
     if (this.apply({ type: "loop", loop }, "fresh") === null) return;
     const bars = first === last ? `bar ${first}` : `bars ${first}–${last}`;
-    this.say(`Loop set on ${bars} (${formatClock(loop.a)}–${formatClock(loop.b)}).`);
+    this.announce(`Loop set on ${bars} (${formatClock(loop.a)}–${formatClock(loop.b)}).`);
   }
 
   /** From the results: loop one bar (0-based) at no more than 75 % tempo. */
@@ -355,7 +355,7 @@ export class PracticeController {
     const loop = { a: barStartMs(this.chart.tempo, bar), b: barStartMs(this.chart.tempo, bar + 1) };
     this.publish({ finished: null, rate });
     void this.apply({ type: "loop", loop });
-    this.say(`Loop set on bar ${bar + 1} at ${Math.round(rate * 100)} %.`);
+    this.announce(`Loop set on bar ${bar + 1} at ${Math.round(rate * 100)} %.`);
   }
 
   /** Ends the run and shows its results. */
@@ -412,7 +412,8 @@ export class PracticeController {
     this.view.set({ ...this.view.get(), ...change });
   }
 
-  private say(message: string): void {
+  /** Tells the drummer something (the live region reads it). */
+  announce(message: string): void {
     this.publish({ message });
   }
 
@@ -436,7 +437,7 @@ export class PracticeController {
   private applyTransition(event: TransportEvent): TransportEffect | null {
     const t = transition(this.transport, event);
     if (t.refused) {
-      this.say(t.refused);
+      this.announce(t.refused);
       return null;
     }
     this.publish({ transport: t.state });

@@ -1,38 +1,12 @@
 "use client";
-// Score, combo, accuracy and the last judgment over the highway. Its own little store, so a hit
-// re-renders these few elements and not the whole player.
-import { useSyncExternalStore } from "react";
+// Score, combo, accuracy and the last judgment over the highway. It reads the controller's HUD
+// store, so a hit re-renders these few elements and not the whole player.
+import type { HudState } from "@/lib/practice/practice-controller.ts";
+import type { ValueStore } from "@/lib/practice/value-store.ts";
+import { useValue } from "./use-value.ts";
 
-export interface HudState {
-  score: number;
-  combo: number;
-  accuracy: number;
-  /** "perfect", "great · late 32 ms", "miss", or "". */
-  last: string;
-  pass: number;
-}
-
-export const EMPTY_HUD: HudState = { score: 0, combo: 0, accuracy: 1, last: "", pass: 0 };
-
-export class HudStore {
-  private state: HudState = EMPTY_HUD;
-  private readonly listeners = new Set<() => void>();
-  readonly subscribe = (fn: () => void) => {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
-  };
-  readonly get = () => this.state;
-  set(next: HudState): void {
-    const s = this.state;
-    if (s.score === next.score && s.combo === next.combo && s.last === next.last && s.pass === next.pass)
-      return;
-    this.state = next;
-    for (const fn of this.listeners) fn();
-  }
-}
-
-export function Hud({ store, showPass }: { store: HudStore; showPass: boolean }) {
-  const hud = useSyncExternalStore(store.subscribe, store.get, store.get);
+export function Hud({ store, showPass }: { store: ValueStore<HudState>; showPass: boolean }) {
+  const hud = useValue(store);
   return (
     <div className="player-hud" data-testid="hud" aria-live="off">
       <div>
@@ -46,7 +20,7 @@ export function Hud({ store, showPass }: { store: HudStore; showPass: boolean })
       </div>
       {showPass ? (
         <div>
-          <span className="muted">Pass</span> <strong>{hud.pass + 1}</strong>
+          <span className="muted">Pass</span> <strong data-testid="hud-pass">{hud.pass + 1}</strong>
         </div>
       ) : null}
       <div className="hud-last" data-judgment={hud.last.split(" ")[0]} data-testid="hud-last">
