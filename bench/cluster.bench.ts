@@ -166,8 +166,15 @@ function summary(name: string, run: Run): string {
     `CPU s/s: web ${run.cpu.web.map((s) => (s / run.seconds).toFixed(2)).join(" + ")}, ` +
     `PostgreSQL ${(run.cpu.postgres / run.seconds).toFixed(2)}, ` +
     `load generator ${(run.cpu.generator / run.seconds).toFixed(2)}, ` +
-    `machine ${(run.cpu.machineBusy / run.seconds).toFixed(2)} of ${cores}`
+    `machine ${(run.cpu.machineBusy / run.seconds).toFixed(2)} of ${cores}\n` +
+    // What one lookup costs, whatever else the machine is doing: with these, the rate an idle
+    // machine allows follows from its cores (see docs/BENCHMARKS.md).
+    `  CPU ms per lookup: web ${perLookup(run.cpu.web.reduce((a, b) => a + b, 0))}, ` +
+    `PostgreSQL ${perLookup(run.cpu.postgres)}, load generator ${perLookup(run.cpu.generator)}`
   );
+  function perLookup(seconds: number): string {
+    return ((seconds * 1000) / run.answers).toFixed(2);
+  }
 }
 
 async function main(): Promise<void> {
