@@ -1,9 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { type Capabilities, chooseBackend, probeCapabilities, wasmThreads } from "./capabilities.ts";
+import {
+  type Capabilities,
+  chooseBackend,
+  isSoftwareAdapter,
+  probeCapabilities,
+  wasmThreads,
+} from "./capabilities.ts";
 
 const base: Capabilities = {
   webgpu: true,
   gpuDescription: "nvidia ampere",
+  gpuSoftware: false,
   webassembly: true,
   crossOriginIsolated: true,
   logicalCores: 8,
@@ -46,6 +53,28 @@ describe("chooseBackend", () => {
     );
   });
 
+  it("treats a software WebGPU adapter as no GPU: WASM is recommended, WebGPU stays selectable", () => {
+    const swiftshader = { ...base, gpuDescription: "google swiftshader", gpuSoftware: true };
+    const decision = chooseBackend(swiftshader, req);
+    expect(decision.choice).toBe("wasm");
+    const gpu = decision.options.find((o) => o.choice === "webgpu");
+    expect(gpu?.possible).toBe(true);
+    expect(gpu?.reason).toMatch(/not a GPU: a software renderer \(google swiftshader\)/);
+    // Without WASM threads a software adapter does not make the device strong: the server is offered.
+    expect(chooseBackend({ ...swiftshader, crossOriginIsolated: false }, req).choice).toBe("server");
+  });
+
+  it("recommends the faster backend once both are measured, whatever the adapter claims", () => {
+    expect(chooseBackend(base, { ...req, measured: { webgpu: 0.9, wasm: 0.4 } }).choice).toBe("wasm");
+    expect(chooseBackend(base, { ...req, measured: { webgpu: 0.05, wasm: 0.4 } }).choice).toBe("webgpu");
+    // One timing alone decides nothing: the preference order stands.
+    expect(chooseBackend(base, { ...req, measured: { wasm: 0.4 } }).choice).toBe("webgpu");
+    // A measured backend that is not possible (too little memory) is never recommended.
+    expect(
+      chooseBackend({ ...base, deviceMemoryGb: 1 }, { ...req, measured: { webgpu: 0.05, wasm: 0.4 } }).choice,
+    ).toBe("server");
+  });
+
   it("uses threads only when the page is cross-origin isolated", () => {
     expect(wasmThreads({ crossOriginIsolated: false, logicalCores: 8 })).toBe(1);
     expect(wasmThreads({ crossOriginIsolated: true, logicalCores: 8 })).toBe(4);
@@ -65,12 +94,39 @@ describe("probeCapabilities", () => {
     expect(caps).toEqual({
       webgpu: true,
       gpuDescription: "intel gen-12lp",
+      gpuSoftware: false,
       webassembly: true,
       crossOriginIsolated: true,
       logicalCores: 4,
       deviceMemoryGb: 4,
       storageAvailableBytes: 1.5e9,
     });
+  });
+
+  it("flags software adapters by their fallback flag or by name", async () => {
+    const nav = (adapter: unknown) =>
+      ({ gpu: { requestAdapter: async () => adapter }, hardwareConcurrency: 2 }) as unknown as Navigator;
+    const swiftshader = await probeCapabilities(
+      nav({ info: { vendor: "google", architecture: "swiftshader" } }),
+      { WebAssembly: {} },
+    );
+    expect(swiftshader).toMatchObject({
+      webgpu: true,
+      gpuDescription: "google swiftshader",
+      gpuSoftware: true,
+    });
+    expect(isSoftwareAdapter({ info: { vendor: "mesa", device: "llvmpipe (LLVM 15.0.6, 256 bits)" } })).toBe(
+      true,
+    );
+    expect(
+      isSoftwareAdapter({ info: { vendor: "microsoft", description: "Microsoft Basic Render Driver" } }),
+    ).toBe(true);
+    expect(isSoftwareAdapter({ info: { vendor: "apple", isFallbackAdapter: true } })).toBe(true);
+    expect(isSoftwareAdapter({ info: { vendor: "intel" }, isFallbackAdapter: true })).toBe(true);
+    expect(isSoftwareAdapter({ info: { vendor: "nvidia", architecture: "ampere" } })).toBe(false);
+    expect(
+      isSoftwareAdapter({ info: { vendor: "apple", architecture: "common-3", isFallbackAdapter: false } }),
+    ).toBe(false);
   });
 
   it("survives a browser without WebGPU or storage estimates", async () => {

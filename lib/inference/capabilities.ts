@@ -1,6 +1,8 @@
 // What this device can run, probed once before any model download, and the backend choice made
-// from an ordered list (webgpu → wasm → server), as transformers.js does. The user can override
-// the choice; the reasons are shown so the choice is never a mystery.
+// from an ordered list (webgpu → wasm → server), as transformers.js does. A software WebGPU adapter
+// (SwiftShader, llvmpipe: what a browser offers without a usable GPU) counts as no GPU; where
+// measurements exist (./backend-choice.ts) the faster backend wins. The user can override the
+// choice; the reasons are shown so the choice is never a mystery.
 import type { BackendName } from "./backend.ts";
 
 export type ClientChoice = Extract<BackendName, "webgpu" | "wasm"> | "server";
@@ -9,6 +11,11 @@ export interface Capabilities {
   webgpu: boolean;
   /** e.g. "nvidia ampere" from the adapter info, when WebGPU is present. */
   gpuDescription: string | null;
+  /**
+   * The WebGPU adapter is a fallback or software rasteriser (adapter.info.isFallbackAdapter, or
+   * SwiftShader / llvmpipe / WARP by name): it runs the models far slower than WebAssembly.
+   */
+  gpuSoftware: boolean;
   webassembly: boolean;
   /** SharedArrayBuffer is usable (COOP/COEP set): WASM may use threads. */
   crossOriginIsolated: boolean;
@@ -26,6 +33,11 @@ export interface Requirements {
   minMemoryGb: number;
   /** Whether this installation runs server jobs (default true). */
   serverOffered?: boolean;
+  /**
+   * Measured seconds of work per second of audio on this device (./backend-choice.ts); where both
+   * client backends were measured, the faster one is recommended.
+   */
+  measured?: Partial<Record<"webgpu" | "wasm", number>>;
 }
 
 export interface BackendDecision {
@@ -34,8 +46,27 @@ export interface BackendDecision {
   options: { choice: ClientChoice; possible: boolean; reason: string }[];
 }
 
+interface AdapterInfoLike {
+  vendor?: string;
+  architecture?: string;
+  device?: string;
+  description?: string;
+  /** Chromium 130+ (the spec moved it here from the adapter). */
+  isFallbackAdapter?: boolean;
+}
+
 interface GpuLike {
-  requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string } } | null>;
+  requestAdapter(): Promise<{ info?: AdapterInfoLike; isFallbackAdapter?: boolean } | null>;
+}
+
+/** Software rasterisers browsers expose as WebGPU adapters when there is no usable GPU. */
+const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|softpipe|software|microsoft basic render|\bwarp\b/i;
+
+/** Whether an adapter is a fallback/software one, by its flag or by name. */
+export function isSoftwareAdapter(adapter: { info?: AdapterInfoLike; isFallbackAdapter?: boolean }): boolean {
+  const info = adapter.info;
+  if (info?.isFallbackAdapter === true || adapter.isFallbackAdapter === true) return true;
+  return SOFTWARE_ADAPTER.test([info?.vendor, info?.architecture, info?.device, info?.description].join(" "));
 }
 
 export async function probeCapabilities(
@@ -44,6 +75,7 @@ export async function probeCapabilities(
 ): Promise<Capabilities> {
   let webgpu = false;
   let gpuDescription: string | null = null;
+  let gpuSoftware = false;
   const gpu = (nav as Navigator & { gpu?: GpuLike }).gpu;
   if (gpu) {
     try {
@@ -52,6 +84,7 @@ export async function probeCapabilities(
         webgpu = true;
         const info = adapter.info;
         gpuDescription = [info?.vendor, info?.architecture].filter(Boolean).join(" ") || "unknown GPU";
+        gpuSoftware = isSoftwareAdapter(adapter);
       }
     } catch {
       webgpu = false;
@@ -67,6 +100,7 @@ export async function probeCapabilities(
   return {
     webgpu,
     gpuDescription,
+    gpuSoftware,
     webassembly: typeof scope.WebAssembly === "object",
     crossOriginIsolated: scope.crossOriginIsolated === true,
     logicalCores: nav.hardwareConcurrency || 1,
@@ -86,16 +120,23 @@ export function chooseBackend(caps: Capabilities, req: Requirements): BackendDec
       : null;
 
   const serverOffered = req.serverOffered ?? true;
+  const gpu = caps.webgpu && !caps.gpuSoftware;
   // No GPU and no WASM threads: one CPU thread takes several times the song's length, so a device
   // like this is better served by the server queue (it can still choose to wait).
-  const weak = !caps.webgpu && !caps.crossOriginIsolated;
+  const weak = !gpu && !caps.crossOriginIsolated;
 
   const options: BackendDecision["options"] = [
     {
       choice: "webgpu",
+      // A software adapter stays selectable (it works, slowly) but is never recommended.
       possible: caps.webgpu && blocker === null,
       reason:
-        blocker ?? (caps.webgpu ? `GPU: ${caps.gpuDescription}` : "WebGPU is not available in this browser"),
+        blocker ??
+        (!caps.webgpu
+          ? "WebGPU is not available in this browser"
+          : caps.gpuSoftware
+            ? `not a GPU: a software renderer (${caps.gpuDescription}), much slower than the CPU`
+            : `GPU: ${caps.gpuDescription}`),
     },
     {
       choice: "wasm",
@@ -116,9 +157,15 @@ export function chooseBackend(caps: Capabilities, req: Requirements): BackendDec
         : "server processing is not offered by this installation",
     },
   ];
+  const possible = (choice: ClientChoice) => options.find((o) => o.choice === choice)?.possible === true;
+  const { webgpu: gpuRate, wasm: wasmRate } = req.measured ?? {};
+  // Measured: the faster of the two wins, whatever the adapter claims to be.
+  if (gpuRate !== undefined && wasmRate !== undefined && possible("webgpu") && possible("wasm")) {
+    return { choice: gpuRate < wasmRate ? "webgpu" : "wasm", options };
+  }
   if (weak && serverOffered) return { choice: "server", options };
-  const first = options.find((o) => o.possible);
-  return { choice: first?.choice ?? "server", options };
+  const preferred = options.find((o) => o.possible && !(o.choice === "webgpu" && !gpu));
+  return { choice: preferred?.choice ?? "server", options };
 }
 
 /** Threads for WASM inference: only with SharedArrayBuffer, and leave a core for the page. */

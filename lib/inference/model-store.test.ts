@@ -1,6 +1,12 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { type CacheLike, loadModelFile, ModelIntegrityError, pruneModelCache } from "./model-store.ts";
+import {
+  bytesToDownload,
+  type CacheLike,
+  loadModelFile,
+  ModelIntegrityError,
+  pruneModelCache,
+} from "./model-store.ts";
 
 const model = new Uint8Array(10_000).map((_, i) => (i * 31) % 251);
 const ref = {
@@ -120,5 +126,18 @@ describe("pruneModelCache", () => {
     cache.store.set(`/models/old.onnx?sha256=${"0".repeat(64)}`, model);
     expect(await pruneModelCache([ref], { openCache: async () => cache })).toBe(1);
     expect([...cache.store.keys()]).toEqual([`${ref.url}?sha256=${ref.sha256}`]);
+  });
+});
+
+describe("bytesToDownload", () => {
+  it("counts the files not cached yet, so the size shown before the download is what it downloads", async () => {
+    const cache = memoryCache();
+    const other = { url: "/models/s.onnx", sha256: "0".repeat(64), bytes: 7_000 };
+    const deps = { fetch: serving(model).fetch, openCache: async () => cache };
+    expect(await bytesToDownload([ref, other], deps)).toBe(model.length + 7_000);
+    await loadModelFile(new AbortController().signal, ref, deps);
+    expect(await bytesToDownload([ref, other], deps)).toBe(7_000);
+    // No cache (private mode): everything is downloaded every time.
+    expect(await bytesToDownload([ref, other], { openCache: async () => null })).toBe(model.length + 7_000);
   });
 });

@@ -108,6 +108,23 @@ export async function loadModelFile(
   return { bytes, fromCache: false, cached };
 }
 
+/**
+ * Bytes of `files` not in the model cache yet: what the next generation downloads, the one figure
+ * the page shows before and during the download. A cache that cannot be read counts as empty.
+ */
+export async function bytesToDownload(
+  files: readonly ModelFileRef[],
+  deps: Pick<ModelStoreDeps, "openCache">,
+): Promise<number> {
+  const cache = await deps.openCache();
+  let missing = 0;
+  for (const ref of files) {
+    const hit = await cache?.match(cacheKey(ref)).catch(() => undefined);
+    if (!hit) missing += ref.bytes;
+  }
+  return missing;
+}
+
 /** Removes cached model files that no current manifest entry refers to. Returns how many went. */
 export async function pruneModelCache(
   current: readonly ModelFileRef[],

@@ -2,6 +2,11 @@
 // time, typed results, AbortSignal. Cancelling asks the worker to stop between chunks, keeping its
 // model sessions warm; only a worker that crashed is thrown away.
 import type { Beatmap } from "../beatmap/index.ts";
+import {
+  type BackendTiming,
+  PROBE_AUDIO_SECONDS,
+  secondsPerAudioSecond,
+} from "../inference/backend-choice.ts";
 import type { DownloadProgress } from "../inference/model-store.ts";
 import { createWorkerBridge } from "../workers/worker-bridge.ts";
 import type { GenerateInput } from "./generate.ts";
@@ -30,6 +35,8 @@ export interface BrowserGenerateResult {
 export interface GenerationWorker {
   /** `input.audio` is transferred to the worker. */
   generate(input: GenerateInput, options: BrowserGenerateOptions): Promise<BrowserGenerateResult>;
+  /** Times the models on a backend (downloading them first if needed); the sessions stay warm. */
+  measure(options: Omit<BrowserGenerateOptions, "onProgress">): Promise<BackendTiming>;
   terminate(): void;
 }
 
@@ -57,7 +64,7 @@ export function createGenerationWorker(makeWorker: () => Worker): GenerationWork
           else if (reply.type === "done") {
             const { type: _t, id: _i, ...result } = reply;
             return { result };
-          } else {
+          } else if (reply.type === "error") {
             const error = new Error(reply.message);
             error.name = reply.name;
             throw error;
@@ -69,6 +76,45 @@ export function createGenerationWorker(makeWorker: () => Worker): GenerationWork
             `The generation worker crashed: ${event.message || "unknown error"}. Try again, or choose another backend.`,
           ),
         // The worker stops between chunks and keeps its model sessions warm for the next run.
+        cancel: (worker, id) => worker.postMessage({ type: "cancel", id } satisfies GenerationRequest),
+      });
+    },
+    measure(options) {
+      return bridge.run<BackendTiming>({
+        signal: options.signal,
+        start(worker, id) {
+          const request: GenerationRequest = {
+            type: "measure",
+            id,
+            backend: options.backend,
+            threads: options.threads,
+            wasmPaths: options.wasmPaths ?? "/ort/",
+            models: options.models,
+            probeSeconds: PROBE_AUDIO_SECONDS,
+          };
+          worker.postMessage(request);
+        },
+        onReply(reply) {
+          if (reply.type === "download") options.onDownload?.(reply.progress);
+          else if (reply.type === "measured") {
+            return {
+              result: {
+                backend: options.backend,
+                secondsPerAudioSecond: secondsPerAudioSecond(reply.runs),
+                warmUpSeconds: reply.warmUpSeconds,
+              },
+            };
+          } else if (reply.type === "error") {
+            const error = new Error(reply.message);
+            error.name = reply.name;
+            throw error;
+          }
+          return undefined;
+        },
+        crashError: (event) =>
+          new Error(
+            `The generation worker crashed while timing ${options.backend}: ${event.message || "unknown error"}. Choose a backend yourself.`,
+          ),
         cancel: (worker, id) => worker.postMessage({ type: "cancel", id } satisfies GenerationRequest),
       });
     },

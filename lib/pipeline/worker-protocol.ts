@@ -1,5 +1,6 @@
 // Messages between the page and the generation Worker (lib/pipeline/worker.ts).
 import type { Beatmap } from "../beatmap/index.ts";
+import type { ProbeRun } from "../inference/backend-choice.ts";
 import type { DownloadProgress } from "../inference/model-store.ts";
 import type { GenerateInput } from "./generate.ts";
 import type { PipelineModels } from "./model-spec.ts";
@@ -17,12 +18,23 @@ export interface GenerateRequest {
   input: GenerateInput;
 }
 
+/** Times the models on this backend: warm-up, then one run on `probeSeconds` of audio each. */
+export interface MeasureRequest {
+  type: "measure";
+  id: number;
+  backend: "webgpu" | "wasm";
+  threads: number;
+  wasmPaths: string;
+  models: PipelineModels;
+  probeSeconds: number;
+}
+
 export interface CancelRequest {
   type: "cancel";
   id: number;
 }
 
-export type GenerationRequest = GenerateRequest | CancelRequest;
+export type GenerationRequest = GenerateRequest | MeasureRequest | CancelRequest;
 
 export type GenerationResponse =
   | { type: "progress"; id: number; event: ProgressEvent }
@@ -37,4 +49,5 @@ export type GenerationResponse =
       stageSeconds: Partial<Record<Stage, number>>;
       backend: string;
     }
+  | { type: "measured"; id: number; runs: ProbeRun[]; warmUpSeconds: number }
   | { type: "error"; id: number; name: string; message: string };

@@ -8,7 +8,12 @@ import { browserModelStoreDeps, loadModelFile } from "../inference/model-store.t
 import { createWebBackend } from "../inference/ort-web.ts";
 import { generateChart } from "./generate.ts";
 import type { ModelSpec } from "./model-spec.ts";
-import type { GenerateRequest, GenerationRequest, GenerationResponse } from "./worker-protocol.ts";
+import type {
+  GenerateRequest,
+  GenerationRequest,
+  GenerationResponse,
+  MeasureRequest,
+} from "./worker-protocol.ts";
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (message: GenerationResponse, transfer: Transferable[] = []) =>
@@ -16,9 +21,11 @@ const post = (message: GenerationResponse, transfer: Transferable[] = []) =>
 
 let backend: { key: string; backend: Promise<InferenceBackend> } | undefined;
 const sessions = new Map<string, Promise<ModelSession>>();
+/** Seconds each session's warm-up run took (shader compilation / WASM JIT), for measurements. */
+const warmUps = new Map<string, number>();
 const running = new Map<number, AbortController>();
 
-function backendFor(request: GenerateRequest): Promise<InferenceBackend> {
+function backendFor(request: GenerateRequest | MeasureRequest): Promise<InferenceBackend> {
   const key = `${request.backend}/${request.threads}`;
   if (backend?.key !== key) {
     // A different backend needs new sessions.
@@ -48,9 +55,11 @@ async function sessionFor(
       });
       const created = await runtime.createSession(file.bytes);
       // Warm-up run: compiles WebGPU shaders / JITs WASM before the real audio arrives.
+      const t0 = performance.now();
       await created.run({
         [spec.input]: { data: new Float32Array(spec.hop * 64), dims: [1, spec.hop * 64] },
       });
+      warmUps.set(key, (performance.now() - t0) / 1000);
       return created;
     })();
     sessions.set(key, session);
@@ -102,8 +111,52 @@ async function generate(request: GenerateRequest): Promise<void> {
   }
 }
 
+/**
+ * Times each model on this backend (lib/inference/backend-choice.ts): sessions are made (and
+ * warmed up) as for a song and kept for it; then one run on a few seconds of quiet noise each.
+ */
+async function measure(request: MeasureRequest): Promise<void> {
+  const controller = new AbortController();
+  running.set(request.id, controller);
+  try {
+    const runtime = await backendFor(request);
+    const specs = [request.models.separator, request.models.transcriber].filter((s) => s !== undefined);
+    const runs: Extract<GenerationResponse, { type: "measured" }>["runs"] = [];
+    let warmUpSeconds = 0;
+    for (const spec of specs) {
+      const session = await sessionFor(controller.signal, request.id, runtime, spec, () => {});
+      warmUpSeconds += warmUps.get(`${runtime.name}/${spec.sha256}`) ?? 0;
+      // Whole hops, as the pipeline's chunks; noise, not silence, so no path is skipped.
+      const samples = Math.round((request.probeSeconds * spec.sampleRate) / spec.hop) * spec.hop;
+      const audio = new Float32Array(samples);
+      for (let i = 0; i < samples; i++) audio[i] = (Math.random() - 0.5) * 0.1;
+      controller.signal.throwIfAborted();
+      const t0 = performance.now();
+      await session.run({ [spec.input]: { data: audio, dims: [1, samples] } });
+      runs.push({
+        seconds: (performance.now() - t0) / 1000,
+        audioSeconds: samples / spec.sampleRate,
+        chunkSeconds: spec.chunkSeconds,
+        overlapSeconds: spec.overlapSeconds,
+      });
+    }
+    post({ type: "measured", id: request.id, runs, warmUpSeconds });
+  } catch (error) {
+    const e = error instanceof Error ? error : new Error(String(error));
+    post({
+      type: "error",
+      id: request.id,
+      name: isAbortError(e) ? "AbortError" : e.name,
+      message: e.message,
+    });
+  } finally {
+    running.delete(request.id);
+  }
+}
+
 scope.addEventListener("message", (event: MessageEvent<GenerationRequest>) => {
   const request = event.data;
   if (request.type === "cancel") running.get(request.id)?.abort();
+  else if (request.type === "measure") void measure(request);
   else void generate(request);
 });
