@@ -196,10 +196,6 @@ export class PracticeController {
     this.playhead = new ValueStore<Playhead>({ positionMs: 0, countIn: null }, samePlayhead);
   }
 
-  get tempo(): TempoMap {
-    return this.chart.tempo;
-  }
-
   get prepared(): PreparedChart {
     return this.chart;
   }
@@ -215,11 +211,6 @@ export class PracticeController {
   /** Bars in the song, counted from 1 at the first beat. */
   get barCount(): number {
     return barIndex(this.chart.tempo, this.transport.endMs) + 1;
-  }
-
-  /** The bar (from 1) at song time `ms`. */
-  barAt(ms: number): number {
-    return barIndex(this.chart.tempo, ms) + 1;
   }
 
   // ── Settings ────────────────────────────────────────────────────────────────────────────
@@ -396,6 +387,11 @@ export class PracticeController {
     this.publishHud();
   }
 
+  /** Tells the drummer something (the live region reads it). */
+  announce(message: string): void {
+    this.publish({ message });
+  }
+
   /** Stops everything (the page is going away). */
   dispose(): void {
     this.stopAudio();
@@ -410,11 +406,6 @@ export class PracticeController {
 
   private publish(change: Partial<PracticeView>): void {
     this.view.set({ ...this.view.get(), ...change });
-  }
-
-  /** Tells the drummer something (the live region reads it). */
-  announce(message: string): void {
-    this.publish({ message });
   }
 
   /** Where the drummer hears the song now (the parked place between runs). */
