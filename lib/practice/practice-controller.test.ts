@@ -250,6 +250,21 @@ describe("practice controller: judging and results", () => {
     expect(controller.view.get().message).toBe("Loop set on bar 2 at 75 %.");
   });
 
+  it("audio that cannot start is said, and the next Play tries again", async () => {
+    const { audio, controller } = setup();
+    const play = audio.play.bind(audio);
+    audio.play = () => Promise.reject(new Error("The AudioContext was not allowed to start."));
+    await controller.play();
+    expect(controller.view.get().error).toBe(
+      "Audio could not start: The AudioContext was not allowed to start.",
+    );
+    expect(controller.transport.status).toBe("paused");
+    audio.play = play;
+    await controller.play();
+    expect(controller.view.get().error).toBeNull();
+    expect(controller.transport.status).toBe("playing");
+  });
+
   it("a pause while the audio is starting leaves nothing playing", async () => {
     const { audio, controller } = setup();
     const starting = controller.play();

@@ -286,7 +286,7 @@ export class PracticeController {
 
   /** Play from the parked place (or the loop's start), with the chosen count-in. */
   async play(): Promise<void> {
-    this.publish({ finished: null });
+    this.publish({ finished: null, error: null });
     await this.apply({ type: "play", countIn: this.view.get().countInBeats > 0 }, "fresh");
     if (this.run) this.announce(this.run.loop ? "Playing the loop." : "Playing.");
   }

@@ -217,6 +217,9 @@ function Practice({ practice }: { practice: LoadedPractice }) {
         {view.message}
       </p>
 
+      {view.error ? (
+        <ErrorMessage error={view.error} action="Press Play to try again, or reload the page." />
+      ) : null}
       {finished && results ? (
         <ResultsView
           summary={finished.summary}
