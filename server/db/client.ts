@@ -1,4 +1,5 @@
 // The Prisma client over node-postgres (Prisma 7's driver-adapter mode: no query-engine binary).
+import { createHash } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "./generated/client.ts";
@@ -34,6 +35,32 @@ export interface PoolStats {
 
 const pools = new WeakMap<Db, pg.Pool>();
 
+/**
+ * Put at the start of a raw statement that runs on nearly every request (a rate limit, the song
+ * lookup) to have it prepared once per connection: PostgreSQL then parses and plans it once instead
+ * of on every call, which was half the database's CPU for those statements (docs/BENCHMARKS.md,
+ * "Load (issue 29)"). Only statements that opt in are prepared, each a fixed text: the rest of the
+ * app's SQL comes in too many shapes to keep prepared on every connection. (A pooler in front of
+ * PostgreSQL must then support prepared statements: PgBouncer 1.21+ with max_prepared_statements.)
+ */
+export const PREPARED = "/* prepared */";
+
+const statementNames = new Map<string, string>();
+
+/**
+ * A name per opted-in statement text (node-postgres keeps the statement per connection by name);
+ * "" for the others, the protocol's unnamed statement, parsed anew each time.
+ */
+function preparedName(query: { sql: string }): string {
+  if (!query.sql.trimStart().startsWith(PREPARED)) return "";
+  let name = statementNames.get(query.sql);
+  if (!name) {
+    name = `beatsight_${createHash("sha256").update(query.sql).digest("base64url").slice(0, 20)}`;
+    statementNames.set(query.sql, name);
+  }
+  return name;
+}
+
 // Broken connections need nothing here: node-postgres drops them from the pool and the next query
 // opens a fresh one, so the same client works again once a restarted server accepts connections
 // (measured in server/db/recovery.int.test.ts).
@@ -48,7 +75,9 @@ export function createDb(
     connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
     application_name: options.applicationName ?? CONNECTION_NAMES.prisma,
   });
-  const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  const db = new PrismaClient({
+    adapter: new PrismaPg(pool, { disposeExternalPool: true, statementNameGenerator: preparedName }),
+  });
   pools.set(db, pool);
   return db;
 }

@@ -1,6 +1,6 @@
 // The shared rate-limit store on a real PostgreSQL. Two Prisma clients on one database stand in for
 // two web processes; windows are ended by back-dating rows, never by waiting.
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migratedDatabaseForFile } from "../../test/db.ts";
 import { createDb, type Db } from "../db/client.ts";
@@ -169,6 +169,74 @@ describe("several limits at once", () => {
     }
     expect(allowed).toBe(points * PEOPLE_PER_ADDRESS);
     expect(refusal.from).toBe("network");
+  });
+});
+
+describe("one statement for several counters", () => {
+  /** The row key of a counter (rate-limit.ts hashes subjects), to read its count. */
+  const rowKey = (bucket: string, kind: string, subject: string) =>
+    `${bucket}:${kind}:${createHash("sha256").update(subject).digest("base64url")}`;
+  const counts = async (keys: string[]) =>
+    Number(
+      (
+        await a.$queryRaw<
+          { n: number | null }[]
+        >`SELECT sum(count)::int AS n FROM rate_limits WHERE key = ANY(${keys})`
+      )[0]?.n ?? 0,
+    );
+
+  it("people racing for an address's last uses: exactly those go through, each counted once on both counters", async () => {
+    const address = subject();
+    const name = "proposals.create";
+    const allowance = LIMITS[name].points * PEOPLE_PER_ADDRESS;
+    const left = 7;
+    for (let i = 0; i < allowance - left; i++) {
+      expect(await takeRequestLimit(a, name, { userId: crypto.randomUUID(), address })).toBeNull();
+    }
+    const people = Array.from({ length: 40 }, () => crypto.randomUUID());
+    const refusals = await Promise.all(
+      people.map((userId, i) => takeRequestLimit(i % 2 ? a : b, name, { userId, address })),
+    );
+    expect(refusals.filter((r) => r === null)).toHaveLength(left);
+    expect(refusals.filter((r) => r?.from === "network")).toHaveLength(people.length - left);
+    // Refused people hold no use on their own counters; the address holds exactly its allowance.
+    expect(await counts(people.map((id) => rowKey(name, "account", id)))).toBe(left);
+    expect(await counts([rowKey(name, "address", address)])).toBe(allowance);
+  });
+
+  it("the same two counters named in either order by racing calls: both counts stay exact", async () => {
+    const address = subject();
+    const pair = `someone@example.test ${address}`;
+    const forward = [
+      ["auth.wrongPassword.address", address],
+      ["auth.wrongPassword.account", pair],
+    ] as const;
+    const backward = [forward[1], forward[0]] as const;
+    const refusals = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => takeLimits(i % 2 ? a : b, i % 4 < 2 ? forward : backward)),
+    );
+    const allowed = refusals.filter((r) => r === null).length;
+    // The account's free tries at most; a take given back after a lost race may refuse one more.
+    expect(allowed).toBeGreaterThanOrEqual(1);
+    expect(allowed).toBeLessThanOrEqual(LIMITS["auth.wrongPassword.account"].backoff.free);
+    expect(await counts([rowKey("auth.wrongPassword.address", "address", address)])).toBe(allowed);
+    expect(await counts([rowKey("auth.wrongPassword.account", "account-address", pair)])).toBe(allowed);
+  });
+
+  it("is prepared once per connection, not parsed and planned again on every call", async () => {
+    const single = createDb(database().url, { maxConnections: 1 });
+    try {
+      for (let i = 0; i < 3; i++) {
+        expect(
+          await takeRequestLimit(single, "songs.identify", { userId: null, address: subject() }),
+        ).toBeNull();
+      }
+      const prepared = await single.$queryRaw<{ statement: string }[]>`
+        SELECT statement FROM pg_prepared_statements`;
+      expect(prepared.filter((p) => p.statement.includes("full_counters"))).toHaveLength(1);
+    } finally {
+      await single.$disconnect();
+    }
   });
 });
 

@@ -18,8 +18,7 @@
 // never takes it.
 import { createHash } from "node:crypto";
 import { decompressFingerprint, FingerprintFormatError } from "@/lib/fingerprint/index.ts";
-import type { Db } from "@/server/db/client.ts";
-import type { Prisma } from "@/server/db/generated/client.ts";
+import { type Db, PREPARED, Prisma } from "@/server/db/client.ts";
 import { transaction } from "@/server/db/transaction.ts";
 import {
   confidenceOf,
@@ -156,7 +155,8 @@ type MapRow = Omit<MapSummary, "updatedAt"> & { updatedAt: string };
 interface CandidateRow extends SongRow {
   fingerprint_id: string;
   song_id: string;
-  raw_items: number[];
+  /** The stored raw items, comma-separated (see findCandidates). */
+  raw_items: string;
   /** The stored fingerprint's own audio length and place on the song's timeline. */
   fingerprint_duration_ms: number;
   fingerprint_offset_ms: number;
@@ -169,12 +169,15 @@ interface CandidateRow extends SongRow {
  * with its song and live maps, so a known song costs one round trip like a new one. (A second
  * query for the winner's song and maps was ~2 ms of a known lookup's p95 in the 1 M benchmark; a
  * nested Prisma select cost ~4 ms of CPU.) Candidates are few (CANDIDATE_LIMIT) and usually one.
+ * The raw items come as text: an int4[] of ~1,000 items cost ~0.3 ms more of the web process's
+ * CPU to decode through the driver and Prisma than a string split here (docs/BENCHMARKS.md,
+ * "Load (issue 29)").
  */
 async function findCandidates(db: Client, raw: Uint32Array): Promise<CandidateRow[]> {
   const keys = indexKeys(raw).map((k) => k | 0);
   if (keys.length === 0) return [];
-  return db.$queryRaw<CandidateRow[]>`
-    SELECT c.fingerprint_id::text, c.song_id::text, c.raw_items, c.shared,
+  return db.$queryRaw<CandidateRow[]>`${Prisma.raw(PREPARED)}
+    SELECT c.fingerprint_id::text, c.song_id::text, array_to_string(c.raw_items, ',') AS raw_items, c.shared,
            f.duration_ms AS fingerprint_duration_ms, f.offset_ms AS fingerprint_offset_ms,
            s.id::text, s.title, s.artist, s.album, s.duration_ms, s.status::text AS status,
            (SELECT COALESCE(json_agg(json_build_object(
@@ -236,7 +239,7 @@ interface ScoredCandidate {
 async function scoreCandidates(db: Client, fp: ParsedFingerprint): Promise<ScoredCandidate[]> {
   const bySong = new Map<string, ScoredCandidate>();
   for (const row of await findCandidates(db, fp.raw)) {
-    const score = scoreAlignment(fp.raw, row.raw_items);
+    const score = scoreAlignment(fp.raw, row.raw_items === "" ? [] : row.raw_items.split(",").map(Number));
     const bitErrorRate = Math.round(score.bitErrorRate * 10_000) / 10_000;
     const offsetFromStored = score.offset / ITEMS_PER_SECOND;
     const sameLength = endsAgree(fp.durationMs / 1000, row.fingerprint_duration_ms / 1000, offsetFromStored);
