@@ -36,7 +36,7 @@ export interface PoolStats {
 const pools = new WeakMap<Db, pg.Pool>();
 
 /**
- * Put at the start of a raw statement that runs on nearly every request (a rate limit, the song
+ * Put at the very start of a raw statement that runs on nearly every request (a rate limit, the song
  * lookup) to have it prepared once per connection: PostgreSQL then parses and plans it once instead
  * of on every call, which was half the database's CPU for those statements (docs/BENCHMARKS.md,
  * "Load (issue 29)"). Only statements that opt in are prepared, each a fixed text: the rest of the
@@ -52,7 +52,7 @@ const statementNames = new Map<string, string>();
  * "" for the others, the protocol's unnamed statement, parsed anew each time.
  */
 function preparedName(query: { sql: string }): string {
-  if (!query.sql.trimStart().startsWith(PREPARED)) return "";
+  if (!query.sql.startsWith(PREPARED)) return "";
   let name = statementNames.get(query.sql);
   if (!name) {
     name = `beatsight_${createHash("sha256").update(query.sql).digest("base64url").slice(0, 20)}`;
