@@ -117,6 +117,21 @@ describe("createWorkerBridge", () => {
     expect(workers[1]!.posted.at(-1)).toEqual({ type: "cancel", id: 2 });
   });
 
+  it("settles a job cancelled while it waits for its turn at once, and never starts it", async () => {
+    const { bridge, workers, job } = setup();
+    const first = bridge.run(job());
+    const waiting = new AbortController();
+    const second = bridge.run(job(waiting.signal, () => {}));
+    await tick();
+    waiting.abort();
+    await expect(second).rejects.toMatchObject({ name: "AbortError" });
+    // The job ahead is still running; when it ends, the cancelled one is skipped.
+    workers[0]!.reply({ type: "done", id: 1, value: 1 });
+    expect(await first).toBe(1);
+    await tick();
+    expect(workers[0]!.posted).toEqual([{ type: "go", id: 1 }]);
+  });
+
   it("rejects at once when the signal is already aborted, without starting a worker", async () => {
     const { bridge, workers, job } = setup();
     await expect(bridge.run(job(AbortSignal.abort(new Error("too late"))))).rejects.toThrow("too late");

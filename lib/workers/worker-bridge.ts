@@ -89,10 +89,20 @@ export function createWorkerBridge<Reply extends WorkerReply>(makeWorker: () => 
     });
 
   return {
-    run(job) {
-      const next = previous.then(() => runNow(job));
-      previous = next.catch(() => undefined);
-      return next;
+    run<Result>(job: JobSpec<Reply, Result>) {
+      const queued = previous.then(() => runNow(job));
+      previous = queued.catch(() => undefined);
+      const { signal } = job;
+      if (!signal) return queued;
+      // A job cancelled while it waits for its turn settles at once (a cancel button must not wait
+      // for the job ahead); runNow skips it when its turn comes.
+      return new Promise<Result>((resolve, reject) => {
+        const onAbort = () =>
+          reject(signal.reason ?? new DOMException("The operation was cancelled.", "AbortError"));
+        if (signal.aborted) onAbort();
+        else signal.addEventListener("abort", onAbort, { once: true });
+        queued.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+      });
     },
     warmUp() {
       worker ??= makeWorker();

@@ -1,25 +1,20 @@
 "use client";
-// The generate page: a song becomes a chart on this device. Probe what the device can run (before
-// any download), let the user see and override the choice, decode, run the generation Worker with
-// progress and cancel, then keep the chart (and stems) in the local library. Weak devices (or a
-// user's choice) hand the song to the server queue instead (../jobs/server-upload.tsx).
+// The generate page: a song becomes a chart on this device. Probe what the device can run, time the
+// backends once a song is chosen (./use-backend-choice.ts), let the user see and override the
+// choice with its estimate, decode and fingerprint, run the generation Worker with progress and
+// cancel, then keep the chart (and stems) in the local library, findable by a later drop of the
+// song. Arriving from the intake's "Generate the chart" it starts by itself: one click from drop to
+// generation. Weak devices (or a user's choice) hand the song to the server queue instead
+// (../jobs/server-upload.tsx).
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { type ChangeEvent, useCallback, useEffect, useId, useRef, useState } from "react";
-import { decodeWithWebAudio } from "@/lib/audio/decode-browser.ts";
+import { decodeWithWebAudio, probeDurationSeconds } from "@/lib/audio/decode-browser.ts";
 import { encodeWav16 } from "@/lib/audio/wav.ts";
 import { exportChartFile, LANE_LABELS, LANE_NAMES } from "@/lib/beatmap/index.ts";
 import { createFingerprintWorker } from "@/lib/fingerprint/worker-client.ts";
 import { isAbortError } from "@/lib/inference/abort.ts";
-import {
-  type BackendDecision,
-  type Capabilities,
-  type ClientChoice,
-  chooseBackend,
-  probeCapabilities,
-  wasmThreads,
-} from "@/lib/inference/capabilities.ts";
-import { type LoadedManifest, loadPipelineModels } from "@/lib/pipeline/manifest-adapter.ts";
+import type { ClientChoice } from "@/lib/inference/capabilities.ts";
 import { BROWSER_DECODE_RATE, toModelAudio } from "@/lib/pipeline/model-audio.ts";
 import type { ProgressEvent } from "@/lib/pipeline/progress.ts";
 import { stemsAtSourceRate } from "@/lib/pipeline/stems.ts";
@@ -33,13 +28,14 @@ import { localDb, type StoredChart } from "@/lib/store/db.ts";
 import { isQuotaError, QUOTA_MESSAGE, requestPersistence } from "@/lib/store/storage.ts";
 import { ErrorMessage } from "../error-message.tsx";
 import { GridNotice } from "../grid-notice.tsx";
-import { fingerprintAudioFile } from "../intake/fingerprint-file.ts";
+import { type FileFingerprint, fingerprintAudioFile } from "../intake/fingerprint-file.ts";
 import { ServerUpload } from "../jobs/server-upload.tsx";
 import { queueAndSend } from "../pwa/outbox-sync.ts";
 import { useTRPC } from "../trpc.tsx";
 import { ChartPreview, waveformEnvelope } from "./chart-preview.tsx";
 import { formatBytes, formatEta, STAGE_LABEL } from "./format.ts";
 import { type PendingSong, takePendingSong } from "./pending-file.ts";
+import { useBackendChoice } from "./use-backend-choice.ts";
 
 const MAX_FILE_BYTES = 200 * 1024 * 1024;
 const MAX_SECONDS = 20 * 60;
@@ -67,40 +63,54 @@ function generationWorker(): GenerationWorker {
   return sharedWorker;
 }
 
+/** "Downloading models: 3.1 MB of 8.8 MB": the same total before, during and after. */
+const downloadText = (loaded: number, total: number) =>
+  `Downloading models: ${formatBytes(Math.min(loaded, total))} of ${formatBytes(total)}`;
+
 export function GenerateFlow() {
   const [song, setSong] = useState<PendingSong | null>(null);
-  const [caps, setCaps] = useState<Capabilities | null>(null);
-  const [manifest, setManifest] = useState<LoadedManifest | null>(null);
-  const [setupError, setSetupError] = useState<string | null>(null);
-  const [override, setOverride] = useState<ClientChoice | null>(null);
+  const [durationSeconds, setDurationSeconds] = useState<number | null>(null);
   const [keepStems, setKeepStems] = useState(true);
   const [phase, setPhase] = useState<Phase>({ kind: "choose" });
   const controller = useRef<AbortController | null>(null);
+  const autostarted = useRef(false);
   const fileInputId = useId();
   const trpc = useTRPC();
   const serverOffer = useQuery(trpc.jobs.offer.queryOptions());
+  const backend = useBackendChoice({
+    worker: generationWorker,
+    serverOffered: serverOffer.isFetched ? (serverOffer.data?.enabled ?? false) : null,
+    songChosen: song !== null,
+    durationSeconds,
+    formatDownload: downloadText,
+  });
+  const { manifest, caps, decision, choice, toDownload } = backend;
 
   useEffect(() => {
-    const pending = takePendingSong();
-    if (pending) setSong(pending);
-    Promise.all([probeCapabilities(), loadPipelineModels(fetch)])
-      .then(([c, m]) => {
-        setCaps(c);
-        setManifest(m);
-      })
-      .catch((error: unknown) => setSetupError(error instanceof Error ? error.message : String(error)));
-    return () => controller.current?.abort();
+    let live = true;
+    void takePendingSong().then((pending) => {
+      if (pending && live) setSong((chosen) => chosen ?? pending);
+    });
+    return () => {
+      live = false;
+      controller.current?.abort();
+    };
   }, []);
 
-  const decision: BackendDecision | null =
-    caps && manifest && serverOffer.isFetched
-      ? chooseBackend(caps, {
-          downloadBytes: manifest.downloadBytes,
-          minMemoryGb: 2,
-          serverOffered: serverOffer.data?.enabled ?? false,
-        })
-      : null;
-  const choice = override ?? decision?.choice ?? null;
+  // The song's length, for the estimate: from the intake, else read from the file's header.
+  useEffect(() => {
+    if (!song) return;
+    if (song.durationSeconds !== undefined) {
+      setDurationSeconds(song.durationSeconds);
+      return;
+    }
+    const probe = new AbortController();
+    setDurationSeconds(null);
+    void probeDurationSeconds(song.file, probe.signal).then((seconds) => {
+      if (!probe.signal.aborted) setDurationSeconds(seconds);
+    });
+    return () => probe.abort();
+  }, [song]);
 
   const onFile = (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
@@ -119,6 +129,15 @@ export function GenerateFlow() {
     const abort = new AbortController();
     controller.current = abort;
     setPhase({ kind: "running", progress: null, download: null });
+    const downloadTotal = toDownload ?? manifest.downloadBytes;
+    const downloaded = new Map<string, number>();
+    // The chart names its recording by fingerprint, so a later drop of the song (any encoding)
+    // finds it in the library, shared or not. Computed beside the decode; a file too short or
+    // silent to fingerprint still gets its chart.
+    const fingerprinted: Promise<FileFingerprint | null> =
+      song.fingerprint && song.durationSeconds !== undefined
+        ? Promise.resolve({ fingerprint: song.fingerprint, durationSeconds: song.durationSeconds })
+        : fingerprintSong(song.file, abort.signal);
     try {
       const t0 = performance.now();
       const bytes = await song.file.arrayBuffer();
@@ -141,6 +160,7 @@ export function GenerateFlow() {
         (full.durationSeconds ?? full.channels[0]!.length / full.sampleRate) * 1000,
       );
       const envelope = waveformEnvelope(audio);
+      const fingerprint = (await fingerprinted)?.fingerprint;
       const result = await generationWorker().generate(
         {
           audio,
@@ -149,28 +169,25 @@ export function GenerateFlow() {
             durationMs,
             sampleRate: full.sampleRate,
             filename: song.file.name,
-            ...(song.fingerprint ? { fingerprint: song.fingerprint } : {}),
+            ...(fingerprint ? { fingerprint } : {}),
           },
           metadata: { title: song.file.name.replace(/\.[^.]+$/, "") },
           priorStageSeconds: { decode: Math.round(decodeSeconds * 1000) / 1000 },
         },
         {
           backend: choice,
-          threads: wasmThreads(caps),
+          threads: backend.threads,
           models: manifest.models,
           signal: abort.signal,
           onProgress: (progress) => setPhase((p) => (p.kind === "running" ? { ...p, progress } : p)),
-          onDownload: (d) =>
+          onDownload: (d) => {
+            if (d.fromCache) return;
+            downloaded.set(d.url, d.loadedBytes);
+            const loaded = [...downloaded.values()].reduce((a, b) => a + b, 0);
             setPhase((p) =>
-              p.kind === "running"
-                ? {
-                    ...p,
-                    download: d.fromCache
-                      ? null
-                      : `Downloading models: ${formatBytes(d.loadedBytes)} of ${formatBytes(d.totalBytes)}`,
-                  }
-                : p,
-            ),
+              p.kind === "running" ? { ...p, download: downloadText(loaded, downloadTotal) } : p,
+            );
+          },
         },
       );
       let stems: { sampleRate: number; drums: Blob; accompaniment: Blob } | undefined;
@@ -210,14 +227,34 @@ export function GenerateFlow() {
       }
       // Now there is something to lose: ask the browser to keep the library (lib/store/storage.ts).
       void requestPersistence();
-      setPhase({ kind: "done", result, chart, stemsSaved, stemsNoRoom, envelope, song });
+      const fp = await fingerprinted;
+      setPhase({
+        kind: "done",
+        result,
+        chart,
+        stemsSaved,
+        stemsNoRoom,
+        envelope,
+        song: fp ? { ...song, fingerprint: fp.fingerprint, durationSeconds: fp.durationSeconds } : song,
+      });
     } catch (error) {
       if (isAbortError(error)) setPhase({ kind: "choose" });
       else setPhase({ kind: "failed", message: error instanceof Error ? error.message : String(error) });
     } finally {
       controller.current = null;
+      backend.refreshDownload();
     }
-  }, [song, manifest, caps, choice, keepStems]);
+  }, [song, manifest, caps, choice, keepStems, toDownload, backend.threads, backend.refreshDownload]);
+
+  // One click from drop to generation: a song handed over by the intake starts as soon as the
+  // backend is decided (and timed, when a timing is on its way), unless it goes to the server.
+  useEffect(() => {
+    if (!song?.autostart || autostarted.current || phase.kind !== "choose") return;
+    if (!decision || backend.waitingForMeasurement) return;
+    if (choice !== "webgpu" && choice !== "wasm") return;
+    autostarted.current = true;
+    void run();
+  }, [song, decision, choice, phase.kind, backend.waitingForMeasurement, run]);
 
   return (
     <div className="generate">
@@ -245,13 +282,18 @@ export function GenerateFlow() {
 
       <section aria-labelledby="gen-device" className="card">
         <h2 id="gen-device">2. Where it runs</h2>
-        {setupError ? <ErrorMessage error={setupError} action="Reload the page to try again." /> : null}
-        {!decision && !setupError ? <p role="status">Checking what this device can run…</p> : null}
+        {backend.setupError ? (
+          <ErrorMessage error={backend.setupError} action="Reload the page to try again." />
+        ) : null}
+        {!decision && !backend.setupError ? <p role="status">Checking what this device can run…</p> : null}
         {decision && manifest ? (
           <fieldset className="backend-choice" disabled={phase.kind === "running"}>
             <legend>
               Recommended: <strong data-testid="recommended-backend">{labelOf(decision.choice)}</strong>.
-              Models to download: {manifest.downloadBytes > 0 ? formatBytes(manifest.downloadBytes) : "none"}{" "}
+              Models to download:{" "}
+              <span data-testid="models-to-download">
+                {toDownload === null ? "…" : toDownload > 0 ? formatBytes(toDownload) : "none"}
+              </span>{" "}
               (once; kept for offline use).
             </legend>
             {decision.options.map((option) => (
@@ -262,7 +304,7 @@ export function GenerateFlow() {
                   value={option.choice}
                   checked={choice === option.choice}
                   disabled={!option.possible}
-                  onChange={() => setOverride(option.choice)}
+                  onChange={() => backend.setOverride(option.choice)}
                 />
                 <span>
                   <strong>{labelOf(option.choice)}</strong> — {option.reason}
@@ -274,6 +316,9 @@ export function GenerateFlow() {
               <span>Keep the drum and drumless stems for practice (uses more storage)</span>
             </label>
           </fieldset>
+        ) : null}
+        {decision ? (
+          <Measurement choice={choice} song={song} durationSeconds={durationSeconds} backend={backend} />
         ) : null}
       </section>
 
@@ -299,6 +344,93 @@ export function GenerateFlow() {
       </section>
     </div>
   );
+}
+
+/** The timing behind the recommendation, and what it makes of this song. */
+function Measurement({
+  choice,
+  song,
+  durationSeconds,
+  backend,
+}: {
+  choice: ClientChoice | null;
+  song: PendingSong | null;
+  durationSeconds: number | null;
+  backend: ReturnType<typeof useBackendChoice>;
+}) {
+  const { measuring, measurement, estimate } = backend;
+  const timings = measurement?.timings ?? [];
+  return (
+    <div data-testid="backend-measurement">
+      {measuring.kind === "measuring" ? (
+        <p role="status">
+          Timing {labelOf(measuring.backend)} on a few seconds of audio…
+          {measuring.download ? ` ${measuring.download}` : ""}
+        </p>
+      ) : null}
+      {measuring.kind === "failed" ? (
+        <ErrorMessage
+          error={`${labelOf(measuring.backend)} could not be timed: ${measuring.message}`}
+          action="Choose a backend yourself, or reload to try again."
+        />
+      ) : null}
+      {estimate !== null && song && choice !== "server" ? (
+        <p data-testid="generate-estimate">
+          Estimated time for this song ({formatClock(durationSeconds ?? 0)}):{" "}
+          <strong>{formatEstimate(estimate)}</strong> on {choice === "webgpu" ? "the GPU" : "the CPU"}, from a
+          measurement on this device.
+        </p>
+      ) : null}
+      {timings.length > 0 ? (
+        <p className="muted" data-testid="backend-timings">
+          Measured here:{" "}
+          {timings
+            .map(
+              (t) =>
+                `${t.backend === "webgpu" ? "WebGPU" : "WebAssembly"} ${t.secondsPerAudioSecond.toFixed(3)} s per second of audio (warm-up ${t.warmUpSeconds.toFixed(2)} s)`,
+            )
+            .join("; ")}
+          .{" "}
+          <button
+            type="button"
+            className="secondary"
+            onClick={backend.measureAgain}
+            disabled={measuring.kind === "measuring"}
+          >
+            Measure again
+          </button>
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function formatClock(seconds: number): string {
+  const s = Math.round(seconds);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+function formatEstimate(seconds: number): string {
+  return seconds < 90
+    ? `about ${Math.max(5, Math.round(seconds / 5) * 5)} s`
+    : `about ${Math.round(seconds / 60)} min`;
+}
+
+/**
+ * The song's fingerprint for its chart, or null when the file cannot be fingerprinted (too short,
+ * silent) or the run was cancelled (the run itself reports that).
+ */
+async function fingerprintSong(file: File, signal: AbortSignal): Promise<FileFingerprint | null> {
+  const worker = createFingerprintWorker(
+    () => new Worker(new URL("../../../lib/fingerprint/worker.ts", import.meta.url), { type: "module" }),
+  );
+  try {
+    return await fingerprintAudioFile(file, worker, { signal, onStage: () => {} });
+  } catch {
+    return null;
+  } finally {
+    worker.terminate();
+  }
 }
 
 function labelOf(choice: ClientChoice): string {

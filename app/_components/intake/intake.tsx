@@ -1,13 +1,19 @@
 "use client";
-// The home page's intake: drop or pick a song → decode + fingerprint on this device → look it up →
-// "known song: open its map" or "new song: register it, generation comes next". Only the
-// fingerprint and duration leave the device.
+// The home page's intake: drop or pick a song → decode + fingerprint on this device → look in the
+// device's own library (lib/store/local-songs.ts), then ask the server → "your chart" beside
+// "known song: open its map" or "new song: register it, generation comes next". Offline (or with
+// the server out of reach) the drop still ends in "practise your chart" or "generate on this
+// device"; sharing waits in the outbox. Only the fingerprint and duration leave the device.
 import { useMutation } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type DragEvent, type FormEvent, useCallback, useEffect, useId, useRef, useState } from "react";
 import { createFingerprintWorker, type FingerprintWorker } from "@/lib/fingerprint/worker-client.ts";
+import { browserModelStoreDeps, bytesToDownload } from "@/lib/inference/model-store.ts";
+import { loadPipelineModels } from "@/lib/pipeline/manifest-adapter.ts";
+import { localDb } from "@/lib/store/db.ts";
+import { findLocalCharts, type LocalSongMatches } from "@/lib/store/local-songs.ts";
 import type { AppRouter } from "@/server/trpc/root.ts";
 import { ErrorMessage } from "../error-message.tsx";
 import { setPendingSong } from "../generate/pending-file.ts";
@@ -16,17 +22,28 @@ import { StatusLabel } from "../status-label.tsx";
 import { useTRPC } from "../trpc.tsx";
 import { fingerprintAudioFile, type IntakeStage, isIntakeError, MAX_FILE_BYTES } from "./fingerprint-file.ts";
 import styles from "./intake.module.css";
+import { hasLocalCharts, LocalCharts } from "./local-charts.tsx";
 
 type Outputs = inferRouterOutputs<AppRouter>["songs"];
 type Match = NonNullable<Outputs["identify"]["match"]>;
 type Registered = Outputs["register"];
 
+interface Dropped {
+  fileName: string;
+  fingerprint: string;
+  durationSeconds: number;
+  /** The drummer's own charts of the song on this device. */
+  local: LocalSongMatches;
+}
+
 type Phase =
   | { kind: "idle" }
   | { kind: "working"; fileName: string; stage: IntakeStage }
-  | { kind: "known"; fileName: string; match: Match }
-  | { kind: "new"; fileName: string; fingerprint: string; durationSeconds: number }
-  | { kind: "registered"; result: Registered; fingerprint: string; durationSeconds: number }
+  | ({ kind: "known"; match: Match } & Dropped)
+  | ({ kind: "new" } & Dropped)
+  | ({ kind: "registered"; result: Registered } & Dropped)
+  /** The server could not be asked (offline, or out of reach): the device answers alone. */
+  | ({ kind: "offline"; reason: string } & Dropped)
   | { kind: "manual"; fileName: string; reason: string }
   | { kind: "manual-saved"; title: string; artist: string }
   | { kind: "refused"; message: string };
@@ -46,6 +63,20 @@ function stageText(stage: IntakeStage): { step: number; text: string } {
 
 const baseName = (name: string) => name.replace(/\.[^.]+$/, "").slice(0, 200);
 const isAbort = (error: unknown) => error instanceof DOMException && error.name === "AbortError";
+const NO_LOCAL: LocalSongMatches = { charts: [], mapDrafts: [] };
+
+/** The device's own charts of the song; a library that cannot be read finds none (and says so in the log). */
+async function lookOnDevice(fp: { fingerprint: string; durationSeconds: number }): Promise<LocalSongMatches> {
+  try {
+    performance.mark("intake:local-lookup");
+    const found = await findLocalCharts(localDb(), fp);
+    performance.measure("intake:local-lookup", "intake:local-lookup");
+    return found;
+  } catch (error) {
+    console.error("The device's library could not be searched for the dropped song", error);
+    return NO_LOCAL;
+  }
+}
 
 function formatDuration(ms: number): string {
   const s = Math.round(ms / 1000);
@@ -64,10 +95,12 @@ export function Intake() {
   // The dropped file, handed to the generate page in memory (never uploaded).
   const fileRef = useRef<File | null>(null);
   const router = useRouter();
+  // The drummer asked for the chart: the generate page starts it at once (one click from the drop).
   const generate = (song: { songId?: string; fingerprint?: string; durationSeconds?: number }) => {
     if (!fileRef.current) return;
-    setPendingSong({ file: fileRef.current, ...song });
-    router.push("/generate");
+    void setPendingSong({ file: fileRef.current, ...song, autostart: true }).then(() =>
+      router.push("/generate"),
+    );
   };
   const resultRef = useRef<HTMLDivElement>(null);
   const inputId = useId();
@@ -115,15 +148,25 @@ export function Intake() {
       try {
         const fp = await fingerprintAudioFile(file, fingerprinter(), { signal: job.signal, onStage });
         onStage("looking-up");
-        const result = await identify.mutateAsync({
-          fingerprint: fp.fingerprint,
-          duration: fp.durationSeconds,
-        });
+        // The device's library first: it answers offline too, and in a few milliseconds.
+        const dropped: Dropped = { fileName: file.name, ...fp, local: await lookOnDevice(fp) };
+        if (job.signal.aborted) return;
+        if (typeof navigator !== "undefined" && navigator.onLine === false) {
+          setPhase({ kind: "offline", ...dropped, reason: "You are offline." });
+          return;
+        }
+        let result: Awaited<ReturnType<typeof identify.mutateAsync>>;
+        try {
+          result = await identify.mutateAsync({ fingerprint: fp.fingerprint, duration: fp.durationSeconds });
+        } catch (error) {
+          if (job.signal.aborted) return;
+          const message = error instanceof Error ? error.message : String(error);
+          setPhase({ kind: "offline", ...dropped, reason: `BeatSight could not be reached (${message}).` });
+          return;
+        }
         if (job.signal.aborted) return;
         setPhase(
-          result.match
-            ? { kind: "known", fileName: file.name, match: result.match }
-            : { kind: "new", fileName: file.name, ...fp },
+          result.match ? { kind: "known", ...dropped, match: result.match } : { kind: "new", ...dropped },
         );
       } catch (error) {
         if (job.signal.aborted || isAbort(error)) return;
@@ -168,14 +211,7 @@ export function Intake() {
         artist: String(form.get("artist") ?? ""),
       })
       .catch(() => null); // the error is shown from register.error
-    if (result) {
-      setPhase({
-        kind: "registered",
-        result,
-        fingerprint: phase.fingerprint,
-        durationSeconds: phase.durationSeconds,
-      });
-    }
+    if (result) setPhase({ ...phase, kind: "registered", result });
   };
 
   const onManual = (event: FormEvent<HTMLFormElement>) => {
@@ -244,12 +280,32 @@ export function Intake() {
       </div>
 
       <div ref={resultRef} tabIndex={-1} className={styles.result} data-testid="intake-result">
+        {phase.kind === "known" || phase.kind === "new" || phase.kind === "offline" ? (
+          <LocalCharts local={phase.local} file={fileRef.current} />
+        ) : null}
+
         {phase.kind === "known" ? (
           <KnownSong
             match={phase.match}
             fileName={phase.fileName}
             file={fileRef.current}
-            onGenerate={() => generate({ songId: phase.match.song.id })}
+            hasOwnChart={hasLocalCharts(phase.local)}
+            onGenerate={() =>
+              generate({
+                songId: phase.match.song.id,
+                fingerprint: phase.fingerprint,
+                durationSeconds: phase.durationSeconds,
+              })
+            }
+          />
+        ) : null}
+
+        {phase.kind === "offline" ? (
+          <OfflineDrop
+            phase={phase}
+            onGenerate={() =>
+              generate({ fingerprint: phase.fingerprint, durationSeconds: phase.durationSeconds })
+            }
           />
         ) : null}
 
@@ -259,6 +315,7 @@ export function Intake() {
             <p>
               BeatSight does not know “{phase.fileName}” yet. Register it so the next drummer who drops it
               gets its chart, then generate the chart on this device.
+              {hasLocalCharts(phase.local) ? " Your own chart of it (above) has not been shared yet." : ""}
             </p>
             <form className={styles.form} onSubmit={onRegister}>
               <label>
@@ -361,15 +418,58 @@ export function Intake() {
   );
 }
 
+/** The server could not be asked: the device's own charts (above), or a chart made here. */
+function OfflineDrop({
+  phase,
+  onGenerate,
+}: {
+  phase: Extract<Phase, { kind: "offline" }>;
+  onGenerate: () => void;
+}) {
+  const [modelsHere, setModelsHere] = useState<boolean | null>(null);
+  useEffect(() => {
+    // The manifest comes from the service worker's cache offline; the models from their own cache.
+    loadPipelineModels(fetch)
+      .then(({ models }) =>
+        bytesToDownload(
+          [models.transcriber, ...(models.separator ? [models.separator] : [])],
+          browserModelStoreDeps(),
+        ),
+      )
+      .then((missing) => setModelsHere(missing === 0))
+      .catch(() => setModelsHere(false));
+  }, []);
+  const own = hasLocalCharts(phase.local);
+  return (
+    <div data-testid="offline-drop">
+      {own ? null : <h3>Not in your library yet</h3>}
+      <p>
+        {phase.reason}{" "}
+        {own ? "Your chart is ready to practise." : `“${phase.fileName}” is not in your library.`}{" "}
+        {modelsHere === false
+          ? "Generating a chart here needs the models, which download once when you are online (or use “Make generation available offline” in the library)."
+          : "You can generate a chart on this device now; sharing it with BeatSight waits until you are back online."}
+      </p>
+      <p>
+        <button type="button" className={own ? styles.secondary : undefined} onClick={onGenerate}>
+          Generate the chart on this device
+        </button>
+      </p>
+    </div>
+  );
+}
+
 function KnownSong({
   match,
   fileName,
   file,
+  hasOwnChart,
   onGenerate,
 }: {
   match: Match;
   fileName: string;
   file: File | null;
+  hasOwnChart: boolean;
   onGenerate: () => void;
 }) {
   const { song, maps } = match;
@@ -408,6 +508,11 @@ function KnownSong({
           <ErrorMessage error={error} action="Try again." />
           {maps.length > 1 ? <p>{maps.length - 1} other chart(s) on the song’s page.</p> : null}
         </>
+      ) : hasOwnChart ? (
+        <p>
+          No chart on BeatSight yet: share yours from the library so the next drummer gets it.{" "}
+          <Link href={`/songs/${song.id}`}>Open the song</Link>
+        </p>
       ) : (
         <p>
           Nobody has a chart for it yet.{" "}
