@@ -2,7 +2,12 @@
 // lookups and the home page at the rate a public launch needs — 200 requests/s with p95 under
 // 50 ms and no errors, held for 60 s, on this machine (the load generator shares its cores).
 //
-//   npx next build && node --import tsx bench/load.bench.ts [identify|home]
+//   npm run build && node --import tsx bench/load.bench.ts [identify|home]
+//
+// (`npm run build`, not a bare `next build`: it also writes the hashes that keep prerendered pages
+// such as the home page static under the Content-Security-Policy.) Other processes on the machine
+// take CPU from the server: each run prints the load average before and after, and a run with other
+// work going on says little about the app (docs/BENCHMARKS.md, "Load (issue 29)").
 //
 // Open loop: requests are sent on a fixed schedule whatever the server's pace, and each latency
 // is measured from the moment its request was due, so a server that falls behind shows it in the
@@ -14,7 +19,7 @@
 // (default 5), LOAD_PORT (default 3300).
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { startAppServer } from "../test/app-server.ts";
 
@@ -57,7 +62,10 @@ async function openLoop(seconds: number, request: (i: number) => Promise<Respons
 const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
 
-function report(name: string, outcomes: Outcome[], seconds: number): boolean {
+/** The machine's 1-minute load average: above ~1 on its 2 cores, others share the CPU. */
+const load = () => loadavg()[0]?.toFixed(2) ?? "?";
+
+function report(name: string, outcomes: Outcome[], seconds: number, loadBefore: string): boolean {
   const latencies = outcomes.map((o) => o.latencyMs).sort((a, b) => a - b);
   const errors = outcomes.filter((o) => !o.ok);
   const statuses = new Map<number, number>();
@@ -69,7 +77,7 @@ function report(name: string, outcomes: Outcome[], seconds: number): boolean {
       `p50 ${quantile(latencies, 0.5).toFixed(1)} ms  p95 ${p95.toFixed(1)} ms  p99 ${quantile(latencies, 0.99).toFixed(1)} ms  ` +
       `max ${(latencies.at(-1) ?? Number.NaN).toFixed(1)} ms  errors ${errors.length}` +
       (errors.length ? ` (${[...statuses].map(([s, n]) => `${s || "network"}×${n}`).join(", ")})` : "") +
-      `  p95/target ${(p95 / P95_TARGET_MS).toFixed(2)}  ${pass ? "PASS" : "MISS"}`,
+      `  p95/target ${(p95 / P95_TARGET_MS).toFixed(2)}  ${pass ? "PASS" : "MISS"}  (load average ${loadBefore} → ${load()})`,
   );
   return pass;
 }
@@ -105,7 +113,7 @@ function newFingerprint(): { fingerprint: string; duration: number } {
 async function main(): Promise<void> {
   const which = process.argv[2];
   if (!existsSync(path.join(import.meta.dirname, "..", ".next", "BUILD_ID"))) {
-    throw new Error("No production build: run `npx next build` (or `npm run build`) first.");
+    throw new Error("No production build: run `npm run build` first.");
   }
   const server = await startAppServer({ port: PORT, env: { TRUST_PROXY: "1" } });
   const address = (i: number) => `10.${(i % ADDRESSES) >> 8}.${(i % ADDRESSES) & 255}.7`;
@@ -126,12 +134,14 @@ async function main(): Promise<void> {
       // Half the lookups find the song, half find nothing: both paths of a launch day.
       const identify = (i: number) => post("songs.identify", i % 2 ? known : unknown, i);
       await openLoop(WARMUP_SECONDS, identify);
-      passed = report("songs.identify", await openLoop(SECONDS, identify), SECONDS) && passed;
+      const before = load();
+      passed = report("songs.identify", await openLoop(SECONDS, identify), SECONDS, before) && passed;
     }
     if (!which || which === "home") {
       const home = (i: number) => fetch(`${server.url}/`, { headers: { "x-forwarded-for": address(i) } });
       await openLoop(WARMUP_SECONDS, home);
-      passed = report("home page", await openLoop(SECONDS, home), SECONDS) && passed;
+      const before = load();
+      passed = report("home page", await openLoop(SECONDS, home), SECONDS, before) && passed;
     }
   } finally {
     await server.stop();
