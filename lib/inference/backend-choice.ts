@@ -116,9 +116,10 @@ export function withTiming(
 }
 
 /**
- * Seconds a song of `audioSeconds` takes on a measured backend: the model work, plus decoding and
- * post-processing (a few percent of the song on any device, measured at ~2 % on WASM), plus the
- * downloads still to do at a cautious 2 MB/s.
+ * Seconds a song of `audioSeconds` takes on a measured backend: the model work, plus an allowance
+ * of 2 % of the song and a second for decoding and post-processing, plus the downloads still to do
+ * at a cautious 2 MB/s. The probe's short runs read slower than a song's long chunks (e2e: 0.29 s
+ * per second measured, 0.15 s per second generating a 19 s song), so the figure errs long.
  */
 export function estimateSeconds(
   timing: Pick<BackendTiming, "secondsPerAudioSecond">,
