@@ -49,7 +49,7 @@ test("a generated chart's stems are stored as Opus, and the editor plays them", 
           const all = open.result.transaction("stems").objectStore("stems").getAll();
           all.onerror = () => reject(all.error);
           all.onsuccess = async () => {
-            const describe = async (b: Blob) => ({
+            const summarize = async (b: Blob) => ({
               size: b.size,
               type: b.type,
               head: new TextDecoder().decode(await b.slice(0, 4).arrayBuffer()),
@@ -60,8 +60,8 @@ test("a generated chart's stems are stored as Opus, and the editor plays them", 
                 rows.map(async (r) => ({
                   chartId: r.chartId,
                   bytes: r.bytes,
-                  drums: await describe(r.drums),
-                  accompaniment: await describe(r.accompaniment),
+                  drums: await summarize(r.drums),
+                  accompaniment: await summarize(r.accompaniment),
                 })),
               ),
             );
