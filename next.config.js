@@ -25,8 +25,8 @@ const nextConfig = {
   // Responses leave the app uncompressed; the reverse proxy in front compresses them (deploy/
   // Caddyfile `encode`, docs/DEPLOY.md). Next gzips every response on the one thread that also
   // serves requests, even a 300-byte tRPC answer and the same prerendered page again and again:
-  // off, the home page took 33% less CPU per request and identify's load generator half as much
-  // (docs/BENCHMARKS.md, "Load (issue 29)").
+  // off, the home page took a third less of the server's CPU per request (docs/BENCHMARKS.md,
+  // "Load (issue 29)").
   compress: false,
   typedRoutes: false,
   // Server-only packages that ship native binaries or rely on their own file layout.
