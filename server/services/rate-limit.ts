@@ -12,9 +12,11 @@
 // one round trip (takeAll): it reads which counters are full, upserts all of them only when none
 // is, and answers the waits of the full ones. Rows are upserted in key order, so two statements
 // locking the same rows never wait for each other in a circle. Only when a counter fills between
-// that read and its upsert (a race for its last use) are the uses already counted given back. rate-limiter-flexible's RateLimiterPostgres is the well-known
-// design, but it is not a dependency here, creates its table outside the migrations and has no
-// doubling waits (Backoff); the statement is small enough to own.
+// that read and its upsert (a race for its last use) are the uses already counted given back.
+//
+// rate-limiter-flexible's RateLimiterPostgres is the well-known design, but it is not a dependency
+// here, creates its table outside the migrations and has no doubling waits (Backoff); the statement
+// is small enough to own.
 //
 // A row whose window has ended counts for nothing (the next use starts a fresh window), so expired
 // rows are deleted now and then by whichever process happens to be counting (pruneExpiredLimits).
