@@ -44,8 +44,10 @@ export async function startBoss(
     deleteAfterDays: 7,
   });
   boss.on("error", onError);
-  await boss.start();
-  await ensureQueues(boss, connectionString, settings);
+  await oneAtATime(connectionString, async () => {
+    await boss.start();
+    await createOrUpdateQueues(boss, settings);
+  });
   return boss;
 }
 
@@ -53,19 +55,21 @@ export async function startBoss(
 const QUEUES_LOCK_KEY = 724_311_030;
 
 /**
- * Creates or updates the queues, one process at a time. pg-boss 10's create_queue takes no lock,
- * and two processes creating the same queue at once deadlock (one start failed with "deadlock
- * detected" when two web processes started together on a fresh database: e2e/cluster.spec.ts);
- * so processes take turns under a session-level advisory lock, as they do for migrations
- * (../db/migrate.ts), and whoever comes second finds the queues there.
+ * Starts pg-boss and creates or updates the queues, one process at a time. pg-boss 10's
+ * create_queue takes no lock, and two processes creating the same queue at once deadlock (one
+ * start failed with "deadlock detected" when two web processes started together on a fresh
+ * database: e2e/cluster.spec.ts). Its start() creates queues of its own too (the cron queue), so
+ * the whole start is taken in turns — locking only our queues still deadlocked on an external
+ * PostgreSQL — under a session-level advisory lock, as migrations are (../db/migrate.ts);
+ * whoever comes second finds everything there.
  */
-async function ensureQueues(boss: PgBoss, connectionString: string, settings: QueueSettings): Promise<void> {
+async function oneAtATime(connectionString: string, work: () => Promise<void>): Promise<void> {
   const lock = new pg.Client({ connectionString, application_name: CONNECTION_NAMES.queue });
   lock.on("error", () => {}); // a connection lost meanwhile fails the query below, which reports it
   await lock.connect();
   try {
     await lock.query("SELECT pg_advisory_lock($1)", [QUEUES_LOCK_KEY]);
-    await createOrUpdateQueues(boss, settings);
+    await work();
   } finally {
     await lock.query("SELECT pg_advisory_unlock($1)", [QUEUES_LOCK_KEY]).catch(() => {});
     await lock.end().catch(() => {});
