@@ -11,6 +11,7 @@ packages=(
   caddy                  # validating deploy/Caddyfile (scripts/deploy-files.test.ts)
   yamllint               # linting compose.yaml; brings python3-yaml, which reads it in the same test
   postgresql             # an external PostgreSQL server for CI and e2e/cluster.spec.ts (scripts/external-postgres.sh)
+  libxml2-utils          # xmllint: validating MusicXML exports against the MusicXML 4.0 XSD (issue 32)
 )
 
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
