@@ -16,6 +16,7 @@ import {
   readCompose,
   stageWorkdir,
 } from "./deploy-files.mjs";
+import { SERVER_NODE_FLAGS } from "./server-flags.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const read = (file: string) => readFileSync(path.join(root, file), "utf8");
@@ -153,6 +154,17 @@ describe("Dockerfile", () => {
     expect(final).toMatch(/^HEALTHCHECK .*\n?.*\/api\/health/m);
     expect(final).toMatch(/ffmpeg/);
     expect(final).toMatch(/libchromaprint-tools/);
+  });
+
+  it("starts the web server with the same Node flags as npm start and the tests (scripts/server-flags.mjs)", () => {
+    const cmd = text.match(/^CMD \[(.*)\]$/m)?.[1] ?? "";
+    const startProd = (JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts[
+      "start:prod"
+    ];
+    for (const flag of SERVER_NODE_FLAGS) {
+      expect(cmd, "the Dockerfile's CMD").toContain(`"${flag}"`);
+      expect(startProd, "package.json start:prod").toContain(flag);
+    }
   });
 
   it("leaves installed and built files, data and secrets out of the context", () => {

@@ -3,6 +3,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { SERVER_NODE_FLAGS } from "./server-flags.mjs";
 import { sourceHash } from "./source-hash.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -35,9 +36,13 @@ if (built !== wanted || !complete) {
 
 const port = process.env.PORT ?? "3000";
 // scripts/serve.mjs rather than `next start`: it hands each request's socket address to the app.
-const server = spawn(process.execPath, [path.join(root, "scripts", "serve.mjs"), "--port", port], {
-  cwd: root,
-  stdio: "inherit",
-});
+const server = spawn(
+  process.execPath,
+  [...SERVER_NODE_FLAGS, path.join(root, "scripts", "serve.mjs"), "--port", port],
+  {
+    cwd: root,
+    stdio: "inherit",
+  },
+);
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

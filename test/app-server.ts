@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { SERVER_NODE_FLAGS } from "../scripts/server-flags.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -53,7 +54,14 @@ export async function startAppServer(
   const dataDir = mkdtempSync(path.join(tmpdir(), "beatsight-app-"));
   const server = spawn(
     process.execPath,
-    [path.join(root, "scripts", "serve.mjs"), "--port", String(port), "--hostname", "127.0.0.1"],
+    [
+      ...SERVER_NODE_FLAGS,
+      path.join(root, "scripts", "serve.mjs"),
+      "--port",
+      String(port),
+      "--hostname",
+      "127.0.0.1",
+    ],
     {
       cwd: root,
       env: { ...process.env, DATA_DIR: dataDir, EMBEDDED_PG_PORT: "0", LOG_LEVEL: "warn", ...options.env },
