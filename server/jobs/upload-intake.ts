@@ -3,7 +3,9 @@
 // /api/jobs/upload-complete (the server takes what arrived there): the job system and the hourly
 // allowance before any byte is taken, the file name, the answer to an accepted upload, and
 // refusals as `{ error: { code, message } }` (codes in docs/SERVER_JOBS.md).
+import type { z } from "zod";
 import type { Db } from "../db/client.ts";
+import { errorAnswer } from "../http/guard.ts";
 import { type JobsConfig, jobsConfig } from "./config.ts";
 import { JobRequestError, type JobRequestErrorCode } from "./request-error.ts";
 import { requestServerJob } from "./requests.ts";
@@ -11,7 +13,7 @@ import { getJobSystem, JobsDisabledError } from "./runtime.ts";
 import { jobStatus } from "./status.ts";
 import type { JobSystem } from "./system.ts";
 import { hourlyUploadWait, refusedUploadWait } from "./upload-rate.ts";
-import { type StoredUpload, UploadTooLargeError } from "./upload-store.ts";
+import { type DirectUploads, type StoredUpload, UploadTooLargeError } from "./upload-store.ts";
 
 export interface UploadContext {
   db: Db;
@@ -33,6 +35,25 @@ export async function uploadContext(db: Db, userId: string): Promise<UploadConte
     if (error instanceof JobsDisabledError) return answer(503, "disabled", error.message);
     throw error;
   }
+}
+
+/**
+ * What /api/jobs/upload-url and /upload-complete start from: the bucket's direct uploads and the
+ * call's JSON body, or the answer that refuses them — 404 where this server hands out no upload
+ * URLs (`notOffered` says what to use instead), 400 saying what to send (`expected`) for a body
+ * that does not fit `schema`.
+ */
+export async function directUploadCall<T>(
+  ctx: UploadContext,
+  req: Request,
+  body: { schema: z.ZodType<T>; expected: string },
+  notOffered: string,
+): Promise<{ direct: DirectUploads; input: T } | Response> {
+  const direct = ctx.jobs.store.direct;
+  if (!direct) return errorAnswer(404, "not-offered", notOffered);
+  const input = body.schema.safeParse(await req.json().catch(() => null));
+  if (!input.success) return refusalAnswer(new JobRequestError("bad-request", body.expected));
+  return { direct, input: input.data };
 }
 
 /** uploadContext when `userId` may start an upload now; else the answer that says when. */

@@ -4,10 +4,11 @@
 // POST /api/jobs/upload, and queues it. Refusals answer with the same codes; a refused file is
 // deleted from the bucket and uses none of the hourly or monthly allowance.
 import { z } from "zod";
-import { errorAnswer, guarded } from "@/server/http/guard.ts";
+import { guarded } from "@/server/http/guard.ts";
 import { JobRequestError } from "@/server/jobs/request-error.ts";
 import {
   cleanFilename,
+  directUploadCall,
   emptyUpload,
   isFilesFault,
   queueUpload,
@@ -29,28 +30,22 @@ export const POST = guarded(
     // counted until this call accepts the file.
     const ctx = await uploadContext(db, session.user.id);
     if (ctx instanceof Response) return ctx;
-    const direct = ctx.jobs.store.direct;
-    if (!direct) {
-      return errorAnswer(
-        404,
-        "not-offered",
-        "This server hands out no upload URLs; use POST /api/jobs/upload.",
-      );
-    }
-    const input = Input.safeParse(await req.json().catch(() => null));
-    if (!input.success) {
-      return refusalAnswer(
-        new JobRequestError(
-          "bad-request",
-          "Send JSON { key, filename }: the key /api/jobs/upload-url gave, and the file's name.",
-        ),
-      );
-    }
+    const call = await directUploadCall(
+      ctx,
+      req,
+      {
+        schema: Input,
+        expected: "Send JSON { key, filename }: the key /api/jobs/upload-url gave, and the file's name.",
+      },
+      "This server hands out no upload URLs; use POST /api/jobs/upload.",
+    );
+    if (call instanceof Response) return call;
+    const { direct, input } = call;
     const max = ctx.config.uploadMaxBytes;
     try {
       let upload: StoredUpload | null;
       try {
-        upload = await direct.claim(input.data.key, { owner: ctx.userId, maxBytes: max });
+        upload = await direct.claim(input.key, { owner: ctx.userId, maxBytes: max });
       } catch (error) {
         throw error instanceof UploadTooLargeError ? tooLarge(max) : error;
       }
@@ -65,7 +60,7 @@ export const POST = guarded(
         throw emptyUpload();
       }
       // requestServerJob deletes the upload unless a job now needs it.
-      const accepted = await queueUpload(ctx, upload, cleanFilename(input.data.filename));
+      const accepted = await queueUpload(ctx, upload, cleanFilename(input.filename));
       await refundPresignedUpload(db, ctx.userId);
       return accepted;
     } catch (error) {

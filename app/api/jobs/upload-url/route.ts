@@ -6,11 +6,11 @@
 // refused upload until that call accepts the file (server/jobs/upload-rate.ts), so URLs asked for
 // and never used are limited like bad files. Only offered with object storage (S3_DIRECT_UPLOADS).
 import { z } from "zod";
-import { errorAnswer, guarded } from "@/server/http/guard.ts";
-import { JobRequestError } from "@/server/jobs/request-error.ts";
+import { guarded } from "@/server/http/guard.ts";
 import {
   admitUpload,
   cleanFilename,
+  directUploadCall,
   emptyUpload,
   extensionOf,
   refusalAnswer,
@@ -31,24 +31,15 @@ export const POST = guarded(
   async (req, { db, session }) => {
     const ctx = await admitUpload(db, session.user.id);
     if (ctx instanceof Response) return ctx;
-    const direct = ctx.jobs.store.direct;
-    if (!direct) {
-      return errorAnswer(
-        404,
-        "not-offered",
-        "This server takes uploads at POST /api/jobs/upload (the file as the request body); it hands out no upload URLs.",
-      );
-    }
-    const input = Input.safeParse(await req.json().catch(() => null));
-    if (!input.success) {
-      return refusalAnswer(
-        new JobRequestError(
-          "bad-request",
-          "Send JSON { filename, bytes }: the file's name and its size in bytes.",
-        ),
-      );
-    }
-    const { bytes } = input.data;
+    const call = await directUploadCall(
+      ctx,
+      req,
+      { schema: Input, expected: "Send JSON { filename, bytes }: the file's name and its size in bytes." },
+      "This server takes uploads at POST /api/jobs/upload (the file as the request body); it hands out no upload URLs.",
+    );
+    if (call instanceof Response) return call;
+    const { direct, input } = call;
+    const { bytes } = input;
     if (bytes === 0) return refusalAnswer(emptyUpload());
     if (bytes > ctx.config.uploadMaxBytes) return refusalAnswer(tooLarge(ctx.config.uploadMaxBytes));
     const wait = await takePresignedUpload(db, ctx.userId, ctx.config.UPLOADS_PER_HOUR);
@@ -56,7 +47,7 @@ export const POST = guarded(
     const upload = await direct.presignPut({
       owner: ctx.userId,
       bytes,
-      extension: extensionOf(cleanFilename(input.data.filename)),
+      extension: extensionOf(cleanFilename(input.filename)),
       expiresSeconds: PRESIGNED_UPLOAD_SECONDS,
     });
     return Response.json(upload, { headers: { "cache-control": "no-store" } });
