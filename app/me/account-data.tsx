@@ -5,7 +5,7 @@
 import { startAuthentication } from "@simplewebauthn/browser";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, type ReactNode, useState } from "react";
 import { Field } from "../_components/accounts/field.tsx";
 import formStyles from "../_components/accounts/forms.module.css";
 import { passkeyErrorMessage } from "../_components/accounts/passkey-errors.ts";
@@ -56,6 +56,77 @@ function OutcomeText({ outcome }: { outcome: Outcome }) {
   );
 }
 
+interface ProofFormProps {
+  /** The form's accessible name. */
+  name: string;
+  methods: Methods;
+  busy: boolean;
+  /** Extra reason the buttons are off (e.g. a confirmation not ticked). */
+  blocked?: boolean;
+  passwordHint?: string;
+  labels: { password: string; busy: string; passkeyInstead: string; passkeyOnly: string };
+  /** Class of the main action's button (the danger style for deleting). */
+  actionClass?: string;
+  /** Sends the request with a proof; `form` is the password form when the password was used. */
+  onProof: (proof: () => Promise<Proof>, form?: HTMLFormElement) => void;
+  children?: ReactNode;
+}
+
+/**
+ * The re-authentication form both panels use: the current password (where the account has one)
+ * and/or "with a passkey", each button sending the panel's request with that proof.
+ */
+function ProofForm({
+  name,
+  methods,
+  busy,
+  blocked = false,
+  passwordHint,
+  labels,
+  actionClass,
+  onProof,
+  children,
+}: ProofFormProps) {
+  const passkeyProof = usePasskeyProof();
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    onProof(async () => passwordFrom(form), form);
+  }
+  return (
+    <form className={formStyles.form} onSubmit={onSubmit} aria-label={name}>
+      {children}
+      {methods.password ? (
+        <Field
+          label="Your current password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          hint={passwordHint}
+        />
+      ) : null}
+      <div className="actions">
+        {methods.password ? (
+          <button type="submit" className={actionClass} disabled={busy || blocked}>
+            {busy ? labels.busy : labels.password}
+          </button>
+        ) : null}
+        {methods.passkey ? (
+          <button
+            type="button"
+            className={methods.password ? "secondary" : actionClass}
+            disabled={busy || blocked}
+            onClick={() => onProof(passkeyProof)}
+          >
+            {methods.password ? labels.passkeyInstead : labels.passkeyOnly}
+          </button>
+        ) : null}
+      </div>
+    </form>
+  );
+}
+
 /** Both panels, for a signed-in visitor; nothing otherwise. */
 export function AccountData({ onDeleted }: { onDeleted: () => void }) {
   const trpc = useTRPC();
@@ -92,7 +163,6 @@ interface Methods {
 function DownloadData({ methods }: { methods: Methods }) {
   const trpc = useTRPC();
   const exportData = useMutation(trpc.account.exportData.mutationOptions());
-  const passkeyProof = usePasskeyProof();
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(null);
 
@@ -112,12 +182,6 @@ function DownloadData({ methods }: { methods: Methods }) {
     }
   }
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = event.currentTarget;
-    void download(async () => passwordFrom(form), form);
-  }
-
   return (
     <section aria-labelledby="your-data-title" className="card">
       <h2 id="your-data-title">Your data</h2>
@@ -128,35 +192,19 @@ function DownloadData({ methods }: { methods: Methods }) {
         log of your account. See the <Link href="/privacy">privacy page</Link> for what is kept and for how
         long.
       </p>
-      <form className={formStyles.form} onSubmit={onSubmit} aria-label="Download my data">
-        {methods.password ? (
-          <Field
-            label="Your current password"
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            required
-            hint="Asked again so that only you can take a copy, even on a device left signed in."
-          />
-        ) : null}
-        <div className="actions">
-          {methods.password ? (
-            <button type="submit" disabled={busy}>
-              {busy ? "Preparing your data…" : "Download my data"}
-            </button>
-          ) : null}
-          {methods.passkey ? (
-            <button
-              type="button"
-              className={methods.password ? "secondary" : undefined}
-              disabled={busy}
-              onClick={() => void download(passkeyProof)}
-            >
-              {methods.password ? "Download with a passkey instead" : "Download my data with a passkey"}
-            </button>
-          ) : null}
-        </div>
-      </form>
+      <ProofForm
+        name="Download my data"
+        methods={methods}
+        busy={busy}
+        passwordHint="Asked again so that only you can take a copy, even on a device left signed in."
+        labels={{
+          password: "Download my data",
+          busy: "Preparing your data…",
+          passkeyInstead: "Download with a passkey instead",
+          passkeyOnly: "Download my data with a passkey",
+        }}
+        onProof={(proof, form) => void download(proof, form)}
+      />
       <OutcomeText outcome={outcome} />
     </section>
   );
@@ -166,7 +214,6 @@ function DeleteAccount({ methods, onDeleted }: { methods: Methods; onDeleted: ()
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const remove = useMutation(trpc.account.deleteAccount.mutationOptions());
-  const passkeyProof = usePasskeyProof();
   const [understood, setUnderstood] = useState(false);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(null);
@@ -183,12 +230,6 @@ function DeleteAccount({ methods, onDeleted }: { methods: Methods; onDeleted: ()
       setOutcome({ ok: false, text: proofErrorText(error) });
       setBusy(false);
     }
-  }
-
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = event.currentTarget;
-    void deleteWith(async () => passwordFrom(form));
   }
 
   return (
@@ -219,7 +260,20 @@ function DeleteAccount({ methods, onDeleted }: { methods: Methods; onDeleted: ()
         Charts, stems and results saved in this browser are not on the server: remove them in the{" "}
         <Link href="/library">Library</Link>. Your email address can be used for a new account afterwards.
       </p>
-      <form className={formStyles.form} onSubmit={onSubmit} aria-label="Delete my account">
+      <ProofForm
+        name="Delete my account"
+        methods={methods}
+        busy={busy}
+        blocked={!understood}
+        labels={{
+          password: "Delete my account",
+          busy: "Deleting…",
+          passkeyInstead: "Delete with a passkey instead",
+          passkeyOnly: "Delete my account with a passkey",
+        }}
+        actionClass={styles.danger}
+        onProof={(proof) => void deleteWith(proof)}
+      >
         <label className={styles.confirm}>
           <input
             type="checkbox"
@@ -230,33 +284,7 @@ function DeleteAccount({ methods, onDeleted }: { methods: Methods; onDeleted: ()
           />{" "}
           I understand that my account is deleted for good
         </label>
-        {methods.password ? (
-          <Field
-            label="Your current password"
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            required
-          />
-        ) : null}
-        <div className="actions">
-          {methods.password ? (
-            <button type="submit" className={styles.danger} disabled={busy || !understood}>
-              {busy ? "Deleting…" : "Delete my account"}
-            </button>
-          ) : null}
-          {methods.passkey ? (
-            <button
-              type="button"
-              className={methods.password ? "secondary" : styles.danger}
-              disabled={busy || !understood}
-              onClick={() => void deleteWith(passkeyProof)}
-            >
-              {methods.password ? "Delete with a passkey instead" : "Delete my account with a passkey"}
-            </button>
-          ) : null}
-        </div>
-      </form>
+      </ProofForm>
       <OutcomeText outcome={outcome} />
     </section>
   );
