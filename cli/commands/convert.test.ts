@@ -22,24 +22,42 @@ async function convert(...args: string[]) {
 }
 
 describe("beatsight convert", () => {
-  it.each(["mid", "chart", "osu"])("round-trips .bsm → .%s → .bsm keeping the notes", async (ext) => {
-    const original = grooveChart();
-    const src = join(dir, `groove-${ext}.bsm`);
-    await writeFile(src, serializeBeatmap(original));
-    const mid = join(dir, ext, `song.${ext}`);
-    await import("node:fs/promises").then((fs) => fs.mkdir(join(dir, ext), { recursive: true }));
-    const there = await convert(src, mid);
-    expect(there.code, there.err).toBe(0);
-    expect(there.out).toMatch(/Wrote/);
-    const back = join(dir, `back-${ext}.bsm`);
-    expect((await convert(mid, back)).code).toBe(0);
-    const result = parseBeatmap(await readFile(back, "utf8"));
-    expect(result.HitObjects).toHaveLength(original.HitObjects.length);
-    result.HitObjects.forEach((h, i) => {
-      expect(Math.abs(h.Time - original.HitObjects[i]!.Time)).toBeLessThanOrEqual(1);
-      expect(h.Lane).toBe(original.HitObjects[i]!.Lane);
-    });
-    if (ext === "chart") expect(await readFile(join(dir, ext, "song.ini"), "utf8")).toMatch(/^\[song\]/);
+  it.each(["mid", "chart", "osu", "musicxml"])(
+    "round-trips .bsm → .%s → .bsm keeping the notes",
+    async (ext) => {
+      const original = grooveChart();
+      const src = join(dir, `groove-${ext}.bsm`);
+      await writeFile(src, serializeBeatmap(original));
+      const mid = join(dir, ext, `song.${ext}`);
+      await import("node:fs/promises").then((fs) => fs.mkdir(join(dir, ext), { recursive: true }));
+      const there = await convert(src, mid);
+      expect(there.code, there.err).toBe(0);
+      expect(there.out).toMatch(/Wrote/);
+      const back = join(dir, `back-${ext}.bsm`);
+      expect((await convert(mid, back)).code).toBe(0);
+      const result = parseBeatmap(await readFile(back, "utf8"));
+      expect(result.HitObjects).toHaveLength(original.HitObjects.length);
+      result.HitObjects.forEach((h, i) => {
+        expect(Math.abs(h.Time - original.HitObjects[i]!.Time)).toBeLessThanOrEqual(1);
+        expect(h.Lane).toBe(original.HitObjects[i]!.Lane);
+      });
+      if (ext === "chart") expect(await readFile(join(dir, ext, "song.ini"), "utf8")).toMatch(/^\[song\]/);
+    },
+  );
+
+  it("writes Guitar Pro and ASCII drum tab, which it cannot read back", async () => {
+    const src = join(dir, "groove-out.bsm");
+    await writeFile(src, serializeBeatmap(grooveChart()));
+    const gp = await convert(src, join(dir, "groove.gp"));
+    expect(gp.code, gp.err).toBe(0);
+    // A .gp file is a zip archive.
+    expect([...(await readFile(join(dir, "groove.gp"))).subarray(0, 2)]).toEqual([0x50, 0x4b]);
+    const tab = await convert(src, join(dir, "groove.txt"));
+    expect(tab.code, tab.err).toBe(0);
+    expect(await readFile(join(dir, "groove.txt"), "utf8")).toMatch(/^BD \|O-------O-o-----\|/m);
+    const back = await convert(join(dir, "groove.txt"), join(dir, "from-tab.bsm"));
+    expect(back.code).toBe(1);
+    expect(back.err).toMatch(/can be written but not read/);
   });
 
   it("prints lint warnings and still converts", async () => {
@@ -66,9 +84,9 @@ describe("beatsight convert", () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/does not exist/);
 
-    r = await convert(bad, join(dir, "x.txt"));
+    r = await convert(bad, join(dir, "x.pdf"));
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/\.txt; use one of/);
+    expect(r.err).toMatch(/\.pdf; use one of/);
 
     const lying = join(dir, "lying.mid");
     await writeFile(lying, "hello");

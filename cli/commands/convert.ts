@@ -1,15 +1,17 @@
 // `beatsight convert <in> <out>`: converts between .bsm, GM/notes.mid .mid, Clone Hero .chart
-// (with song.ini beside it) and osu!mania .osu, picking formats from the extensions.
+// (with song.ini beside it), osu!mania .osu and MusicXML, and writes Guitar Pro .gp and ASCII
+// drum tab .txt, picking formats from the extensions.
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import {
   BeatmapError,
-  exportChartFile,
+  exportChartFileAsync,
   formatFromFilename,
   importChartFile,
   LIMITS,
   lintBeatmap,
 } from "../../lib/beatmap/index.ts";
+import { MAX_MUSICXML_BYTES } from "../../lib/notation/musicxml-import.ts";
 import type { CliIo } from "../io.ts";
 import type { CliCommand } from "../main.ts";
 
@@ -20,10 +22,18 @@ Converts a drum chart between formats, chosen by extension:
   .mid, .midi   General MIDI drums (channel 10); on import, notes.mid with a PART DRUMS track
   .chart        Clone Hero chart (4-lane pro drums, all difficulties); writes song.ini beside it
   .osu          osu!mania, 7 keys
+  .musicxml     MusicXML 4.0 drum part (also .xml); validates against the MusicXML XSD
+  .gp           Guitar Pro 7 (written only, via alphaTab)
+  .txt          ASCII drum tab (written only)
 
 Prints lint warnings; exits 1 if the input cannot be read or has errors, 2 on bad arguments.`;
 
-const MAX_INPUT_BYTES = Math.max(LIMITS.maxBsmBytes, LIMITS.maxMidiBytes, LIMITS.maxTextChartBytes);
+const MAX_INPUT_BYTES = Math.max(
+  LIMITS.maxBsmBytes,
+  LIMITS.maxMidiBytes,
+  LIMITS.maxTextChartBytes,
+  MAX_MUSICXML_BYTES,
+);
 
 async function run(args: string[], io: CliIo): Promise<number> {
   const positional = args.filter((a) => !a.startsWith("-"));
@@ -56,7 +66,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
       io.err(`beatsight convert: ${input} has ${report.errors.length} kinds of error; nothing was written.`);
       return 1;
     }
-    const exported = exportChartFile(imported.beatmap, output);
+    const exported = await exportChartFileAsync(imported.beatmap, output);
     for (const w of exported.warnings) io.err(`warning: ${w}`);
     await writeFile(output, exported.data.main);
     const written = [output];
@@ -86,7 +96,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
 }
 
 export const command: CliCommand = {
-  summary: "Convert a drum chart between .bsm, .mid, .chart and .osu",
+  summary: "Convert a drum chart between .bsm, .mid, .chart, .osu and .musicxml; write .gp and drum tab .txt",
   usage: USAGE,
   run,
 };

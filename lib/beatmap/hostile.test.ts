@@ -72,9 +72,11 @@ describe("hostile .osu", () => {
 describe("format detection", () => {
   const bsm = utf8(serializeBeatmap(grooveChart()));
   it("names unsupported extensions", () => {
-    expect(error(() => importChartFile(bsm, "song.txt")).message).toMatch(
-      /\.txt; use one of \.bsm, \.mid, \.midi, \.chart, \.osu/,
+    expect(error(() => importChartFile(bsm, "song.pdf")).message).toMatch(
+      /\.pdf; use one of \.bsm, \.mid, \.midi, \.chart, \.osu, \.musicxml/,
     );
+    // Drum tab and Guitar Pro are written, not read.
+    expect(error(() => importChartFile(bsm, "song.txt")).message).toMatch(/can be written but not read/);
     expect(error(() => importChartFile(bsm, "song")).message).toMatch(/no extension/);
   });
   it("says what a file with the wrong extension looks like", () => {

@@ -28,7 +28,9 @@ export {
   type ChartFormat,
   type ExportedFiles,
   exportChartFile,
+  exportChartFileAsync,
   formatFromFilename,
+  IMPORT_EXTENSIONS,
   importChartFile,
   SUPPORTED_EXTENSIONS,
 } from "./formats.ts";

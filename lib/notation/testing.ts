@@ -2,7 +2,8 @@
 // trips), and a compact text form of notated voices to compare against.
 import { COMPONENT_LANE, type Component } from "../beatmap/lanes.ts";
 import { createBeatmap } from "../beatmap/parse.ts";
-import type { Beatmap, Feel, HitObject, TimingPoint } from "../beatmap/schema.ts";
+import type { Beatmap, Feel, HitObject, Timing, TimingPoint } from "../beatmap/schema.ts";
+import { TempoMap } from "../beatmap/tempo.ts";
 import type { NotatedMeasure, VoiceEvent } from "./model.ts";
 
 export interface GrooveNote {
@@ -31,30 +32,29 @@ export interface GrooveSpec {
 const JITTER = [0, 0.6, -0.8, 0.3, -0.4, 1, -1, 0.5, -0.2, 0.8, -0.6, 0.1];
 
 export function grooveBeatmap(spec: GrooveSpec): Beatmap {
-  const offset = spec.offsetMs ?? 400;
-  const beatMs = 60_000 / spec.bpm;
+  const timing: Timing = {
+    Bpm: spec.bpm,
+    Offset: spec.offsetMs ?? 400,
+    TimeSignature: spec.timeSignature ?? "4/4",
+    ...(spec.feel ? { Feel: spec.feel } : {}),
+    TimingPoints: spec.timingPoints ?? [],
+  };
+  const tempo = TempoMap.fromTiming(timing);
+  const ms = (beat: number) => tempo.beatToMs(beat);
   const notes: HitObject[] = spec.notes.map((n, k) => ({
-    Time:
-      Math.round((offset + n.beat * beatMs + (spec.jitterMs ?? 0) * JITTER[k % JITTER.length]!) * 1000) /
-      1000,
+    Time: Math.round((ms(n.beat) + (spec.jitterMs ?? 0) * JITTER[k % JITTER.length]!) * 1000) / 1000,
     Component: n.component,
     Lane: COMPONENT_LANE[n.component],
     Velocity: n.velocity ?? 0.7,
     ...(n.flam ? { Flam: true } : {}),
     ...(n.choke ? { Choke: true } : {}),
-    ...(n.rollBeats ? { Duration: Math.round(n.rollBeats * beatMs * 1000) / 1000 } : {}),
+    ...(n.rollBeats ? { Duration: Math.round((ms(n.beat + n.rollBeats) - ms(n.beat)) * 1000) / 1000 } : {}),
   }));
   notes.sort((a, b) => a.Time - b.Time || a.Lane - b.Lane);
   return createBeatmap({
     Metadata: { Title: spec.title, Artist: "BeatSight tests", Creator: "notation tests", Tags: [] },
     Audio: { Filename: "" },
-    Timing: {
-      Bpm: spec.bpm,
-      Offset: offset,
-      TimeSignature: spec.timeSignature ?? "4/4",
-      ...(spec.feel ? { Feel: spec.feel } : {}),
-      TimingPoints: spec.timingPoints ?? [],
-    },
+    Timing: timing,
     HitObjects: notes,
   });
 }
