@@ -11,7 +11,7 @@ import Link from "next/link";
 import { type ChangeEvent, useCallback, useEffect, useId, useRef, useState } from "react";
 import { decodeWithWebAudio, probeDurationSeconds } from "@/lib/audio/decode-browser.ts";
 import { encodeWav16 } from "@/lib/audio/wav.ts";
-import { exportChartFile, LANE_LABELS, LANE_NAMES } from "@/lib/beatmap/index.ts";
+import { LANE_LABELS, LANE_NAMES } from "@/lib/beatmap/index.ts";
 import { createFingerprintWorker } from "@/lib/fingerprint/worker-client.ts";
 import { isAbortError } from "@/lib/inference/abort.ts";
 import type { ClientChoice } from "@/lib/inference/capabilities.ts";
@@ -26,6 +26,7 @@ import {
 import { saveChart } from "@/lib/store/charts.ts";
 import { localDb, type StoredChart } from "@/lib/store/db.ts";
 import { isQuotaError, QUOTA_MESSAGE, requestPersistence } from "@/lib/store/storage.ts";
+import { ChartDownloads } from "../chart-downloads.tsx";
 import { ErrorMessage } from "../error-message.tsx";
 import { GridNotice } from "../grid-notice.tsx";
 import { type FileFingerprint, fingerprintAudioFile } from "../intake/fingerprint-file.ts";
@@ -469,17 +470,6 @@ function ResultView({ phase }: { phase: Extract<Phase, { kind: "done" }> }) {
   const perLane = new Array<number>(LANE_NAMES.length).fill(0);
   for (const note of beatmap.HitObjects) perLane[note.Lane] = (perLane[note.Lane] ?? 0) + 1;
   const seconds = Object.values(phase.result.stageSeconds).reduce((a, b) => a + (b ?? 0), 0);
-  const [exportError, setExportError] = useState<string | null>(null);
-  const download = (extension: "bsm" | "mid" | "chart") => {
-    try {
-      const { data } = exportChartFile(beatmap, `${phase.chart.title}.${extension}`);
-      save(data.main, `${phase.chart.title}.${extension}`);
-      for (const [name, bytes] of Object.entries(data.extra)) save(bytes, name);
-      setExportError(null);
-    } catch (error) {
-      setExportError(error instanceof Error ? error.message : String(error));
-    }
-  };
   return (
     <div data-testid="generate-result" role="status">
       <p>
@@ -515,29 +505,11 @@ function ResultView({ phase }: { phase: Extract<Phase, { kind: "done" }> }) {
         <Link className="button" href={`/play/${phase.chart.id}`}>
           Practise it
         </Link>
-        <button type="button" className="secondary" onClick={() => download("bsm")}>
-          Download .bsm
-        </button>
-        <button type="button" className="secondary" onClick={() => download("mid")}>
-          Download MIDI
-        </button>
-        <button type="button" className="secondary" onClick={() => download("chart")}>
-          Download Clone Hero .chart
-        </button>
       </div>
-      <ErrorMessage error={exportError} />
+      <ChartDownloads beatmap={beatmap} title={phase.chart.title} />
       <ShareChart phase={phase} />
     </div>
   );
-}
-
-function save(bytes: Uint8Array, name: string): void {
-  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>]));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 /**
