@@ -1,71 +1,253 @@
-// Note-highway frame times in Chromium at 1920×1080 with a 3,000-note chart.
-//   node --import tsx bench/highway.bench.ts            (needs `npx next build` first)
-// Starts the production server, imports a dense generated chart through the library page, plays
-// it with the highway stretched to 1920×1080, and prints: the scene layer's own draw time per frame
-// (what the renderer costs), the interval between animation frames (what the user sees, which on a
-// shared machine includes everyone else's load), how many notes each frame drew after culling, how
-// often the static layer was redrawn, and the output latency the audio clock corrects for.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium } from "playwright-core";
-import {
-  COMPONENT_LANE,
-  type Component,
-  createBeatmap,
-  type HitObject,
-  serializeBeatmap,
-} from "../lib/beatmap/index.ts";
-import { type AppServer, startAppServer } from "../test/app-server.ts";
+// Note-highway frame times in Chromium with a 3,000-note chart (issue 8 and issue 31: 60 fps).
+//   npm run bench highway                      the renderer alone on a page that mounts it (no build)
+//   BENCH_MODE=app npm run bench highway       the whole player (needs `npx next build` first)
+//   BENCH_SHOTS=dir npm run bench highway      also saves frames at 1280×800 and 390×844 (renderer page)
+//   BENCH_BEFORE=<git ref> npm run bench highway   first runs the renderer of that commit on the same
+//                                              page, so before and after share the machine's load
+// Renderer page: bundles bench/support/highway-page.ts (the player's HighwayRenderer, the dense
+// chart, a simulated drummer who hits most notes and misses some) and plays it at 1920×1080.
+// App: starts the production server, imports the chart through the library page and plays it with
+// the highway stretched to 1920×1080 (no hits: the run is silent).
+// Both print, against the 16.7 ms budget of a 60 Hz frame: the scene layer's own draw time (what
+// the renderer costs in JavaScript) and the interval between animation frames (what the user sees,
+// which on a shared machine includes everyone else's load), the same page idle as the machine's
+// baseline, how many notes each frame looked at after culling, and static-layer redraws.
 
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import path, { join } from "node:path";
+import { build, type Plugin } from "esbuild";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { serializeBeatmap } from "../lib/beatmap/index.ts";
+import { type AppServer, startAppServer } from "../test/app-server.ts";
+import { denseChart } from "./support/highway-chart.ts";
+
+const MODE = process.env.BENCH_MODE === "app" ? "app" : "renderer";
 const PORT = Number(process.env.BENCH_PORT ?? 3190);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SHOTS = process.env.BENCH_SHOTS;
+const BEFORE = process.env.BENCH_BEFORE;
+const BUDGET_MS = 1000 / 60;
+const ROOT = path.join(import.meta.dirname, "..");
 
-/** 16th hi-hats, kick and snare with ghosts, a crash every 4 bars: ~27 notes a bar at 160 BPM. */
-function denseChart(targetNotes: number) {
-  const bpm = 160;
-  const beat = 60_000 / bpm;
-  const notes: HitObject[] = [];
-  const add = (ms: number, c: Component, v: number) =>
-    notes.push({ Time: Math.round(ms * 1000) / 1000, Component: c, Lane: COMPONENT_LANE[c], Velocity: v });
-  for (let bar = 0; notes.length < targetNotes; bar++) {
-    const t0 = 1000 + bar * 4 * beat;
-    for (let s = 0; s < 16; s++)
-      add(t0 + (s * beat) / 4, s % 4 === 0 ? "hihat_open" : "hihat_closed", s % 2 ? 0.5 : 0.8);
-    for (const b of [0, 1.5, 2, 2.75]) add(t0 + b * beat, "kick", 0.9);
-    for (const b of [1, 3]) add(t0 + b * beat, "snare", 1);
-    for (const b of [1.75, 3.25, 3.75]) add(t0 + b * beat, "snare", 0.25);
-    if (bar % 4 === 0) add(t0, "crash", 1);
-    if (bar % 8 === 7)
-      for (let s = 8; s < 16; s++) add(t0 + (s * beat) / 4, s < 12 ? "tom_high" : "tom_floor", 0.8);
-    if (bar % 2 === 1) add(t0 + 2 * beat, "ride_bell", 0.7);
-  }
-  notes.sort((a, b) => a.Time - b.Time || a.Lane - b.Lane);
-  const end = notes.at(-1)!.Time + 2000;
-  return createBeatmap({
-    Metadata: { Title: "Bench", Artist: "bench/highway", Creator: "bench", Tags: [] },
-    Audio: { Filename: "", Duration: end },
-    Timing: { Bpm: bpm, Offset: 1000, TimeSignature: "4/4", TimingPoints: [] },
-    HitObjects: notes,
-  });
-}
-
-function pct(xs: number[], p: number): number {
+function pct(xs: readonly number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
 }
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "beatsight-bench-"));
+/** "p50 0.20 ms (0.012×) · p95 …": each figure and its share of the 16.7 ms frame budget. */
+function budgetLine(xs: readonly number[]): string {
+  return [50, 95, 99]
+    .map((p) => {
+      const v = pct(xs, p);
+      return `p${p} ${v.toFixed(2)} ms (${(v / BUDGET_MS).toFixed(3)}× budget)`;
+    })
+    .join(" · ");
+}
+
+const over = (xs: readonly number[], ms: number) =>
+  `${((100 * xs.filter((x) => x > ms).length) / Math.max(1, xs.length)).toFixed(1)} % over ${ms} ms`;
+
+/** rAF intervals for `seconds` on a page that draws nothing itself: the machine's baseline. */
+function idleIntervals(page: Page, seconds: number): Promise<number[]> {
+  return page.evaluate(async (seconds) => {
+    const intervals: number[] = [];
+    let last = performance.now();
+    const until = last + seconds * 1000;
+    await new Promise<void>((done) => {
+      const tick = (now: number) => {
+        intervals.push(now - last);
+        last = now;
+        if (now < until) requestAnimationFrame(tick);
+        else done();
+      };
+      requestAnimationFrame(tick);
+    });
+    return intervals.slice(5);
+  }, seconds);
+}
+
+function report(r: {
+  notes: number;
+  seconds: number;
+  draws: number[];
+  intervals: number[];
+  idle: number[];
+  visited: number[];
+  counts: { static: number; scene: number };
+}): void {
+  const fps = (1000 * r.intervals.length) / r.intervals.reduce((a, b) => a + b, 0);
+  console.log(`chart: ${r.notes} notes, viewport 1920×1080, ${r.seconds} s played, mode ${MODE}`);
+  console.log(`scene draw (JS) per frame: ${budgetLine(r.draws)}; max ${Math.max(...r.draws).toFixed(2)} ms`);
+  console.log(
+    `frame interval while playing: ${budgetLine(r.intervals)}; ${over(r.intervals, 25)}; ${r.intervals.length} frames ≈ ${fps.toFixed(1)} fps`,
+  );
+  console.log(`frame interval, same page idle: ${budgetLine(r.idle)}; ${over(r.idle, 25)}`);
+  console.log(
+    `notes looked at per frame (after culling, of ${r.notes}): p50 ${pct(r.visited, 50)} max ${Math.max(...r.visited)}`,
+  );
+  console.log(`static layer redraws: ${r.counts.static} for ${r.counts.scene} scene frames`);
+}
+
+/**
+ * Serves the renderer page. With `ref`, the renderer (and the geometry module it imports) come
+ * from that commit: the same page and chart, the renderer of then.
+ */
+async function rendererPage(dir: string, ref?: string): Promise<{ url: string; close: () => void }> {
+  const out = path.join(dir, ref ? "before" : "now");
+  mkdirSync(out, { recursive: true });
+  const renderer = path.join(ROOT, "app/_components/play/highway-renderer.ts");
+  const geometry = path.join(ROOT, "lib/practice/highway.ts");
+  const fromRef: Plugin = {
+    name: "from-ref",
+    setup(b) {
+      b.onResolve({ filter: /highway-renderer\.ts$/ }, () => ({ path: renderer, namespace: "ref" }));
+      b.onResolve({ filter: /practice\/highway\.ts$/ }, (a) =>
+        a.namespace === "ref" ? { path: geometry, namespace: "ref" } : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: "ref" }, (a) => ({
+        contents: execFileSync("git", ["show", `${ref}:${path.relative(ROOT, a.path)}`], {
+          cwd: ROOT,
+          encoding: "utf8",
+        }).replaceAll('"@/', `"${ROOT}/`),
+        loader: "ts",
+        resolveDir: path.dirname(a.path),
+      }));
+    },
+  };
+  await build({
+    entryPoints: [path.join(import.meta.dirname, "support", "highway-page.ts")],
+    bundle: true,
+    format: "esm",
+    outfile: path.join(out, "page.js"),
+    tsconfig: path.join(ROOT, "tsconfig.json"),
+    plugins: ref ? [fromRef] : [],
+    logLevel: "error",
+  });
+  dir = out;
+  // The app's lane colours (both palettes) and the highway's box, as the player has them.
+  const css = readFileSync(path.join(import.meta.dirname, "..", "app", "globals.css"), "utf8");
+  const vars = [...css.matchAll(/(:root|\[data-palette="colour-blind"\]) \{[^}]*\}/g)]
+    .map((m) => m[0])
+    .join("\n");
+  writeFileSync(
+    path.join(dir, "index.html"),
+    `<!doctype html><style>${vars}
+body{margin:0;background:#0b0d11}
+.highway{position:fixed;inset:0}
+.highway-layer{position:absolute;inset:0;width:100%;height:100%}</style>
+<script type="module" src="/page.js"></script>`,
+  );
+  const server = createServer((req, res) => {
+    const file = path.join(dir, req.url === "/page.js" ? "page.js" : "index.html");
+    res.writeHead(200, { "content-type": file.endsWith(".js") ? "text/javascript" : "text/html" });
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}/`,
+    close: () => server.close(),
+  };
+}
+
+type RunOptions = {
+  seconds: number;
+  fromMs: number;
+  approachMs: number;
+  laneOrder: string;
+  lefty: boolean;
+  freezeAtMs?: number;
+};
+type RunResult = {
+  notes: number;
+  intervals: number[];
+  draws: number[];
+  visited: number[];
+  counts: { static: number; scene: number };
+};
+
+function highwayRun(page: Page, o: RunOptions): Promise<RunResult> {
+  return page.evaluate(
+    (o) => (globalThis as unknown as { highwayRun: (o: unknown) => Promise<RunResult> }).highwayRun(o),
+    o,
+  );
+}
+
+async function runRenderer(browser: Browser, dir: string): Promise<void> {
+  if (BEFORE) {
+    const before = await rendererPage(dir, BEFORE);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+      await page.addInitScript("globalThis.__name = (f) => f");
+      await page.goto(before.url);
+      await page.waitForFunction(() => "highwayRun" in globalThis);
+      const run = await highwayRun(page, {
+        seconds: SECONDS,
+        fromMs: 0,
+        approachMs: 1500,
+        laneOrder: "standard",
+        lefty: false,
+      });
+      console.log(`── before: the renderer at ${BEFORE}`);
+      report({ ...run, seconds: SECONDS, idle: await idleIntervals(page, SECONDS / 2) });
+      await page.close();
+    } finally {
+      before.close();
+    }
+    console.log("── now: this checkout's renderer");
+  }
+  const served = await rendererPage(dir);
+  try {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    // tsx keeps function names with a `__name` helper that the page does not have.
+    await page.addInitScript("globalThis.__name = (f) => f");
+    await page.goto(served.url);
+    await page.waitForFunction(() => "highwayRun" in globalThis);
+    const run = await highwayRun(page, {
+      seconds: SECONDS,
+      fromMs: 0,
+      approachMs: 1500,
+      laneOrder: "standard",
+      lefty: false,
+    });
+    const idle = await idleIntervals(page, SECONDS / 2);
+    report({ ...run, seconds: SECONDS, idle });
+    if (SHOTS) {
+      mkdirSync(SHOTS, { recursive: true });
+      for (const [w, h, dpr] of [
+        [1280, 800, 1],
+        [390, 844, 3],
+      ] as const) {
+        const shot = await browser.newPage({ viewport: { width: w, height: h }, deviceScaleFactor: dpr });
+        await shot.addInitScript("globalThis.__name = (f) => f");
+        await shot.goto(served.url);
+        await shot.waitForFunction(() => "highwayRun" in globalThis);
+        for (const [name, o] of [
+          ["standard", { laneOrder: "standard", lefty: false }],
+          ["kit-lefty", { laneOrder: "kit", lefty: true }],
+        ] as const) {
+          // Freeze a little after a crash with hits and a miss on screen.
+          await highwayRun(shot, { seconds: 30, fromMs: 28_000, approachMs: 1500, freezeAtMs: 31_800, ...o });
+          const file = join(SHOTS, `highway-${w}x${h}-${name}.png`);
+          await shot.screenshot({ path: file });
+          console.log(`saved ${file}`);
+        }
+        await shot.close();
+      }
+    }
+  } finally {
+    served.close();
+  }
+}
+
+async function runApp(browser: Browser, dir: string): Promise<void> {
   const chart = denseChart(3000);
   const bsm = join(dir, "bench.bsm");
   writeFileSync(bsm, serializeBeatmap(chart));
   let server: AppServer | undefined;
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--no-first-run", "--autoplay-policy=no-user-gesture-required"],
-  });
   try {
     server = await startAppServer({ port: PORT });
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
@@ -84,72 +266,42 @@ async function main(): Promise<void> {
     const stats = await page.evaluate(async (seconds) => {
       const p = window.__beatsightPlayer!;
       const intervals: number[] = [];
-      const drawn: number[] = [];
+      const visited: number[] = [];
       let last = performance.now();
       const until = last + seconds * 1000;
       await new Promise<void>((done) => {
         const tick = (now: number) => {
           intervals.push(now - last);
           last = now;
-          drawn.push(p.renderCounts().lastDrawn);
+          visited.push(p.renderCounts().lastDrawn);
           if (now < until) requestAnimationFrame(tick);
           else done();
         };
         requestAnimationFrame(tick);
       });
-      return {
-        intervals: intervals.slice(5),
-        drawn,
-        draws: p.drawTimes(),
-        counts: p.renderCounts(),
-        latency: p.outputLatency(),
-        song: p.songNow(),
-      };
+      return { intervals: intervals.slice(5), visited, draws: p.drawTimes(), counts: p.renderCounts() };
     }, SECONDS);
-    // The same page with the player paused: frame intervals with nothing drawn, i.e. what the
-    // machine's own load costs. The difference to the run above is the highway's share.
+    // The same page with the player paused: frame intervals with nothing drawn.
     await page.keyboard.press("Escape");
-    const idle = await page.evaluate(async (seconds) => {
-      const intervals: number[] = [];
-      let last = performance.now();
-      const until = last + seconds * 1000;
-      await new Promise<void>((done) => {
-        const tick = (now: number) => {
-          intervals.push(now - last);
-          last = now;
-          if (now < until) requestAnimationFrame(tick);
-          else done();
-        };
-        requestAnimationFrame(tick);
-      });
-      return intervals.slice(5);
-    }, SECONDS / 2);
-    const f = (x: number) => x.toFixed(2);
-    console.log(
-      `chart: ${chart.HitObjects.length} notes over ${(chart.Audio.Duration! / 1000).toFixed(0)} s, viewport 1920×1080`,
-    );
-    console.log(
-      `played ${SECONDS} s (song at ${(stats.song / 1000).toFixed(1)} s), ${stats.intervals.length} frames`,
-    );
-    console.log(
-      `scene draw ms: p50 ${f(pct(stats.draws, 50))} p95 ${f(pct(stats.draws, 95))} p99 ${f(pct(stats.draws, 99))} max ${f(Math.max(...stats.draws))}`,
-    );
-    console.log(
-      `frame interval ms: p50 ${f(pct(stats.intervals, 50))} p95 ${f(pct(stats.intervals, 95))} p99 ${f(pct(stats.intervals, 99))}; ` +
-        `${((100 * stats.intervals.filter((x) => x > 25).length) / stats.intervals.length).toFixed(1)} % of frames over 25 ms`,
-    );
-    console.log(
-      `idle page, same machine, frame interval ms: p50 ${f(pct(idle, 50))} p95 ${f(pct(idle, 95))} p99 ${f(pct(idle, 99))}; ` +
-        `${((100 * idle.filter((x) => x > 25).length) / idle.length).toFixed(1)} % of frames over 25 ms`,
-    );
-    console.log(
-      `notes drawn per frame (after culling): p50 ${pct(stats.drawn, 50)} max ${Math.max(...stats.drawn)}`,
-    );
-    console.log(`static layer redraws: ${stats.counts.static} for ${stats.counts.scene} scene frames`);
-    console.log(`audio output + base latency corrected for: ${(stats.latency * 1000).toFixed(1)} ms`);
+    const idle = await idleIntervals(page, SECONDS / 2);
+    report({ notes: chart.HitObjects.length, seconds: SECONDS, idle, ...stats });
+  } finally {
+    await server?.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "beatsight-bench-"));
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--no-first-run", "--autoplay-policy=no-user-gesture-required"],
+  });
+  try {
+    console.log(`${await browser.version()}, budget ${BUDGET_MS.toFixed(1)} ms a frame (60 Hz)`);
+    if (MODE === "app") await runApp(browser, dir);
+    else await runRenderer(browser, dir);
   } finally {
     await browser.close();
-    await server?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

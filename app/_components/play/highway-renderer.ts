@@ -1,43 +1,61 @@
 // The note highway on two stacked canvases (after excalidraw's StaticCanvas / InteractiveCanvas):
-// the static layer (lane backgrounds, hit line, key labels) is redrawn only when the layout or the
-// key map changes; the scene layer (beat lines, notes, hit flashes) is redrawn once per frame and
-// draws only what is on screen, found by binary search over the sorted note times.
+// the static layer (the track in perspective, lane tints, strike line, pads, key labels) is redrawn
+// only when the size, lane order, colours or key map change; the scene layer (bar and beat lines,
+// notes, hit bursts, miss marks) once per frame, drawing only what is on screen, found by binary
+// search over the sorted note times. It looks the way drummers know from Rock Band / Clone Hero /
+// YARG: pads in columns, the kick as a bar across them, cymbals as discs, drums as gems.
 import { LANE_COUNT, LANE_LABELS, LANE_NAMES, type Lane } from "@/lib/beatmap/lanes.ts";
 import {
-  type GridLine,
+  columnEdges,
+  columnOfLane,
+  depthAtY,
+  depthOf,
   type HighwayLayout,
+  highwayLayout,
+  KICK_LANE,
+  LANE_FORM,
+  laneAtPoint,
+  laneColumns,
   lowerBound,
-  noteShape,
-  noteY,
+  noteLook,
+  scaleAt,
   visibleNotes,
   visibleRange,
+  xAtScale,
+  yAt,
 } from "@/lib/practice/highway.ts";
-import { NOTE_PENDING, NOTE_SKIPPED, STATUS_OF } from "@/lib/practice/judge.ts";
+import { NOTE_SKIPPED, STATUS_OF } from "@/lib/practice/judge.ts";
+import type { HighwayScene } from "@/lib/practice/practice-controller.ts";
 import type { Flash } from "@/lib/practice/session.ts";
 
-export interface HighwayScene {
-  times: Float64Array;
-  lanes: Uint8Array;
-  velocities: Float32Array;
-  /** Judge status per note (lib/practice/judge.ts). */
-  status: Uint8Array;
-  grid: GridLine[];
-  gridTimes: Float64Array;
-}
+export type { HighwayScene };
 
 export interface HighwayLabels {
-  /** Key label under each lane. */
+  /** Key label of each lane (by lane index). */
   keys: string[];
 }
 
-const FLASH_MS = 220;
-const JUDGMENT_COLOR: Record<string, string> = {
-  perfect: "#7cf0ff",
-  great: "#3ecf8e",
-  good: "#ffb020",
-  miss: "#ff6b6b",
-  stray: "#a3aab8",
-};
+export interface HighwayOptions {
+  /** Pad lanes left to right (lib/practice/highway.ts laneColumns). */
+  columns: readonly Lane[];
+  /** Bar numbers beside the bar lines. */
+  barNumbers: boolean;
+}
+
+/** How long a hit burst lasts, and a miss mark stays, in real ms. */
+const FLASH_MS = 260;
+const MISS_MS = 650;
+/** Notes fade in over the far end of the track (depth 1 − FADE … 1). */
+const FADE = 0.22;
+
+/** Burst colours: a perfect hit glows white-cyan; other hits say which way they were off. */
+const HIT_COLOR = { perfect: "#a8f6ff", early: "#6ea8ff", late: "#ffb347", stray: "#a3aab8" } as const;
+const MISS_COLOR = "#ff4d5e";
+
+const BAR_FONT_NEAR = "700 14px system-ui, sans-serif";
+const BAR_FONT_FAR = "700 11px system-ui, sans-serif";
+
+const fadeIn = (u: number) => (u > 1 - FADE ? Math.max(0, (1 - u) / FADE) : 1);
 
 /** Lane colours from the app's CSS variables (--lane-crash …), read once per theme. */
 export function laneColors(root: Element = document.documentElement): string[] {
@@ -48,7 +66,9 @@ export function laneColors(root: Element = document.documentElement): string[] {
 export class HighwayRenderer {
   private readonly staticCtx: CanvasRenderingContext2D;
   private readonly sceneCtx: CanvasRenderingContext2D;
-  private layout: HighwayLayout = { width: 0, height: 0, hitY: 0, leadMs: 1500, rate: 1 };
+  private options: HighwayOptions = { columns: laneColumns("standard", false), barNumbers: true };
+  private columnOf = columnOfLane(this.options.columns);
+  private layout: HighwayLayout = highwayLayout(0, 0, this.options.columns.length, 1500, 1);
   private dpr = 1;
   private colors: string[] = new Array(LANE_COUNT).fill("#888");
   private labels: HighwayLabels = { keys: new Array(LANE_COUNT).fill("") };
@@ -59,6 +79,8 @@ export class HighwayRenderer {
   readonly counts = { static: 0, scene: 0 };
   /** Notes drawn in the last frame. */
   lastDrawn = 0;
+  /** Notes looked at in the last frame (the visible window plus recent misses). */
+  lastVisited = 0;
   /** Scene-layer draw times, ms (the last 2,000 frames; the benchmark reads them). */
   readonly drawTimes: number[] = [];
 
@@ -78,7 +100,7 @@ export class HighwayRenderer {
     this.staticDirty = true;
   }
 
-  /** Reduced motion: hit flashes show as a steady mark for their time instead of fading out. */
+  /** Reduced motion: hit bursts show as a steady mark for their time instead of growing and fading. */
   setReducedMotion(on: boolean): void {
     this.reduceMotion = on;
   }
@@ -89,13 +111,23 @@ export class HighwayRenderer {
     this.staticDirty = true;
   }
 
+  /** Lane order (and lefty flip) and bar numbers; the static layer is redrawn only on a change. */
+  setOptions(options: HighwayOptions): void {
+    const o = this.options;
+    if (o.barNumbers === options.barNumbers && o.columns.join() === options.columns.join()) return;
+    this.options = { columns: [...options.columns], barNumbers: options.barNumbers };
+    this.columnOf = columnOfLane(this.options.columns);
+    const l = this.layout;
+    this.layout = highwayLayout(l.width, l.height, this.options.columns.length, l.leadMs, l.rate);
+    this.staticDirty = true;
+  }
+
   setScene(scene: HighwayScene): void {
     this.scene = scene;
   }
 
-  /** Size in CSS px; scroll speed (lead ms) and rate. Redraws the static layer only on a change. */
+  /** Size in CSS px; approach time (real ms) and rate. Redraws the static layer only on a new size. */
   setLayout(width: number, height: number, dpr: number, leadMs: number, rate: number): void {
-    const hitY = Math.round(height * 0.86);
     const l = this.layout;
     if (
       l.width === width &&
@@ -106,7 +138,7 @@ export class HighwayRenderer {
     )
       return;
     const sized = l.width !== width || l.height !== height || this.dpr !== dpr;
-    this.layout = { width, height, hitY, leadMs, rate };
+    this.layout = highwayLayout(width, height, this.options.columns.length, leadMs, rate);
     this.dpr = dpr;
     if (sized) {
       for (const c of [this.staticCanvas, this.sceneCanvas]) {
@@ -121,13 +153,12 @@ export class HighwayRenderer {
     return this.layout;
   }
 
-  /** The lane under x (CSS px), for touch input. */
-  laneAt(x: number): number {
-    const w = this.layout.width / LANE_COUNT;
-    return Math.min(LANE_COUNT - 1, Math.max(0, Math.floor(x / w)));
+  /** The lane a touch at (x, y) CSS px plays: a column, or the kick under the strike line. */
+  laneAt(x: number, y: number): number {
+    return laneAtPoint(this.layout, this.options.columns, x, y);
   }
 
-  /** Draws a frame at song time `songMs`; `now` is performance.now() (flash fading only). */
+  /** Draws a frame at song time `songMs`; `now` is performance.now() (burst fading only). */
   draw(songMs: number, flashes: readonly (Flash | null)[], now: number): void {
     const t0 = performance.now();
     if (this.staticDirty) this.drawStatic();
@@ -135,115 +166,371 @@ export class HighwayRenderer {
     if (this.drawTimes.push(performance.now() - t0) > 2000) this.drawTimes.shift();
   }
 
+  // ── Sizes (CSS px) ──────────────────────────────────────────────────────────────────────────
+
+  private get columnWidth(): number {
+    const l = this.layout;
+    return (l.trackRight - l.trackLeft) / l.columns;
+  }
+
+  /** Gem height on the strike line: readable on a 390 px phone, not bulky on a desktop. */
+  private get gemHeight(): number {
+    return Math.max(14, Math.min(26, this.columnWidth * 0.3));
+  }
+
+  private get kickHeight(): number {
+    return Math.max(8, Math.min(14, this.columnWidth * 0.16));
+  }
+
+  // ── Static layer ────────────────────────────────────────────────────────────────────────────
+
   private drawStatic(): void {
     this.staticDirty = false;
     this.counts.static++;
-    const { width, height, hitY } = this.layout;
+    const l = this.layout;
+    const { width, height, hitY } = l;
     const g = this.staticCtx;
     g.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
     g.clearRect(0, 0, width, height);
-    g.fillStyle = "#0b0d11";
+    g.fillStyle = "#07080b";
     g.fillRect(0, 0, width, height);
-    const w = width / LANE_COUNT;
-    for (let lane = 0; lane < LANE_COUNT; lane++) {
-      const x = lane * w;
-      g.globalAlpha = 0.08;
+    if (width === 0 || height === 0) return;
+    const uBottom = depthAtY(l, height);
+    const sBottom = scaleAt(l, uBottom);
+    const sFar = l.farScale;
+
+    // The track: a trapezoid from below the strike line to the far end, darker far away.
+    const quad = (x0: number, x1: number) => {
+      g.beginPath();
+      g.moveTo(xAtScale(l, x0, sBottom), height);
+      g.lineTo(xAtScale(l, x1, sBottom), height);
+      g.lineTo(xAtScale(l, x1, sFar), l.topY);
+      g.lineTo(xAtScale(l, x0, sFar), l.topY);
+      g.closePath();
+    };
+    const shade = g.createLinearGradient(0, l.topY, 0, hitY);
+    shade.addColorStop(0, "#090a0e");
+    shade.addColorStop(1, "#161a23");
+    g.fillStyle = shade;
+    quad(l.trackLeft, l.trackRight);
+    g.fill();
+    const cols = this.options.columns;
+    cols.forEach((lane, c) => {
+      const { left, right } = columnEdges(l, c);
+      g.globalAlpha = 0.07;
       g.fillStyle = this.colors[lane]!;
-      g.fillRect(x, 0, w, height);
-      g.globalAlpha = 1;
-      g.fillStyle = "#1f232c";
-      g.fillRect(Math.round(x), 0, 1, height);
-      // Target pad on the hit line.
+      quad(left, right);
+      g.fill();
+    });
+    g.globalAlpha = 1;
+    // Column separators and the track's edges, converging towards the far end.
+    for (let c = 0; c <= cols.length; c++) {
+      const x = columnEdges(l, Math.min(c, cols.length - 1))[c === cols.length ? "right" : "left"];
+      const edge = c === 0 || c === cols.length;
+      g.strokeStyle = edge ? "#4a5263" : "#222733";
+      g.lineWidth = edge ? 2 : 1;
+      g.beginPath();
+      g.moveTo(xAtScale(l, x, sBottom), height);
+      g.lineTo(xAtScale(l, x, sFar), l.topY);
+      g.stroke();
+    }
+
+    // The strike line: the kick's target band across the track, a bright line, the pads on it.
+    const kick = this.colors[KICK_LANE]!;
+    g.globalAlpha = 0.55;
+    g.fillStyle = kick;
+    g.fillRect(l.trackLeft, hitY - this.kickHeight / 2, l.trackRight - l.trackLeft, this.kickHeight);
+    g.globalAlpha = 1;
+    g.fillStyle = "#f4f6fa";
+    g.fillRect(l.trackLeft, hitY - 1.5, l.trackRight - l.trackLeft, 3);
+    const w = this.columnWidth;
+    cols.forEach((lane, c) => {
+      const { left } = columnEdges(l, c);
+      const cx = left + w / 2;
       g.strokeStyle = this.colors[lane]!;
-      g.lineWidth = 2;
-      g.strokeRect(x + 4, hitY - 9, w - 8, 18);
+      g.lineWidth = 2.5;
+      g.fillStyle = "#0b0d11";
+      this.padPath(g, LANE_FORM[lane as Lane], cx, hitY, w, 1, 1);
+      g.fill();
+      g.stroke();
+      // Key and lane name under the pad.
       g.fillStyle = "#e8eaef";
-      g.font = `600 ${Math.max(10, Math.min(14, w / 6))}px system-ui, sans-serif`;
       g.textAlign = "center";
       g.textBaseline = "top";
-      g.fillText(this.labels.keys[lane] ?? "", x + w / 2, hitY + 16);
-      g.fillStyle = "#a3aab8";
-      g.font = `${Math.max(9, Math.min(12, w / 7))}px system-ui, sans-serif`;
-      g.fillText(LANE_LABELS[lane as Lane], x + w / 2, hitY + 34);
-    }
-    g.fillStyle = "#e8eaef";
-    g.fillRect(0, hitY - 1, width, 2);
+      g.font = `600 ${Math.max(11, Math.min(15, w / 5))}px system-ui, sans-serif`;
+      g.fillText(this.labels.keys[lane] ?? "", cx, hitY + this.gemHeight / 2 + 6, w - 4);
+      g.fillStyle = this.colors[lane]!;
+      g.font = `${Math.max(10, Math.min(13, w / 6))}px system-ui, sans-serif`;
+      g.fillText(LANE_LABELS[lane as Lane], cx, hitY + this.gemHeight / 2 + 24, w - 4);
+    });
+    // The kick pedal's label along the bottom edge.
+    const kickKey = this.labels.keys[KICK_LANE];
+    g.fillStyle = kick;
+    g.font = `600 ${Math.max(11, Math.min(14, w / 5))}px system-ui, sans-serif`;
+    g.textBaseline = "bottom";
+    g.fillText(kickKey ? `Kick: ${kickKey}` : "Kick", (l.trackLeft + l.trackRight) / 2, height - 4);
   }
+
+  /**
+   * The path of a note head or pad centred at (cx, y) for a column `w` wide at scale `s`: a gem
+   * (rounded box) for drums, a flat disc for cymbals.
+   */
+  private padPath(
+    g: CanvasRenderingContext2D,
+    form: "drum" | "cymbal" | "kick",
+    cx: number,
+    y: number,
+    w: number,
+    s: number,
+    size: number,
+  ): void {
+    const half = ((w * 0.84) / 2) * s * size;
+    const h = this.gemHeight * s * size;
+    g.beginPath();
+    if (form === "cymbal") g.ellipse(cx, y, half, h * 0.42, 0, 0, Math.PI * 2);
+    else g.roundRect(cx - half, y - h / 2, half * 2, h, h * 0.32);
+  }
+
+  // ── Scene layer ─────────────────────────────────────────────────────────────────────────────
 
   private drawScene(songMs: number, flashes: readonly (Flash | null)[], now: number): void {
     this.counts.scene++;
-    const { width, height, hitY } = this.layout;
+    const l = this.layout;
     const g = this.sceneCtx;
     g.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
-    g.clearRect(0, 0, width, height);
+    g.clearRect(0, 0, l.width, l.height);
     const scene = this.scene;
-    if (!scene) return;
-    const w = width / LANE_COUNT;
+    if (!scene || l.width === 0 || l.height === 0) return;
+    // Back to front: beat lines, kick bars, bar lines (over a kick on the one), pads, then what
+    // happens on the strike line.
+    const { start, end } = visibleNotes(scene.times, l, songMs);
+    this.drawGrid(g, scene, songMs, false);
+    let drawn = this.drawNotes(g, scene, songMs, start, end, true);
+    this.drawGrid(g, scene, songMs, true);
+    drawn += this.drawNotes(g, scene, songMs, start, end, false);
+    const marked = this.drawMisses(g, scene, songMs);
+    this.drawBursts(g, flashes, now);
+    this.lastDrawn = drawn;
+    this.lastVisited = end - start + marked;
+    g.globalAlpha = 1;
+  }
 
-    // Beat and measure lines.
-    const { fromMs, toMs } = visibleRange(this.layout, songMs, 2);
-    const g0 = lowerBound(scene.gridTimes, fromMs);
-    const g1 = lowerBound(scene.gridTimes, toMs);
-    for (let i = g0; i < g1; i++) {
+  /**
+   * Bar lines (`bars`) strong and reaching past the track's edges, with their numbers; else beat
+   * lines faint and subdivisions (6/8's eighths) fainter. Lines past the strike line are gone.
+   */
+  private drawGrid(g: CanvasRenderingContext2D, scene: HighwayScene, songMs: number, bars: boolean): void {
+    const l = this.layout;
+    const { toMs } = visibleRange(l, songMs, 0);
+    const from = lowerBound(scene.gridTimes, songMs);
+    const to = lowerBound(scene.gridTimes, toMs);
+    const numbers = bars && this.options.barNumbers;
+    // Numbers outside the track where there is room (desktop), else inside its left edge.
+    const outside = l.trackLeft >= 30;
+    for (let i = from; i < to; i++) {
       const line = scene.grid[i]!;
-      const y = noteY(this.layout, line.ms, songMs);
-      if (y > hitY) continue;
-      g.fillStyle = line.downbeat ? "rgba(232,234,239,0.45)" : "rgba(232,234,239,0.14)";
-      g.fillRect(0, Math.round(y), width, line.downbeat ? 2 : 1);
+      if ((line.kind === "bar") !== bars) continue;
+      const u = depthOf(l, line.ms, songMs);
+      const s = scaleAt(l, u);
+      const y = yAt(l, u);
+      const x0 = xAtScale(l, l.trackLeft, s);
+      const x1 = xAtScale(l, l.trackRight, s);
+      const fade = fadeIn(u);
+      if (bars) {
+        const reach = 10 * s;
+        const t = Math.max(2, 4 * s);
+        g.globalAlpha = 0.9 * fade;
+        g.fillStyle = "#f4f6fa";
+        g.fillRect(x0 - reach, y - t / 2, x1 - x0 + 2 * reach, t);
+        if (numbers) {
+          g.font = s > 0.7 ? BAR_FONT_NEAR : BAR_FONT_FAR;
+          g.textBaseline = outside ? "middle" : "bottom";
+          g.textAlign = outside ? "right" : "left";
+          g.fillText(String(line.bar), outside ? x0 - reach - 4 : x0 + 4, outside ? y : y - t);
+        }
+      } else {
+        g.globalAlpha = (line.kind === "beat" ? 0.32 : 0.13) * fade;
+        g.fillStyle = "#e8eaef";
+        g.fillRect(x0, y - 0.5, x1 - x0, line.kind === "beat" ? 1.5 : 1);
+      }
     }
+  }
 
-    // Notes: only the visible index range.
-    const { start, end } = visibleNotes(scene.times, this.layout, songMs);
-    const baseH = Math.max(8, Math.min(18, height / 60));
+  /** The kicks (`kicks`) or the pads among notes [start, end). Returns how many were drawn. */
+  private drawNotes(
+    g: CanvasRenderingContext2D,
+    scene: HighwayScene,
+    songMs: number,
+    start: number,
+    end: number,
+    kicks: boolean,
+  ): number {
+    const l = this.layout;
+    const w = this.columnWidth;
+    const kickColor = this.colors[KICK_LANE]!;
     let drawn = 0;
     for (let i = start; i < end; i++) {
-      const status = scene.status[i]!;
-      if (status === STATUS_OF.perfect || status === STATUS_OF.great || status === STATUS_OF.good) continue;
       const lane = scene.lanes[i]!;
-      const shape = noteShape(scene.velocities[i]!);
-      const h = baseH * shape.heightScale;
-      const nw = (w - 10) * shape.widthScale;
-      const x = lane * w + (w - nw) / 2;
-      const y = noteY(this.layout, scene.times[i]!, songMs) - h / 2;
-      const missed = status === STATUS_OF.miss;
-      const skipped = status === NOTE_SKIPPED;
-      g.globalAlpha = missed || skipped ? 0.25 : shape.alpha;
-      g.fillStyle = missed ? "#5a5f6b" : this.colors[lane]!;
-      if (scene.velocities[i]! < 0.4 && status === NOTE_PENDING) {
-        // Ghost note: hollow, so it reads as "soft" at a glance.
-        g.strokeStyle = this.colors[lane]!;
-        g.lineWidth = 2;
-        g.strokeRect(x + 1, y + 1, nw - 2, h - 2);
+      if ((lane === KICK_LANE) !== kicks) continue;
+      const status = scene.status[i]!;
+      // Hit notes are gone: the burst on the strike line shows them.
+      if (status === STATUS_OF.perfect || status === STATUS_OF.great || status === STATUS_OF.good) continue;
+      const column = this.columnOf[lane]!;
+      if (!kicks && column < 0) continue;
+      const u = depthOf(l, scene.times[i]!, songMs);
+      const s = scaleAt(l, u);
+      const y = yAt(l, u);
+      const look = noteLook(scene.velocities[i]!);
+      const dead = status === STATUS_OF.miss || status === NOTE_SKIPPED;
+      const fade = fadeIn(u);
+      g.globalAlpha = (dead ? 0.3 : look.alpha) * fade;
+      const color = dead ? "#5a5f6b" : kicks ? kickColor : this.colors[lane]!;
+      if (kicks) {
+        const x0 = xAtScale(l, l.trackLeft + 3, s);
+        const x1 = xAtScale(l, l.trackRight - 3, s);
+        const h = this.kickHeight * s * look.scale;
+        g.fillStyle = color;
+        g.fillRect(x0, y - h / 2, x1 - x0, h);
+        if (look.outline && !dead) {
+          // An accented kick: a bright core (white outlines are the bar lines' colour here).
+          g.fillStyle = "#ffe2bf";
+          g.fillRect(x0, y - h * 0.15, x1 - x0, h * 0.3);
+        }
       } else {
-        g.fillRect(x, y, nw, h);
-        if (scene.velocities[i]! >= 0.85 && !missed) {
-          g.globalAlpha = 1;
+        const form = LANE_FORM[lane as Lane];
+        const cx = xAtScale(l, columnEdges(l, column).left + w / 2, s);
+        g.fillStyle = color;
+        this.padPath(g, form, cx, y, w, s, look.scale);
+        g.fill();
+        if (!dead) {
+          // A lighter centre: the cymbal's bell, the drum's head.
+          g.globalAlpha *= 0.55;
           g.fillStyle = "#ffffff";
-          g.fillRect(x, y, nw, 2);
+          const bell = this.gemHeight * s * look.scale;
+          if (form === "cymbal") {
+            g.beginPath();
+            g.ellipse(cx, y, bell * 0.4, bell * 0.16, 0, 0, Math.PI * 2);
+            g.fill();
+          } else
+            g.fillRect(cx - w * 0.3 * s * look.scale, y - bell * 0.28, w * 0.6 * s * look.scale, bell * 0.14);
+        }
+        if (look.outline && !dead) {
+          g.globalAlpha = fade;
+          g.strokeStyle = "#ffffff";
+          g.lineWidth = 2;
+          this.padPath(g, form, cx, y, w, s, look.scale);
+          g.stroke();
         }
       }
       drawn++;
     }
-    g.globalAlpha = 1;
-    this.lastDrawn = drawn;
+    return drawn;
+  }
 
-    // Hit flashes on the pads, coloured by judgment, with early/late marks.
+  /** A red × on the strike line for each note missed in the last MISS_MS (real time). */
+  private drawMisses(g: CanvasRenderingContext2D, scene: HighwayScene, songMs: number): number {
+    const l = this.layout;
+    const from = lowerBound(scene.times, songMs - MISS_MS * l.rate);
+    const to = lowerBound(scene.times, songMs);
+    const w = this.columnWidth;
+    const size = Math.max(7, Math.min(14, w * 0.16));
+    g.strokeStyle = MISS_COLOR;
+    g.lineCap = "round";
+    for (let i = from; i < to; i++) {
+      if (scene.status[i] !== STATUS_OF.miss) continue;
+      const age = (songMs - scene.times[i]!) / l.rate;
+      g.globalAlpha = this.reduceMotion ? 1 : Math.max(0, 1 - age / MISS_MS);
+      const lane = scene.lanes[i]!;
+      const column = this.columnOf[lane]!;
+      const cx = column < 0 ? l.trackRight - size * 2 : columnEdges(l, column).left + w / 2;
+      const cy = column < 0 ? l.hitY + this.kickHeight : l.hitY;
+      if (column < 0) {
+        g.fillStyle = MISS_COLOR;
+        g.globalAlpha *= 0.6;
+        g.fillRect(l.trackLeft, l.hitY - this.kickHeight / 2, l.trackRight - l.trackLeft, this.kickHeight);
+        g.globalAlpha /= 0.6;
+      }
+      g.lineWidth = 3.5;
+      g.beginPath();
+      g.moveTo(cx - size, cy - size);
+      g.lineTo(cx + size, cy + size);
+      g.moveTo(cx + size, cy - size);
+      g.lineTo(cx - size, cy + size);
+      g.stroke();
+    }
+    g.lineCap = "butt";
+    return to - from;
+  }
+
+  /** A burst on the strike line per hit, coloured by timing, with EARLY / LATE when not perfect. */
+  private drawBursts(g: CanvasRenderingContext2D, flashes: readonly (Flash | null)[], now: number): void {
+    const l = this.layout;
+    const w = this.columnWidth;
     for (let lane = 0; lane < LANE_COUNT; lane++) {
       const f = flashes[lane];
       if (!f) continue;
       const age = now - f.at;
       if (age < 0 || age > FLASH_MS) continue;
-      g.globalAlpha = this.reduceMotion ? 1 : 1 - age / FLASH_MS;
-      g.fillStyle = JUDGMENT_COLOR[f.judgment] ?? "#fff";
-      g.fillRect(lane * w + 4, hitY - 9, w - 8, 18);
-      if (f.judgment !== "perfect" && f.judgment !== "stray" && Number.isFinite(f.errorMs)) {
-        g.fillStyle = "#0b0d11";
-        g.font = "700 11px system-ui, sans-serif";
-        g.textAlign = "center";
-        g.textBaseline = "middle";
-        g.fillText(f.errorMs < 0 ? "EARLY" : "LATE", lane * w + w / 2, hitY);
+      const t = this.reduceMotion ? 0 : age / FLASH_MS;
+      const timing =
+        f.judgment === "stray"
+          ? "stray"
+          : f.judgment === "perfect" || !Number.isFinite(f.errorMs)
+            ? "perfect"
+            : f.errorMs < 0
+              ? "early"
+              : "late";
+      const color = HIT_COLOR[timing];
+      // A great hit bursts bigger than a good one; a perfect one biggest.
+      const strength = f.judgment === "perfect" ? 1 : f.judgment === "great" ? 0.8 : 0.6;
+      const column = this.columnOf[lane]!;
+      g.fillStyle = color;
+      g.strokeStyle = color;
+      if (lane === KICK_LANE || column < 0) {
+        // Two lines moving apart from the strike line, across the track: the kick's shock wave.
+        const spread = this.kickHeight * (0.8 + 2.2 * strength * t);
+        g.globalAlpha = 0.9 * (1 - t);
+        const x0 = l.trackLeft - 6;
+        const x1 = l.trackRight + 6;
+        g.fillRect(x0, l.hitY - spread - 2, x1 - x0, 4);
+        g.fillRect(x0, l.hitY + spread - 2, x1 - x0, 4);
+        this.timingText(g, timing, (l.trackLeft + l.trackRight) / 2, l.hitY - spread - 6, 1 - t);
+        continue;
       }
+      const cx = columnEdges(l, column).left + w / 2;
+      g.globalAlpha = 0.9 * (1 - t);
+      this.padPath(g, LANE_FORM[lane as Lane], cx, l.hitY, w, 1, 1.05);
+      g.fill();
+      // The ring grows out of the pad as it fades.
+      g.globalAlpha = 0.8 * (1 - t) * strength;
+      g.lineWidth = 3;
+      g.beginPath();
+      g.ellipse(
+        cx,
+        l.hitY,
+        w * (0.45 + 0.35 * t * strength),
+        this.gemHeight * (0.7 + 1.4 * t * strength),
+        0,
+        0,
+        Math.PI * 2,
+      );
+      g.stroke();
+      this.timingText(g, timing, cx, l.hitY - this.gemHeight - 4, 1 - t);
     }
-    g.globalAlpha = 1;
+  }
+
+  private timingText(
+    g: CanvasRenderingContext2D,
+    timing: keyof typeof HIT_COLOR,
+    x: number,
+    y: number,
+    alpha: number,
+  ): void {
+    if (timing !== "early" && timing !== "late") return;
+    g.globalAlpha = alpha;
+    g.font = "700 12px system-ui, sans-serif";
+    g.textAlign = "center";
+    g.textBaseline = "bottom";
+    g.fillText(timing === "early" ? "EARLY" : "LATE", x, y);
   }
 }

@@ -5,9 +5,9 @@
 // its stores and forward the drummer's input; the settings a drummer changes are kept on the device.
 import Link from "next/link";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { LANE_COUNT, LANE_LABELS } from "@/lib/beatmap/lanes.ts";
+import { LANE_LABELS } from "@/lib/beatmap/lanes.ts";
 import type { MixSettings } from "@/lib/practice/audio-engine.ts";
-import { leadMsForSpeed } from "@/lib/practice/highway.ts";
+import { laneColumns } from "@/lib/practice/highway.ts";
 import type { KeyMap } from "@/lib/practice/keymap.ts";
 import { keyLabel } from "@/lib/practice/keymap.ts";
 import { isRunning } from "@/lib/practice/transport-state.ts";
@@ -16,6 +16,7 @@ import { listResults, saveResult } from "@/lib/store/results.ts";
 import { ErrorMessage } from "../error-message.tsx";
 import { addressId } from "../pwa/address-id.ts";
 import { setPracticePlaying } from "../pwa/practice-activity.ts";
+import { HighwayPanel } from "./highway-panel.tsx";
 import type { HighwayRenderer } from "./highway-renderer.ts";
 import { HighwayView } from "./highway-view.tsx";
 import { Hud } from "./hud.tsx";
@@ -115,13 +116,8 @@ function Practice({ practice }: { practice: LoadedPractice }) {
     if (!r || !box) return;
     const { prefs: p, keymap: k } = layout.current;
     const rate = controller.view.get().rate;
-    r.setLayout(
-      box.clientWidth,
-      box.clientHeight,
-      window.devicePixelRatio || 1,
-      leadMsForSpeed(p.scrollSpeed),
-      rate,
-    );
+    r.setLayout(box.clientWidth, box.clientHeight, window.devicePixelRatio || 1, p.approachMs, rate);
+    r.setOptions({ columns: laneColumns(p.laneOrder, p.lefty), barNumbers: p.barNumbers });
     r.setLabels({ keys: k.map((codes) => codes.map(keyLabel).join(" / ")) });
     r.setReducedMotion(reducedMotion(p));
     controller.redraw();
@@ -244,7 +240,7 @@ function Practice({ practice }: { practice: LoadedPractice }) {
               if (!r || !controller.running) return;
               e.preventDefault();
               const rect = e.currentTarget.getBoundingClientRect();
-              controller.hit(r.laneAt(e.clientX - rect.left), e.timeStamp, "touch");
+              controller.hit(r.laneAt(e.clientX - rect.left, e.clientY - rect.top), e.timeStamp, "touch");
             }}
           />
           <CountIn controller={controller} />
@@ -252,7 +248,8 @@ function Practice({ practice }: { practice: LoadedPractice }) {
         </div>
         <TransportBar controller={controller} />
         <div className="player-controls">
-          <TempoPanel controller={controller} prefs={prefs} onPrefs={onPrefs} />
+          <TempoPanel controller={controller} onPrefs={onPrefs} />
+          <HighwayPanel controller={controller} prefs={prefs} onPrefs={onPrefs} />
           <LoopPanel
             controller={controller}
             bookmarks={chart.beatmap.Editor?.Bookmarks ?? []}
@@ -272,8 +269,12 @@ function Practice({ practice }: { practice: LoadedPractice }) {
           />
         </div>
         <p className="muted">
-          {LANE_COUNT} lanes, left to right: {Object.values(LANE_LABELS).join(", ")}. Tap the lanes on a touch
-          screen.
+          Highway, left to right:{" "}
+          {laneColumns(prefs.laneOrder, prefs.lefty)
+            .map((l) => LANE_LABELS[l])
+            .join(", ")}
+          ; the kick is the bar across them. On a touch screen tap a column, or under the strike line for the
+          kick.
         </p>
       </div>
     </div>

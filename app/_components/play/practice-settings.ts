@@ -3,7 +3,13 @@
 import { DEFAULT_MIX, type MixSettings, type StemMode } from "@/lib/practice/audio-engine.ts";
 import { type Calibration, parseCalibration } from "@/lib/practice/calibration.ts";
 import type { VelocityCalibration } from "@/lib/practice/dynamics.ts";
-import { DEFAULT_SCROLL_SPEED } from "@/lib/practice/highway.ts";
+import {
+  APPROACH_MS,
+  approachMsFromLegacySpeed,
+  clampApproachMs,
+  isLaneOrder,
+  type LaneOrder,
+} from "@/lib/practice/highway.ts";
 import { clampRate } from "@/lib/practice/hit-windows.ts";
 import { type KeyMap, parseKeyMap } from "@/lib/practice/keymap.ts";
 import { type KitProfile, parseKitProfile } from "@/lib/practice/kit-profile.ts";
@@ -16,7 +22,14 @@ export type Palette = "standard" | "colour-blind";
 export interface PracticePrefs {
   /** Lane colours: the app's, or Okabe–Ito's colour-blind-safe set. */
   palette: Palette;
-  scrollSpeed: number;
+  /** Real ms a note takes from the far end of the highway to the strike line (the approach speed). */
+  approachMs: number;
+  /** Highway columns left to right (lib/practice/highway.ts LANE_ORDERS). */
+  laneOrder: LaneOrder;
+  /** Mirror the highway for a left-handed kit. */
+  lefty: boolean;
+  /** Bar numbers beside the highway's bar lines. */
+  barNumbers: boolean;
   rate: number;
   countInBeats: number;
   mix: MixSettings;
@@ -32,7 +45,10 @@ export function reducedMotion(prefs: Pick<PracticePrefs, "reduceMotion">): boole
 
 export const DEFAULT_PREFS: PracticePrefs = {
   palette: "standard",
-  scrollSpeed: DEFAULT_SCROLL_SPEED,
+  approachMs: APPROACH_MS.default,
+  laneOrder: "standard",
+  lefty: false,
+  barNumbers: true,
   rate: 1,
   countInBeats: 4,
   mix: DEFAULT_MIX,
@@ -55,10 +71,16 @@ export function parsePrefs(value: unknown): PracticePrefs {
   const mix = (v.mix ?? {}) as Record<string, unknown>;
   return {
     palette: v.palette === "colour-blind" ? "colour-blind" : "standard",
-    scrollSpeed:
-      typeof v.scrollSpeed === "number"
-        ? Math.min(10, Math.max(1, Math.round(v.scrollSpeed)))
-        : DEFAULT_SCROLL_SPEED,
+    approachMs:
+      typeof v.approachMs === "number" && Number.isFinite(v.approachMs)
+        ? clampApproachMs(v.approachMs)
+        : // Settings kept before the travel time was shown in seconds held a 1–10 scroll speed.
+          typeof v.scrollSpeed === "number"
+          ? approachMsFromLegacySpeed(v.scrollSpeed)
+          : APPROACH_MS.default,
+    laneOrder: isLaneOrder(v.laneOrder) ? v.laneOrder : "standard",
+    lefty: v.lefty === true,
+    barNumbers: v.barNumbers !== false,
     rate: typeof v.rate === "number" ? clampRate(v.rate) : 1,
     ...(typeof v.reduceMotion === "boolean" ? { reduceMotion: v.reduceMotion } : {}),
     countInBeats:
