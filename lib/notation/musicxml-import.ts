@@ -7,7 +7,7 @@
 import { buildImported, type ImportResult, NoteSink } from "../beatmap/build.ts";
 import { BeatmapError } from "../beatmap/errors.ts";
 import { GM_NOTE_TO_COMPONENT } from "../beatmap/gm.ts";
-import { type Component, isComponent, VELOCITY_OF_CLASS } from "../beatmap/lanes.ts";
+import { type Component, CYMBAL_COMPONENTS, isComponent, VELOCITY_OF_CLASS } from "../beatmap/lanes.ts";
 import type { Feel, HitObject, Timing, TimingPoint } from "../beatmap/schema.ts";
 import { DEFAULT_BPM, formatTimeSignature, type TimeSignature } from "../beatmap/tempo.ts";
 import { STAFF_POSITION } from "./drum-kit.ts";
@@ -324,8 +324,8 @@ function readPart(part: XmlElement, instruments: Map<string, Instrument>, warnin
           const choke =
             stopped.some((s) => s.attributes.smufl === "pictChokeCymbal") ||
             (stopped.length > 0 &&
-              STAFF_POSITION[component].tabLine !== "HH" &&
-              STAFF_POSITION[component].notehead !== "normal");
+              CYMBAL_COMPONENTS.has(component) &&
+              STAFF_POSITION[component].tabLine !== "HH");
           const graceAt = pendingGraces.indexOf(component);
           const flam = graceAt >= 0;
           if (flam) pendingGraces.splice(graceAt, 1);

@@ -113,14 +113,12 @@ function writeMeasure(x: XmlWriter, m: NotatedMeasure, first: boolean): void {
     if (first) x.open("clef").leaf("sign", "percussion").close();
     x.close();
   }
-  const compound = m.timeSignature.denominator >= 8 && m.timeSignature.numerator % 3 === 0;
   for (const d of m.directions) {
     if (d.bpm !== undefined) {
+      // Always quarter = the chart's BPM, in 6/8 too: alphaTab (our staff view) ignores a dotted
+      // beat unit and would show and play 6/8 at two tempos; every reader understands this one.
       x.open("direction", { placement: "above" }).open("direction-type").open("metronome");
-      // Compound meters are counted in dotted quarters.
-      x.leaf("beat-unit", "quarter");
-      if (compound) x.leaf("beat-unit-dot");
-      x.leaf("per-minute", round2(compound ? d.bpm / 1.5 : d.bpm));
+      x.leaf("beat-unit", "quarter").leaf("per-minute", round2(d.bpm));
       x.close().close();
       if (d.position > 0) x.leaf("offset", d.position, { sound: "yes" });
       x.leaf("sound", undefined, { tempo: round2(d.bpm) });
@@ -171,7 +169,11 @@ function writeVoice(x: XmlWriter, events: readonly VoiceEvent[], voice: string, 
 
 function writeRest(x: XmlWriter, e: VoiceEvent, voice: string): void {
   x.open("note");
-  x.leaf("rest", undefined, e.measureRest ? { measure: "yes" } : {});
+  // Each voice's rests on its own side of the staff, so they do not sit among the other voice's notes.
+  const at = voice === "1" ? { step: "E", octave: 5 } : { step: "F", octave: 4 };
+  x.open("rest", e.measureRest ? { measure: "yes" } : {});
+  x.leaf("display-step", at.step).leaf("display-octave", at.octave);
+  x.close();
   x.leaf("duration", e.duration).leaf("voice", voice);
   if (!e.measureRest) {
     x.leaf("type", e.type);
@@ -192,9 +194,9 @@ function writeUnpitched(x: XmlWriter, n: NotatedNote): void {
 }
 
 function writeNotehead(x: XmlWriter, n: NotatedNote): void {
-  const notehead = STAFF_POSITION[n.component].notehead;
-  if (notehead === "normal" && !n.ghost) return;
-  x.leaf("notehead", notehead, n.ghost ? { parentheses: "yes" } : {});
+  // Written even when "normal": engravers (alphaTab) otherwise take the instrument's own default,
+  // which may be none at all.
+  x.leaf("notehead", STAFF_POSITION[n.component].notehead, n.ghost ? { parentheses: "yes" } : {});
 }
 
 function writeTimeModification(x: XmlWriter, e: VoiceEvent): void {
