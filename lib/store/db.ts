@@ -3,6 +3,7 @@
 // upgrade function; never edit a released version (Dexie replays them in order on old data).
 import Dexie, { type EntityTable } from "dexie";
 import type { Beatmap } from "../beatmap/index.ts";
+import type { Level } from "../practice/levels.ts";
 import { fingerprintAfterUpdate, printKeysOf } from "./song-print.ts";
 
 export type ChartOrigin = "generated" | "imported" | "server";
@@ -79,6 +80,8 @@ export interface StoredResult {
   fromMs: number;
   toMs: number;
   input: "keyboard" | "touch" | "midi" | "mixed";
+  /** The difficulty level played (lib/practice/levels.ts); absent on runs from before levels: Expert. */
+  level?: Level;
   /** The run's summary (lib/practice/stats.ts RunSummary). */
   summary: unknown;
 }

@@ -32,6 +32,17 @@ describe("practice results", () => {
     expect(await listResults(db, "b")).toHaveLength(1);
   });
 
+  it("lists a chart's runs at one level; runs from before levels are Expert", async () => {
+    db = new BeatSightDb(`test-${Math.random()}`);
+    await saveResult(db, result("a"), 1000);
+    await saveResult(db, { ...result("a"), level: "easy", rate: 0.5 }, 2000);
+    await saveResult(db, { ...result("a"), level: "expert", rate: 0.75 }, 3000);
+    expect((await listResults(db, "a", 50, "easy")).map((r) => r.rate)).toEqual([0.5]);
+    expect((await listResults(db, "a", 50, "expert")).map((r) => r.rate)).toEqual([0.75, 1]);
+    expect(await listResults(db, "a", 50, "hard")).toEqual([]);
+    expect(await listResults(db, "a")).toHaveLength(3);
+  });
+
   it("stores settings by key", async () => {
     db = new BeatSightDb(`test-${Math.random()}`);
     expect(await getSetting(db, "x")).toBeUndefined();

@@ -1,4 +1,5 @@
 // Practice results and per-device practice settings kept on this device.
+import { type Level, parseLevel } from "../practice/levels.ts";
 import type { BeatSightDb, StoredResult } from "./db.ts";
 
 export async function saveResult(
@@ -11,10 +12,16 @@ export async function saveResult(
   return result;
 }
 
-/** A chart's results, newest first. */
-export async function listResults(db: BeatSightDb, chartId: string, limit = 50): Promise<StoredResult[]> {
+/** A chart's results, newest first; with `level`, only the runs at that level (none stored: Expert). */
+export async function listResults(
+  db: BeatSightDb,
+  chartId: string,
+  limit = 50,
+  level?: Level,
+): Promise<StoredResult[]> {
   const rows = await db.results.where("chartId").equals(chartId).sortBy("createdAt");
-  return rows.reverse().slice(0, limit);
+  const atLevel = level ? rows.filter((r) => parseLevel(r.level) === level) : rows;
+  return atLevel.reverse().slice(0, limit);
 }
 
 export async function getSetting<T>(db: BeatSightDb, key: string): Promise<T | undefined> {

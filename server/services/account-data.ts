@@ -126,6 +126,7 @@ export interface AccountExport {
     score: number;
     accuracy: number;
     tempo: number;
+    level: string;
     stats: Json;
     playedAt: string;
     createdAt: string;
@@ -313,6 +314,7 @@ export async function exportAccountData(db: Db, userId: string, now = new Date()
       score: r.score,
       accuracy: r.accuracy,
       tempo: r.tempo,
+      level: r.level,
       stats: r.stats,
       playedAt: r.playedAt.toISOString(),
       createdAt: r.createdAt.toISOString(),

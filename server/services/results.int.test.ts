@@ -87,3 +87,68 @@ describe("results.submit (practice results synced from the device)", () => {
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 });
+
+describe("results per difficulty level", () => {
+  const signedIn = async (db: ReturnType<typeof database>["db"], name?: string) => {
+    const user = await createTestUser(db);
+    if (name) await db.user.update({ where: { id: user.id }, data: { displayName: name } });
+    const browser = new TestBrowser(db);
+    browser.cookie = user.cookie;
+    return { user, browser };
+  };
+
+  it("records the level a run was played at; a run from an old client (no level) is Expert", async () => {
+    const db = database().db;
+    const versionId = await serverVersion(403);
+    const { user, browser } = await signedIn(db);
+    const [easy, old] = [randomUUID(), randomUUID()];
+    await browser.call((api) => api.results.submit({ ...run(easy, versionId), level: "easy" }));
+    await browser.call((api) => api.results.submit(run(old, versionId)));
+    const rows = await db.practiceResult.findMany({ where: { userId: user.id }, orderBy: { id: "asc" } });
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.level]))).toEqual({ [easy]: "easy", [old]: "expert" });
+    const mine = await browser.call((api) => api.results.mine({ mapVersionId: versionId, level: "easy" }));
+    expect(mine.map((r) => [r.id, r.level])).toEqual([[easy, "easy"]]);
+    await expect(
+      browser.call((api) =>
+        api.results.submit({ ...run(randomUUID(), versionId), level: "insane" as "easy" }),
+      ),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+
+  it("ranks each person's best run per (map, level) over the map's versions, at full tempo or faster", async () => {
+    const db = database().db;
+    const v1 = await serverVersion(404);
+    const { mapId } = await db.mapVersion.findUniqueOrThrow({ where: { id: v1 }, select: { mapId: true } });
+    const other = await serverVersion(405); // another map: never on this board
+    const [ana, ben, cy] = [await signedIn(db, "Ana"), await signedIn(db, "Ben"), await signedIn(db, "Cy")];
+    const submit = (
+      who: typeof ana,
+      versionId: string,
+      level: "easy" | "hard" | undefined,
+      score: number,
+      tempo = 1,
+    ) =>
+      who.browser.call((api) =>
+        api.results.submit({ ...run(randomUUID(), versionId), ...(level ? { level } : {}), score, tempo }),
+      );
+    await submit(ana, v1, "easy", 5_000);
+    await submit(ana, v1, "easy", 7_000); // Ana's best at Easy
+    await submit(ben, v1, "easy", 6_000);
+    await submit(ben, v1, "easy", 9_000, 0.75); // slowed down: not on the board
+    await submit(cy, v1, "hard", 8_000);
+    await submit(cy, v1, undefined, 10_000); // old client: Expert
+    await submit(cy, other, "easy", 20_000);
+
+    const board = (level: "easy" | "hard" | "expert" | "medium") =>
+      new TestBrowser(db).call((api) => api.results.leaderboard({ mapId, level }));
+    const easy = await board("easy");
+    expect(easy.map((e) => [e.rank, e.displayName, e.score])).toEqual([
+      [1, "Ana", 7_000],
+      [2, "Ben", 6_000],
+    ]);
+    expect(easy[0]).toMatchObject({ tempo: 1, version: 1, accuracy: 0.93 });
+    expect((await board("hard")).map((e) => e.displayName)).toEqual(["Cy"]);
+    expect((await board("expert")).map((e) => [e.displayName, e.score])).toEqual([["Cy", 10_000]]);
+    expect(await board("medium")).toEqual([]);
+  });
+});

@@ -2,9 +2,8 @@
 // The drummer's kit: the chart is folded to it (toms merged, pedals dropped …) and the practice
 // restarts on the folded chart; the choice is kept on the device.
 import { useState } from "react";
-import { foldToKit, type KitProfile } from "@/lib/practice/kit-profile.ts";
-import { prepareChart } from "@/lib/practice/session.ts";
-import type { LoadedPractice } from "./load-practice.ts";
+import type { KitProfile } from "@/lib/practice/kit-profile.ts";
+import { type LoadedPractice, rechart } from "./load-practice.ts";
 import { saveKit } from "./practice-settings.ts";
 
 const PIECES = [
@@ -16,7 +15,7 @@ const PIECES = [
 ] as const;
 
 export function KitPanel({ practice, running }: { practice: LoadedPractice; running: boolean }) {
-  const { chart, controller } = practice;
+  const { controller } = practice;
   const [kit, setKit] = useState<KitProfile>(practice.settings.kit);
   const [fold, setFold] = useState(practice.fold);
   const change = (c: Partial<KitProfile>) => {
@@ -24,9 +23,8 @@ export function KitPanel({ practice, running }: { practice: LoadedPractice; runn
     const next: KitProfile = { ...kit, ...c };
     setKit(next);
     void saveKit(next);
-    const folded = foldToKit(chart.beatmap.HitObjects, next);
-    controller.setChart(prepareChart({ ...chart.beatmap, HitObjects: folded.notes }));
-    setFold({ moved: folded.moved, dropped: folded.dropped });
+    const folded = rechart(practice, { kit: next });
+    if (folded) setFold({ moved: folded.moved, dropped: folded.dropped });
   };
   return (
     <fieldset>

@@ -1,11 +1,15 @@
-// Everything a practice run needs from the device, loaded once per chart: the library chart folded
-// to the drummer's kit, its stems (or the song file the drummer just dropped), this device's
+// Everything a practice run needs from the device, loaded once per chart: the library chart at the
+// level remembered for its song, folded to the drummer's kit, its stems (or the song file the drummer just dropped), this device's
 // settings, the audio engine and the controller that runs the practice.
+
+import type { Beatmap } from "@/lib/beatmap/index.ts";
 import { decodeAudio, PracticeAudioEngine } from "@/lib/practice/audio-engine.ts";
-import { type FoldResult, foldToKit } from "@/lib/practice/kit-profile.ts";
+import { type FoldResult, foldToKit, type KitProfile } from "@/lib/practice/kit-profile.ts";
+import { chartAtLevel, type Level, type LevelSummary, levelSummaries } from "@/lib/practice/levels.ts";
 import { type FrameClock, PracticeController } from "@/lib/practice/practice-controller.ts";
-import { prepareChart } from "@/lib/practice/session.ts";
+import { type PreparedChart, prepareChart } from "@/lib/practice/session.ts";
 import { localDb, type StoredChart } from "@/lib/store/db.ts";
+import { rememberedLevel, rememberLevel, songKey } from "@/lib/store/levels.ts";
 import { placedText, playOwnRecording } from "./own-recording.ts";
 import { takePendingAudio } from "./pending-audio.ts";
 import { loadPracticeSettings } from "./practice-settings.ts";
@@ -17,8 +21,18 @@ export interface SongFile {
   offsetMs: number;
 }
 
+/** What the run plays: a level of the chart, folded to a kit. */
+export interface ChartChoice {
+  level: Level;
+  kit: KitProfile;
+}
+
 export interface LoadedPractice {
   chart: StoredChart;
+  /** The level and kit the controller's chart was made for (changed through rechart). */
+  choice: ChartChoice;
+  /** Each level's size, for the chooser. */
+  levels: LevelSummary[];
   engine: PracticeAudioEngine;
   controller: PracticeController;
   settings: Awaited<ReturnType<typeof loadPracticeSettings>>;
@@ -45,13 +59,41 @@ async function preparePitch(engine: PracticeAudioEngine): Promise<string | null>
   }
 }
 
+/** The chart a run plays: the chosen level, folded to the drummer's kit. */
+export function chartFor(
+  beatmap: Beatmap,
+  choice: ChartChoice,
+): { prepared: PreparedChart; fold: FoldResult } {
+  const level = chartAtLevel(beatmap, choice.level);
+  const fold = foldToKit(level.HitObjects, choice.kit);
+  return { prepared: prepareChart({ ...level, HitObjects: fold.notes }), fold };
+}
+
+/**
+ * Plays another level or kit from the next run on (never during one); a new level is remembered
+ * for the song. Returns how the kit folded the chart, or null when a run is on.
+ */
+export function rechart(practice: LoadedPractice, change: Partial<ChartChoice>): FoldResult | null {
+  if (practice.controller.running) return null;
+  practice.choice = { ...practice.choice, ...change };
+  const { prepared, fold } = chartFor(practice.chart.beatmap, practice.choice);
+  practice.controller.setChart(prepared);
+  if (change.level) {
+    void rememberLevel(localDb(), songKey(practice.chart), change.level).catch((e: unknown) =>
+      console.warn("level not kept", e),
+    );
+  }
+  return fold;
+}
+
 /** Null when the chart is not in this device's library. */
 export async function loadPractice(chartId: string): Promise<LoadedPractice | null> {
   const db = localDb();
   const [chart, settings] = await Promise.all([db.charts.get(chartId), loadPracticeSettings()]);
   if (!chart) return null;
-  const fold = foldToKit(chart.beatmap.HitObjects, settings.kit);
-  const prepared = prepareChart({ ...chart.beatmap, HitObjects: fold.notes });
+  const level = await rememberedLevel(db, songKey(chart)).catch(() => "expert" as const);
+  const choice: ChartChoice = { level, kit: settings.kit };
+  const { prepared, fold } = chartFor(chart.beatmap, choice);
   const engine = new PracticeAudioEngine(prepared.tempo);
   let songFile: SongFile | null = null;
   let message = "";
@@ -93,6 +135,8 @@ export async function loadPractice(chartId: string): Promise<LoadedPractice | nu
   if (message) controller.announce(message);
   return {
     chart,
+    choice,
+    levels: levelSummaries(chart.beatmap),
     engine,
     controller,
     settings,

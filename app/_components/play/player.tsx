@@ -10,10 +10,12 @@ import type { MixSettings } from "@/lib/practice/audio-engine.ts";
 import { laneColumns } from "@/lib/practice/highway.ts";
 import type { KeyMap } from "@/lib/practice/keymap.ts";
 import { keyLabel } from "@/lib/practice/keymap.ts";
+import { LEVEL_LABELS } from "@/lib/practice/levels.ts";
 import { isRunning } from "@/lib/practice/transport-state.ts";
 import { localDb, type StoredResult } from "@/lib/store/db.ts";
 import { listResults, saveResult } from "@/lib/store/results.ts";
 import { ErrorMessage } from "../error-message.tsx";
+import { LevelChooser } from "../level-chooser.tsx";
 import { addressId } from "../pwa/address-id.ts";
 import { setPracticePlaying } from "../pwa/practice-activity.ts";
 import { HighwayPanel } from "./highway-panel.tsx";
@@ -22,7 +24,7 @@ import { HighwayView } from "./highway-view.tsx";
 import { Hud } from "./hud.tsx";
 import { InputPanel } from "./input-panel.tsx";
 import { KitPanel } from "./kit-panel.tsx";
-import { type LoadedPractice, loadPractice } from "./load-practice.ts";
+import { type LoadedPractice, loadPractice, rechart } from "./load-practice.ts";
 import { LoopPanel } from "./loop-panel.tsx";
 import { usePauseWhenHidden, usePlayerKeys, usePlayerTestHandle } from "./player-input.ts";
 import { type PracticePrefs, reducedMotion, saveKeyMap, savePrefs } from "./practice-settings.ts";
@@ -97,6 +99,7 @@ function Practice({ practice }: { practice: LoadedPractice }) {
   const [calibration, setCalibration] = useState(practice.settings.calibration);
   const [rebinding, setRebinding] = useState<number | null>(null);
   const [results, setResults] = useState<StoredResult[] | null>(null);
+  const [level, setLevel] = useState(practice.choice.level);
   const song = useSongFile(practice);
   const renderer = useRef<HighwayRenderer | null>(null);
 
@@ -150,6 +153,7 @@ function Practice({ practice }: { practice: LoadedPractice }) {
           fromMs: run.fromMs,
           toMs: run.toMs,
           input: run.input,
+          level: practice.choice.level,
           summary: run.summary,
         });
         void syncResult(chart, saved, run.summary).catch((e: unknown) =>
@@ -158,13 +162,13 @@ function Practice({ practice }: { practice: LoadedPractice }) {
       } catch (e) {
         console.error("could not save the result", e);
       }
-      const history = await listResults(localDb(), chart.id).catch(() => []);
+      const history = await listResults(localDb(), chart.id, 50, practice.choice.level).catch(() => []);
       if (!cancelled) setResults(history);
     })();
     return () => {
       cancelled = true;
     };
-  }, [view.finished, chart]);
+  }, [view.finished, chart, practice]);
 
   // Settings are kept on the device; the tempo and count-in go to the controller for the next run.
   const prefsRef = useRef(prefs);
@@ -205,8 +209,9 @@ function Practice({ practice }: { practice: LoadedPractice }) {
       <header className="player-head">
         <h1 id="play-title">{chart.title}</h1>
         <p className="muted">
-          {chart.artist || "Unknown artist"} · {chart.noteCount} notes ·{" "}
-          {practice.hasStems ? "stems" : (song.file?.name ?? "no audio: metronome only")}
+          {chart.artist || "Unknown artist"} · {LEVEL_LABELS[level]} ·{" "}
+          <span data-testid="level-notes">{practice.levels.find((l) => l.level === level)?.notes}</span> notes
+          · {practice.hasStems ? "stems" : (song.file?.name ?? "no audio: metronome only")}
         </p>
       </header>
       <p className="visually-hidden" role="status" aria-live="polite" data-testid="player-status">
@@ -220,6 +225,7 @@ function Practice({ practice }: { practice: LoadedPractice }) {
         <ResultsView
           summary={finished.summary}
           rate={finished.rate}
+          level={practice.choice.level}
           history={results}
           onAgain={() => controller.dismissResult()}
           onDrill={(bar) => {
@@ -248,6 +254,15 @@ function Practice({ practice }: { practice: LoadedPractice }) {
         </div>
         <TransportBar controller={controller} />
         <div className="player-controls">
+          <LevelChooser
+            value={level}
+            summaries={practice.levels}
+            disabled={running}
+            disabledNote="Pause to change the level."
+            onChange={(next) => {
+              if (rechart(practice, { level: next })) setLevel(next);
+            }}
+          />
           <TempoPanel controller={controller} onPrefs={onPrefs} />
           <HighwayPanel controller={controller} prefs={prefs} onPrefs={onPrefs} />
           <LoopPanel

@@ -1,8 +1,10 @@
 "use client";
 // The end-of-run report: score, grade, judgments, early/late, per-lane and per-limb timing, the
-// bars missed most (each with a drill loop) and the trend over earlier runs of this chart.
+// bars missed most (each with a drill loop) and the trend over earlier runs of this chart at the
+// same difficulty level.
 import { LANE_LABELS, type Lane } from "@/lib/beatmap/lanes.ts";
 import { JUDGMENTS } from "@/lib/practice/hit-windows.ts";
+import { LEVEL_LABELS, type Level } from "@/lib/practice/levels.ts";
 import { grade, type RunSummary, type TimingStats } from "@/lib/practice/stats.ts";
 import type { StoredResult } from "@/lib/store/db.ts";
 
@@ -13,11 +15,13 @@ const timing = (t: TimingStats) =>
 export function ResultsView(props: {
   summary: RunSummary;
   rate: number;
+  level: Level;
+  /** Runs of this chart at this level, newest (this one) first. */
   history: StoredResult[];
   onAgain: () => void;
   onDrill: (bar: number) => void;
 }) {
-  const { summary: s, rate, history, onAgain, onDrill } = props;
+  const { summary: s, rate, level, history, onAgain, onDrill } = props;
   const earlier = history.slice(1, 8).map((h) => h.summary as RunSummary);
   return (
     <section className="results card" aria-labelledby="results-title" data-testid="results">
@@ -26,6 +30,7 @@ export function ResultsView(props: {
         <strong data-testid="grade">{grade(s.accuracy, s.counts)}</strong>{" "}
         <span data-testid="accuracy">{pct(s.accuracy)}</span> · score{" "}
         <span data-testid="score">{s.score}</span> · max combo {s.maxCombo} · {Math.round(rate * 100)} % tempo
+        · <span data-testid="result-level">{LEVEL_LABELS[level]}</span>
       </p>
       <dl className="facts judgments">
         {JUDGMENTS.map((j) => (
@@ -100,7 +105,7 @@ export function ResultsView(props: {
       ) : null}
       {earlier.length > 0 ? (
         <p className="muted" data-testid="history">
-          Earlier runs: {earlier.map((e) => pct(e.accuracy)).join(" · ")}
+          Earlier runs at {LEVEL_LABELS[level]}: {earlier.map((e) => pct(e.accuracy)).join(" · ")}
         </p>
       ) : null}
       <button type="button" onClick={onAgain}>

@@ -3,6 +3,7 @@
 // sign-in; sent twice it is stored once (the result's own id is the server row's id). A visitor the
 // app knows to be signed out queues nothing: the run stays on the device only.
 import { knownSignedOut } from "@/lib/offline/account-state.ts";
+import { parseLevel } from "@/lib/practice/levels.ts";
 import type { RunSummary } from "@/lib/practice/stats.ts";
 import { localDb, type StoredChart, type StoredResult } from "@/lib/store/db.ts";
 import { queueAndSend } from "../pwa/outbox-sync.ts";
@@ -22,6 +23,7 @@ export async function syncResult(
       score: Math.round(summary.score),
       accuracy: Math.min(1, Math.max(0, summary.accuracy)),
       tempo: result.rate,
+      level: parseLevel(result.level),
       stats: summary as unknown as Record<string, unknown>,
       playedAt: new Date(result.createdAt).toISOString(),
     },
