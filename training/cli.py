@@ -5,7 +5,9 @@
 
 Steps, in order: build-bank, render-accomp, synth-data, train-transcriber, train-separator,
 export, evaluate, and evaluate-real (real recordings; needs an MDB Drums checkout). `all` runs
-them in order (evaluate-real only with --mdb). See training/README.md.
+them in order (evaluate-real only with --mdb). The beat model has its own steps, after the other
+two models are exported: render-beats, beat-inputs, train-beats, export-beats. See
+training/README.md.
 """
 from __future__ import annotations
 
@@ -97,6 +99,19 @@ def main() -> None:
     r.add_argument("--mdb", required=True, help="MDB Drums checkout: the folder holding audio/ and annotations/")
     r.add_argument("--write-manifest", action="store_true", help="record the figures in the manifest")
     r.add_argument("--calibrate", action="store_true", help="choose the shipped thresholds on these recordings")
+    rb = sub.add_parser("render-beats", help="long clips with exact beats and downbeats (beats_data.py)")
+    rb.add_argument("--n-train", type=int, default=150)
+    rb.add_argument("--n-val", type=int, default=20)
+    bi = sub.add_parser("beat-inputs", help="run the shipped separator and transcriber over render-beats' clips")
+    bi.add_argument("--threads", type=int, default=2)
+    tb = sub.add_parser("train-beats", help="train the beat and downbeat TCN (beats_model.py)")
+    tb_budget = tb.add_mutually_exclusive_group()
+    tb_budget.add_argument("--steps", type=int, help="optimiser steps in this run (what recipe.json records)")
+    tb_budget.add_argument("--minutes", type=float, help="wall-clock budget instead")
+    tb.add_argument("--resume", action="store_true", help="continue from checkpoints/beats.pt")
+    tb.add_argument("--lr", type=float, default=2e-3, help="peak learning rate (cosine over the run)")
+    tb.add_argument("--threads", type=int, default=1)
+    sub.add_parser("export-beats", help="export the beat model to ONNX, check it in onnxruntime-node, manifest entry")
     sub.add_parser("card", help="print the model card's metric tables from the manifest")
     al = sub.add_parser("all", help="every step with defaults")
     al.add_argument("--mdb", help="MDB Drums checkout: calibrate the shipped thresholds on it (evaluate-real)")
@@ -174,6 +189,25 @@ def main() -> None:
         elif step == "evaluate-real":
             from evaluate_real import evaluate_real
             evaluate_real(Path(args.mdb), args.write_manifest or args.step == "all", args.calibrate or args.step == "all")
+        elif step == "render-beats":
+            from beats_data import render_beats
+            render_beats(args.n_train, args.n_val)
+        elif step == "beat-inputs":
+            import subprocess
+            from common import WORK
+            root = Path(__file__).resolve().parent
+            subprocess.run(["node", "--import", "tsx", str(root / "beat_inputs.ts"), str(WORK / "beats" / "train"),
+                            str(WORK / "beats" / "val"), "--threads", str(args.threads)], check=True, cwd=root.parent)
+        elif step == "train-beats":
+            from beats_model import train_beats
+            if args.steps is None and args.minutes is None:
+                for run in json.loads(RECIPE.read_text())["beats"]:  # replay the shipped schedule
+                    train_beats(None, run["steps"], run["resume"], lr=run["options"]["lr"])
+            else:
+                train_beats(args.minutes, args.steps, args.resume, lr=args.lr)
+        elif step == "export-beats":
+            from beats_model import export_beats
+            export_beats()
         elif step == "card":
             from card import card
             card()

@@ -6,6 +6,7 @@ import type { Beatmap } from "../beatmap/index.ts";
 import { throwIfAborted } from "../inference/abort.ts";
 import type { InferenceBackend, ModelSession } from "../inference/backend.ts";
 import { type BuildChartInput, buildChart } from "../transcribe/index.ts";
+import { beatModelInputs, runBeatModel } from "./beat-model.ts";
 import type { ModelSpec, PipelineModels } from "./model-spec.ts";
 import { type ProgressEvent, ProgressTracker, type Stage } from "./progress.ts";
 import { runSeparator, runTranscriber, type Stems } from "./run-model.ts";
@@ -47,8 +48,13 @@ export async function generateChart(
   deps: GenerateDeps,
   onProgress?: (event: ProgressEvent) => void,
 ): Promise<GenerateResult> {
-  const { transcriber } = deps.models;
+  const { transcriber, beats } = deps.models;
   const separator = deps.skipSeparation ? undefined : deps.models.separator;
+  if (beats && beats.frameRate !== transcriber.sampleRate / transcriber.hop) {
+    throw new Error(
+      `${beats.name} reads ${beats.frameRate} frames per second; ${transcriber.name} writes ${transcriber.sampleRate / transcriber.hop}`,
+    );
+  }
   for (const spec of [transcriber, separator]) {
     if (spec && spec.sampleRate !== input.sampleRate) {
       throw new Error(
@@ -65,14 +71,15 @@ export async function generateChart(
   const tracker = new ProgressTracker((e) => onProgress?.(e), stages);
 
   const sessions = await tracker.stage("load-models", async (report) => {
-    const specs = separator ? [separator, transcriber] : [transcriber];
+    const specs: ModelSpec[] = [...(separator ? [separator] : []), transcriber, ...(beats ? [beats] : [])];
     const loaded: ModelSession[] = [];
     for (const [i, spec] of specs.entries()) {
       loaded.push(await deps.session(signal, spec, (f) => report((i + f) / specs.length)));
     }
     return loaded;
   });
-  const transcriberSession = sessions.at(-1)!;
+  const transcriberSession = sessions[separator ? 1 : 0]!;
+  const beatSession = beats ? sessions.at(-1) : undefined;
 
   let stems: Stems | undefined;
   if (separator) {
@@ -87,8 +94,19 @@ export async function generateChart(
   throwIfAborted(signal);
 
   const result = await tracker.stage("post-process", async () => {
+    // The beat model is small (well under a second for a song): part of post-processing.
+    const beatActivations =
+      beats && beatSession
+        ? await runBeatModel(
+            beatSession,
+            beats,
+            beatModelInputs(activations, stems?.accompaniment, transcriber.sampleRate, transcriber.hop),
+          )
+        : undefined;
+    throwIfAborted(signal);
     const chartInput: BuildChartInput = {
       activations,
+      ...(beatActivations ? { beats: beatActivations } : {}),
       settings: { thresholds: transcriber.thresholds, minGapMs: transcriber.minGapMs },
       audio: {
         durationMs: input.source.durationMs,
@@ -98,7 +116,7 @@ export async function generateChart(
         ...(input.source.fingerprint ? { fingerprint: input.source.fingerprint } : {}),
       },
       generation: {
-        models: [transcriber, ...(separator ? [separator] : [])].map((m) => ({
+        models: [transcriber, ...(separator ? [separator] : []), ...(beats ? [beats] : [])].map((m) => ({
           name: m.name,
           version: m.version,
         })),

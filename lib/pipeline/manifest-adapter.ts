@@ -3,7 +3,7 @@
 // details, metrics), so the manifest can grow without breaking old clients.
 import "../zod-csp.ts";
 import { z } from "zod";
-import type { PipelineModels, SeparatorSpec, TranscriberSpec } from "./model-spec.ts";
+import type { BeatSpec, PipelineModels, SeparatorSpec, TranscriberSpec } from "./model-spec.ts";
 
 const io = z.object({ name: z.string().min(1) });
 const common = {
@@ -28,10 +28,25 @@ const transcriberEntry = z.object({
   peakPicking: z.object({ radiusFrames: z.number().int().min(0).max(50) }).optional(),
 });
 const separatorEntry = z.object({ ...common, task: z.literal("separation") });
+const beatEntry = z.object({
+  name: common.name,
+  version: common.version,
+  url: common.url,
+  sha256: common.sha256,
+  bytes: common.bytes,
+  inputs: common.inputs,
+  outputs: common.outputs,
+  task: z.literal("beats"),
+  frameRate: z.number().positive(),
+  inputChannels: z.number().int().positive(),
+  inputClasses: z.array(z.string().min(1)).min(1),
+});
 
 const manifestSchema = z.object({
   schemaVersion: z.literal(1),
-  models: z.array(z.union([transcriberEntry, separatorEntry, z.object({ task: z.string() }).passthrough()])),
+  models: z.array(
+    z.union([transcriberEntry, separatorEntry, beatEntry, z.object({ task: z.string() }).passthrough()]),
+  ),
 });
 
 export interface LoadedManifest {
@@ -62,6 +77,7 @@ export function pipelineModelsFromManifest(json: unknown): LoadedManifest {
     .map((m) => transcriberEntry.safeParse(m))
     .find((r) => r.success)?.data;
   const separation = parsed.data.models.map((m) => separatorEntry.safeParse(m)).find((r) => r.success)?.data;
+  const beatModel = parsed.data.models.map((m) => beatEntry.safeParse(m)).find((r) => r.success)?.data;
   if (!transcription) throw new ManifestError("The model manifest lists no transcription model.");
 
   const transcriber: TranscriberSpec = {
@@ -109,9 +125,31 @@ export function pipelineModelsFromManifest(json: unknown): LoadedManifest {
       overlapSeconds: separation.chunking.overlapSeconds,
     };
   }
+  let beats: BeatSpec | undefined;
+  if (beatModel) {
+    // Fed the transcriber's columns in order: another transcriber needs its own beat model.
+    if (beatModel.inputClasses.join(",") !== transcription.classes.join(",")) {
+      throw new ManifestError(
+        `The beat model ${beatModel.name} was trained on the classes ${beatModel.inputClasses.join(", ")}; the transcriber has ${transcription.classes.join(", ")}.`,
+      );
+    }
+    beats = {
+      task: "beats",
+      name: beatModel.name,
+      version: beatModel.version,
+      url: beatModel.url,
+      sha256: beatModel.sha256,
+      bytes: beatModel.bytes,
+      input: beatModel.inputs[0]!.name,
+      inputChannels: beatModel.inputChannels,
+      frameRate: beatModel.frameRate,
+      beatOutput: output(beatModel, "beat"),
+      downbeatOutput: output(beatModel, "downbeat"),
+    };
+  }
   return {
-    models: { transcriber, ...(separator ? { separator } : {}) },
-    downloadBytes: transcription.bytes + (separation?.bytes ?? 0),
+    models: { transcriber, ...(separator ? { separator } : {}), ...(beats ? { beats } : {}) },
+    downloadBytes: transcription.bytes + (separation?.bytes ?? 0) + (beatModel?.bytes ?? 0),
   };
 }
 

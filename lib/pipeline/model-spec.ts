@@ -36,12 +36,31 @@ export interface SeparatorSpec extends BaseSpec {
   accompanimentOutput: string;
 }
 
-export type ModelSpec = TranscriberSpec | SeparatorSpec;
+/**
+ * The beat model: per transcriber frame, the transcriber's onsets and the accompaniment's features
+ * in (lib/pipeline/beat-model.ts), beat and downbeat probabilities out. Run once over the song.
+ */
+export interface BeatSpec extends ModelFileRef {
+  task: "beats";
+  name: string;
+  version: string;
+  /** Name of the [1, frames, inputChannels] float input. */
+  input: string;
+  inputChannels: number;
+  /** Must be the transcriber's frame rate. */
+  frameRate: number;
+  beatOutput: string;
+  downbeatOutput: string;
+}
+
+export type ModelSpec = TranscriberSpec | SeparatorSpec | BeatSpec;
 
 export interface PipelineModels {
   transcriber: TranscriberSpec;
   /** Absent: transcribe the full mix directly. */
   separator?: SeparatorSpec;
+  /** Absent: the grid is decoded from the drum hits alone. */
+  beats?: BeatSpec;
 }
 
 /** Chunk sizes in samples, rounded so they line up with the model's frames. */

@@ -56,9 +56,16 @@ async function sessionFor(
       const created = await runtime.createSession(file.bytes);
       // Warm-up run: compiles WebGPU shaders / JITs WASM before the real audio arrives.
       const t0 = performance.now();
-      await created.run({
-        [spec.input]: { data: new Float32Array(spec.hop * 64), dims: [1, spec.hop * 64] },
-      });
+      await created.run(
+        spec.task === "beats"
+          ? {
+              [spec.input]: {
+                data: new Float32Array(64 * spec.inputChannels),
+                dims: [1, 64, spec.inputChannels],
+              },
+            }
+          : { [spec.input]: { data: new Float32Array(spec.hop * 64), dims: [1, spec.hop * 64] } },
+      );
       warmUps.set(key, (performance.now() - t0) / 1000);
       return created;
     })();

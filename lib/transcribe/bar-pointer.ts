@@ -18,6 +18,16 @@ export interface GridHit {
   weight: number;
 }
 
+/**
+ * A beat model's output (lib/pipeline/beat-model.ts): beat and downbeat probabilities per frame.
+ * An extra observation of the decoder beside the drum hits (`beatObservation`).
+ */
+export interface BeatActivations {
+  fps: number;
+  beat: Float32Array;
+  downbeat: Float32Array;
+}
+
 export interface BarPointerOptions {
   /** Frames per second of the decoder's time grid. */
   fps?: number;
@@ -40,6 +50,10 @@ export interface BarPointerOptions {
   priorPerSecond?: number;
   /** Longest stretch decoded at once, s (longer audio is decoded in overlapping blocks). */
   blockSeconds?: number;
+  /** Weight of the beat model's beat activation on every beat position (0: ignore it). */
+  beatWeight?: number;
+  /** Weight of its downbeat activation on bar lines, relative to the beat's. */
+  downbeatWeight?: number;
 }
 
 export const BAR_POINTER_DEFAULTS: Required<BarPointerOptions> = {
@@ -56,7 +70,47 @@ export const BAR_POINTER_DEFAULTS: Required<BarPointerOptions> = {
   priorOctaves: 1,
   priorPerSecond: 0.6,
   blockSeconds: 600,
+  beatWeight: 0.4,
+  downbeatWeight: 0.3,
 };
+
+/**
+ * madmom's observation model in log-odds form: a beat state scores log P(beat) against a non-beat
+ * state's log((1 − P) / (λ − 1)), λ = 16 (madmom's observation_lambda): P = 1/16 is neutral, a clear
+ * peak earns up to +3 and a frame the model is sure holds no beat costs up to −4. Clipped, so one
+ * confident frame cannot outvote the drums.
+ */
+const BEAT_LAMBDA = 16;
+const LOGIT_RANGE = { min: -4, max: 3 };
+const logit = (p: number) => Math.log((p + 1e-4) / (1 - p + 1e-4));
+const clip = (v: number, lo: number, hi: number) => (v < lo ? lo : v > hi ? hi : v);
+
+/**
+ * Per decoder frame: the score of a beat there (`beat`) and the extra score of that beat being a
+ * bar line (`downbeat`: the downbeat's log-odds against the beat's, so a beat the model calls
+ * "not a downbeat" costs and a bar line where it hears none costs). Already weighted.
+ */
+export function beatObservation(
+  act: BeatActivations,
+  startMs: number,
+  frames: number,
+  fps: number,
+  beatWeight: number,
+  downbeatWeight: number,
+): { beat: Float32Array; downbeat: Float32Array } {
+  const beat = new Float32Array(frames);
+  const downbeat = new Float32Array(frames);
+  const n = Math.min(act.beat.length, act.downbeat.length);
+  for (let t = 0; t < frames; t++) {
+    const j = Math.round(((startMs + (t * 1000) / fps) * act.fps) / 1000);
+    if (j < 0 || j >= n) continue;
+    const pb = act.beat[j]!;
+    const pd = act.downbeat[j]!;
+    beat[t] = beatWeight * clip(logit(pb) + Math.log(BEAT_LAMBDA - 1), LOGIT_RANGE.min, LOGIT_RANGE.max);
+    downbeat[t] = beatWeight * downbeatWeight * clip(logit(pd) - logit(pb), -3, 2);
+  }
+  return { beat, downbeat };
+}
 
 export interface DecodedBar {
   /** Bar line, ms (the first bar may start before 0: a pickup). */
@@ -143,16 +197,17 @@ function transitions(types: readonly BarType[], o: Required<BarPointerOptions>) 
   return { fixed, meterOf, meterCount: names.length, jumpCosts };
 }
 
-/** Decodes the bars of a piece from its drum hits. */
+/** Decodes the bars of a piece from its drum hits (and a beat model's activations, when given). */
 export function decodeBars(
   hits: readonly GridHit[],
   durationMs: number,
   options: BarPointerOptions = {},
+  beats?: BeatActivations,
 ): DecodedBar[] {
   const o = { ...BAR_POINTER_DEFAULTS, ...options };
   const types = barTypes(o);
   const blockMs = o.blockSeconds * 1000;
-  if (durationMs <= blockMs * 1.25) return decodeBlock(hits, 0, durationMs, types, o);
+  if (durationMs <= blockMs * 1.25) return decodeBlock(hits, 0, durationMs, types, o, beats);
   // Long audio: overlapping blocks, each keeping the bars that start in its middle part.
   const overlap = 30_000;
   const bars: DecodedBar[] = [];
@@ -160,7 +215,7 @@ export function decodeBars(
     const lo = Math.max(0, from - overlap);
     const hi = Math.min(durationMs, from + blockMs + overlap);
     const inBlock = hits.filter((h) => h.timeMs >= lo && h.timeMs < hi);
-    const decoded = decodeBlock(inBlock, lo, hi, types, o);
+    const decoded = decodeBlock(inBlock, lo, hi, types, o, beats);
     const keepFrom = from === 0 ? Number.NEGATIVE_INFINITY : from;
     const keepTo = from + blockMs >= durationMs ? Number.POSITIVE_INFINITY : from + blockMs;
     for (const b of decoded) if (b.startMs >= keepFrom && b.startMs < keepTo) bars.push(b);
@@ -174,6 +229,7 @@ function decodeBlock(
   endMs: number,
   types: readonly BarType[],
   o: Required<BarPointerOptions>,
+  beats: BeatActivations | undefined,
 ): DecodedBar[] {
   const fps = o.fps;
   const frames = Math.max(1, Math.ceil(((endMs - startMs) * fps) / 1000));
@@ -201,6 +257,14 @@ function decodeBlock(
   const ends = new Float64Array(nTypes);
   const { fixed, meterOf, meterCount, jumpCosts } = transitions(types, o);
   const bestOf = new Int32Array(meterCount);
+  const observed =
+    beats && o.beatWeight > 0
+      ? beatObservation(beats, startMs, frames, fps, o.beatWeight, o.downbeatWeight)
+      : undefined;
+  // Beat positions of each bar type (frames from its bar line).
+  const beatPositions = types.map((ty) =>
+    Int32Array.from({ length: ty.meter.beats }, (_, j) => Math.round((j * ty.frames) / ty.meter.beats)),
+  );
 
   for (let t = 0; t < frames; t++) {
     if (t > 0) {
@@ -233,6 +297,21 @@ function decodeBlock(
         const ty = types[i]!;
         scores[i]![t % ty.frames] = best - ty.barCost;
         back[t * nTypes + i] = arg;
+      }
+    }
+    if (observed) {
+      const ob = observed.beat[t]!;
+      const od = observed.downbeat[t]!;
+      for (let i = 0; i < nTypes; i++) {
+        const n = types[i]!.frames;
+        const s = scores[i]!;
+        const positions = beatPositions[i]!;
+        const base = t % n;
+        // The bar whose beat j falls on frame t started at slot (t − position) mod n.
+        for (let j = 0; j < positions.length; j++) {
+          const k = (base - positions[j]! + n) % n;
+          s[k]! += j === 0 ? ob + od : ob;
+        }
       }
     }
     const row = evidence.get(t);

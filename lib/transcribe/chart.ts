@@ -11,6 +11,7 @@ import {
   lintBeatmap,
   type Timing,
 } from "../beatmap/index.ts";
+import type { BeatActivations } from "./bar-pointer.ts";
 import { type DifficultyEstimate, estimateDifficulty } from "./estimate-difficulty.ts";
 import { buildGrid, type ChartGrid, type GridOptions } from "./grid.ts";
 import { type LimbOptions, type LimbResult, resolveSimultaneous } from "./limbs.ts";
@@ -31,6 +32,8 @@ export interface AudioInfo {
 
 export interface BuildChartInput {
   activations: Activations;
+  /** A beat model's beat and downbeat activations: an extra observation of the grid decoder. */
+  beats?: BeatActivations;
   settings: PeakPickSettings;
   audio: AudioInfo;
   generation: GenerationInfo;
@@ -95,6 +98,7 @@ export function buildChart(input: BuildChartInput): BuildChartResult {
     })),
     audio.durationMs,
     input.grid,
+    input.beats,
   );
   let timing: Timing;
   if (grid) timing = grid.timing;

@@ -13,7 +13,9 @@ import {
 import {
   BAR_POINTER_DEFAULTS,
   type BarPointerOptions,
+  type BeatActivations,
   barsToBeats,
+  beatObservation,
   type DecodedBar,
   decodeBars,
   type GridHit,
@@ -109,11 +111,16 @@ function signature(meter: MeterName, beats: number): string {
   return METERS[meter].compound ? `${3 * beats}/8` : `${beats}/4`;
 }
 
-/** The grid of a chart's notes, or undefined when there are too few notes to find a beat. */
+/**
+ * The grid of a chart's notes, or undefined when there are too few notes to find a beat. A beat
+ * model's activations, when given, are a second observation of the decoder and of the check
+ * against the metrical neighbours (pattern evidence still takes part in both).
+ */
 export function buildGrid(
   notes: readonly GridNote[],
   durationMs: number,
   options: GridOptions = {},
+  beats?: BeatActivations,
 ): ChartGrid | undefined {
   const sorted = [...notes].sort((a, b) => a.timeMs - b.timeMs);
   if (sorted.length < 4) return undefined;
@@ -121,7 +128,7 @@ export function buildGrid(
   const hits = gridHits(sorted);
   const firstNote = sorted[0]!.timeMs;
   const lastNote = sorted[sorted.length - 1]!.timeMs;
-  const decoded = decodeGrid(hits, durationMs, firstNote, lastNote, decoder, options.sections);
+  const decoded = decodeGrid(hits, durationMs, firstNote, lastNote, decoder, options.sections, beats);
   if (!decoded) return undefined;
   const { bars, beats: decodedBeats, fit } = decoded;
   const grid = [...fit.beatsMs];
@@ -254,15 +261,27 @@ function decodeGrid(
   lastNote: number,
   decoder: Required<BarPointerOptions>,
   sections: SectionOptions | undefined,
+  beats: BeatActivations | undefined,
 ): Decoded | undefined {
-  const decoded = decodeAndFit(hits, durationMs, firstNote, lastNote, decoder, sections);
-  const rival = decoded && rivalLevel(decoded, hits, decoder);
+  const decoded = decodeAndFit(hits, durationMs, firstNote, lastNote, decoder, sections, beats);
+  const observed =
+    beats && decoder.beatWeight > 0
+      ? beatObservation(
+          beats,
+          0,
+          Math.ceil((durationMs * decoder.fps) / 1000),
+          decoder.fps,
+          decoder.beatWeight,
+          decoder.downbeatWeight,
+        )
+      : undefined;
+  const rival = decoded && rivalLevel(decoded, hits, decoder, observed);
   if (!rival) return decoded;
   const m = METERS[rival.meter];
   const simpleBpm = (60_000 / rival.beatMs) * (m.compound ? 1.5 : 1);
   const meters: MeterName[] = m.compound ? [rival.meter] : [rival.meter, "2/4"];
   const narrowed = { ...decoder, meters, minBpm: simpleBpm / 1.2, maxBpm: simpleBpm * 1.2 };
-  return decodeAndFit(hits, durationMs, firstNote, lastNote, narrowed, sections) ?? decoded;
+  return decodeAndFit(hits, durationMs, firstNote, lastNote, narrowed, sections, beats) ?? decoded;
 }
 
 /**
@@ -323,9 +342,10 @@ function decodeAndFit(
   lastNote: number,
   decoder: Required<BarPointerOptions>,
   sections: SectionOptions | undefined,
+  activations: BeatActivations | undefined,
 ): Decoded | undefined {
   // Bars from the one holding the first note to the one holding the last.
-  const bars = decodeBars(hits, durationMs, decoder).filter((b, i, all) => {
+  const bars = decodeBars(hits, durationMs, decoder, activations).filter((b, i, all) => {
     const end = i + 1 < all.length ? all[i + 1]!.startMs : b.startMs + METERS[b.meter].beats * b.beatMs;
     return end > firstNote && b.startMs <= lastNote;
   });
@@ -351,6 +371,7 @@ function rivalLevel(
   d: Decoded,
   hits: readonly GridHit[],
   prior: Required<BarPointerOptions>,
+  observed: ReturnType<typeof beatObservation> | undefined,
 ): GridHypothesis | undefined {
   const steady = d.fit.sections.filter((s) => s.kind === "steady");
   const longest = steady.reduce<(typeof steady)[number] | undefined>(
@@ -365,13 +386,36 @@ function rivalLevel(
   const chosen = { barMs: times[longest.from]! - d.beats[longest.from]!.inBar * beatMs, beatMs, meter };
   const inSection = hits.filter((h) => h.timeMs >= times[longest.from]! && h.timeMs < times[longest.to]!);
   const evidence = inSection.reduce((s, h) => s + h.weight, 0);
+  const fromMs = times[longest.from]!;
+  const toMs = times[longest.to]!;
   const { own, rival, rivalScore } = bestNeighbour(
     chosen,
     inSection,
-    times[longest.to]! - times[longest.from]!,
+    toMs - fromMs,
     prior,
+    observed && ((h) => observedScore(h, observed, fromMs, toMs, prior.fps)),
   );
   return rival && rivalScore > own + RIVAL_MARGIN * evidence ? rival : undefined;
+}
+
+/** The beat model's observation summed over a steady grid's beats (and bar lines) in [from, to). */
+export function observedScore(
+  h: GridHypothesis,
+  observed: ReturnType<typeof beatObservation>,
+  fromMs: number,
+  toMs: number,
+  fps: number,
+): number {
+  const beatsPerBar = METERS[h.meter].beats;
+  let k = Math.ceil((fromMs - h.barMs) / h.beatMs - 1e-9);
+  let score = 0;
+  for (let t = h.barMs + k * h.beatMs; t < toMs; t = h.barMs + ++k * h.beatMs) {
+    const f = Math.round((t * fps) / 1000);
+    if (f < 0 || f >= observed.beat.length) continue;
+    score += observed.beat[f]!;
+    if (((k % beatsPerBar) + beatsPerBar) % beatsPerBar === 0) score += observed.downbeat[f]!;
+  }
+  return score;
 }
 
 /** A Feel equal to the one already in force says nothing. */

@@ -1,5 +1,12 @@
 // Public surface of lib/transcribe: drum-model activations → .bsm v1 chart. Pure TypeScript.
-export { type BarPointerOptions, type DecodedBar, decodeBars } from "./bar-pointer.ts";
+export {
+  BAR_POINTER_DEFAULTS,
+  type BarPointerOptions,
+  type BeatActivations,
+  beatObservation,
+  type DecodedBar,
+  decodeBars,
+} from "./bar-pointer.ts";
 export { type AudioInfo, type BuildChartInput, type BuildChartResult, buildChart } from "./chart.ts";
 export { componentForClass, DEFAULT_CLASS_COMPONENTS, normalizeClassName } from "./classes.ts";
 export { componentWeight } from "./envelope.ts";
