@@ -6,6 +6,7 @@ import { useCallback, useEffect, useId, useState } from "react";
 import { formatRate, LEVEL_LABELS, LEVELS, type Level, type LevelSummary } from "@/lib/practice/levels.ts";
 import { localDb } from "@/lib/store/db.ts";
 import { rememberedLevel, rememberLevel } from "@/lib/store/levels.ts";
+import styles from "./level-chooser.module.css";
 
 export function LevelChooser(props: {
   value: Level;
@@ -19,7 +20,7 @@ export function LevelChooser(props: {
   const { value, onChange, summaries, disabled = false, disabledNote } = props;
   const name = useId();
   return (
-    <fieldset className="level-chooser" disabled={disabled} data-testid="level-chooser">
+    <fieldset className={styles.chooser} disabled={disabled} data-testid="level-chooser">
       <legend>Difficulty</legend>
       {LEVELS.map((level) => {
         const s = summaries?.find((x) => x.level === level);
@@ -42,7 +43,7 @@ export function LevelChooser(props: {
           </label>
         );
       })}
-      {disabled && disabledNote ? <p className="muted">{disabledNote}</p> : null}
+      {disabled && disabledNote ? <p className={`muted ${styles.note}`}>{disabledNote}</p> : null}
     </fieldset>
   );
 }

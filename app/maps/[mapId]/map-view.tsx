@@ -9,6 +9,7 @@ import { describeTimingChange } from "@/lib/beatmap/grid-sections.ts";
 import { DiffTimeline } from "../../_components/diff-timeline.tsx";
 import { ErrorMessage } from "../../_components/error-message.tsx";
 import { GridNotice } from "../../_components/grid-notice.tsx";
+import { MapLevels } from "../../_components/map-levels.tsx";
 import { PractiseButton } from "../../_components/practise-button.tsx";
 import { StatusLabel } from "../../_components/status-label.tsx";
 import { useTRPC } from "../../_components/trpc.tsx";
@@ -66,6 +67,7 @@ export function MapView({ mapId }: { mapId: string }) {
           </Link>
           <PractiseButton mapId={m.id} label={`Practise ${m.name}`} />
         </div>
+        {latest ? <MapLevels songId={m.song.id} versionId={latest.id} mapId={m.id} /> : null}
         {latest ? <NewestGrid mapId={m.id} versionId={latest.id} durationMs={m.song.durationMs} /> : null}
       </header>
 

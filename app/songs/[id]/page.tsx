@@ -7,6 +7,7 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { createContext } from "@/server/trpc/init.ts";
 import { createCaller } from "@/server/trpc/root.ts";
+import { SongLevels } from "../../_components/map-levels.tsx";
 import { PractiseButton } from "../../_components/practise-button.tsx";
 import { StatusLabel } from "../../_components/status-label.tsx";
 
@@ -89,6 +90,9 @@ export default async function SongPage({ params }: Params) {
             ))}
           </ul>
         )}
+        {song.maps[0] ? (
+          <SongLevels songId={song.id} mapId={song.maps[0].id} mapName={song.maps[0].name} />
+        ) : null}
       </section>
     </section>
   );
