@@ -166,3 +166,20 @@ describe("importMusicXml: scores from notation programs", () => {
     );
   });
 });
+
+describe("importMusicXml: the MusicXML tutorial's percussion example", () => {
+  it("reads the drum kit part (bass clef, GM keys) and names the part it skipped", async () => {
+    const { readFileSync } = await import("node:fs");
+    const bytes = readFileSync(new URL("./fixtures/tutorial-percussion.musicxml", import.meta.url));
+    const { beatmap, warnings } = importMusicXml(new Uint8Array(bytes), { title: "tutorial" });
+    expect(warnings).toEqual(['The score has several percussion parts; only "Drums" was read.']);
+    expect(beatmap.Metadata.Title).toBe("tutorial");
+    expect(beatmap.Timing).toMatchObject({ Bpm: 120, Offset: 0, TimeSignature: "4/4" });
+    const at = (component: string) =>
+      beatmap.HitObjects.filter((n) => n.Component === component).map((n) => n.Time / 500);
+    expect(at("crash")).toEqual([0]);
+    expect(at("snare")).toEqual([1, 3, 5, 7]);
+    expect(at("kick")).toEqual([0, 2, 2.5, 3.5, 4, 6, 6.5, 7.5]);
+    expect(at("hihat_closed")).toEqual([0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6, 6.5, 7, 7.5]);
+  });
+});

@@ -12,6 +12,7 @@ import type { Feel, HitObject, Timing, TimingPoint } from "../beatmap/schema.ts"
 import { DEFAULT_BPM, formatTimeSignature, type TimeSignature } from "../beatmap/tempo.ts";
 import { STAFF_POSITION } from "./drum-kit.ts";
 import { dynamicsToVelocity, MISC_OFFSET_MS } from "./musicxml.ts";
+import { lastAtOrBefore } from "./quantize.ts";
 import { child, childrenNamed, childText, parseXml, type XmlElement, XmlParseError } from "./xml-parse.ts";
 
 /** MusicXML files are verbose: a long drum part is a few MiB. */
@@ -399,8 +400,7 @@ function beatToMsFn(offsetMs: number, tempos: readonly TempoMark[]): (beat: numb
     anchors.push({ beat, ms, bpm });
   }
   return (b: number) => {
-    let a = anchors[0]!;
-    for (const x of anchors) if (x.beat <= b + EPS) a = x;
+    const a = anchors[lastAtOrBefore(anchors.length, (i) => anchors[i]!.beat <= b + EPS)]!;
     return a.ms + ((b - a.beat) * 60_000) / a.bpm;
   };
 }
@@ -426,7 +426,8 @@ function buildTiming(read: ReadPart, offsetMs: number | undefined): Timing {
     const key = Math.round(beat * 1e6) / 1e6;
     let p = points.get(key);
     if (!p) {
-      const bpm = [...tempos].filter((t) => t.beat <= beat + EPS).at(-1)?.bpm ?? firstBpm;
+      const before = lastAtOrBefore(tempos.length, (i) => tempos[i]!.beat <= beat + EPS);
+      const bpm = tempos[before] && tempos[before].beat <= beat + EPS ? tempos[before].bpm : firstBpm;
       p = { Time: Math.round(toMs(beat) * 1000) / 1000, Bpm: bpm };
       points.set(key, p);
     }

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { grooveChart } from "../beatmap/testing.ts";
-import { chartToMusicXml, dynamicsToVelocity, velocityToDynamics } from "./musicxml.ts";
+import { chartToMusicXml, dynamicsToVelocity, exportMusicXml, velocityToDynamics } from "./musicxml.ts";
 import { grooveBeatmap, TEST_GROOVES } from "./testing.ts";
 
 const schemaDir = fileURLToPath(new URL("./schema/", import.meta.url));
@@ -45,6 +45,17 @@ describe("chartToMusicXml", () => {
 
   it("the generated rock groove with fills, ghosts and chokes validates too", () => {
     expect(() => validate(chartToMusicXml(grooveChart({ bars: 8 })), "groove")).not.toThrow();
+  });
+
+  it("an empty chart, and a chart without a tempo map, still make valid scores", () => {
+    const empty = grooveBeatmap({ title: "Empty", bpm: 100, notes: [] });
+    expect(() => validate(chartToMusicXml(empty), "empty")).not.toThrow();
+    const { Timing: _, ...rest } = grooveBeatmap({ ...TEST_GROOVES.rock!, offsetMs: 0 });
+    const untimed = exportMusicXml({ ...rest });
+    expect(untimed.warnings).toEqual([
+      "The chart has no tempo map; the score assumes 120 BPM in 4/4 from 0 ms.",
+    ]);
+    expect(() => validate(untimed.data, "untimed")).not.toThrow();
   });
 
   it("xmllint does reject a score the schema forbids (the check can fail)", () => {

@@ -112,6 +112,18 @@ interface Onset {
 
 const toDivisions = (beats: number) => beats * DIVISIONS;
 
+/** The last index i < count for which `isAtOrBefore(i)` holds (a sorted prefix), or 0. */
+export function lastAtOrBefore(count: number, isAtOrBefore: (i: number) => boolean): number {
+  let lo = 0;
+  let hi = count - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (isAtOrBefore(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** The written time signature of a bar `length` divisions long (a bar cut short by a meter change). */
 function signatureOfLength(length: number): TimeSignature {
   for (const denominator of [4, 8, 16, 32]) {
@@ -507,11 +519,8 @@ export function chartToNotation(beatmap: Beatmap, options: NotationOptions = {})
   const bars = buildBars(tempo, firstBeat, lastBeat);
   const endMs = tempo.beatToMs(bars.at(-1)!.startBeat + bars.at(-1)!.length / DIVISIONS);
   const sections = gridSections(beatmap.Timing, endMs);
-  const feelAt = (beat: number): Feel => {
-    let feel: Feel = sections[0]!.feel;
-    for (const s of sections) if (s.startBeat <= beat + EPS) feel = s.feel;
-    return feel;
-  };
+  const feelAt = (beat: number): Feel =>
+    sections[lastAtOrBefore(sections.length, (i) => sections[i]!.startBeat <= beat + EPS)]!.feel;
   const windows = buildWindows(bars, feelAt);
   const warnings: string[] = [];
 
@@ -522,14 +531,8 @@ export function chartToNotation(beatmap: Beatmap, options: NotationOptions = {})
   };
   for (const p of placed) {
     const at = p.beat + FINEST / 2 / DIVISIONS;
-    let lo = 0;
-    let hi = windows.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (windows[mid]!.startBeat <= at) lo = mid;
-      else hi = mid - 1;
-    }
-    byWindow[STAFF_POSITION[p.note.Component].voice][lo]!.push(p);
+    const w = lastAtOrBefore(windows.length, (i) => windows[i]!.startBeat <= at);
+    byWindow[STAFF_POSITION[p.note.Component].voice][w]!.push(p);
   }
 
   const measures: NotatedMeasure[] = bars.map((bar, b) => ({
@@ -648,8 +651,7 @@ function addDirections(measures: NotatedMeasure[], sections: ReturnType<typeof g
   });
   let previous = first;
   for (const s of sections.slice(1)) {
-    let m = 0;
-    for (let i = 0; i < measures.length; i++) if (measures[i]!.startBeat <= s.startBeat + EPS) m = i;
+    const m = lastAtOrBefore(measures.length, (i) => measures[i]!.startBeat <= s.startBeat + EPS);
     const measure = measures[m]!;
     const position = Math.min(
       measure.length - FINEST,
