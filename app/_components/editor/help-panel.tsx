@@ -1,5 +1,7 @@
-// The keyboard shortcuts, read from the same table the key handler uses (lib/editor/shortcuts.ts).
-import { SHORTCUTS } from "@/lib/editor/shortcuts.ts";
+// Every editor action with its keys, its pointer gesture or the panel it sits in — read from the
+// registry the key handler and the buttons use (lib/editor/commands.ts), so nothing here is kept
+// by hand.
+import { HELP_KEY, helpRows } from "@/lib/editor/help.ts";
 import styles from "./editor.module.css";
 
 export function HelpPanel({ open, onToggle }: { open: boolean; onToggle: (open: boolean) => void }) {
@@ -9,32 +11,34 @@ export function HelpPanel({ open, onToggle }: { open: boolean; onToggle: (open: 
       open={open}
       onToggle={(e) => onToggle((e.currentTarget as HTMLDetailsElement).open)}
     >
-      <summary>Keyboard shortcuts (?)</summary>
+      <summary>Keyboard shortcuts ({HELP_KEY})</summary>
       <table className={styles.shortcuts}>
         <caption className="visually-hidden">Editor keyboard shortcuts</caption>
         <thead>
           <tr>
             <th scope="col">Keys</th>
             <th scope="col">What they do</th>
+            <th scope="col">Mouse, or where</th>
           </tr>
         </thead>
         <tbody>
-          {SHORTCUTS.map((s) => (
-            <tr key={s.command}>
+          {helpRows().map((row) => (
+            <tr key={row.name} data-action={row.name}>
               <td>
-                <kbd>{s.keys}</kbd>
+                {row.keys.map((k, i) => (
+                  <span key={k}>
+                    {i > 0 ? " or " : null}
+                    <kbd>{k}</kbd>
+                  </span>
+                ))}
               </td>
-              <td>{s.description}</td>
+              <td>{row.does}</td>
+              <td>{row.where}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      <p className={styles.hint}>
-        Mouse: click a note to select it (Shift or Ctrl adds), drag notes to move them (snapped), drag on
-        empty space to select a box, click the ruler to move the playhead, drag a bar line&rsquo;s handle on
-        the ruler to move the grid (timing tools). With the Draw tool a click on empty space adds a note. Ctrl
-        + wheel zooms.
-      </p>
+      <p className={styles.hint}>Ctrl and Cmd count alike.</p>
     </details>
   );
 }

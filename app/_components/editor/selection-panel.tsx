@@ -1,5 +1,6 @@
 // What can be done to the selected notes: delete, another lane, another articulation, velocity,
-// confirm. Every control is a plain form element, so all of it works from the keyboard.
+// confirm. Every control is a plain form element, so all of it works from the keyboard, and each
+// runs a registered action (lib/editor/commands.ts, panel "selection").
 import {
   COMPONENT_LANE,
   COMPONENTS,
@@ -10,20 +11,20 @@ import {
   VELOCITY_OF_CLASS,
 } from "@/lib/beatmap/lanes.ts";
 import type { EditorNote } from "@/lib/editor/document.ts";
+import { ActionButton } from "./action-controls.tsx";
 import styles from "./editor.module.css";
+import type { EditorActions } from "./use-editor-actions.ts";
 
 const label = (c: Component) => c.replace(/_/g, " ");
 
-export function SelectionPanel(props: {
+export function SelectionPanel({
+  selected,
+  editor,
+}: {
   selected: readonly EditorNote[];
-  onDelete: () => void;
-  onLane: (lane: Lane) => void;
-  onComponent: (component: Component) => void;
-  onVelocity: (velocity: number) => void;
-  onConfirm: () => void;
-  onRemap: (from: Component, to: Component) => void;
+  editor: EditorActions;
 }) {
-  const { selected } = props;
+  const { run } = editor;
   const lanes = new Set(selected.map((n) => n.Lane));
   const components = new Set(selected.map((n) => n.Component));
   const oneLane = lanes.size === 1 ? (selected[0]!.Lane as Lane) : null;
@@ -43,17 +44,13 @@ export function SelectionPanel(props: {
       </p>
       {selected.length > 0 ? (
         <div className={styles.row}>
-          <button type="button" onClick={props.onDelete}>
-            Delete
-          </button>
-          <button type="button" onClick={props.onConfirm}>
-            Confirm
-          </button>
+          <ActionButton name="delete" editor={editor} />
+          <ActionButton name="confirm" editor={editor} />
           <label>
             Lane{" "}
             <select
               value={oneLane ?? ""}
-              onChange={(e) => props.onLane(Number(e.target.value) as Lane)}
+              onChange={(e) => run("setLane", Number(e.target.value) as Lane)}
               aria-label="Move the selected notes to lane"
             >
               {oneLane === null ? <option value="">(several)</option> : null}
@@ -69,7 +66,7 @@ export function SelectionPanel(props: {
               Articulation{" "}
               <select
                 value={oneComponent ?? ""}
-                onChange={(e) => props.onComponent(e.target.value as Component)}
+                onChange={(e) => run("setComponent", e.target.value as Component)}
               >
                 {oneComponent === null ? <option value="">(several)</option> : null}
                 {COMPONENTS.filter((c) => COMPONENT_LANE[c] === oneLane).map((c) => (
@@ -83,7 +80,7 @@ export function SelectionPanel(props: {
           <fieldset className={styles.tools}>
             <legend className="visually-hidden">Velocity</legend>
             {(["ghost", "normal", "accent"] as const).map((v) => (
-              <button key={v} type="button" onClick={() => props.onVelocity(VELOCITY_OF_CLASS[v])}>
+              <button key={v} type="button" onClick={() => run("setVelocity", VELOCITY_OF_CLASS[v])}>
                 {v[0]!.toUpperCase() + v.slice(1)}
               </button>
             ))}
@@ -94,7 +91,8 @@ export function SelectionPanel(props: {
               <select
                 value=""
                 onChange={(e) => {
-                  if (e.target.value) props.onRemap(oneComponent, e.target.value as Component);
+                  if (e.target.value)
+                    run("remapComponent", { from: oneComponent, to: e.target.value as Component });
                 }}
               >
                 <option value="">(choose)</option>
