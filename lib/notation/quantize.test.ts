@@ -98,6 +98,13 @@ describe("chartToNotation: readability", () => {
     expect(describeMeasures(score.measures)[0]).toBe("rq r16 8.:SD rh | q:BD rq rh");
   });
 
+  it("a note between the 16th and the triplet is a 16th in a straight section", () => {
+    const score = chartToNotation(
+      grooveBeatmap({ title: "between", bpm: 140, notes: [...at("kick", [0]), ...at("snare", [1.3])] }),
+    );
+    expect(describeMeasures(score.measures)[0]).toBe("rq r16 8.:SD rh | q:BD rq rh");
+  });
+
   it("writes a lone note on the last triplet partial as a triplet", () => {
     const score = chartToNotation(
       grooveBeatmap({

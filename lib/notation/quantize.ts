@@ -230,8 +230,7 @@ function snap(grid: Grid, positions: readonly number[], windowLength: number): n
 /** The simplest grid that holds the notes (see the header), or the one with the smallest error. */
 function chooseGrid(window: Window, notes: readonly PlacedNote[], positions: readonly number[]): Snapped {
   const grids = gridsFor(window.length, window.compound, window.feel);
-  let best: Snapped | undefined;
-  for (const grid of grids) {
+  const tried = grids.map((grid) => {
     const at = snap(grid, positions, window.length);
     const error = Math.max(
       0,
@@ -244,11 +243,18 @@ function chooseGrid(window: Window, notes: readonly PlacedNote[], positions: rea
       if (seen.has(key)) collides = true;
       seen.add(key);
     });
-    const candidate = { grid, at, error };
-    if (!collides && error <= tolerance(grid, window.feel) + EPS) return candidate;
-    if (!best || error < best.error - EPS) best = candidate;
+    return { grid, at, error, fits: !collides && error <= tolerance(grid, window.feel) + EPS };
+  });
+  const first = tried.findIndex((t) => t.fits);
+  if (first === -1) return tried.reduce((best, t) => (t.error < best.error - EPS ? t : best));
+  const chosen = tried[first]!;
+  // In a straight section a lone note between a triplet and a 16th is a late (or early) 16th,
+  // unless it is much nearer the triplet.
+  if (chosen.grid.tuplet && window.feel === "straight") {
+    const straight = tried.slice(first + 1).find((t) => t.fits && !t.grid.tuplet);
+    if (straight && chosen.error > straight.error / 2) return straight;
   }
-  return best!;
+  return chosen;
 }
 
 /** Written value (divisions) → note type and dots. */
