@@ -16,6 +16,7 @@ import { localDb, type StoredResult } from "@/lib/store/db.ts";
 import { listResults, saveResult } from "@/lib/store/results.ts";
 import { ErrorMessage } from "../error-message.tsx";
 import { LevelChooser } from "../level-chooser.tsx";
+import { NotationSwitch } from "../notation/notation-switch.tsx";
 import { addressId } from "../pwa/address-id.ts";
 import { setPracticePlaying } from "../pwa/practice-activity.ts";
 import { HighwayPanel } from "./highway-panel.tsx";
@@ -236,6 +237,7 @@ function Practice({ practice }: { practice: LoadedPractice }) {
       ) : null}
       {/* Hidden, not unmounted, while the results show: the highway, MIDI kit and settings stay. */}
       <div hidden={view.finished !== null}>
+        <NotationSwitch controller={controller} beatmap={chart.beatmap} title={chart.title} />
         <div className="player-stage">
           <HighwayView
             palette={prefs.palette}
