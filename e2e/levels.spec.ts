@@ -4,23 +4,30 @@
 // result saved under its level on the device and on the account, where the map's leaderboard
 // for the level shows it.
 import { expect, type Page, test } from "@playwright/test";
+import { type Beatmap, canonicalJson, contentHash } from "../lib/beatmap/index.ts";
 import { grooveChart } from "../lib/beatmap/testing.ts";
 import { chartAtLevel, LEVEL_LABELS, LEVELS, type Level } from "../lib/practice/levels.ts";
-import type { Db } from "../server/db/client.ts";
-import { createSongWithMap } from "../test/community.ts";
-import { e2eDatabase } from "./support/db.ts";
 import { signedInPerson } from "./support/people.ts";
 import { queryServerDb } from "./support/server-db.ts";
 
 test.setTimeout(180_000);
 
-let db: Db;
-test.beforeAll(async () => {
-  db = await e2eDatabase();
-});
-test.afterAll(async () => {
-  await db?.$disconnect();
-});
+/** A song on the server with one AI chart (version 1), written straight into its database. */
+async function songWithChart(chart: Beatmap): Promise<{ songId: string; mapId: string }> {
+  const [song] = await queryServerDb<{ id: string }>(
+    "INSERT INTO songs (title, duration_ms, status) VALUES ($1, $2, 'unverified') RETURNING id",
+    [chart.Metadata.Title, Math.round(chart.Audio?.Duration ?? 30_000)],
+  );
+  const [map] = await queryServerDb<{ id: string }>(
+    "INSERT INTO maps (song_id, name) VALUES ($1, 'Expert (AI)') RETURNING id",
+    [song!.id],
+  );
+  await queryServerDb(
+    "INSERT INTO map_versions (map_id, number, source, content_hash, content) VALUES ($1, 1, 'ai', $2, $3::jsonb)",
+    [map!.id, await contentHash(chart), canonicalJson(chart)],
+  );
+  return { songId: song!.id, mapId: map!.id };
+}
 
 const LANE_CODES = ["KeyS", "KeyD", "KeyF", "Space", "KeyJ", "KeyK", "KeyL"];
 
@@ -67,7 +74,7 @@ test("each level is chosen, remembered per song, plays its own notes and is scor
 }) => {
   const chart = grooveChart({ bars: 4, bpm: 120, offsetMs: 500 });
   chart.Metadata.Title = "Levels Groove";
-  const { songId, mapId } = await createSongWithMap(db, { chart });
+  const { songId, mapId } = await songWithChart(chart);
   const counts = Object.fromEntries(
     LEVELS.map((l) => [l, chartAtLevel(chart, l).HitObjects.length]),
   ) as Record<Level, number>;

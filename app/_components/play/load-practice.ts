@@ -1,13 +1,12 @@
 // Everything a practice run needs from the device, loaded once per chart: the library chart at the
-// level remembered for its song, folded to the drummer's kit, its stems (or the song file the drummer just dropped), this device's
-// settings, the audio engine and the controller that runs the practice.
-
-import type { Beatmap } from "@/lib/beatmap/index.ts";
+// level remembered for its song, folded to the drummer's kit (lib/practice/run-chart.ts), its stems
+// (or the song file the drummer just dropped), this device's settings, the audio engine and the
+// controller that runs the practice.
 import { decodeAudio, PracticeAudioEngine } from "@/lib/practice/audio-engine.ts";
-import { type FoldResult, foldToKit, type KitProfile } from "@/lib/practice/kit-profile.ts";
-import { chartAtLevel, type Level, type LevelSummary, levelSummaries } from "@/lib/practice/levels.ts";
+import type { FoldResult } from "@/lib/practice/kit-profile.ts";
+import { type LevelSummary, levelSummaries } from "@/lib/practice/levels.ts";
 import { type FrameClock, PracticeController } from "@/lib/practice/practice-controller.ts";
-import { type PreparedChart, prepareChart } from "@/lib/practice/session.ts";
+import { type ChartChoice, chartFor } from "@/lib/practice/run-chart.ts";
 import { localDb, type StoredChart } from "@/lib/store/db.ts";
 import { rememberedLevel, rememberLevel, songKey } from "@/lib/store/levels.ts";
 import { placedText, playOwnRecording } from "./own-recording.ts";
@@ -19,12 +18,6 @@ export interface SongFile {
   name: string;
   raw: AudioBuffer;
   offsetMs: number;
-}
-
-/** What the run plays: a level of the chart, folded to a kit. */
-export interface ChartChoice {
-  level: Level;
-  kit: KitProfile;
 }
 
 export interface LoadedPractice {
@@ -57,16 +50,6 @@ async function preparePitch(engine: PracticeAudioEngine): Promise<string | null>
   } catch (e) {
     return `Time-stretch could not start (${e instanceof Error ? e.message : String(e)}); the pitch will follow the tempo.`;
   }
-}
-
-/** The chart a run plays: the chosen level, folded to the drummer's kit. */
-export function chartFor(
-  beatmap: Beatmap,
-  choice: ChartChoice,
-): { prepared: PreparedChart; fold: FoldResult } {
-  const level = chartAtLevel(beatmap, choice.level);
-  const fold = foldToKit(level.HitObjects, choice.kit);
-  return { prepared: prepareChart({ ...level, HitObjects: fold.notes }), fold };
 }
 
 /**
