@@ -6,7 +6,14 @@ const root = fileURLToPath(new URL(".", import.meta.url));
 // Two projects: `unit` (pure logic, no services) and `integration` (a throwaway embedded
 // PostgreSQL started once per run by test/global-setup-db.ts, one database per test file).
 export default defineConfig({
-  resolve: { alias: { "@": root } },
+  resolve: {
+    alias: {
+      "@": root,
+      // Tests call the server's modules directly; outside React's server environment `server-only`
+      // throws, so here it is its own empty server build (what Next resolves it to).
+      "server-only": fileURLToPath(new URL("node_modules/server-only/empty.js", import.meta.url)),
+    },
+  },
   test: {
     projects: [
       {

@@ -1,7 +1,8 @@
 // `npm run build`: a checked, complete production build in <distDir> (BEATSIGHT_DIST_DIR, default
 // .next; another name lets a deployment build run beside a checkout's own). `npm start` and
 // `npm test` build through here. Steps, each timed:
-//   1. typecheck: `tsc --noEmit` over the whole project. next.config.js turns Next's own check off
+//   1. typecheck: `tsc -b` over every TypeScript project (tsconfig.json lists them: browser,
+//      workers, Node, tests). next.config.js turns Next's own check off
 //      because this one is stricter (tests, scripts, server code outside app/); BEATSIGHT_TYPECHECKED=1
 //      skips it when the caller just ran it (`npm test` does, after its typecheck step passed).
 //   2. `next build` with output: "standalone".
@@ -41,7 +42,7 @@ const started = Date.now();
 if (process.env.BEATSIGHT_TYPECHECKED === "1") {
   console.log("typecheck: skipped (BEATSIGHT_TYPECHECKED=1: the caller ran it)");
 } else {
-  await step("typecheck", () => run(bin("tsc"), ["--noEmit", "-p", "tsconfig.json"]));
+  await step("typecheck", () => run(bin("tsc"), ["-b", "tsconfig.json"]));
 }
 await step("next build", () =>
   run(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"]),

@@ -20,6 +20,7 @@ const INPUTS = [
   "next.config.js",
   "package-lock.json",
   "tsconfig.json",
+  "tsconfig.base.json",
 ];
 // public/sw.js is the build's own output (scripts/build-sw.ts), not an input.
 const SKIP = new Set(["node_modules", ".next", "generated", "fixtures", "__fixtures__", "sw.js"]);

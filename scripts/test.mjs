@@ -54,7 +54,7 @@ const playwrightTally = (file) => {
   return { passed: s.expected + s.flaky, failed: s.unexpected };
 };
 
-const typechecked = run("typecheck", bin("tsc"), ["--noEmit", "-p", "tsconfig.json"]);
+const typechecked = run("typecheck", bin("tsc"), ["-b", "tsconfig.json"]);
 run("lint", bin("biome"), ["check", "."]);
 for (const project of ["unit", "integration"]) {
   const file = path.join(cache, `vitest-${project}.json`);

@@ -69,14 +69,20 @@ export function isSoftwareAdapter(adapter: { info?: AdapterInfoLike; isFallbackA
   return SOFTWARE_ADAPTER.test([info?.vendor, info?.architecture, info?.device, info?.description].join(" "));
 }
 
+/** What is read off `navigator`: a page's Navigator or a worker's WorkerNavigator. */
+interface NavigatorLike {
+  hardwareConcurrency: number;
+  storage?: { estimate(): Promise<{ quota?: number; usage?: number }> };
+}
+
 export async function probeCapabilities(
-  nav: Navigator = navigator,
+  nav: NavigatorLike = navigator,
   scope: { crossOriginIsolated?: boolean; WebAssembly?: unknown } = globalThis,
 ): Promise<Capabilities> {
   let webgpu = false;
   let gpuDescription: string | null = null;
   let gpuSoftware = false;
-  const gpu = (nav as Navigator & { gpu?: GpuLike }).gpu;
+  const gpu = (nav as NavigatorLike & { gpu?: GpuLike }).gpu;
   if (gpu) {
     try {
       const adapter = await gpu.requestAdapter();
@@ -104,7 +110,7 @@ export async function probeCapabilities(
     webassembly: typeof scope.WebAssembly === "object",
     crossOriginIsolated: scope.crossOriginIsolated === true,
     logicalCores: nav.hardwareConcurrency || 1,
-    deviceMemoryGb: (nav as Navigator & { deviceMemory?: number }).deviceMemory ?? null,
+    deviceMemoryGb: (nav as NavigatorLike & { deviceMemory?: number }).deviceMemory ?? null,
     storageAvailableBytes,
   };
 }

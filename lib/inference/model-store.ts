@@ -48,7 +48,10 @@ export function browserModelStoreDeps(): ModelStoreDeps {
     fetch: (...args) => fetch(...args),
     openCache: async () => {
       try {
-        return (await caches.open(MODEL_CACHE_NAME)) as unknown as CacheLike;
+        // Read off globalThis: this module is shared with Node, which has no Cache Storage (there
+        // the lookup fails and the file is downloaded, as on a quota error).
+        const storage = (globalThis as { caches?: { open(name: string): Promise<unknown> } }).caches;
+        return storage ? ((await storage.open(MODEL_CACHE_NAME)) as CacheLike) : null;
       } catch {
         return null;
       }

@@ -9,6 +9,9 @@
 // guard.int.test.ts walks every route file and fails on a handler that is not guarded. tRPC is one
 // of these routes (app/api/trpc/[trpc]/route.ts): its procedures receive the guard's request id and
 // session through the context, and their per-procedure limits live in server/trpc.
+// Loaded by the Next server only (never by the job worker or the CLI): a client component that
+// imports it for more than its types fails the build.
+import "server-only";
 import { randomUUID } from "node:crypto";
 import { crossSiteReason } from "../auth/csrf.ts";
 import { readCookie, SESSION_COOKIE, type Session, sessionFromCookies } from "../auth/session.ts";

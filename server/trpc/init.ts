@@ -1,5 +1,8 @@
 // tRPC setup, in the create-t3-app order: 1. context, 2. init with an error formatter that turns
 // validation failures into sentences a person can act on, 3. the procedure builders routers use.
+// Loaded by the Next server only (never by the job worker or the CLI): a client component that
+// imports it for more than its types fails the build.
+import "server-only";
 import { randomUUID } from "node:crypto";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";

@@ -1,4 +1,7 @@
 // The API: one router per noun, verbs as procedures.
+// Loaded by the Next server only (never by the job worker or the CLI): a client component that
+// imports it for more than its types fails the build.
+import "server-only";
 import { createCallerFactory, createTRPCRouter } from "./init.ts";
 import { accountRouter } from "./routers/account.ts";
 import { auditRouter } from "./routers/audit.ts";
