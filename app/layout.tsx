@@ -35,8 +35,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/" className="brand" aria-label="BeatSight home">
               <span aria-hidden="true" className="brand-mark">
                 ◉
-              </span>{" "}
-              BeatSight
+              </span>
+              <span className="brand-name"> BeatSight</span>
             </Link>
             <div className="header-end">
               <SiteNav />

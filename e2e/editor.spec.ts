@@ -255,7 +255,7 @@ test("a fix of an older version is rebased note by note and submitted; the map p
   await expect(page.getByTestId("status-label").first()).toHaveText("AI draft");
   await expect(page.getByTestId("version-diff").getByRole("img", { name: /1 moved/ })).toBeVisible();
   await page.getByRole("button", { name: /^Helpful: version 2/ }).click();
-  await expect(page.getByRole("button", { name: "Helpful: version 2 (1)" })).toHaveAttribute(
+  await expect(page.getByRole("button", { name: "Helpful: version 2, 1 vote" })).toHaveAttribute(
     "aria-pressed",
     "true",
   );

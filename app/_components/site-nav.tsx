@@ -36,8 +36,7 @@ export function SiteNav() {
           <Link
             href={account.href}
             aria-current={account.current ? "page" : undefined}
-            // A long name is cut with an ellipsis rather than pushing the nav wider than a phone.
-            style={{ maxWidth: "12rem", overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }}
+            className="account"
             data-testid="nav-account"
           >
             {account.label}

@@ -227,7 +227,7 @@ export function StoragePanel({ version, onChange }: { version: number; onChange:
                       type="button"
                       className="secondary"
                       onClick={() => void dropStems(u)}
-                      aria-label={`Remove the stems of ${u.title}`}
+                      aria-label={`Remove stems of ${u.title}`}
                     >
                       Remove stems
                     </button>

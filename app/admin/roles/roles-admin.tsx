@@ -94,25 +94,28 @@ export function RolesAdmin() {
         <button type="submit">Find</button>
         {searched && !list.data.found ? <p>Nobody has signed up with {searched}.</p> : null}
       </form>
-      <table className="card">
-        <caption>
-          People with appointed roles{list.data.found ? ", and the person you looked up" : ""}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Person</th>
-            <th scope="col">Karma</th>
-            <th scope="col">Roles now</th>
-            <th scope="col">Change</th>
-          </tr>
-        </thead>
-        <tbody>
-          {list.data.found && !list.data.holders.some((h) => h.id === list.data.found?.id)
-            ? row(list.data.found)
-            : null}
-          {list.data.holders.map(row)}
-        </tbody>
-      </table>
+      {/* A phone scrolls the table sideways rather than the page. */}
+      <div className="table-scroll">
+        <table className="card">
+          <caption>
+            People with appointed roles{list.data.found ? ", and the person you looked up" : ""}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Person</th>
+              <th scope="col">Karma</th>
+              <th scope="col">Roles now</th>
+              <th scope="col">Change</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data.found && !list.data.holders.some((h) => h.id === list.data.found?.id)
+              ? row(list.data.found)
+              : null}
+            {list.data.holders.map(row)}
+          </tbody>
+        </table>
+      </div>
       <section className="card" aria-labelledby="audit-title">
         <h2 id="audit-title">Recent privileged actions</h2>
         <ErrorMessage error={history.error} />

@@ -18,6 +18,11 @@ import styles from "./map.module.css";
 
 const SOURCE_TEXT = { ai: "AI", manual: "hand-made", edit: "fix" } as const;
 
+/** A vote button's count in its name: the name holds the number it shows (screen-reader users and voice control). */
+function votesText(n: number): string {
+  return `${n} ${n === 1 ? "vote" : "votes"}`;
+}
+
 function formatTime(ms: number): string {
   const s = Math.max(0, ms / 1000);
   return `${Math.floor(s / 60)}:${(s % 60).toFixed(1).padStart(4, "0")}`;
@@ -117,7 +122,7 @@ export function MapView({ mapId }: { mapId: string }) {
                     <button
                       type="button"
                       aria-pressed={v.votes.mine === 1}
-                      aria-label={`Helpful: version ${v.number} (${v.votes.up})`}
+                      aria-label={`Helpful: version ${v.number}, ${votesText(v.votes.up)}`}
                       disabled={vote.isPending}
                       onClick={() => vote.mutate({ versionId: v.id, value: 1 })}
                     >
@@ -126,7 +131,7 @@ export function MapView({ mapId }: { mapId: string }) {
                     <button
                       type="button"
                       aria-pressed={v.votes.mine === -1}
-                      aria-label={`Not helpful: version ${v.number} (${v.votes.down})`}
+                      aria-label={`Not helpful: version ${v.number}, ${votesText(v.votes.down)}`}
                       disabled={vote.isPending}
                       onClick={() => vote.mutate({ versionId: v.id, value: -1 })}
                     >
