@@ -2,10 +2,12 @@
 //   npm run bench highway                      the renderer alone on a page that mounts it (no build)
 //   BENCH_MODE=app npm run bench highway       the whole player (needs `npx next build` first)
 //   BENCH_SHOTS=dir npm run bench highway      also saves frames at 1280×800 and 390×844 (renderer page)
+//   BENCH_VIEWPORT=390x844@3 npm run bench highway   another viewport and device pixel ratio (renderer page)
 //   BENCH_BEFORE=<git ref> npm run bench highway   first runs the renderer of that commit on the same
 //                                              page, so before and after share the machine's load
 // Renderer page: bundles bench/support/highway-page.ts (the player's HighwayRenderer, the dense
-// chart, a simulated drummer who hits most notes and misses some) and plays it at 1920×1080.
+// chart, a simulated drummer who hits most notes and misses some) and plays it at 1920×1080
+// (or BENCH_VIEWPORT).
 // App: starts the production server, imports the chart through the library page and plays it with
 // the highway stretched to 1920×1080 (no hits: the run is silent).
 // Both print, against the 16.7 ms budget of a 60 Hz frame: the scene layer's own draw time (what
@@ -31,6 +33,10 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = process.env.BENCH_SHOTS;
 const BEFORE = process.env.BENCH_BEFORE;
 const BUDGET_MS = 1000 / 60;
+const [, VW = "1920", VH = "1080", VDPR = "1"] =
+  /^(\d+)x(\d+)(?:@(\d+(?:\.\d+)?))?$/.exec(process.env.BENCH_VIEWPORT ?? "1920x1080") ?? [];
+/** The renderer page's viewport (the app mode keeps 1920×1080, the target's size). */
+const VIEWPORT = { width: Number(VW), height: Number(VH), dpr: Number(VDPR) };
 const ROOT = path.join(import.meta.dirname, "..");
 
 function pct(xs: readonly number[], p: number): number {
@@ -80,7 +86,10 @@ function report(r: {
   counts: { static: number; scene: number };
 }): void {
   const fps = (1000 * r.intervals.length) / r.intervals.reduce((a, b) => a + b, 0);
-  console.log(`chart: ${r.notes} notes, viewport 1920×1080, ${r.seconds} s played, mode ${MODE}`);
+  const v = MODE === "app" ? { width: 1920, height: 1080, dpr: 1 } : VIEWPORT;
+  console.log(
+    `chart: ${r.notes} notes, viewport ${v.width}×${v.height} at ${v.dpr}× pixels, ${r.seconds} s played, mode ${MODE}`,
+  );
   console.log(`scene draw (JS) per frame: ${budgetLine(r.draws)}; max ${Math.max(...r.draws).toFixed(2)} ms`);
   console.log(
     `frame interval while playing: ${budgetLine(r.intervals)}; ${over(r.intervals, 25)}; ${r.intervals.length} frames ≈ ${fps.toFixed(1)} fps`,
@@ -180,7 +189,10 @@ async function runRenderer(browser: Browser, dir: string): Promise<void> {
   if (BEFORE) {
     const before = await rendererPage(dir, BEFORE);
     try {
-      const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+      const page = await browser.newPage({
+        viewport: { width: VIEWPORT.width, height: VIEWPORT.height },
+        deviceScaleFactor: VIEWPORT.dpr,
+      });
       await page.addInitScript("globalThis.__name = (f) => f");
       await page.goto(before.url);
       await page.waitForFunction(() => "highwayRun" in globalThis);
@@ -201,7 +213,10 @@ async function runRenderer(browser: Browser, dir: string): Promise<void> {
   }
   const served = await rendererPage(dir);
   try {
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const page = await browser.newPage({
+      viewport: { width: VIEWPORT.width, height: VIEWPORT.height },
+      deviceScaleFactor: VIEWPORT.dpr,
+    });
     // tsx keeps function names with a `__name` helper that the page does not have.
     await page.addInitScript("globalThis.__name = (f) => f");
     await page.goto(served.url);
@@ -260,8 +275,10 @@ async function runApp(browser: Browser, dir: string): Promise<void> {
     await page.getByLabel("Count-in").selectOption("0");
     await page.getByTestId("play").click();
     // Then the highway fills the whole viewport: the 1920×1080 the target is set for.
-    await page.addStyleTag({
-      content: ".highway{position:fixed!important;inset:0;height:100vh!important;z-index:50}",
+    // (Through the element's style: the app's CSP refuses an injected style sheet.)
+    await page.evaluate(() => {
+      const h = document.querySelector<HTMLElement>(".highway")!;
+      Object.assign(h.style, { position: "fixed", inset: "0", height: "100vh", zIndex: "50" });
     });
     const stats = await page.evaluate(async (seconds) => {
       const p = window.__beatsightPlayer!;

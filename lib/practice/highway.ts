@@ -17,17 +17,17 @@ export type LaneOrder = "standard" | "kit" | "rock-band";
 export const LANE_ORDERS: Readonly<Record<LaneOrder, { label: string; lanes: readonly Lane[] }>> = {
   // The chart's own lane order (the editor's and the keyboard's).
   standard: {
-    label: "Chart order: crash, hi-hat, snare, tom, ride, splash",
+    label: "Chart order (crash first)",
     lanes: [LANE.crash, LANE.hihat, LANE.snare, LANE.tom, LANE.ride, LANE.splash],
   },
   // As the kit stands in front of a right-handed drummer: hi-hat far left, ride far right.
   kit: {
-    label: "Kit order: hi-hat left, ride right",
+    label: "Kit (hi-hat left, ride right)",
     lanes: [LANE.hihat, LANE.crash, LANE.snare, LANE.tom, LANE.splash, LANE.ride],
   },
   // Rock Band / Clone Hero pads: red, yellow, blue, green (snare, hi-hat, tom + ride, crash).
   "rock-band": {
-    label: "Rock Band pads: snare, hi-hat, tom, ride, crash",
+    label: "Rock Band pads (snare first)",
     lanes: [LANE.snare, LANE.hihat, LANE.tom, LANE.ride, LANE.crash, LANE.splash],
   },
 };

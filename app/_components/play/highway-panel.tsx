@@ -44,6 +44,8 @@ export function HighwayPanel(props: {
       <label>
         Lane order{" "}
         <select
+          // A long option must not widen the panel past a 320 px screen.
+          style={{ maxWidth: "100%" }}
           value={prefs.laneOrder}
           onChange={(e) => {
             const v = e.target.value;

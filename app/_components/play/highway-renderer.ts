@@ -74,6 +74,9 @@ export class HighwayRenderer {
   private labels: HighwayLabels = { keys: new Array(LANE_COUNT).fill("") };
   private scene: HighwayScene | null = null;
   private staticDirty = true;
+  /** Size of the kick's label under the track (CSS px), where a missed kick's × goes. */
+  private kickLabelWidth = 0;
+  private kickLabelHeight = 12;
   private reduceMotion = false;
   /** How often each layer was drawn (tests and the benchmark read these). */
   readonly counts = { static: 0, scene: 0 };
@@ -268,7 +271,10 @@ export class HighwayRenderer {
     g.fillStyle = kick;
     g.font = `600 ${Math.max(11, Math.min(14, w / 5))}px system-ui, sans-serif`;
     g.textBaseline = "bottom";
-    g.fillText(kickKey ? `Kick: ${kickKey}` : "Kick", (l.trackLeft + l.trackRight) / 2, height - 4);
+    const kickLabel = kickKey ? `Kick: ${kickKey}` : "Kick";
+    g.fillText(kickLabel, (l.trackLeft + l.trackRight) / 2, height - 4);
+    this.kickLabelWidth = g.measureText(kickLabel).width;
+    this.kickLabelHeight = Math.max(11, Math.min(14, w / 5));
   }
 
   /**
@@ -442,8 +448,10 @@ export class HighwayRenderer {
       g.globalAlpha = this.reduceMotion ? 1 : Math.max(0, 1 - age / MISS_MS);
       const lane = scene.lanes[i]!;
       const column = this.columnOf[lane]!;
-      const cx = column < 0 ? l.trackRight - size * 2 : columnEdges(l, column).left + w / 2;
-      const cy = column < 0 ? l.hitY + this.kickHeight : l.hitY;
+      // A missed kick: the band on the strike line turns red, the × goes beside the kick's label.
+      const kickX = (l.trackLeft + l.trackRight) / 2 - this.kickLabelWidth / 2 - size - 6;
+      const cx = column < 0 ? kickX : columnEdges(l, column).left + w / 2;
+      const cy = column < 0 ? l.height - 4 - this.kickLabelHeight / 2 : l.hitY;
       if (column < 0) {
         g.fillStyle = MISS_COLOR;
         g.globalAlpha *= 0.6;
