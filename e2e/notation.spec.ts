@@ -131,6 +131,13 @@ test("the player's notation follows the run and loops a clicked bar", async ({ p
   await page.screenshot({ path: test.info().outputPath("notation-loop.png") });
   await page.getByRole("button", { name: /^Pause/ }).click();
 
+  // The level chosen in the player is the one shown: Easy has fewer notes than the whole chart.
+  const expertNotes = Number(await staff.getAttribute("data-notes"));
+  expect(expertNotes).toBe(chart.HitObjects.length);
+  await page.getByTestId("level-chooser").getByLabel("Easy").check();
+  await expect.poll(async () => Number(await staff.getAttribute("data-notes"))).toBeLessThan(expertNotes);
+  await expect(staff).toHaveAttribute("data-state", "ready");
+
   // And back to the highway.
   await page.getByRole("button", { name: "Highway", exact: true }).click();
   await expect(page.getByTestId("highway")).toBeVisible();
@@ -170,13 +177,20 @@ test("a map's notation shows on its page and prints one clean sheet per page", a
 
   await page.goto(`/maps/${mapId}`);
   await page.getByRole("button", { name: "Show as notation" }).click();
-  const staff = page.getByRole("region", { name: /as drum notation$/ });
+  const staff = page.getByRole("region", { name: /as drum notation, Expert$/ });
   await expect(staff).toHaveAttribute("data-state", "ready", { timeout: 30_000 });
   // A still sheet: no cursor, no loop buttons (there is no run to follow here).
   await expect(staff.getByRole("button")).toHaveCount(0);
   await staff.screenshot({ path: test.info().outputPath("notation-map.png") });
+  // The page's level chooser changes the notation: Medium has fewer notes than the whole chart.
+  const expertNotes = Number(await staff.getAttribute("data-notes"));
+  expect(expertNotes).toBe(long.HitObjects.length);
+  await page.getByTestId("level-chooser").getByLabel("Medium").check();
+  const medium = page.getByRole("region", { name: /as drum notation, Medium$/ });
+  await expect(medium).toHaveAttribute("data-state", "ready", { timeout: 30_000 });
+  expect(Number(await medium.getAttribute("data-notes"))).toBeLessThan(expertNotes);
 
-  await page.getByRole("link", { name: "Print the notation" }).click();
+  await page.getByRole("link", { name: "Print the notation (Medium)" }).click();
   await expect(page).toHaveURL(new RegExp(`/maps/${mapId}/print`));
   for (const paper of ["a4", "letter"] as const) {
     if (paper === "letter") await page.getByLabel("Paper").selectOption("letter");
@@ -188,6 +202,7 @@ test("a map's notation shows on its page and prints one clean sheet per page", a
     await expect(sheets.first().getByRole("heading", { level: 1, name: title })).toBeVisible();
     await expect(sheets.first()).toContainText("The Test Band");
     await expect(sheets.first()).toContainText("♩ = 240");
+    await expect(sheets.first()).toContainText("Medium level");
     // Every page: nothing wider or taller than the sheet, every bar on some page.
     const sizes = await sheets.evaluateAll((els) =>
       els.map((el) => ({

@@ -7,6 +7,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { Beatmap } from "@/lib/beatmap/schema.ts";
+import { chartAtLevel, LEVEL_LABELS, type Level } from "@/lib/practice/levels.ts";
 import { ErrorMessage } from "../error-message.tsx";
 import { useTRPC } from "../trpc.tsx";
 import { chartMusicXml } from "./chart-notation.ts";
@@ -15,8 +16,13 @@ import { contentBox, PAPERS, type PaperSize, paginate } from "./print-layout.ts"
 import staffStyles from "./staff.module.css";
 import { loadAlphaTab, loadScore, renderStaff, type StaffLayout } from "./staff-render.ts";
 
-export function PrintView(props: { mapId: string; versionId: string | null; paper: PaperSize }) {
-  const { mapId } = props;
+export function PrintView(props: {
+  mapId: string;
+  versionId: string | null;
+  paper: PaperSize;
+  level: Level;
+}) {
+  const { mapId, level } = props;
   const trpc = useTRPC();
   const map = useQuery(trpc.maps.get.queryOptions({ mapId }));
   const latest = map.data?.versions.reduce<{ id: string; number: number } | null>(
@@ -29,12 +35,14 @@ export function PrintView(props: { mapId: string; versionId: string | null; pape
     enabled: !!chosen,
   });
   const [paper, setPaper] = useState<PaperSize>(props.paper);
+  const stored = version.data?.chart;
+  const chart = useMemo(() => (stored ? chartAtLevel(stored, level) : undefined), [stored, level]);
 
   if (map.error || version.error)
     return (
       <ErrorMessage error={map.error ?? version.error} action="Check the address, or go back to the map." />
     );
-  if (!map.data || !chosen || !version.data) return <p role="status">Loading the chart…</p>;
+  if (!map.data || !chosen || !chart) return <p role="status">Loading the chart…</p>;
   const m = map.data;
   return (
     <div className={styles.printRoot}>
@@ -66,11 +74,11 @@ export function PrintView(props: { mapId: string; versionId: string | null; pape
         </button>
       </div>
       <Sheets
-        chart={version.data.chart}
+        chart={chart}
         paper={paper}
         title={m.song.title ?? m.name}
         artist={m.song.artist ?? ""}
-        chartName={`${m.name}, version ${chosen.number}`}
+        chartName={`${m.name}, version ${chosen.number} · ${LEVEL_LABELS[level]} level`}
       />
     </div>
   );

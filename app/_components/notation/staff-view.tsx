@@ -103,6 +103,7 @@ export function StaffView(props: {
       aria-busy={state.kind === "loading"}
       data-testid="staff"
       data-state={state.kind}
+      data-notes={beatmap.HitObjects.length}
     >
       {state.kind === "loading" ? (
         <p className={styles.status} role="status">
@@ -117,7 +118,7 @@ export function StaffView(props: {
       {state.kind === "ready" && controller ? (
         <p className="visually-hidden">Each bar is a button: choose one to loop it.</p>
       ) : null}
-      <div ref={host} className={`${styles.paper} ${controller ? styles.player : ""}`} />
+      <div ref={host} className={`${styles.paper} ${controller ? styles.player : styles.still}`} />
     </section>
   );
 }

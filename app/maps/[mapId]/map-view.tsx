@@ -9,8 +9,8 @@ import { describeTimingChange } from "@/lib/beatmap/grid-sections.ts";
 import { DiffTimeline } from "../../_components/diff-timeline.tsx";
 import { ErrorMessage } from "../../_components/error-message.tsx";
 import { GridNotice } from "../../_components/grid-notice.tsx";
-import { MapNotation } from "../../_components/notation/map-notation.tsx";
 import { MapLevels } from "../../_components/map-levels.tsx";
+import { MapNotation } from "../../_components/notation/map-notation.tsx";
 import { PractiseButton } from "../../_components/practise-button.tsx";
 import { StatusLabel } from "../../_components/status-label.tsx";
 import { useTRPC } from "../../_components/trpc.tsx";
@@ -77,7 +77,9 @@ export function MapView({ mapId }: { mapId: string }) {
         {latest ? <NewestGrid mapId={m.id} versionId={latest.id} durationMs={m.song.durationMs} /> : null}
       </header>
 
-      {latest ? <MapNotation mapId={m.id} versionId={latest.id} title={m.song.title ?? m.name} /> : null}
+      {latest ? (
+        <MapNotation mapId={m.id} songId={m.song.id} versionId={latest.id} title={m.song.title ?? m.name} />
+      ) : null}
 
       <section aria-labelledby="versions-title" className="card">
         <h2 id="versions-title">Versions</h2>
