@@ -67,10 +67,17 @@ export function StaffView(props: {
           if (!cancelled) setState({ kind: "error", message: e instanceof Error ? e.message : String(e) });
         },
       );
-    const resized = new ResizeObserver(() => c.resize());
+    // Engraving takes a few hundred ms on a long chart: once the width has settled, not per frame
+    // of a window being dragged wider.
+    let settle: ReturnType<typeof setTimeout> | undefined;
+    const resized = new ResizeObserver(() => {
+      clearTimeout(settle);
+      settle = setTimeout(() => c.resize(), 200);
+    });
     resized.observe(box);
     return () => {
       cancelled = true;
+      clearTimeout(settle);
       resized.disconnect();
       c.dispose();
       staff.current = null;
