@@ -76,6 +76,17 @@ function idleIntervals(page: Page, seconds: number): Promise<number[]> {
   }, seconds);
 }
 
+/** CPU time all of Chromium's processes have used so far (ms): renderer, GPU/compositor, browser. */
+async function chromiumCpuMs(browser: Browser): Promise<number> {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const { processInfo } = await cdp.send("SystemInfo.getProcessInfo");
+    return 1000 * processInfo.reduce((sum, p) => sum + p.cpuTime, 0);
+  } finally {
+    await cdp.detach();
+  }
+}
+
 function report(r: {
   notes: number;
   seconds: number;
@@ -84,6 +95,8 @@ function report(r: {
   idle: number[];
   visited: number[];
   counts: { static: number; scene: number };
+  /** Chromium's CPU ms per frame while playing and idle, when measured. */
+  cpu?: { play: number; idle: number };
 }): void {
   const fps = (1000 * r.intervals.length) / r.intervals.reduce((a, b) => a + b, 0);
   const v = MODE === "app" ? { width: 1920, height: 1080, dpr: 1 } : VIEWPORT;
@@ -95,6 +108,11 @@ function report(r: {
     `frame interval while playing: ${budgetLine(r.intervals)}; ${over(r.intervals, 25)}; ${r.intervals.length} frames ≈ ${fps.toFixed(1)} fps`,
   );
   console.log(`frame interval, same page idle: ${budgetLine(r.idle)}; ${over(r.idle, 25)}`);
+  if (r.cpu)
+    console.log(
+      `Chromium CPU per frame, all processes (less sensitive to the machine's load than the intervals): ` +
+        `playing ${r.cpu.play.toFixed(2)} ms (${(r.cpu.play / BUDGET_MS).toFixed(3)}× budget), idle ${r.cpu.idle.toFixed(2)} ms`,
+    );
   console.log(
     `notes looked at per frame (after culling, of ${r.notes}): p50 ${pct(r.visited, 50)} max ${Math.max(...r.visited)}`,
   );
@@ -185,6 +203,27 @@ function highwayRun(page: Page, o: RunOptions): Promise<RunResult> {
   );
 }
 
+/** The standard run on the renderer page, then the same page idle, with Chromium's CPU per frame. */
+async function measuredRun(browser: Browser, page: Page) {
+  const cpu0 = await chromiumCpuMs(browser);
+  const run = await highwayRun(page, {
+    seconds: SECONDS,
+    fromMs: 0,
+    approachMs: 1500,
+    laneOrder: "standard",
+    lefty: false,
+  });
+  const cpu1 = await chromiumCpuMs(browser);
+  const idle = await idleIntervals(page, SECONDS / 2);
+  const cpu2 = await chromiumCpuMs(browser);
+  return {
+    ...run,
+    seconds: SECONDS,
+    idle,
+    cpu: { play: (cpu1 - cpu0) / (run.intervals.length + 5), idle: (cpu2 - cpu1) / (idle.length + 5) },
+  };
+}
+
 async function runRenderer(browser: Browser, dir: string): Promise<void> {
   if (BEFORE) {
     const before = await rendererPage(dir, BEFORE);
@@ -196,15 +235,8 @@ async function runRenderer(browser: Browser, dir: string): Promise<void> {
       await page.addInitScript("globalThis.__name = (f) => f");
       await page.goto(before.url);
       await page.waitForFunction(() => "highwayRun" in globalThis);
-      const run = await highwayRun(page, {
-        seconds: SECONDS,
-        fromMs: 0,
-        approachMs: 1500,
-        laneOrder: "standard",
-        lefty: false,
-      });
       console.log(`── before: the renderer at ${BEFORE}`);
-      report({ ...run, seconds: SECONDS, idle: await idleIntervals(page, SECONDS / 2) });
+      report(await measuredRun(browser, page));
       await page.close();
     } finally {
       before.close();
@@ -221,15 +253,7 @@ async function runRenderer(browser: Browser, dir: string): Promise<void> {
     await page.addInitScript("globalThis.__name = (f) => f");
     await page.goto(served.url);
     await page.waitForFunction(() => "highwayRun" in globalThis);
-    const run = await highwayRun(page, {
-      seconds: SECONDS,
-      fromMs: 0,
-      approachMs: 1500,
-      laneOrder: "standard",
-      lefty: false,
-    });
-    const idle = await idleIntervals(page, SECONDS / 2);
-    report({ ...run, seconds: SECONDS, idle });
+    report(await measuredRun(browser, page));
     if (SHOTS) {
       mkdirSync(SHOTS, { recursive: true });
       for (const [w, h, dpr] of [
