@@ -304,6 +304,7 @@ async function runApp(browser: Browser, dir: string): Promise<void> {
       const h = document.querySelector<HTMLElement>(".highway")!;
       Object.assign(h.style, { position: "fixed", inset: "0", height: "100vh", zIndex: "50" });
     });
+    const cpu0 = await chromiumCpuMs(browser);
     const stats = await page.evaluate(async (seconds) => {
       const p = window.__beatsightPlayer!;
       const intervals: number[] = [];
@@ -324,8 +325,14 @@ async function runApp(browser: Browser, dir: string): Promise<void> {
     }, SECONDS);
     // The same page with the player paused: frame intervals with nothing drawn.
     await page.keyboard.press("Escape");
+    const cpu1 = await chromiumCpuMs(browser);
     const idle = await idleIntervals(page, SECONDS / 2);
-    report({ notes: chart.HitObjects.length, seconds: SECONDS, idle, ...stats });
+    const cpu2 = await chromiumCpuMs(browser);
+    const cpu = {
+      play: (cpu1 - cpu0) / (stats.intervals.length + 5),
+      idle: (cpu2 - cpu1) / (idle.length + 5),
+    };
+    report({ notes: chart.HitObjects.length, seconds: SECONDS, idle, cpu, ...stats });
   } finally {
     await server?.stop();
   }
