@@ -4,7 +4,7 @@
 // which notes are on screen (culling by binary search over the sorted note times), which column a
 // lane sits in (lane order, lefty flip), how a note looks by lane and velocity. The canvas renderer
 // in app/_components/play draws what these return.
-import { LANE, type Lane, velocityClass } from "../beatmap/lanes.ts";
+import { LANE, LANE_COUNT, type Lane, velocityClass } from "../beatmap/lanes.ts";
 import { TempoMap } from "../beatmap/tempo.ts";
 
 // ── Lanes → columns ──────────────────────────────────────────────────────────────────────────
@@ -44,7 +44,7 @@ export function laneColumns(order: LaneOrder, lefty: boolean): Lane[] {
 
 /** Column of each lane (index by lane); the kick's is -1 (it spans the track). */
 export function columnOfLane(columns: readonly Lane[]): Int8Array {
-  const out = new Int8Array(7).fill(-1);
+  const out = new Int8Array(LANE_COUNT).fill(-1);
   columns.forEach((lane, i) => {
     out[lane] = i;
   });

@@ -47,7 +47,7 @@ export function HighwayView(props: {
         ref={sceneCanvas}
         className="highway-layer"
         role="img"
-        aria-label="Note highway: notes scroll down to the hit line; play each as it crosses the line."
+        aria-label="Note highway: notes come down the track to the strike line, the kick as a bar across it; play each as it crosses the line."
       />
     </div>
   );
