@@ -10,7 +10,7 @@ and the accompaniment stem's band onsets and harmony change, computed by trainin
 with the app's own code on clips rendered by beats_data.py.
 
 Targets are widened as in the papers: the frame nearest a beat 1, its neighbours 0.5. Training
-stretches clips in time by 0.8-1.25 (inputs interpolated, labels moved), which multiplies the
+stretches clips in time by 0.85-1.18 (inputs interpolated, labels moved), which multiplies the
 tempos the model sees.
 """
 from __future__ import annotations
@@ -152,8 +152,13 @@ def val_loss(model: BeatTCN, clips: list[dict]) -> float:
 # ---------------------------------------------------------------------------------------------
 # Training
 
-def train_beats(minutes: float | None, steps: int | None, resume: bool, lr: float = 2e-3, batch_size: int = 8,
-                frames: int = 1500, stretch: tuple[float, float] = (0.8, 1.25)) -> None:
+def train_beats(minutes: float | None, steps: int | None, resume: bool, lr: float = 2e-3, batch_size: int = 6,
+                frames: int = 1000, stretch: tuple[float, float] = (0.85, 1.18),
+                schedule_steps: int | None = None) -> None:
+    """One run: `steps` optimiser steps or `minutes` of wall clock, the learning rate falling from `lr`
+    on a cosine over `schedule_steps` (default: the run's steps; with a time budget, 4 steps a
+    second, so a budgeted run on a busy machine ends before the cosine does: recipe.json records
+    the length each run used, and a replay uses it)."""
     torch.manual_seed(0)
     train, val = load_split("train"), load_split("val")
     model = BeatTCN(**ARCH)
@@ -167,6 +172,7 @@ def train_beats(minutes: float | None, steps: int | None, resume: bool, lr: floa
         if opt_file.exists():
             opt.load_state_dict(torch.load(opt_file))
     step0 = info["step"]
+    expected = len(list((WORK / "beats" / "train").glob("clip_*.json")))
     total = steps if steps is not None else None
     budget = (minutes or 0) * 60
     rng = np.random.default_rng(1000 + step0)
@@ -176,13 +182,16 @@ def train_beats(minutes: float | None, steps: int | None, resume: bool, lr: floa
     last_save = t0
     step = step0
     smooth = None
-    sched_len = total or max(1, int(budget / 0.25))  # cosine over the run (rough step estimate for a time budget)
+    sched_len = schedule_steps or total or max(1, int(budget / 0.25))
     while True:
         done = step - step0
         if (total is not None and done >= total) or (total is None and time.time() - t0 >= budget):
             break
         for g in opt.param_groups:
             g["lr"] = lr * 0.5 * (1 + np.cos(np.pi * min(1.0, done / sched_len)))
+        if done % 200 == 0 and done and len(train) < expected:
+            # beat-inputs may still be writing clips: take up the new ones as they arrive
+            train = load_split("train")
         xb, yb, yd, mask = batch(rng, train, batch_size, frames, stretch)
         loss = loss_of(model, xb, yb, yd, mask)
         opt.zero_grad()
@@ -198,7 +207,7 @@ def train_beats(minutes: float | None, steps: int | None, resume: bool, lr: floa
     vl = val_loss(model, val)
     run = {"minutes": round((time.time() - t0) / 60, 1), "steps": step - step0, "resume": resume, "end_step": step,
            "final_loss": smooth, "val_loss": vl, "options": {"lr": lr, "batch": batch_size, "frames": frames,
-                                                               "stretch": list(stretch)}}
+                                                               "stretch": list(stretch), "schedule_steps": sched_len}}
     save(model, opt, info, step, time.time() - t0, run)
     print(f"beats: step {step}, train loss {smooth:.4f}, val loss {vl:.4f}", flush=True)
 

@@ -202,7 +202,8 @@ def main() -> None:
             from beats_model import train_beats
             if args.steps is None and args.minutes is None:
                 for run in json.loads(RECIPE.read_text())["beats"]:  # replay the shipped schedule
-                    train_beats(None, run["steps"], run["resume"], lr=run["options"]["lr"])
+                    train_beats(None, run["steps"], run["resume"], lr=run["options"]["lr"],
+                                schedule_steps=run["options"]["schedule_steps"])
             else:
                 train_beats(args.minutes, args.steps, args.resume, lr=args.lr)
         elif step == "export-beats":
