@@ -6,6 +6,15 @@
 //   node --import tsx scripts/evaluate-grid.ts [--set mdb|synthetic|songs|all] [--data /work/data]
 //                                              [--verbose] [--json out.json] [--refresh]
 //                                              [--only <name part>] [--sections]
+//                                              [--beat-model file.onnx | --no-beats] [--compare]
+//                                              [--beat-weight W] [--downbeat-weight W]
+//                                              [--threads N (onnxruntime's; 0: its choice)]
+//
+// The beat model (public/models' beatsight-beats, or --beat-model before it is shipped) is fed
+// as the pipeline feeds it (lib/pipeline/beat-model.ts): the cached transcriber activations and
+// the accompaniment stem's features, cached beside them as <sha256>.<models>.accomp.json (the
+// separator is run again for files cached before the beat model existed). --compare scores the
+// decoder without and with the beat model on the same cache, side by side.
 //
 // Data (made by scripts, never committed): <data>/mdb/MDB Drums (13 drum stems and 4 mixes, beat
 // annotations annotations/beats/<track>_MIX.beats), <data>/grid-synth and <data>/grid-songs
@@ -25,9 +34,22 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { chartGrid, type GridScores, readBeats, scoreGrid } from "../bench/support/beat-metrics.ts";
+import { decodeFileFloat } from "../lib/audio/decode-node-float.ts";
 import { LOW_GRID_CONFIDENCE } from "../lib/beatmap/index.ts";
+import type { ModelSession } from "../lib/inference/backend.ts";
+import { BEAT_FEATURE_COUNT, beatFeatures } from "../lib/pipeline/beat-features.ts";
+import { beatModelInputs, runBeatModel } from "../lib/pipeline/beat-model.ts";
+import { BROWSER_DECODE_RATE, toModelAudio } from "../lib/pipeline/model-audio.ts";
+import type { BeatSpec } from "../lib/pipeline/model-spec.ts";
 import { createNodePipeline, type NodePipeline, transcribeFile } from "../lib/pipeline/node.ts";
-import { type BuildChartInput, buildChart, POSTPROCESS_VERSION } from "../lib/transcribe/index.ts";
+import { runSeparator } from "../lib/pipeline/run-model.ts";
+import {
+  BAR_POINTER_DEFAULTS,
+  type BeatActivations,
+  type BuildChartInput,
+  buildChart,
+  POSTPROCESS_VERSION,
+} from "../lib/transcribe/index.ts";
 
 interface Track {
   set: string;
@@ -37,8 +59,15 @@ interface Track {
   tags: string[];
 }
 
+type Variant = "hits" | "beats";
+const VARIANT_LABEL: Record<Variant, string> = {
+  hits: "the drum hits alone",
+  beats: "the drum hits and the beat model's activations",
+};
+
 interface TrackResult extends GridScores {
   set: string;
+  variant: Variant;
   name: string;
   tags: string[];
   timingPointsPerMinute: number;
@@ -109,7 +138,7 @@ function modelKey(pipeline: NodePipeline): string {
   return `${label}-${hash}`;
 }
 
-type Cached = Omit<BuildChartInput, "generation" | "signal" | "settings" | "metadata">;
+type Cached = Omit<BuildChartInput, "generation" | "signal" | "settings" | "metadata" | "beats">;
 
 const replacer = (_key: string, value: unknown) =>
   value instanceof Float32Array
@@ -138,17 +167,105 @@ async function chartInputFor(
     return { input: JSON.parse(readFileSync(file, "utf8"), reviver) as Cached, cached: true };
   }
   let captured: BuildChartInput | undefined;
-  await transcribeFile(new AbortController().signal, pipeline, track.audio, {
+  const result = await transcribeFile(new AbortController().signal, pipeline, track.audio, {
     audioHash: sha,
     onChartInput: (input) => {
       captured = input;
     },
   });
   if (!captured) throw new Error(`The pipeline did not reach post-processing for ${track.audio}`);
-  const { generation: _g, signal: _s, settings: _t, metadata: _m, ...input } = captured;
+  if (result.stems) writeAccompaniment(pipeline, sha, cacheDir, result.stems.accompaniment);
+  // The beat model's activations are recomputed from the features, so the cache does not depend on it.
+  const { generation: _g, signal: _s, settings: _t, metadata: _m, beats: _b, ...input } = captured;
   mkdirSync(cacheDir, { recursive: true });
   writeFileSync(file, JSON.stringify({ ...input, file: path.basename(track.audio) }, replacer));
   return { input, cached: false };
+}
+
+/**
+ * The beat model: a file given on the command line (before it is shipped: its manifest entry is
+ * read from the manifest next to it or, failing that, built from the file), else the manifest's.
+ */
+async function loadBeatModel(
+  pipeline: NodePipeline,
+  file: string | undefined,
+): Promise<{ session: ModelSession; spec: BeatSpec } | undefined> {
+  const transcriber = pipeline.manifest.models.transcriber;
+  if (!file) {
+    const spec = pipeline.manifest.models.beats;
+    return spec ? { session: await pipeline.session(spec), spec } : undefined;
+  }
+  const bytes = new Uint8Array(readFileSync(file));
+  const spec: BeatSpec = {
+    task: "beats",
+    name: "beatsight-beats",
+    version: `file:${path.basename(file)}`,
+    url: `/models/${path.basename(file)}`,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    bytes: bytes.length,
+    input: "inputs",
+    inputChannels: transcriber.classes.length + BEAT_FEATURE_COUNT,
+    frameRate: transcriber.sampleRate / transcriber.hop,
+    beatOutput: "beat",
+    downbeatOutput: "downbeat",
+  };
+  return { session: await pipeline.backend.createSession(bytes), spec };
+}
+
+const accompanimentFile = (pipeline: NodePipeline, sha: string, cacheDir: string) =>
+  path.join(cacheDir, `${sha}.${modelKey(pipeline)}.accomp.json`);
+
+function writeAccompaniment(pipeline: NodePipeline, sha: string, cacheDir: string, audio: Float32Array) {
+  const { sampleRate, hop } = pipeline.manifest.models.transcriber;
+  const features = beatFeatures(audio, sampleRate, hop);
+  mkdirSync(cacheDir, { recursive: true });
+  writeFileSync(accompanimentFile(pipeline, sha, cacheDir), JSON.stringify(features, replacer));
+  return features;
+}
+
+/**
+ * The accompaniment stem's beat features (beat-features.ts) for a track: cached, or the separator
+ * run again on the file decoded exactly as transcribeFile decodes it.
+ */
+async function accompanimentFor(pipeline: NodePipeline, track: Track, cacheDir: string) {
+  const sha = createHash("sha256").update(readFileSync(track.audio)).digest("hex");
+  const file = accompanimentFile(pipeline, sha, cacheDir);
+  if (existsSync(file)) {
+    return JSON.parse(readFileSync(file, "utf8"), reviver) as ReturnType<typeof beatFeatures>;
+  }
+  const { separator, transcriber } = pipeline.manifest.models;
+  if (!separator) throw new Error("The beat model needs the separator's accompaniment stem.");
+  const decoded = await decodeFileFloat(track.audio, { sampleRate: BROWSER_DECODE_RATE });
+  const audio = toModelAudio(decoded.channels, decoded.sampleRate, transcriber.sampleRate);
+  const stems = await runSeparator(
+    new AbortController().signal,
+    await pipeline.session(separator),
+    separator,
+    audio,
+  );
+  return writeAccompaniment(pipeline, sha, cacheDir, stems.accompaniment);
+}
+
+/** The beat model's activations for a cached input, fed as lib/pipeline/generate.ts feeds it. */
+async function beatsFor(
+  pipeline: NodePipeline,
+  model: { session: ModelSession; spec: BeatSpec },
+  input: Cached,
+  features: ReturnType<typeof beatFeatures>,
+): Promise<BeatActivations> {
+  const inputs = beatModelInputs(
+    { ...input.activations, fps: input.activations.fps },
+    undefined,
+    pipeline.manifest.models.transcriber.sampleRate,
+    pipeline.manifest.models.transcriber.hop,
+  );
+  const classes = input.activations.classes.length;
+  for (let t = 0; t < inputs.frames && t < features.frames; t++) {
+    for (let f = 0; f < BEAT_FEATURE_COUNT; f++) {
+      inputs.data[t * inputs.channels + classes + f] = features.data[t * BEAT_FEATURE_COUNT + f]!;
+    }
+  }
+  return runBeatModel(model.session, model.spec, inputs);
 }
 
 /**
@@ -157,10 +274,17 @@ async function chartInputFor(
  * generation metadata as the pipeline writes it); everything else comes from the pipeline's own
  * input as captured, so a novelty curve or option it starts passing is replayed as given.
  */
-function chartFor(pipeline: NodePipeline, input: Cached, title: string) {
+function chartFor(
+  pipeline: NodePipeline,
+  input: Cached,
+  title: string,
+  beats: BeatActivations | undefined,
+  weights: { beatWeight: number; downbeatWeight: number },
+) {
   const { transcriber, separator } = pipeline.manifest.models;
   return buildChart({
     ...input,
+    ...(beats ? { beats, grid: { ...input.grid, decoder: { ...input.grid?.decoder, ...weights } } } : {}),
     settings: { thresholds: transcriber.thresholds, minGapMs: transcriber.minGapMs },
     generation: {
       models: [transcriber, ...(separator ? [separator] : [])].map((m) => ({
@@ -258,6 +382,12 @@ function parseArgs(argv: string[]) {
     refresh: false,
     only: undefined as string | undefined,
     sections: false,
+    beatModel: undefined as string | undefined,
+    noBeats: false,
+    threads: 0,
+    compare: false,
+    beatWeight: BAR_POINTER_DEFAULTS.beatWeight,
+    downbeatWeight: BAR_POINTER_DEFAULTS.downbeatWeight,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -268,12 +398,20 @@ function parseArgs(argv: string[]) {
     else if (arg === "--refresh") options.refresh = true;
     else if (arg === "--only") options.only = argv[++i];
     else if (arg === "--sections") options.sections = true;
+    else if (arg === "--beat-model") options.beatModel = argv[++i];
+    else if (arg === "--no-beats") options.noBeats = true;
+    else if (arg === "--threads") options.threads = Number(argv[++i]);
+    else if (arg === "--compare") options.compare = true;
+    else if (arg === "--beat-weight") options.beatWeight = Number(argv[++i]);
+    else if (arg === "--downbeat-weight") options.downbeatWeight = Number(argv[++i]);
     else throw new Error(`unknown argument ${arg}`);
   }
   if (
     !["mdb", "synthetic", "songs", "all"].includes(options.set) ||
     !options.data ||
-    (argv.includes("--json") && !options.json)
+    (argv.includes("--json") && !options.json) ||
+    !Number.isFinite(options.beatWeight) ||
+    !Number.isFinite(options.downbeatWeight)
   ) {
     throw new Error("bad arguments");
   }
@@ -286,7 +424,7 @@ async function main(): Promise<void> {
     options = parseArgs(process.argv.slice(2));
   } catch (error) {
     console.error(`${(error as Error).message}
-usage: node --import tsx scripts/evaluate-grid.ts [--set mdb|synthetic|songs|all] [--data /work/data] [--verbose] [--json out.json] [--refresh] [--only name] [--sections]`);
+usage: node --import tsx scripts/evaluate-grid.ts [--set mdb|synthetic|songs|all] [--data /work/data] [--verbose] [--json out.json] [--refresh] [--only name] [--sections] [--beat-model file.onnx | --no-beats] [--compare] [--beat-weight W] [--downbeat-weight W] [--threads N]`);
     process.exit(2);
   }
   const t0 = performance.now();
@@ -297,46 +435,63 @@ usage: node --import tsx scripts/evaluate-grid.ts [--set mdb|synthetic|songs|all
       : []),
     ...(options.set === "songs" || options.set === "all" ? renderedTracks(options.data, "songs") : []),
   ].filter((t) => !options.only || t.name.includes(options.only));
-  const pipeline = await createNodePipeline();
+  const pipeline = await createNodePipeline(undefined, { intraOpThreads: options.threads });
   const cacheDir = path.join(options.data, "grid-cache");
+  const beatModel = options.noBeats ? undefined : await loadBeatModel(pipeline, options.beatModel);
+  // Variants scored on the same cached model outputs: the decoder on the drum hits alone, and
+  // with the beat model's activations.
+  const variants: Variant[] = beatModel ? (options.compare ? ["hits", "beats"] : ["beats"]) : ["hits"];
+  const weights = { beatWeight: options.beatWeight, downbeatWeight: options.downbeatWeight };
   const results: TrackResult[] = [];
   let modelSeconds = 0;
   let postSeconds = 0;
   for (const track of tracks) {
     const tm = performance.now();
     const { input, cached } = await chartInputFor(pipeline, track, cacheDir, options.refresh);
+    const beats = beatModel
+      ? await beatsFor(pipeline, beatModel, input, await accompanimentFor(pipeline, track, cacheDir))
+      : undefined;
     modelSeconds += (performance.now() - tm) / 1000;
-    const tp = performance.now();
-    const { beatmap, grid: chartGridInfo } = chartFor(pipeline, input, track.name);
-    if (options.sections) {
-      for (const s of chartGridInfo?.sections ?? []) {
-        console.error(
-          `  ${(s.startMs / 1000).toFixed(2)}–${(s.endMs / 1000).toFixed(2)} s bar ${s.firstBar}: ${s.bpm} BPM ${s.meter} ${s.steady ? "steady" : "moving"} ${s.feel} confidence ${s.confidence} margin ${s.margin.toFixed(3)}`,
-        );
+    for (const variant of variants) {
+      const tp = performance.now();
+      const { beatmap, grid: chartGridInfo } = chartFor(
+        pipeline,
+        input,
+        track.name,
+        variant === "beats" ? beats : undefined,
+        weights,
+      );
+      if (options.sections) {
+        for (const s of chartGridInfo?.sections ?? []) {
+          console.error(
+            `  [${variant}] ${(s.startMs / 1000).toFixed(2)}–${(s.endMs / 1000).toFixed(2)} s bar ${s.firstBar}: ${s.bpm} BPM ${s.meter} ${s.steady ? "steady" : "moving"} ${s.feel} confidence ${s.confidence} margin ${s.margin.toFixed(3)}`,
+          );
+        }
       }
+      postSeconds += (performance.now() - tp) / 1000;
+      const reference = readBeats(readFileSync(track.beats, "utf8"));
+      const lastRef = reference.beats.at(-1) ?? 0;
+      const timing = beatmap.Timing!;
+      const grid = chartGrid(timing, (lastRef + 1) * 1000);
+      const scores = scoreGrid(reference, grid);
+      const durationS = input.audio.durationMs / 1000;
+      results.push({
+        set: track.set,
+        variant,
+        name: track.name,
+        tags: track.tags,
+        ...scores,
+        timingPoints: timing.TimingPoints.length,
+        timingPointsPerMinute: timing.TimingPoints.length / (durationS / 60),
+        chartBpm: timing.Bpm,
+        confidence: Math.min(timing.Confidence ?? 1, ...timing.TimingPoints.map((p) => p.Confidence ?? 1)),
+        durationS,
+        cached,
+      });
+      console.error(
+        `${track.set} ${track.name} [${variant}]: F ${scores.beatF.toFixed(3)} CMLt ${scores.cmlt.toFixed(3)} AMLt ${scores.amlt.toFixed(3)} ${cached ? "(cached)" : ""}`,
+      );
     }
-    postSeconds += (performance.now() - tp) / 1000;
-    const reference = readBeats(readFileSync(track.beats, "utf8"));
-    const lastRef = reference.beats.at(-1) ?? 0;
-    const timing = beatmap.Timing!;
-    const grid = chartGrid(timing, (lastRef + 1) * 1000);
-    const scores = scoreGrid(reference, grid);
-    const durationS = input.audio.durationMs / 1000;
-    results.push({
-      set: track.set,
-      name: track.name,
-      tags: track.tags,
-      ...scores,
-      timingPoints: timing.TimingPoints.length,
-      timingPointsPerMinute: timing.TimingPoints.length / (durationS / 60),
-      chartBpm: timing.Bpm,
-      confidence: Math.min(timing.Confidence ?? 1, ...timing.TimingPoints.map((p) => p.Confidence ?? 1)),
-      durationS,
-      cached,
-    });
-    console.error(
-      `${track.set} ${track.name}: F ${scores.beatF.toFixed(3)} CMLt ${scores.cmlt.toFixed(3)} AMLt ${scores.amlt.toFixed(3)} ${cached ? "(cached)" : ""}`,
-    );
   }
 
   const sets = [...new Set(results.map((r) => r.set))];
@@ -347,51 +502,64 @@ usage: node --import tsx scripts/evaluate-grid.ts [--set mdb|synthetic|songs|all
       total: (performance.now() - t0) / 1000,
       modelsOrCache: modelSeconds,
       postProcess: postSeconds,
-      cachedTracks: results.filter((r) => r.cached).length,
-      tracks: results.length,
+      cachedTracks: results.filter((r) => r.cached && r.variant === variants[0]).length,
+      tracks: tracks.length,
     },
     sets: {},
   };
+  const beatLabel = beatModel
+    ? `; beat model ${beatModel.spec.name} ${beatModel.spec.version} ${beatModel.spec.sha256.slice(0, 12)}, weights ${weights.beatWeight} / ${weights.downbeatWeight}`
+    : "";
   const lines: string[] = [
-    `Beat grids of the product's charts (${POSTPROCESS_VERSION}; models ${modelKey(pipeline)})`,
-    "",
-    HEADER,
+    `Beat grids of the product's charts (${POSTPROCESS_VERSION}; models ${modelKey(pipeline)}${beatLabel})`,
   ];
-  for (const set of sets) {
-    const rows = results.filter((r) => r.set === set);
-    const summary = summarise(rows);
-    lines.push(summaryRow(SET_LABEL[set] ?? set, summary));
-    const groups: Record<string, Summary> = {};
-    for (const [tag, label] of GROUPS[set] ?? []) {
-      const tagged = rows.filter((r) => r.tags.includes(tag));
-      if (!tagged.length) continue;
-      groups[tag] = summarise(tagged);
-      lines.push(summaryRow(`  ${set}: ${label}`, groups[tag]));
+  report.beatModel = beatModel ? { ...beatModel.spec, ...weights } : null;
+  const byVariant: Record<string, unknown> = {};
+  if (variants.length > 1) report.variants = byVariant;
+  for (const variant of variants) {
+    lines.push("", `Grid decoded from ${VARIANT_LABEL[variant]}:`, "", HEADER);
+    const sets_: Record<string, unknown> = {};
+    for (const set of sets) {
+      const rows = results.filter((r) => r.set === set && r.variant === variant);
+      const summary = summarise(rows);
+      lines.push(summaryRow(SET_LABEL[set] ?? set, summary));
+      const groups: Record<string, Summary> = {};
+      for (const [tag, label] of GROUPS[set] ?? []) {
+        const tagged = rows.filter((r) => r.tags.includes(tag));
+        if (!tagged.length) continue;
+        groups[tag] = summarise(tagged);
+        lines.push(summaryRow(`  ${set}: ${label}`, groups[tag]));
+      }
+      sets_[set] = { summary, groups, tracks: rows };
     }
-    (report.sets as Record<string, unknown>)[set] = { summary, groups, tracks: rows };
+    byVariant[variant] = { sets: sets_ };
+    if (variants.length === 1) report.sets = sets_;
   }
   // Does "check the tempo" (a section below LOW_GRID_CONFIDENCE) go to the charts whose beats are
   // wrong? Wrong: beat F below 0.8 (the metrical level or phase is off for much of the song).
-  const wrong = results.filter((r) => r.beatF < 0.8);
-  const right = results.filter((r) => r.beatF >= 0.8);
+  const last = variants.at(-1)!;
+  const wrong = results.filter((r) => r.variant === last && r.beatF < 0.8);
+  const right = results.filter((r) => r.variant === last && r.beatF >= 0.8);
   const flagged = (rows: TrackResult[]) => rows.filter((r) => r.confidence < LOW_GRID_CONFIDENCE).length;
   lines.push(
     "",
-    `"Check the tempo" (a section below ${LOW_GRID_CONFIDENCE}): ${flagged(wrong)} of ${wrong.length} charts with beat F < 0.8, ${flagged(right)} of ${right.length} charts with beat F ≥ 0.8.`,
+    `"Check the tempo" (a section below ${LOW_GRID_CONFIDENCE}; ${VARIANT_LABEL[last]}): ${flagged(wrong)} of ${wrong.length} charts with beat F < 0.8, ${flagged(right)} of ${right.length} charts with beat F ≥ 0.8.`,
   );
   report.checkTheTempo = {
     wrong: { flagged: flagged(wrong), of: wrong.length },
     right: { flagged: flagged(right), of: right.length },
   };
   if (options.verbose) {
-    for (const set of sets) {
-      lines.push(
-        "",
-        `${SET_LABEL[set] ?? set}:`,
-        "",
-        TRACK_HEADER,
-        ...results.filter((r) => r.set === set).map(trackRow),
-      );
+    for (const variant of variants) {
+      for (const set of sets) {
+        lines.push(
+          "",
+          `${SET_LABEL[set] ?? set}, ${VARIANT_LABEL[variant]}:`,
+          "",
+          TRACK_HEADER,
+          ...results.filter((r) => r.set === set && r.variant === variant).map(trackRow),
+        );
+      }
     }
   }
   const s = report.seconds as { total: number; cachedTracks: number; tracks: number };

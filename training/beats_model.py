@@ -284,8 +284,8 @@ def export_beats() -> None:
                          "400-1200, 1200-4000, 4000-11000 Hz) and harmony change (chroma L1 distance, 6 frames either side)",
         "trainedWith": {"transcriber": transcriber["version"],
                         "separator": next(m["version"] for m in manifest["models"] if m["task"] == "separation")},
-        "inputs": [{"name": "inputs", "dtype": "float32", "shape": ["batch", "frames", IN_CHANNELS],
-                    "description": "per transcriber frame: the transcriber's onset probabilities (its classes, in order), "
+        "inputs": [{"name": "inputs", "dtype": "float32", "shape": ["batch", "frames", "channels"],
+                    "description": "per transcriber frame (channels = inputChannels): the transcriber's onset probabilities (its classes, in order), "
                                    "then the accompaniment features"}],
         "outputs": [{"name": "beat", "dtype": "float32", "shape": ["batch", "frames"], "description": "beat probability"},
                     {"name": "downbeat", "dtype": "float32", "shape": ["batch", "frames"],

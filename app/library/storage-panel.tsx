@@ -4,6 +4,7 @@
 import { type ChangeEvent, useCallback, useEffect, useId, useState } from "react";
 import { browserModelStoreDeps, loadModelFile } from "@/lib/inference/model-store.ts";
 import { loadPipelineModels } from "@/lib/pipeline/manifest-adapter.ts";
+import { pipelineModelFiles } from "@/lib/pipeline/model-spec.ts";
 import { exportLibrary, importLibrary } from "@/lib/store/backup.ts";
 import { localDb } from "@/lib/store/db.ts";
 import { compactStoredStemsOnce } from "@/lib/store/stems.ts";
@@ -113,7 +114,7 @@ export function StoragePanel({ version, onChange }: { version: number; onChange:
     try {
       setOfflineModels("Downloading…");
       const { models } = await loadPipelineModels(fetch);
-      const files = [models.transcriber, ...(models.separator ? [models.separator] : [])];
+      const files = pipelineModelFiles(models);
       let done = 0;
       for (const file of files) {
         // Checked against the manifest's sha256 and kept in the models' cache (lib/inference/model-store.ts).

@@ -140,13 +140,48 @@ export const SeparatorManifestSchema = z.object({
     .optional(),
 });
 
+/**
+ * The beat model (training/beats_model.py): no audio in, but the transcriber's onsets and the
+ * accompaniment's features per transcriber frame (lib/pipeline/beat-model.ts); run once per song.
+ */
+export const BeatsManifestSchema = z.object({
+  name: z.string().min(1),
+  version: z.string().regex(/^\d+\.\d+\.\d+$/),
+  task: z.literal("beats"),
+  file: commonFields.file,
+  url: commonFields.url,
+  sha256: commonFields.sha256,
+  bytes: commonFields.bytes,
+  opset: commonFields.opset,
+  parameters: commonFields.parameters,
+  frameRate: z.number().positive(),
+  inputChannels: z.number().int().positive(),
+  /** The transcriber classes it reads, in order (the first inputChannels columns). */
+  inputClasses: z.array(z.string().min(1)).min(1),
+  inputFeatures: z.string(),
+  trainedWith: z.object({ transcriber: z.string(), separator: z.string() }),
+  training: z.object({
+    steps: z.number().int().nonnegative(),
+    minutes: z.number().nonnegative(),
+    command: z.string(),
+    data: z.string(),
+    runs: z.array(z.record(z.string(), z.unknown())),
+  }),
+  ortMaxAbsDiffVsPyTorch: z.record(z.string(), z.number()),
+  inputs: z.array(tensorSpec).length(1),
+  outputs: z.array(tensorSpec).length(2),
+});
+
 export const ModelManifestSchema = z.object({
   schemaVersion: z.literal(1),
-  models: z.array(z.discriminatedUnion("task", [TranscriberManifestSchema, SeparatorManifestSchema])),
+  models: z.array(
+    z.discriminatedUnion("task", [TranscriberManifestSchema, SeparatorManifestSchema, BeatsManifestSchema]),
+  ),
 });
 
 export type TranscriberManifest = z.infer<typeof TranscriberManifestSchema>;
 export type SeparatorManifest = z.infer<typeof SeparatorManifestSchema>;
+export type BeatsManifest = z.infer<typeof BeatsManifestSchema>;
 export type ModelManifest = z.infer<typeof ModelManifestSchema>;
 export type ModelManifestEntry = ModelManifest["models"][number];
 

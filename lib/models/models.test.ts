@@ -45,6 +45,7 @@ describe("shipped models", () => {
   });
 
   for (const model of manifest.models) {
+    if (model.task === "beats") continue; // no audio in: checked below
     describe(model.file, () => {
       const bytes = readFileSync(`${modelsDir}${model.file}`);
 
@@ -108,4 +109,57 @@ describe("shipped models", () => {
       }, 60_000);
     });
   }
+
+  const beats = manifest.models.find((m) => m.task === "beats");
+  if (beats) {
+    describe(beats.file, () => {
+      const bytes = readFileSync(`${modelsDir}${beats.file}`);
+      const recorded = JSON.parse(
+        readFileSync(fileURLToPath(new URL("./fixtures/expected-beats.json", import.meta.url)), "utf8"),
+      ) as { sha256: string; frames: number; frameIndices: number[]; beat: number[]; downbeat: number[] };
+      const transcriber = manifest.models.find((m) => m.task === "transcription")!;
+
+      it("matches the manifest's sha256 and size, and reads the transcriber's classes at its frame rate", () => {
+        expect(bytes.length).toBe(beats.bytes);
+        expect(createHash("sha256").update(bytes).digest("hex")).toBe(beats.sha256);
+        expect(recorded.sha256).toBe(beats.sha256);
+        expect(beats.inputClasses).toEqual(transcriber.classes);
+        expect(beats.frameRate).toBe(transcriber.frameRate);
+      });
+
+      it("reproduces the outputs recorded by export-beats", async () => {
+        const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
+        expect(session.inputNames).toEqual(beats.inputs.map((i) => i.name));
+        const input = beatCheckInputs(recorded.frames, beats.inputChannels, transcriber.classes.length);
+        const out = await session.run({
+          [beats.inputs[0]!.name]: new ort.Tensor("float32", input, [
+            1,
+            recorded.frames,
+            beats.inputChannels,
+          ]),
+        });
+        for (const name of ["beat", "downbeat"] as const) {
+          const data = out[name]!.data as Float32Array;
+          expect(out[name]!.dims).toEqual([1, recorded.frames]);
+          const worst = Math.max(
+            ...recorded.frameIndices.map((f, i) => Math.abs(data[f]! - recorded[name][i]!)),
+          );
+          expect(worst, `max |onnxruntime - recorded| for ${name}`).toBeLessThan(1e-4);
+        }
+        await session.release();
+      }, 60_000);
+    });
+  }
 });
+
+/** training/beats_model.py check_inputs: sines of the frame index, features scaled by 3. */
+function beatCheckInputs(frames: number, channels: number, classes: number): Float32Array {
+  const out = new Float32Array(frames * channels);
+  for (let t = 0; t < frames; t++) {
+    for (let c = 0; c < channels; c++) {
+      const v = 0.5 + 0.5 * Math.sin(0.37 * t * (c + 1) + 0.11 * c);
+      out[t * channels + c] = c >= classes ? 3 * v : v;
+    }
+  }
+  return out;
+}

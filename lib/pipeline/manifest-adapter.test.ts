@@ -68,4 +68,35 @@ describe("pipelineModelsFromManifest", () => {
       }),
     ).toThrow(/share a sample rate/);
   });
+
+  it("reads a beat model fed the transcriber's classes, and counts it in the download", () => {
+    const beats = {
+      name: "beatsight-beats",
+      version: "1.0.0",
+      task: "beats",
+      url: "/models/b.onnx",
+      sha256: sha,
+      bytes: 250,
+      frameRate: 50,
+      inputChannels: 8,
+      inputClasses: ["kick", "snare"],
+      inputs: [{ name: "inputs" }],
+      outputs: [{ name: "beat" }, { name: "downbeat" }],
+    };
+    const loaded = pipelineModelsFromManifest({ schemaVersion: 1, models: [separator, transcriber, beats] });
+    expect(loaded.downloadBytes).toBe(6250);
+    expect(loaded.models.beats).toMatchObject({
+      input: "inputs",
+      inputChannels: 8,
+      frameRate: 50,
+      beatOutput: "beat",
+      downbeatOutput: "downbeat",
+    });
+    expect(() =>
+      pipelineModelsFromManifest({
+        schemaVersion: 1,
+        models: [transcriber, { ...beats, inputClasses: ["kick", "snare", "tom"] }],
+      }),
+    ).toThrow(/trained on the classes kick, snare, tom/);
+  });
 });

@@ -63,6 +63,11 @@ export interface PipelineModels {
   beats?: BeatSpec;
 }
 
+/** Every model file a generation downloads, in the order the pipeline loads them. */
+export function pipelineModelFiles(models: PipelineModels): ModelSpec[] {
+  return [models.separator, models.transcriber, models.beats].filter((m) => m !== undefined);
+}
+
 /** Chunk sizes in samples, rounded so they line up with the model's frames. */
 export function chunkSamples(spec: BaseSpec): {
   chunkSamples: number;

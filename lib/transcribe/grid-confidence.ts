@@ -130,15 +130,13 @@ export function bestNeighbour(
   hits: readonly GridHit[],
   spanMs: number,
   prior: PriorOptions,
-  /** An extra score per hypothesis (the beat model's observation), added to the pattern score. */
-  extra?: (h: GridHypothesis) => number,
 ): { own: number; rival: GridHypothesis | undefined; rivalScore: number } {
   const roles = byRole(hits);
-  const own = gridScore(chosen, hits, spanMs, prior, roles) + (extra?.(chosen) ?? 0);
+  const own = gridScore(chosen, hits, spanMs, prior, roles);
   let rival: GridHypothesis | undefined;
   let rivalScore = Number.NEGATIVE_INFINITY;
   for (const n of neighbours(chosen, prior)) {
-    const s = gridScore(n, hits, spanMs, prior, roles) + (extra?.(n) ?? 0);
+    const s = gridScore(n, hits, spanMs, prior, roles);
     if (s > rivalScore) {
       rivalScore = s;
       rival = n;

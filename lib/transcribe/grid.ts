@@ -15,7 +15,6 @@ import {
   type BarPointerOptions,
   type BeatActivations,
   barsToBeats,
-  beatObservation,
   type DecodedBar,
   decodeBars,
   type GridHit,
@@ -113,8 +112,8 @@ function signature(meter: MeterName, beats: number): string {
 
 /**
  * The grid of a chart's notes, or undefined when there are too few notes to find a beat. A beat
- * model's activations, when given, are a second observation of the decoder and of the check
- * against the metrical neighbours (pattern evidence still takes part in both).
+ * model's activations, when given, are a second observation of the decoder; the check against
+ * the metrical neighbours stays with the drum pattern alone.
  */
 export function buildGrid(
   notes: readonly GridNote[],
@@ -264,18 +263,9 @@ function decodeGrid(
   beats: BeatActivations | undefined,
 ): Decoded | undefined {
   const decoded = decodeAndFit(hits, durationMs, firstNote, lastNote, decoder, sections, beats);
-  const observed =
-    beats && decoder.beatWeight > 0
-      ? beatObservation(
-          beats,
-          0,
-          Math.ceil((durationMs * decoder.fps) / 1000),
-          decoder.fps,
-          decoder.beatWeight,
-          decoder.downbeatWeight,
-        )
-      : undefined;
-  const rival = decoded && rivalLevel(decoded, hits, decoder, observed);
+  // The metrical level is the drum pattern's call (a backbeat on 2 and 4, the kick on 1): the beat
+  // model, trained on one convention, hears some songs at double or half the notated tempo.
+  const rival = decoded && rivalLevel(decoded, hits, decoder);
   if (!rival) return decoded;
   const m = METERS[rival.meter];
   const simpleBpm = (60_000 / rival.beatMs) * (m.compound ? 1.5 : 1);
@@ -371,7 +361,6 @@ function rivalLevel(
   d: Decoded,
   hits: readonly GridHit[],
   prior: Required<BarPointerOptions>,
-  observed: ReturnType<typeof beatObservation> | undefined,
 ): GridHypothesis | undefined {
   const steady = d.fit.sections.filter((s) => s.kind === "steady");
   const longest = steady.reduce<(typeof steady)[number] | undefined>(
@@ -386,36 +375,13 @@ function rivalLevel(
   const chosen = { barMs: times[longest.from]! - d.beats[longest.from]!.inBar * beatMs, beatMs, meter };
   const inSection = hits.filter((h) => h.timeMs >= times[longest.from]! && h.timeMs < times[longest.to]!);
   const evidence = inSection.reduce((s, h) => s + h.weight, 0);
-  const fromMs = times[longest.from]!;
-  const toMs = times[longest.to]!;
   const { own, rival, rivalScore } = bestNeighbour(
     chosen,
     inSection,
-    toMs - fromMs,
+    times[longest.to]! - times[longest.from]!,
     prior,
-    observed && ((h) => observedScore(h, observed, fromMs, toMs, prior.fps)),
   );
   return rival && rivalScore > own + RIVAL_MARGIN * evidence ? rival : undefined;
-}
-
-/** The beat model's observation summed over a steady grid's beats (and bar lines) in [from, to). */
-export function observedScore(
-  h: GridHypothesis,
-  observed: ReturnType<typeof beatObservation>,
-  fromMs: number,
-  toMs: number,
-  fps: number,
-): number {
-  const beatsPerBar = METERS[h.meter].beats;
-  let k = Math.ceil((fromMs - h.barMs) / h.beatMs - 1e-9);
-  let score = 0;
-  for (let t = h.barMs + k * h.beatMs; t < toMs; t = h.barMs + ++k * h.beatMs) {
-    const f = Math.round((t * fps) / 1000);
-    if (f < 0 || f >= observed.beat.length) continue;
-    score += observed.beat[f]!;
-    if (((k % beatsPerBar) + beatsPerBar) % beatsPerBar === 0) score += observed.downbeat[f]!;
-  }
-  return score;
 }
 
 /** A Feel equal to the one already in force says nothing. */

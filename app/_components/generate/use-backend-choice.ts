@@ -28,6 +28,7 @@ import {
 } from "@/lib/inference/capabilities.ts";
 import { browserModelStoreDeps, bytesToDownload, type ModelFileRef } from "@/lib/inference/model-store.ts";
 import { type LoadedManifest, loadPipelineModels } from "@/lib/pipeline/manifest-adapter.ts";
+import { pipelineModelFiles } from "@/lib/pipeline/model-spec.ts";
 import type { GenerationWorker } from "@/lib/pipeline/worker-client.ts";
 import { localDb } from "@/lib/store/db.ts";
 import { getSetting, putSetting } from "@/lib/store/results.ts";
@@ -59,8 +60,7 @@ export interface BackendChoice {
 }
 
 function modelFiles(manifest: LoadedManifest): ModelFileRef[] {
-  const { separator, transcriber } = manifest.models;
-  return separator ? [separator, transcriber] : [transcriber];
+  return pipelineModelFiles(manifest.models);
 }
 
 export function useBackendChoice(options: {

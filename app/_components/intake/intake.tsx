@@ -12,6 +12,7 @@ import { type DragEvent, type FormEvent, useCallback, useEffect, useId, useRef, 
 import { createFingerprintWorker, type FingerprintWorker } from "@/lib/fingerprint/worker-client.ts";
 import { browserModelStoreDeps, bytesToDownload } from "@/lib/inference/model-store.ts";
 import { loadPipelineModels } from "@/lib/pipeline/manifest-adapter.ts";
+import { pipelineModelFiles } from "@/lib/pipeline/model-spec.ts";
 import { localDb } from "@/lib/store/db.ts";
 import { findLocalCharts, type LocalSongMatches } from "@/lib/store/local-songs.ts";
 import type { AppRouter } from "@/server/trpc/root.ts";
@@ -430,12 +431,7 @@ function OfflineDrop({
   useEffect(() => {
     // The manifest comes from the service worker's cache offline; the models from their own cache.
     loadPipelineModels(fetch)
-      .then(({ models }) =>
-        bytesToDownload(
-          [models.transcriber, ...(models.separator ? [models.separator] : [])],
-          browserModelStoreDeps(),
-        ),
-      )
+      .then(({ models }) => bytesToDownload(pipelineModelFiles(models), browserModelStoreDeps()))
       .then((missing) => setModelsHere(missing === 0))
       .catch(() => setModelsHere(false));
   }, []);
