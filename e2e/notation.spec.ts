@@ -4,7 +4,7 @@
 // page one clean sheet (nothing wider or taller than its page, one PDF page per sheet, A4 and
 // Letter). Through it all the page's Content-Security-Policy must see no violation: alphaTab
 // draws here without the <style> elements and blob workers its own UI would add.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type BrowserContext, expect, type Page, test } from "@playwright/test";
 import { serializeBeatmap } from "../lib/beatmap/index.ts";
@@ -189,6 +189,22 @@ test("a map's notation shows on its page and prints one clean sheet per page", a
   const medium = page.getByRole("region", { name: /as drum notation, Medium$/ });
   await expect(medium).toHaveAttribute("data-state", "ready", { timeout: 30_000 });
   expect(Number(await medium.getAttribute("data-notes"))).toBeLessThan(expertNotes);
+
+  // The same chart as files: MusicXML a notation program opens, and a drum tab.
+  await page.getByRole("button", { name: "Choose a format" }).click();
+  const [musicXml] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Download MusicXML" }).click(),
+  ]);
+  expect(musicXml.suggestedFilename()).toMatch(/\.musicxml$/);
+  const xml = readFileSync(await musicXml.path(), "utf8");
+  expect(xml).toContain("<score-partwise");
+  expect(xml.match(/<note[ >]/g)?.length ?? 0).toBeGreaterThanOrEqual(long.HitObjects.length);
+  const [tab] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Download drum tab" }).click(),
+  ]);
+  expect(readFileSync(await tab.path(), "utf8")).toMatch(/^BD \|/m);
 
   await page.getByRole("link", { name: "Print the notation (Medium)" }).click();
   await expect(page).toHaveURL(new RegExp(`/maps/${mapId}/print`));

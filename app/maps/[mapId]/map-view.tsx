@@ -9,6 +9,7 @@ import { describeTimingChange } from "@/lib/beatmap/grid-sections.ts";
 import { DiffTimeline } from "../../_components/diff-timeline.tsx";
 import { ErrorMessage } from "../../_components/error-message.tsx";
 import { GridNotice } from "../../_components/grid-notice.tsx";
+import { MapDownloads } from "../../_components/map-downloads.tsx";
 import { MapLevels } from "../../_components/map-levels.tsx";
 import { MapNotation } from "../../_components/notation/map-notation.tsx";
 import { PractiseButton } from "../../_components/practise-button.tsx";
@@ -79,6 +80,9 @@ export function MapView({ mapId }: { mapId: string }) {
 
       {latest ? (
         <MapNotation mapId={m.id} songId={m.song.id} versionId={latest.id} title={m.song.title ?? m.name} />
+      ) : null}
+      {latest ? (
+        <MapDownloads versionId={latest.id} title={`${m.song.title ?? "Untitled song"} - ${m.name}`} />
       ) : null}
 
       <section aria-labelledby="versions-title" className="card">
