@@ -9,7 +9,7 @@
 // (<distDir>/standalone/scripts/serve.mjs, the production start, see docs/DEPLOY.md). Both serve
 // with the config the build recorded, as Next's own standalone server.js does: the standalone
 // folder has no next.config.js, and a checkout's may have changed since it was built.
-import { createReadStream, existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -69,27 +69,8 @@ const fail = (message) => {
 };
 await app.prepare().catch((error) => fail(error instanceof Error ? error.message : String(error)));
 
-// A checkout's build in its own folder (BEATSIGHT_DIST_DIR=.next-x) keeps its service worker there
-// (scripts/build-sw.ts): public/sw.js is the default build's, and its precache list names chunks
-// this build does not have, so installing it would fail. Serve the build's own. The standalone
-// output has it in its public/ folder, where Next serves it as any other file.
-const ownServiceWorker = standalone ? null : path.join(buildDir(), "sw.js");
-const serveOwnServiceWorker = ownServiceWorker !== null && existsSync(ownServiceWorker);
-
 const server = createServer((req, res) => {
   stampRemoteAddress(req);
-  if (serveOwnServiceWorker && req.method === "GET" && req.url?.split("?")[0] === "/sw.js") {
-    // The isolation headers every answer of the app carries (a worker takes its own from here).
-    res.writeHead(200, {
-      "content-type": "application/javascript; charset=utf-8",
-      "cache-control": "no-cache, no-store, must-revalidate",
-      "cross-origin-opener-policy": "same-origin",
-      "cross-origin-embedder-policy": "require-corp",
-      "x-content-type-options": "nosniff",
-    });
-    createReadStream(ownServiceWorker).pipe(res);
-    return;
-  }
   handle(req, res);
 });
 server.once("error", (error) => {
