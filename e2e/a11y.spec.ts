@@ -4,18 +4,11 @@
 // before the test fails, so one run reports them all.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
-import { openSitePage, prepareSite, type Site } from "./support/site-pages.ts";
+import { openSitePage, siteForThisFile } from "./support/site-pages.ts";
 
 test.setTimeout(600_000);
 
-let site: Site;
-test.beforeAll(async ({ browser }, info) => {
-  info.setTimeout(180_000);
-  site = await prepareSite(browser, info.project.use.baseURL!);
-});
-test.afterAll(async () => {
-  await site?.close();
-});
+const site = siteForThisFile();
 
 const SIZES = [
   { name: "desktop", width: 1280, height: 800 },
@@ -25,10 +18,10 @@ const SIZES = [
 for (const size of SIZES) {
   test(`no serious or critical axe violations on any page (${size.name}, ${size.width} × ${size.height})`, async () => {
     const found: string[] = [];
-    for (const entry of site.pages) {
-      const page = await (entry.visitor ? site.visitor : site.member).newPage();
+    for (const entry of site().pages) {
+      const page = await (entry.visitor ? site().visitor : site().member).newPage();
       await page.setViewportSize({ width: size.width, height: size.height });
-      await openSitePage(site, entry, page);
+      await openSitePage(site(), entry, page);
       const { violations } = await new AxeBuilder({ page }).analyze();
       for (const v of violations) {
         if (v.impact !== "serious" && v.impact !== "critical") continue;

@@ -8,10 +8,11 @@
 import { createHash, randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type BrowserContext, expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { type Beatmap, canonicalJson, contentHash, serializeBeatmap } from "../lib/beatmap/index.ts";
 import { grooveChart } from "../lib/beatmap/testing.ts";
 import { makeTempDir } from "../lib/fingerprint/test-support.ts";
+import { watchViolations } from "./support/csp-violations.ts";
 import { renderGroove } from "./support/groove.ts";
 import { signedInPerson } from "./support/people.ts";
 import { queryServerDb } from "./support/server-db.ts";
@@ -30,30 +31,6 @@ test.beforeAll(async () => {
   writeFileSync(bsmPath, serializeBeatmap(grooveChart({ bars: 2, bpm: 120, offsetMs: 500 })));
 });
 test.afterAll(() => temp.cleanup());
-
-/** Everything the browser said about the policy, from any channel, as one line each. */
-async function watchViolations(page: Page, context: BrowserContext): Promise<string[]> {
-  const seen: string[] = [];
-  await context.exposeBinding("__cspViolation", (source, line: string) => {
-    seen.push(`event on ${source.page?.url()}: ${line}`);
-  });
-  await context.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (e) => {
-      const report = (window as unknown as { __cspViolation: (line: string) => void }).__cspViolation;
-      report(`${e.effectiveDirective} refused ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`);
-    });
-  });
-  const csp = /Content.Security.Policy|Refused to (load|execute|compile|create|apply|connect|frame)/i;
-  page.on("console", (message) => {
-    if (csp.test(message.text())) seen.push(`console: ${message.text()}`);
-  });
-  context.on("request", (request) => {
-    if (new URL(request.url()).pathname === "/api/csp-report") {
-      seen.push(`report sent: ${request.postData() ?? ""}`);
-    }
-  });
-  return seen;
-}
 
 async function seedMap(chart: Beatmap): Promise<string> {
   const [song] = await queryServerDb<{ id: string }>(

@@ -2,18 +2,11 @@
 // phone to a 1920 px desktop, and on a 390 × 844 phone the player shows the highway and the Play
 // button without scrolling.
 import { expect, type Page, test } from "@playwright/test";
-import { openSitePage, prepareSite, type Site } from "./support/site-pages.ts";
+import { openSitePage, siteForThisFile } from "./support/site-pages.ts";
 
 test.setTimeout(600_000);
 
-let site: Site;
-test.beforeAll(async ({ browser }, info) => {
-  info.setTimeout(180_000);
-  site = await prepareSite(browser, info.project.use.baseURL!);
-});
-test.afterAll(async () => {
-  await site?.close();
-});
+const site = siteForThisFile();
 
 const WIDTHS = [320, 390, 768, 1280, 1920];
 
@@ -45,10 +38,10 @@ function overflow(page: Page) {
 test("no page scrolls sideways from 320 to 1920 px", async () => {
   const found: string[] = [];
   for (const width of WIDTHS) {
-    for (const entry of site.pages) {
-      const page = await (entry.visitor ? site.visitor : site.member).newPage();
+    for (const entry of site().pages) {
+      const page = await (entry.visitor ? site().visitor : site().member).newPage();
       await page.setViewportSize({ width, height: 900 });
-      await openSitePage(site, entry, page);
+      await openSitePage(site(), entry, page);
       const { by, sticking } = await overflow(page);
       if (by > 0) found.push(`${entry.name} at ${width} px: ${by} px too wide; ${sticking.join(", ")}`);
       await page.close();
@@ -63,10 +56,10 @@ for (const size of [
   { width: 1280, height: 800 },
 ]) {
   test(`at ${size.width} × ${size.height} the player shows the highway and Play without scrolling`, async () => {
-    const player = site.pages.find((p) => p.name === "player")!;
-    const page = await site.member.newPage();
+    const player = site().pages.find((p) => p.name === "player")!;
+    const page = await site().member.newPage();
     await page.setViewportSize(size);
-    await openSitePage(site, player, page);
+    await openSitePage(site(), player, page);
     expect(await page.evaluate(() => window.scrollY)).toBe(0);
     const highway = (await page.getByTestId("highway").boundingBox())!;
     const play = (await page.getByTestId("play").boundingBox())!;

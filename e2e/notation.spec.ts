@@ -6,10 +6,11 @@
 // draws here without the <style> elements and blob workers its own UI would add.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type BrowserContext, expect, type Page, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { serializeBeatmap } from "../lib/beatmap/index.ts";
 import { grooveChart } from "../lib/beatmap/testing.ts";
 import { fpcalcCompressed, fpcalcRaw, makeTempDir, renderSong } from "../lib/fingerprint/test-support.ts";
+import { watchViolations } from "./support/csp-violations.ts";
 
 test.setTimeout(180_000);
 
@@ -27,26 +28,6 @@ test.beforeAll(() => {
   writeFileSync(bsmPath, serializeBeatmap(chart));
 });
 test.afterAll(() => temp.cleanup());
-
-/** Every policy violation the page reports, from its events and its console. */
-async function watchViolations(page: Page, context: BrowserContext): Promise<string[]> {
-  const seen: string[] = [];
-  await context.exposeBinding("__cspViolation", (_source, line: string) => {
-    seen.push(line);
-  });
-  await context.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (e) => {
-      const report = (window as unknown as { __cspViolation: (line: string) => void }).__cspViolation;
-      report(`${e.effectiveDirective} refused ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`);
-    });
-  });
-  const csp = /Content.Security.Policy|Refused to (load|execute|compile|create|apply|connect|frame)/i;
-  page.on("console", (message) => {
-    if (csp.test(message.text())) seen.push(`console: ${message.text()}`);
-  });
-  page.on("pageerror", (error) => seen.push(`page error: ${error.message}`));
-  return seen;
-}
 
 /** The cursor's bar and x, and the song time heard, at each of `frames` frames. */
 async function cursorAgainstAudio(page: Page, frames: number) {

@@ -4,7 +4,7 @@
 // the e2e server's database, and a .bsm imported into the browser's own library.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, type BrowserContext, expect, type Page } from "@playwright/test";
+import { type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
 import { serializeBeatmap } from "../../lib/beatmap/index.ts";
 import { grooveChart } from "../../lib/beatmap/testing.ts";
 import { fpcalcCompressed, fpcalcRaw, makeTempDir, renderSong } from "../../lib/fingerprint/test-support.ts";
@@ -154,6 +154,25 @@ async function localChart(
   }
   await page.close();
   return id;
+}
+
+/**
+ * The site, prepared once for the spec file that calls this (its top level) and closed after the
+ * file's tests: `site()` inside a test.
+ */
+export function siteForThisFile(): () => Site {
+  let site: Site | undefined;
+  test.beforeAll(async ({ browser }, info) => {
+    info.setTimeout(180_000);
+    site = await prepareSite(browser, info.project.use.baseURL!);
+  });
+  test.afterAll(async () => {
+    await site?.close();
+  });
+  return () => {
+    if (!site) throw new Error("The site is prepared in beforeAll; call site() inside a test.");
+    return site;
+  };
 }
 
 export async function prepareSite(browser: Browser, baseURL: string): Promise<Site> {
