@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseBeatmap, serializeBeatmap } from "../../lib/beatmap/index.ts";
 import { grooveChart } from "../../lib/beatmap/testing.ts";
+import { validateMusicXmlFile } from "../../test/musicxml-xsd.ts";
 import { memoryIo } from "../io.ts";
 import { command } from "./convert.ts";
 
@@ -41,6 +42,8 @@ describe("beatsight convert", () => {
         expect(Math.abs(h.Time - original.HitObjects[i]!.Time)).toBeLessThanOrEqual(1);
         expect(h.Lane).toBe(original.HitObjects[i]!.Lane);
       });
+      // What the CLI writes is valid MusicXML 4.0, not only readable by our own importer.
+      if (ext === "musicxml") expect(() => validateMusicXmlFile(mid)).not.toThrow();
       if (ext === "chart") expect(await readFile(join(dir, ext, "song.ini"), "utf8")).toMatch(/^\[song\]/);
     },
   );

@@ -1,40 +1,16 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { validateMusicXml } from "../../test/musicxml-xsd.ts";
 import { grooveChart } from "../beatmap/testing.ts";
 import { chartToMusicXml, dynamicsToVelocity, exportMusicXml, velocityToDynamics } from "./musicxml.ts";
 import { grooveBeatmap, TEST_GROOVES } from "./testing.ts";
 
-const schemaDir = fileURLToPath(new URL("./schema/", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "musicxml-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/**
- * Validates against the official MusicXML 4.0 XSD with xmllint (libxml2-utils, installed by
- * scripts/system-deps.sh). The catalog maps the schema's imports to local copies; -nonet makes
- * any attempt to fetch them fail instead of reaching the network.
- */
-function validate(xml: string, name: string): string {
-  const file = join(dir, `${name}.musicxml`);
-  writeFileSync(file, xml);
-  try {
-    return execFileSync(
-      "/usr/bin/xmllint",
-      ["--nonet", "--noout", "--schema", join(schemaDir, "musicxml.xsd"), file],
-      {
-        env: { ...process.env, XML_CATALOG_FILES: join(schemaDir, "catalog.xml") },
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-  } catch (error) {
-    const e = error as { stderr?: string; message: string };
-    throw new Error(`xmllint rejected ${name}: ${e.stderr ?? e.message}`);
-  }
-}
+const validate = (xml: string, name: string) => validateMusicXml(xml, dir, name);
 
 describe("chartToMusicXml", () => {
   for (const [name, spec] of Object.entries(TEST_GROOVES)) {
