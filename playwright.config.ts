@@ -5,6 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
+import { createE2eDatabase } from "./e2e/support/e2e-database.ts";
 import { SERVER_NODE_FLAGS } from "./scripts/server-flags.mjs";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -22,6 +23,10 @@ const BROWSER_ARGS = [
 
 // Set once in the main process; workers inherit it through the environment.
 process.env.BEATSIGHT_E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "beatsight-e2e-"));
+// On an external server, a database of this run's own (e2e/support/e2e-database.ts).
+if (process.env.DATABASE_URL_TEST) {
+  process.env.BEATSIGHT_E2E_DATABASE_URL ??= createE2eDatabase(process.env.DATABASE_URL_TEST);
+}
 
 export default defineConfig({
   testDir: "e2e",
@@ -67,7 +72,9 @@ export default defineConfig({
       LOG_LEVEL: "warn",
       // Mail goes to the outbox (no SMTP_URL); e2e/accounts.spec.ts follows links from /dev/outbox.
       DEV_OUTBOX: "1",
-      ...(process.env.DATABASE_URL_TEST ? { DATABASE_URL: process.env.DATABASE_URL_TEST } : {}),
+      ...(process.env.BEATSIGHT_E2E_DATABASE_URL
+        ? { DATABASE_URL: process.env.BEATSIGHT_E2E_DATABASE_URL }
+        : {}),
     },
   },
 });

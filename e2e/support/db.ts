@@ -1,12 +1,14 @@
 // The e2e server's database, for setting up what a test needs (a signed-in user): the embedded
 // PostgreSQL that the e2e server (scripts/serve.mjs) runs under BEATSIGHT_E2E_DATA_DIR (reused,
-// never started or stopped here), or DATABASE_URL_TEST when the run uses an external server.
+// never started or stopped here), or the run's own database on the external server in
+// DATABASE_URL_TEST (BEATSIGHT_E2E_DATABASE_URL, e2e/support/e2e-database.ts).
 import pino from "pino";
 import { createDb, type Db } from "../../server/db/client.ts";
 import { startEmbeddedPostgres } from "../../server/db/embedded.ts";
 
 export async function e2eDatabase(): Promise<Db> {
-  if (process.env.DATABASE_URL_TEST) return createDb(process.env.DATABASE_URL_TEST, { maxConnections: 2 });
+  if (process.env.BEATSIGHT_E2E_DATABASE_URL)
+    return createDb(process.env.BEATSIGHT_E2E_DATABASE_URL, { maxConnections: 2 });
   const dataDir = process.env.BEATSIGHT_E2E_DATA_DIR;
   if (!dataDir) throw new Error("BEATSIGHT_E2E_DATA_DIR is not set (playwright.config.ts sets it).");
   const server = await startEmbeddedPostgres({

@@ -1,5 +1,6 @@
 // The e2e server's own database, for checks a user cannot see (e.g. "sent exactly once"): the
-// external server in DATABASE_URL_TEST when the run uses one (playwright.config.ts hands it to the
+// run's database on the external server in DATABASE_URL_TEST when the run uses one
+// (BEATSIGHT_E2E_DATABASE_URL; playwright.config.ts hands it to the
 // e2e server), else the embedded PostgreSQL the server started in BEATSIGHT_E2E_DATA_DIR, reached
 // with the credentials kept beside it (never started or stopped here).
 import pg from "pg";
@@ -11,7 +12,7 @@ export async function queryServerDb<T extends pg.QueryResultRow>(
   sql: string,
   params: unknown[] = [],
 ): Promise<T[]> {
-  const url = process.env.DATABASE_URL_TEST ?? (await embeddedUrl());
+  const url = process.env.BEATSIGHT_E2E_DATABASE_URL ?? (await embeddedUrl());
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
