@@ -5,16 +5,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { grooveChart } from "../lib/beatmap/testing.ts";
-import {
-  fpcalcCompressed,
-  fpcalcRaw,
-  makeTempDir,
-  renderSong,
-  transcode,
-} from "../lib/fingerprint/test-support.ts";
+import { makeTempDir, renderSong, transcode } from "../lib/fingerprint/test-support.ts";
 import { dropFile } from "./support/drop-file.ts";
 import { signedInPerson } from "./support/people.ts";
 import { queryServerDb } from "./support/server-db.ts";
+import { shareGeneratedChart } from "./support/share-chart.ts";
 
 test.setTimeout(180_000);
 
@@ -31,28 +26,15 @@ test("A fixes a note, B approves, the map is canonical, and C's re-encode is off
   // The song and its AI chart, shared from a device as the generate page does.
   const wav = renderSong(temp.dir, 1234, 25);
   const reencoded = transcode(wav, join(temp.dir, "reencoded.mp3"), ["-b:a", "96k"]);
-  const { duration } = fpcalcRaw(wav);
   const groove = grooveChart({ bars: 4, bpm: 120, offsetMs: 500 });
   const title = "Community Groove";
   const api = await browser.newContext({ baseURL });
-  const shared = await api.request.post("/api/trpc/maps.submitGenerated", {
-    headers: { "content-type": "application/json" },
-    data: {
-      json: {
-        fingerprint: fpcalcCompressed(wav),
-        duration,
-        chart: {
-          ...groove,
-          Metadata: { ...groove.Metadata, Title: title },
-          Audio: { Filename: "groove.wav", Duration: Math.round(duration * 1000) },
-          Editor: { AiGenerationMetadata: { backend: "wasm" } },
-        },
-      },
-    },
-  });
-  expect(shared.ok()).toBe(true);
-  const answer = (await shared.json()) as { result: { data: { json: { mapId: string } } } };
-  const mapId = answer.result.data.json.mapId;
+  const { mapId } = await shareGeneratedChart(
+    api.request,
+    wav,
+    { ...groove, Metadata: { ...groove.Metadata, Title: title } },
+    { filename: "groove.wav" },
+  );
   await api.close();
 
   // A, a fixer: the crash at 0.5 s is bleed; delete it in the editor and submit the fix.

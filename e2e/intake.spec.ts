@@ -8,7 +8,6 @@ import { grooveChart } from "../lib/beatmap/testing.ts";
 import { identicalBitShare } from "../lib/fingerprint/compare.ts";
 import { decompressFingerprint } from "../lib/fingerprint/compress.ts";
 import {
-  fpcalcCompressed,
   fpcalcRaw,
   makeTempDir,
   renderSong,
@@ -16,6 +15,7 @@ import {
   transcode,
 } from "../lib/fingerprint/test-support.ts";
 import { dropFile } from "./support/drop-file.ts";
+import { shareGeneratedChart } from "./support/share-chart.ts";
 
 // Decoding and fingerprinting run in the browser; allow for a busy 2-core machine.
 test.setTimeout(90_000);
@@ -120,35 +120,13 @@ test("a long song is fingerprinted from its first two minutes only, exactly as f
   expect(identicalBitShare(ours, reference.raw)).toBeGreaterThanOrEqual(0.999);
 });
 
-/**
- * Shares a chart for the song in `wav` the way the generate page does (maps.submitGenerated, the
- * chart carrying the recording's fingerprint); resolves to the song's id.
- */
+/** Shares a chart of `notes` for the song in `wav` the way the generate page does; the song's id. */
 async function shareChart(page: Page, wav: string, title: string, notes: HitObject[]): Promise<string> {
-  const reference = fpcalcRaw(wav);
   const groove = grooveChart({ bars: 1 });
-  const shared = await page.request.post("/api/trpc/maps.submitGenerated", {
-    headers: { "content-type": "application/json" },
-    data: {
-      json: {
-        fingerprint: fpcalcCompressed(wav),
-        duration: reference.duration,
-        chart: {
-          ...groove,
-          Metadata: { ...groove.Metadata, Title: title },
-          Audio: {
-            Filename: "song.wav",
-            Duration: Math.round(reference.duration * 1000),
-            Fingerprint: fpcalcCompressed(wav),
-          },
-          HitObjects: notes,
-          Editor: { AiGenerationMetadata: { backend: "wasm" } },
-        },
-      },
-    },
-  });
-  expect(shared.ok()).toBe(true);
-  return (await shared.json()).result.data.json.song.id;
+  const chart = { ...groove, Metadata: { ...groove.Metadata, Title: title }, HitObjects: notes };
+  return (
+    await shareGeneratedChart(page.request, wav, chart, { filename: "song.wav", withFingerprint: true })
+  ).songId;
 }
 
 test("a known song with a chart on the server is practised straight from the answer", async ({ page }) => {

@@ -9,8 +9,9 @@ import { join } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
 import { serializeBeatmap } from "../lib/beatmap/index.ts";
 import { grooveChart } from "../lib/beatmap/testing.ts";
-import { fpcalcCompressed, fpcalcRaw, makeTempDir, renderSong } from "../lib/fingerprint/test-support.ts";
+import { makeTempDir, renderSong } from "../lib/fingerprint/test-support.ts";
 import { watchViolations } from "./support/csp-violations.ts";
+import { shareGeneratedChart } from "./support/share-chart.ts";
 
 test.setTimeout(180_000);
 
@@ -125,36 +126,19 @@ test("the player's notation follows the run and loops a clicked bar", async ({ p
   expect(violations).toEqual([]);
 });
 
-test("a map's notation shows on its page and prints one clean sheet per page", async ({
-  page,
-  context,
-  baseURL,
-}) => {
+test("a map's notation shows on its page and prints one clean sheet per page", async ({ page, context }) => {
   const violations = await watchViolations(page, context);
   // A long chart (64 bars at 240 BPM, 65 s) so the print needs several pages; shared as the
   // generate page does, for a song as long.
   const wav = renderSong(temp.dir, 3232, 70);
-  const { duration } = fpcalcRaw(wav);
   const long = grooveChart({ bars: 64, bpm: 240, offsetMs: OFFSET_MS });
   const title = "Printed groove";
-  const shared = await page.request.post(`${baseURL}/api/trpc/maps.submitGenerated`, {
-    headers: { "content-type": "application/json" },
-    data: {
-      json: {
-        fingerprint: fpcalcCompressed(wav),
-        duration,
-        chart: {
-          ...long,
-          Metadata: { ...long.Metadata, Title: title, Artist: "The Test Band" },
-          Audio: { Filename: "groove.wav", Duration: Math.round(duration * 1000) },
-          Editor: { AiGenerationMetadata: { backend: "wasm" } },
-        },
-      },
-    },
-  });
-  expect(shared.ok(), await shared.text()).toBe(true);
-  const mapId = ((await shared.json()) as { result: { data: { json: { mapId: string } } } }).result.data.json
-    .mapId;
+  const { mapId } = await shareGeneratedChart(
+    page.request,
+    wav,
+    { ...long, Metadata: { ...long.Metadata, Title: title, Artist: "The Test Band" } },
+    { filename: "groove.wav" },
+  );
 
   await page.goto(`/maps/${mapId}`);
   await page.getByRole("button", { name: "Show as notation" }).click();

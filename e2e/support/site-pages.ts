@@ -7,9 +7,10 @@ import { join } from "node:path";
 import { type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
 import { serializeBeatmap } from "../../lib/beatmap/index.ts";
 import { grooveChart } from "../../lib/beatmap/testing.ts";
-import { fpcalcCompressed, fpcalcRaw, makeTempDir, renderSong } from "../../lib/fingerprint/test-support.ts";
+import { makeTempDir, renderSong } from "../../lib/fingerprint/test-support.ts";
 import { signedInPerson } from "./people.ts";
 import { queryServerDb } from "./server-db.ts";
+import { shareGeneratedChart } from "./share-chart.ts";
 
 export interface SitePage {
   /** What the report calls it. */
@@ -40,24 +41,15 @@ async function heading(page: Page, name?: string): Promise<void> {
 /** A chart shared from a device (the generate page's "share"), its song, and its map. */
 async function sharedMap(browser: Browser, baseURL: string, dir: string) {
   const wav = renderSong(dir, 4321, 20);
-  const { duration } = fpcalcRaw(wav);
   const groove = grooveChart({ bars: 4, bpm: 120, offsetMs: 500 });
-  const chart = {
-    ...groove,
-    Metadata: { ...groove.Metadata, Title: TITLE, Artist: "The Walkers" },
-    Audio: { Filename: "walk.wav", Duration: Math.round(duration * 1000) },
-    Editor: { AiGenerationMetadata: { backend: "wasm" } },
-  };
   const api = await browser.newContext({ baseURL });
-  const shared = await api.request.post("/api/trpc/maps.submitGenerated", {
-    headers: { "content-type": "application/json" },
-    data: { json: { fingerprint: fpcalcCompressed(wav), duration, chart } },
-  });
-  const body = await shared.text();
+  const { mapId, chart } = await shareGeneratedChart(
+    api.request,
+    wav,
+    { ...groove, Metadata: { ...groove.Metadata, Title: TITLE, Artist: "The Walkers" } },
+    { filename: "walk.wav" },
+  );
   await api.close();
-  expect(shared.ok(), body).toBe(true);
-  const answer = JSON.parse(body) as { result: { data: { json: { mapId: string } } } };
-  const mapId = answer.result.data.json.mapId;
   const [row] = await queryServerDb<{ song_id: string; version_id: string }>(
     "SELECT m.song_id, v.id AS version_id FROM maps m JOIN map_versions v ON v.map_id = m.id WHERE m.id = $1",
     [mapId],
