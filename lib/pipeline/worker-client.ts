@@ -40,6 +40,24 @@ export interface GenerationWorker {
   terminate(): void;
 }
 
+/** What every request to the worker names: the run's id, the backend and the models. */
+function runtimeFields(id: number, options: Omit<BrowserGenerateOptions, "onProgress">) {
+  return {
+    id,
+    backend: options.backend,
+    threads: options.threads,
+    wasmPaths: options.wasmPaths ?? "/ort/",
+    models: options.models,
+  };
+}
+
+/** The worker's error reply as the Error it was there (an AbortError stays one). */
+function errorOf(reply: Extract<GenerationResponse, { type: "error" }>): Error {
+  const error = new Error(reply.message);
+  error.name = reply.name;
+  return error;
+}
+
 export function createGenerationWorker(makeWorker: () => Worker): GenerationWorker {
   const bridge = createWorkerBridge<GenerationResponse>(makeWorker);
   return {
@@ -47,15 +65,7 @@ export function createGenerationWorker(makeWorker: () => Worker): GenerationWork
       return bridge.run<BrowserGenerateResult>({
         signal: options.signal,
         start(worker, id) {
-          const request: GenerationRequest = {
-            type: "generate",
-            id,
-            backend: options.backend,
-            threads: options.threads,
-            wasmPaths: options.wasmPaths ?? "/ort/",
-            models: options.models,
-            input,
-          };
+          const request: GenerationRequest = { type: "generate", ...runtimeFields(id, options), input };
           worker.postMessage(request, [input.audio.buffer]);
         },
         onReply(reply) {
@@ -64,11 +74,7 @@ export function createGenerationWorker(makeWorker: () => Worker): GenerationWork
           else if (reply.type === "done") {
             const { type: _t, id: _i, ...result } = reply;
             return { result };
-          } else if (reply.type === "error") {
-            const error = new Error(reply.message);
-            error.name = reply.name;
-            throw error;
-          }
+          } else if (reply.type === "error") throw errorOf(reply);
           return undefined;
         },
         crashError: (event) =>
@@ -85,11 +91,7 @@ export function createGenerationWorker(makeWorker: () => Worker): GenerationWork
         start(worker, id) {
           const request: GenerationRequest = {
             type: "measure",
-            id,
-            backend: options.backend,
-            threads: options.threads,
-            wasmPaths: options.wasmPaths ?? "/ort/",
-            models: options.models,
+            ...runtimeFields(id, options),
             probeSeconds: PROBE_AUDIO_SECONDS,
           };
           worker.postMessage(request);
@@ -104,11 +106,7 @@ export function createGenerationWorker(makeWorker: () => Worker): GenerationWork
                 warmUpSeconds: reply.warmUpSeconds,
               },
             };
-          } else if (reply.type === "error") {
-            const error = new Error(reply.message);
-            error.name = reply.name;
-            throw error;
-          }
+          } else if (reply.type === "error") throw errorOf(reply);
           return undefined;
         },
         crashError: (event) =>

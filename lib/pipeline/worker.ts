@@ -106,16 +106,16 @@ async function generate(request: GenerateRequest): Promise<void> {
       transfer,
     );
   } catch (error) {
-    const e = error instanceof Error ? error : new Error(String(error));
-    post({
-      type: "error",
-      id: request.id,
-      name: isAbortError(e) ? "AbortError" : e.name,
-      message: e.message,
-    });
+    postFailure(request.id, error);
   } finally {
     running.delete(request.id);
   }
+}
+
+/** A failed or cancelled run's reply; the page rebuilds the Error from it (worker-client.ts). */
+function postFailure(id: number, error: unknown): void {
+  const e = error instanceof Error ? error : new Error(String(error));
+  post({ type: "error", id, name: isAbortError(e) ? "AbortError" : e.name, message: e.message });
 }
 
 /**
@@ -149,13 +149,7 @@ async function measure(request: MeasureRequest): Promise<void> {
     }
     post({ type: "measured", id: request.id, runs, warmUpSeconds });
   } catch (error) {
-    const e = error instanceof Error ? error : new Error(String(error));
-    post({
-      type: "error",
-      id: request.id,
-      name: isAbortError(e) ? "AbortError" : e.name,
-      message: e.message,
-    });
+    postFailure(request.id, error);
   } finally {
     running.delete(request.id);
   }
