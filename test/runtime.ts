@@ -2,6 +2,9 @@
 // the app starts and migrates the database; integration tests hand them the test file's database.
 import { afterAll, beforeAll } from "vitest";
 import type { Db } from "../server/db/client.ts";
+import { jobsConfig } from "../server/jobs/config.ts";
+import { stopJobSystem } from "../server/jobs/runtime.ts";
+import { type JobSystem, startJobSystem } from "../server/jobs/system.ts";
 import type { Runtime } from "../server/runtime.ts";
 import type { TestDatabase } from "./db.ts";
 
@@ -16,4 +19,28 @@ export function runtimeOnTestDatabase(database: () => TestDatabase & { db: Db })
   afterAll(() => {
     g.__beatsightRuntime = undefined;
   });
+}
+
+const jobs = globalThis as typeof globalThis & { __beatsightJobs?: ReturnType<typeof startJobSystem> };
+
+/**
+ * Route handlers that queue jobs (the upload routes) reach the process's job system as well as its
+ * runtime: both on the test's database, with a queue and no worker (nothing runs the jobs).
+ * Call it in beforeAll, after anything the job settings read from the environment is set.
+ */
+export async function startRouteJobSystem({ db, url }: { db: Db; url: string }): Promise<JobSystem> {
+  g.__beatsightRuntime = Promise.resolve({ db, databaseUrl: url } as unknown as Runtime);
+  jobs.__beatsightJobs = startJobSystem({
+    db,
+    databaseUrl: url,
+    config: jobsConfig(),
+    worker: false,
+    origin: "http://test",
+  });
+  return jobs.__beatsightJobs;
+}
+
+export async function stopRouteJobSystem(): Promise<void> {
+  await stopJobSystem();
+  g.__beatsightRuntime = undefined;
 }

@@ -18,20 +18,16 @@ vi.hoisted(() => {
 import { makeTempDir, renderSong, requireTools } from "../../../../lib/fingerprint/test-support.ts";
 import { jobsConfig } from "../../../../server/jobs/config.ts";
 import { monthlyAllowance } from "../../../../server/jobs/quota.ts";
-import { stopJobSystem } from "../../../../server/jobs/runtime.ts";
-import { type JobSystem, startJobSystem } from "../../../../server/jobs/system.ts";
-import type { Runtime } from "../../../../server/runtime.ts";
+import type { JobSystem } from "../../../../server/jobs/system.ts";
 import { migratedDatabaseForFile } from "../../../../test/db.ts";
+import { startRouteJobSystem, stopRouteJobSystem } from "../../../../test/runtime.ts";
 import { startTestS3, type TestS3 } from "../../../../test/s3.ts";
 import { createTestUser, type TestUser } from "../../../../test/users.ts";
 import { POST as uploadUrl } from "../upload-url/route.ts";
 import { POST as complete } from "./route.ts";
 
 const database = migratedDatabaseForFile();
-const g = globalThis as typeof globalThis & {
-  __beatsightRuntime?: Promise<Runtime>;
-  __beatsightJobs?: Promise<JobSystem>;
-};
+let jobs: JobSystem;
 let temp: ReturnType<typeof makeTempDir>;
 let s3: TestS3;
 let user: TestUser;
@@ -43,23 +39,14 @@ beforeAll(async () => {
   s3 = await startTestS3();
   // Before the settings are first read: uploads go to this test's bucket.
   Object.assign(process.env, s3.env);
-  const { db, url } = database();
-  g.__beatsightRuntime = Promise.resolve({ db, databaseUrl: url } as unknown as Runtime);
-  g.__beatsightJobs = startJobSystem({
-    db,
-    databaseUrl: url,
-    config: jobsConfig(),
-    worker: false,
-    origin: "http://test",
-  });
-  await g.__beatsightJobs;
+  const { db } = database();
+  jobs = await startRouteJobSystem(database());
   user = await createTestUser(db);
   other = await createTestUser(db);
 });
 
 afterAll(async () => {
-  await stopJobSystem();
-  g.__beatsightRuntime = undefined;
+  await stopRouteJobSystem();
   await s3?.stop();
   temp?.cleanup();
   if (process.env.DATA_DIR?.includes("beatsight-direct-"))
@@ -91,7 +78,7 @@ async function sendDirect(bytes: Uint8Array, filename: string, who = user) {
   return { key, done: await post(complete, who, { key, filename }) };
 }
 
-const bucketKeys = async () => (await g.__beatsightJobs!).store.listOlderThan(new Date(Date.now() + 60_000));
+const bucketKeys = async () => jobs.store.listOlderThan(new Date(Date.now() + 60_000));
 
 describe("presigned uploads: upload-url, PUT to the bucket, upload-complete", () => {
   it("a silent clip → 422 silent as from POST /api/jobs/upload, and nothing left in the bucket or the database", async () => {

@@ -24,43 +24,29 @@ import {
   requireTools,
   transcode,
 } from "../../../../lib/fingerprint/test-support.ts";
-import { jobsConfig } from "../../../../server/jobs/config.ts";
 import { monthlyAllowance } from "../../../../server/jobs/quota.ts";
-import { stopJobSystem } from "../../../../server/jobs/runtime.ts";
-import { startJobSystem } from "../../../../server/jobs/system.ts";
-import type { Runtime } from "../../../../server/runtime.ts";
+import type { JobSystem } from "../../../../server/jobs/system.ts";
 import { migratedDatabaseForFile } from "../../../../test/db.ts";
+import { startRouteJobSystem, stopRouteJobSystem } from "../../../../test/runtime.ts";
 import { createTestUser, type TestUser } from "../../../../test/users.ts";
 import { POST } from "./route.ts";
 
 const database = migratedDatabaseForFile();
-const g = globalThis as typeof globalThis & {
-  __beatsightRuntime?: Promise<Runtime>;
-  __beatsightJobs?: ReturnType<typeof startJobSystem>;
-};
+let jobs: JobSystem;
 let temp: ReturnType<typeof makeTempDir>;
 let user: TestUser;
 
 beforeAll(async () => {
   requireTools("sox", "ffmpeg");
   temp = makeTempDir();
-  const { db, url } = database();
   // The route's runtime and job system are this test's database and a queue without a worker.
-  g.__beatsightRuntime = Promise.resolve({ db, databaseUrl: url } as unknown as Runtime);
-  g.__beatsightJobs = startJobSystem({
-    db,
-    databaseUrl: url,
-    config: jobsConfig(),
-    worker: false,
-    origin: "http://test",
-  });
-  await g.__beatsightJobs;
+  const { db } = database();
+  jobs = await startRouteJobSystem(database());
   user = await createTestUser(db);
 });
 
 afterAll(async () => {
-  await stopJobSystem();
-  g.__beatsightRuntime = undefined;
+  await stopRouteJobSystem();
   temp?.cleanup();
   if (process.env.DATA_DIR?.includes("beatsight-upload-"))
     rmSync(process.env.DATA_DIR, { recursive: true, force: true });
@@ -98,7 +84,6 @@ async function expectRefused(
   expect(await db.aiJob.count()).toBe(0);
   expect(await db.jobRequest.count()).toBe(0);
   expect((await monthlyAllowance(db, user.id, 5)).used).toBe(0);
-  const jobs = await g.__beatsightJobs!;
   expect(await jobs.store.listOlderThan(new Date(Date.now() + 60_000))).toEqual([]);
 }
 
