@@ -5,8 +5,8 @@ import { describe, expect, it } from "vitest";
 import { POST } from "../../app/api/trpc/[trpc]/route.ts";
 import { migratedDatabaseForFile } from "../../test/db.ts";
 import { runtimeOnTestDatabase } from "../../test/runtime.ts";
+import { trpcPostRequest } from "../../test/trpc-request.ts";
 import { createTestUser } from "../../test/users.ts";
-import { REMOTE_ADDRESS_HEADER } from "../http/remote-address.mjs";
 
 const database = migratedDatabaseForFile();
 runtimeOnTestDatabase(database);
@@ -14,22 +14,7 @@ runtimeOnTestDatabase(database);
 const MiB = 1024 * 1024;
 
 function rename(cookie: string, body: BodyInit, headers: Record<string, string> = {}) {
-  return POST(
-    new Request("http://beatsight.test/api/trpc/auth.updateProfile", {
-      method: "POST",
-      headers: {
-        host: "beatsight.test",
-        "sec-fetch-site": "same-origin",
-        "content-type": "application/json",
-        cookie,
-        [REMOTE_ADDRESS_HEADER]: "198.51.100.77",
-        ...headers,
-      },
-      body,
-      // A stream body needs half duplex in undici's Request.
-      ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
-    } as RequestInit),
-  );
+  return POST(trpcPostRequest("auth.updateProfile", { cookie, body, headers }));
 }
 
 /** A body that arrives in 64 KiB chunks with no length, as a chunked upload does. */

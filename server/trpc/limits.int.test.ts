@@ -8,6 +8,7 @@ import { POST } from "../../app/api/trpc/[trpc]/route.ts";
 import { createSongWithMap } from "../../test/community.ts";
 import { migratedDatabaseForFile } from "../../test/db.ts";
 import { runtimeOnTestDatabase } from "../../test/runtime.ts";
+import { trpcPostRequest } from "../../test/trpc-request.ts";
 import { createTestUser } from "../../test/users.ts";
 import { REMOTE_ADDRESS_HEADER } from "../http/remote-address.mjs";
 import { LIMITS } from "../services/limit-policies.ts";
@@ -44,23 +45,17 @@ describe("a mutation over its limit", () => {
   it("answers 429 with the wait in words and in Retry-After, through the tRPC route", async () => {
     const user = await createTestUser(database().db);
     const address = newAddress();
-    const rename = (n: number) =>
+    const rename = (cookie: string, displayName: string) =>
       POST(
-        new Request("http://beatsight.test/api/trpc/auth.updateProfile", {
-          method: "POST",
-          headers: {
-            host: "beatsight.test",
-            "sec-fetch-site": "same-origin",
-            "content-type": "application/json",
-            cookie: user.cookie,
-            [REMOTE_ADDRESS_HEADER]: address,
-          },
-          body: JSON.stringify({ json: { displayName: `Drummer ${n}` } }),
+        trpcPostRequest("auth.updateProfile", {
+          cookie,
+          address,
+          body: JSON.stringify({ json: { displayName } }),
         }),
       );
     const { points, windowMs } = LIMITS["auth.updateProfile"];
-    for (let i = 0; i < points; i++) expect((await rename(i)).status).toBe(200);
-    const refused = await rename(points);
+    for (let i = 0; i < points; i++) expect((await rename(user.cookie, `Drummer ${i}`)).status).toBe(200);
+    const refused = await rename(user.cookie, `Drummer ${points}`);
     expect(refused.status).toBe(429);
     const retryAfter = Number(refused.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThan(windowMs / 1000 - 60);
@@ -75,19 +70,7 @@ describe("a mutation over its limit", () => {
     expect(row.displayName).toBe(`Drummer ${points - 1}`);
     // Another person at the same address is not held up.
     const other = await createTestUser(database().db);
-    const theirs = await POST(
-      new Request("http://beatsight.test/api/trpc/auth.updateProfile", {
-        method: "POST",
-        headers: {
-          host: "beatsight.test",
-          "sec-fetch-site": "same-origin",
-          "content-type": "application/json",
-          cookie: other.cookie,
-          [REMOTE_ADDRESS_HEADER]: address,
-        },
-        body: JSON.stringify({ json: { displayName: "Someone else" } }),
-      }),
-    );
+    const theirs = await rename(other.cookie, "Someone else");
     expect(theirs.status).toBe(200);
   });
 
@@ -99,19 +82,10 @@ describe("a mutation over its limit", () => {
     const input = Object.fromEntries(
       Array.from({ length: n }, (_, i) => [i, { json: { versionId, timeMs: i * 10, text: `spam ${i}` } }]),
     );
-    const request = new Request(
-      `http://beatsight.test/api/trpc/${Array.from({ length: n }, () => "comments.add").join(",")}?batch=1`,
-      {
-        method: "POST",
-        headers: {
-          host: "beatsight.test",
-          "sec-fetch-site": "same-origin",
-          "content-type": "application/json",
-          cookie: user.cookie,
-        },
-        body: JSON.stringify(input),
-      },
-    );
+    const request = trpcPostRequest(`${Array.from({ length: n }, () => "comments.add").join(",")}?batch=1`, {
+      cookie: user.cookie,
+      body: JSON.stringify(input),
+    });
     const { sessionFromCookies } = await import("../auth/session.ts");
     const session = await sessionFromCookies(db, user.cookie);
     // tRPC's handler without the route's batch cap (server/http/guard.ts refuses such a batch whole):
