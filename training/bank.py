@@ -25,8 +25,9 @@ import numpy as np
 import soundfile as sf
 from scipy.signal import resample_poly
 
-from common import (DISTRACTOR, GM_DISTRACTORS, GM_TO_CLASS, HELDOUT_HYDROGEN_KITS,
-                    HELDOUT_SOUNDFONT, SOUNDFONTS, SR, WORK, ensure)
+from common import (COMPONENTS, DISTRACTOR, GM_DISTRACTORS, GM_TO_CLASS, GM_TO_COMPONENT,
+                    HELDOUT_HYDROGEN_KITS, HELDOUT_SOUNDFONT, SOUNDFONTS, SR, TOM, UNKNOWN_COMPONENT, WORK,
+                    ensure)
 from midi import Song, render
 
 MAX_LEN_S = 3.0
@@ -246,6 +247,116 @@ def add_soundfont(bank: Bank, sf_name: str, sf_path: str, programs: list[int], b
     print(f"  {sf_name}: new one-shots per program {n_new}")
 
 
+# Components (issue 33): what each one-shot of bank.npz is, by articulation. Worked out from the
+# one-shot's source when a set is rendered, never stored in bank.npz, so the bank and every set
+# rendered from it stay byte for byte what 1.8.0 was trained on. Names are read with the same
+# lower-casing as NAME_RULES; the first matching rule of a class wins.
+COMPONENT_NAME_RULES: dict[int, list[tuple[str, str | None]]] = {
+    0: [(r".", "kick")],
+    1: [(r"rim ?shot", "snare_rimshot"), (r"swirl|ocean", None), (r".", "snare")],
+    2: [(r"swish|choke|swirl", None), (r"pedal|(?<![a-z])pd(?![a-z])|foot", "hihat_pedal"), (r".", "hihat_closed")],
+    3: [(r"choke|swish", None), (r".", "hihat_open")],
+    # toms by their place in the kit: "Tom 1" is the rack tom nearest the drummer, the highest
+    TOM: [(r"mid|middle|tom ?2(?![0-9])", "tom_mid"),
+          (r"(?<![a-z])(lo|low|floor)(?![a-z])", "tom_floor"),
+          (r"(?<![a-z])(hi|high)(?![a-z])|tom ?1(?![0-9])", "tom_high")],
+    5: [(r"choke", None), (r"splash", "splash"), (r"china", "china"), (r".", "crash")],
+    6: [(r"choke", None), (r"bell|cup", "ride_bell"), (r".", "ride")],
+}
+# Distractors that are a snare articulation: the side stick (cross-stick). Hydrogen kits laid out
+# in GM order name it just "Stick" in the second slot (GM 37); elsewhere "Stick" is sticks clicked.
+CROSS_STICK_NAME = r"side ?stick|cross ?stick|rim ?click|rim ?tap"
+# The AVL kits (avldrums.lv2) are not laid out in GM order past note 46 (sample names read from
+# the sf2): 40 is the snare's edge (a head hit, not a rimshot), 43 and 47 tom edges, 46 a
+# semi-open hat, 48 a hi-hat swirl, 50/52/58 cymbal chokes, 60 an unnamed 22" cymbal. bank.npz
+# labels them by GM (toms for 48 and 50, crash for 52); the component map leaves the misfits out.
+AVL_TO_COMPONENT = {36: "kick", 37: "snare_cross_stick", 38: "snare", 40: "snare", 41: "tom_floor",
+                    42: "hihat_closed", 43: "tom_floor", 44: "hihat_pedal", 45: "tom_high", 46: "hihat_open",
+                    47: "tom_high", 49: "crash", 51: "ride", 53: "ride_bell", 55: "splash", 57: "crash", 59: "ride"}
+# Soundfont notes whose sample is not the GM instrument (names read from each sf2): the brush kits'
+# 40 is a brush swirl (FluidR3, MuseScore) or an "Ocean Wave" (TimGM6mb); TimGM6mb's 55 is a
+# "Med Crash Cymbal", not a splash.
+SOUNDFONT_COMPONENT_FIXES = {("*", 40, 40): None, ("TimGM6mb", "*", 55): "crash"}
+
+
+def component_from_name(name: str, cls: int, slot: int) -> int:
+    """COMPONENTS index of a named one-shot of class `cls` (DISTRACTOR: a cross-stick or not);
+    `slot` is its place in a Hydrogen kit (-1 elsewhere). UNKNOWN_COMPONENT where the name does
+    not say (a plain "Tom" in a two-tom kit, swishes, chokes)."""
+    n = name.lower().replace("-", " ")
+    if cls == DISTRACTOR:
+        cross = re.search(CROSS_STICK_NAME, n) or (slot == 1 and re.match(r"stick", n))
+        return COMPONENTS.index("snare_cross_stick") if cross else UNKNOWN_COMPONENT
+    for pattern, comp in COMPONENT_NAME_RULES.get(cls, []):
+        if re.search(pattern, n):
+            return COMPONENTS.index(comp) if comp else UNKNOWN_COMPONENT
+    return UNKNOWN_COMPONENT
+
+
+def hydrogen_names() -> dict[str, tuple[str, int]]:
+    """`src` of each Hydrogen one-shot (as add_hydrogen writes it) -> (instrument name, slot)."""
+    names = {}
+    for xml in sorted(glob("/usr/share/hydrogen/data/drumkits/*/drumkit.xml")):
+        kit_dir = Path(xml).parent
+        try:
+            root = ET.parse(xml).getroot()
+        except ET.ParseError:
+            continue
+        slot = 0
+        for inst in root.iter():
+            if not inst.tag.endswith("instrument"):
+                continue
+            name_el = next((c for c in inst if c.tag.endswith("name")), None)
+            if name_el is None or not name_el.text:
+                continue
+            for el in inst.iter():
+                if el.tag.endswith("filename") and el.text:
+                    names.setdefault(f"hydrogen:{kit_dir.name}/{el.text}", (name_el.text, slot))
+            slot += 1
+    return names
+
+
+def soundfont_component(src: str) -> int:
+    """`src` "<soundfont>/p<program>/n<note>" -> COMPONENTS index (UNKNOWN_COMPONENT if none)."""
+    sf_name, prog, note = src.split("/")
+    prog_no, note_no = int(prog[1:]), int(note[1:])
+    for (name, p, n), comp in SOUNDFONT_COMPONENT_FIXES.items():
+        if name in ("*", sf_name) and p in ("*", prog_no) and n == note_no:
+            return COMPONENTS.index(comp) if comp else UNKNOWN_COMPONENT
+    table = AVL_TO_COMPONENT if sf_name.startswith("avl_") else GM_TO_COMPONENT
+    comp = table.get(note_no)
+    return COMPONENTS.index(comp) if comp else UNKNOWN_COMPONENT
+
+
+def bank_components(items: list[dict]) -> list[int]:
+    """Component of every one-shot of bank.npz (load_bank's items), UNKNOWN_COMPONENT where the
+    source does not say which articulation it is."""
+    h2 = hydrogen_names()
+    out = []
+    for it in items:
+        src, cls = it["src"], it["cls"]
+        if src.startswith("hydrogen:"):
+            name, slot = h2.get(src, ("", -1))
+            out.append(component_from_name(name, cls, slot))
+        elif src.startswith("/"):  # sonic-pi and lmms files are named by what they are
+            out.append(component_from_name(Path(src).stem.replace("_", " "), cls, -1))
+        else:
+            out.append(soundfont_component(src))
+    return out
+
+
+def component_counts(items: list[dict], comps: list[int]) -> dict[str, dict[str, int]]:
+    """One-shots per component and kit ("val:" marks the held-out kits)."""
+    counts: dict[str, dict[str, int]] = {}
+    for it, comp in zip(items, comps):
+        if comp == UNKNOWN_COMPONENT:
+            continue
+        kit = ("val:" if is_heldout(it["kit"]) else "") + it["kit"]
+        per = counts.setdefault(COMPONENTS[comp], {})
+        per[kit] = per.get(kit, 0) + 1
+    return counts
+
+
 def build_bank() -> None:
     out = ensure(WORK)
     bank = Bank()
@@ -270,6 +381,8 @@ def build_bank() -> None:
         key = f"{'val' if held else 'train'}:{it['cls']}"
         counts[key] = counts.get(key, 0) + 1
     print(json.dumps(dict(sorted(counts.items())), indent=1))
+    comp_counts = component_counts(bank.items, bank_components(bank.items))
+    print("one-shots per component: " + json.dumps({c: sum(k.values()) for c, k in comp_counts.items()}))
 
 
 def heldout_twins(clips: list[np.ndarray], cosine: float = 0.97) -> list[int]:

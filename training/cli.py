@@ -55,6 +55,9 @@ def main() -> None:
     s.add_argument("--n-h2", type=int, default=4000, help="clips like extra's, 70 %% on Hydrogen's patterns")
     s.add_argument("--n-synth", type=int, default=4000, help="clips like h2's, played on synthesised kits")
     s.add_argument("--n-more", type=int, default=3000, help="clips like h2's, played on bank_more's kits")
+    ra = sub.add_parser("render-artic", help="drum clips labelled by articulation and played velocity (artic_data.py)")
+    ra.add_argument("--n-val", type=int, default=200, help="held-out clips of 8 s (drums_artic_val.npz)")
+    ra.add_argument("--n-train", type=int, default=8000, help="training clips of 4 s (drums_artic.npz)")
     for name in ("train-transcriber", "train-separator"):
         t = sub.add_parser(name)
         budget = t.add_mutually_exclusive_group()
@@ -99,6 +102,11 @@ def main() -> None:
     r.add_argument("--mdb", required=True, help="MDB Drums checkout: the folder holding audio/ and annotations/")
     r.add_argument("--write-manifest", action="store_true", help="record the figures in the manifest")
     r.add_argument("--calibrate", action="store_true", help="choose the shipped thresholds on these recordings")
+    ea = sub.add_parser("evaluate-articulations",
+                        help="articulation F1, velocity Spearman, snare F1 per band, confidence calibration (shipped ONNX)")
+    ea.add_argument("--model", help="the manifest's transcriber file (default: public/models/<its file>)")
+    ea.add_argument("--mdb", help="MDB Drums checkout: also score its drum stems and mixes")
+    ea.add_argument("--write-manifest", action="store_true", help="record the calibration and the figures")
     rb = sub.add_parser("render-beats", help="long clips with exact beats and downbeats (beats_data.py)")
     rb.add_argument("--n-train", type=int, default=150)
     rb.add_argument("--n-val", type=int, default=20)
@@ -121,8 +129,8 @@ def main() -> None:
     torch.set_num_threads(getattr(args, "threads", 1) or 1)
 
     # export before evaluate: evaluate writes thresholds and metrics into the entries export creates
-    steps = ["build-bank", "render-accomp", "render-layers", "synth-data", "train-transcriber", "train-separator",
-             "export", "evaluate"] if args.step == "all" else [args.step]
+    steps = ["build-bank", "render-accomp", "render-layers", "synth-data", "render-artic", "train-transcriber",
+             "train-separator", "export", "evaluate"] if args.step == "all" else [args.step]
     if args.step == "all" and args.mdb:
         steps.append("evaluate-real")
     for step in steps:
@@ -146,6 +154,9 @@ def main() -> None:
             synth_data({"train": getattr(args, "n_train", 4000), "val": getattr(args, "n_val", 200),
                         "extra": getattr(args, "n_extra", 12000), "h2": getattr(args, "n_h2", 4000),
                         "synth": getattr(args, "n_synth", 4000), "more": getattr(args, "n_more", 3000)})
+        elif step == "render-artic":
+            from artic_data import render_artic
+            render_artic({"artic_val": getattr(args, "n_val", 200), "artic": getattr(args, "n_train", 8000)})
         elif step in ("train-transcriber", "train-separator"):
             from train import train_separator, train_transcriber
             train = train_transcriber if step == "train-transcriber" else train_separator
@@ -189,6 +200,10 @@ def main() -> None:
         elif step == "evaluate-real":
             from evaluate_real import evaluate_real
             evaluate_real(Path(args.mdb), args.write_manifest or args.step == "all", args.calibrate or args.step == "all")
+        elif step == "evaluate-articulations":
+            from articulation_eval import evaluate_articulations
+            evaluate_articulations(Path(args.model) if args.model else None, Path(args.mdb) if args.mdb else None,
+                                   args.write_manifest)
         elif step == "render-beats":
             from beats_data import render_beats
             render_beats(args.n_train, args.n_val)
