@@ -4,12 +4,13 @@
 // PCM at `sampleRate` in, the named outputs out. docs/MODELS.md explains every field.
 import "../zod-csp.ts";
 import { z } from "zod";
+import { ArticulationsSchema, CalibrationSchema, transcriberFieldsProblem } from "./transcriber-fields.ts";
 
 const tensorSpec = z.object({
   name: z.string().min(1),
   dtype: z.literal("float32"),
-  /** Symbolic dimensions, e.g. ["batch", "samples"]. */
-  shape: z.array(z.string()),
+  /** Symbolic dimensions, e.g. ["batch", "samples"], or fixed sizes (["batch", "frames", 12]). */
+  shape: z.array(z.union([z.string(), z.number().int().positive()])),
   description: z.string(),
 });
 
@@ -77,6 +78,10 @@ export const TranscriberManifestSchema = z.object({
   recommendedSource: z.enum(["mixture", "separated-drums"]).optional(),
   /** Per-class onset probability thresholds for peak picking. */
   thresholds: z.record(z.string(), z.number().min(0).max(1)),
+  /** Which component of a group each onset of the group's class is (1.9.0 on); absent: the class's default. */
+  articulations: ArticulationsSchema.optional(),
+  /** Confidence and velocity maps per class fitted on held-out data; absent: the default rules. */
+  calibration: CalibrationSchema.optional(),
   /** Where the thresholds were chosen: synthetic held-out clips, or real annotated recordings. */
   thresholdsSource: z.string().optional(),
   peakPicking: z.object({
@@ -205,6 +210,8 @@ export function parseModelManifest(raw: unknown): ModelManifest {
       if (missing.length > 0) {
         throw new ModelManifestError(`The transcriber has no threshold for: ${missing.join(", ")}.`);
       }
+      const problem = transcriberFieldsProblem(m);
+      if (problem) throw new ModelManifestError(problem);
     }
   }
   return result.data;

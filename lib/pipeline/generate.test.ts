@@ -118,6 +118,65 @@ describe("generateChart", () => {
     expect(events.at(-1)?.fraction).toBeCloseTo(1, 6);
   });
 
+  it("charts the articulations and calibrated velocities of a model that has them (1.9.0)", async () => {
+    // Snare on every beat; the articulation head calls every second one a rimshot.
+    const seconds = 6;
+    const audio = new Float32Array(seconds * sampleRate);
+    for (let beat = 0; beat < seconds * 2; beat++) audio[beat * (sampleRate / 2)] = -1;
+    const rimEvery = (frame: number) => Math.round(frame / 50) % 2 === 1;
+    const articulated: ModelSession = {
+      ...sessions.trans!,
+      outputNames: ["onset", "velocity", "articulation"],
+      async run(feeds) {
+        const out = await sessions.trans!.run(feeds);
+        const frames = out.onset!.dims[1]!;
+        const art = new Float32Array(frames * 2);
+        const velocity = new Float32Array(frames * 2).fill(0.5);
+        for (let t = 0; t < frames; t++) {
+          const rim = rimEvery(t);
+          art[t * 2] = rim ? 0.2 : 0.8;
+          art[t * 2 + 1] = rim ? 0.8 : 0.2;
+        }
+        return {
+          ...out,
+          velocity: { data: velocity, dims: [1, frames, 2] },
+          articulation: { data: art, dims: [1, frames, 2] },
+        };
+      },
+    };
+    const spec = {
+      ...models.transcriber,
+      // One chunk, so frame numbers are song frames for the fake head above.
+      chunkSeconds: 10,
+      velocityOutput: "velocity",
+      articulations: {
+        output: "articulation",
+        groups: [{ class: "snare", components: ["snare", "snare_rimshot"] }],
+      },
+      calibration: {
+        velocity: {
+          snare: [
+            [0, 0],
+            [0.5, 0.9],
+            [1, 1],
+          ],
+        },
+      },
+    } satisfies PipelineModels["transcriber"];
+    const result = await generateChart(
+      new AbortController().signal,
+      { audio, sampleRate, source: { durationMs: seconds * 1000, sampleRate: 44_100 } },
+      { backend, models: { transcriber: spec }, session: async () => articulated },
+    );
+    const notes = result.beatmap.HitObjects;
+    expect(notes).toHaveLength(seconds * 2);
+    expect(notes.map((n) => n.Component)).toEqual(
+      notes.map((_, i) => (i % 2 === 1 ? "snare_rimshot" : "snare")),
+    );
+    // The head says 0.5 everywhere; the map says that is an accent when played.
+    expect(new Set(notes.map((n) => n.Velocity))).toEqual(new Set([0.9]));
+  });
+
   it("refuses audio at the wrong rate instead of producing a wrong chart", async () => {
     await expect(
       generateChart(

@@ -107,7 +107,11 @@ export async function generateChart(
     const chartInput: BuildChartInput = {
       activations,
       ...(beatActivations ? { beats: beatActivations } : {}),
-      settings: { thresholds: transcriber.thresholds, minGapMs: transcriber.minGapMs },
+      settings: {
+        thresholds: transcriber.thresholds,
+        minGapMs: transcriber.minGapMs,
+        ...(transcriber.calibration ? { calibration: transcriber.calibration } : {}),
+      },
       audio: {
         durationMs: input.source.durationMs,
         sampleRate: input.source.sampleRate,

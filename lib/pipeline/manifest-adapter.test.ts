@@ -99,4 +99,119 @@ describe("pipelineModelsFromManifest", () => {
       }),
     ).toThrow(/trained on the classes kick, snare, tom/);
   });
+
+  describe("articulations and calibration (transcriber 1.9.0)", () => {
+    const articulations = {
+      output: "articulation",
+      groups: [
+        { class: "snare", components: ["snare", "snare_rimshot"] },
+        { class: "kick", components: ["kick", "kick"] },
+      ],
+    };
+    const v19 = {
+      ...transcriber,
+      outputs: [
+        { name: "onset" },
+        { name: "velocity" },
+        { name: "articulation", shape: ["batch", "frames", 2] },
+      ],
+      articulations: { ...articulations, groups: [articulations.groups[0]!] },
+      calibration: {
+        confidence: {
+          kick: [
+            [0.4, 0.2],
+            [1, 0.95],
+          ],
+        },
+        velocity: {
+          snare: [
+            [0, 0],
+            [0.5, 0.3],
+            [1, 1],
+          ],
+        },
+        fittedOn: "held-out kits",
+        ece: { before: 0.08, after: 0.02 },
+      },
+    };
+    const load = (entry: unknown) => pipelineModelsFromManifest({ schemaVersion: 1, models: [entry] });
+
+    it("reads the groups and maps into the transcriber's spec", () => {
+      const spec = load(v19).models.transcriber;
+      expect(spec.articulations).toEqual({
+        output: "articulation",
+        groups: [{ class: "snare", components: ["snare", "snare_rimshot"] }],
+      });
+      expect(spec.calibration).toEqual({
+        confidence: v19.calibration.confidence,
+        velocity: v19.calibration.velocity,
+      });
+    });
+
+    it("leaves a model without them (1.8.0) exactly as it was", () => {
+      const spec = load(transcriber).models.transcriber;
+      expect(spec).not.toHaveProperty("articulations");
+      expect(spec).not.toHaveProperty("calibration");
+    });
+
+    it("says what is wrong with a malformed field instead of crashing", () => {
+      expect(() => load({ ...v19, articulations: { ...v19.articulations, output: "missing" } })).toThrow(
+        /read the output "missing", which its outputs do not list/,
+      );
+      expect(() =>
+        load({
+          ...v19,
+          outputs: [{ name: "onset" }, { name: "articulation", shape: ["batch", "frames", 12] }],
+        }),
+      ).toThrow(/has 12 channels; its articulation groups name 2/);
+      expect(() =>
+        load({
+          ...v19,
+          articulations: {
+            output: "articulation",
+            groups: [{ class: "tom", components: ["tom_high", "tom_mid"] }],
+          },
+        }),
+      ).toThrow(/"tom", which is not one of its classes/);
+      expect(() =>
+        load({ ...v19, outputs: [...transcriber.outputs, { name: "articulation" }], articulations }),
+      ).toThrow(/names a component twice/);
+      expect(() =>
+        load({
+          ...v19,
+          articulations: {
+            output: "articulation",
+            groups: [{ class: "snare", components: ["snare", "rimshot"] }],
+          },
+        }),
+      ).toThrow(/articulations\.groups\.0\.components\.1/);
+      expect(() =>
+        load({
+          ...v19,
+          calibration: {
+            velocity: {
+              snare: [
+                [0, 0.5],
+                [1, 0.2],
+              ],
+            },
+          },
+        }),
+      ).toThrow(/calibration\.velocity\.snare: not a usable calibration map: y must not decrease/);
+      expect(() =>
+        load({
+          ...v19,
+          calibration: {
+            velocity: {
+              hihat: [
+                [0, 0],
+                [1, 1],
+              ],
+            },
+          },
+        }),
+      ).toThrow(/map for "hihat", which is not one of its classes/);
+      expect(() => load({ ...v19, articulations: "yes" })).toThrow(ManifestError);
+    });
+  });
 });

@@ -3,9 +3,17 @@
 // details, metrics), so the manifest can grow without breaking old clients.
 import "../zod-csp.ts";
 import { z } from "zod";
+import {
+  ArticulationsSchema,
+  CalibrationSchema,
+  transcriberFieldsProblem,
+} from "../models/transcriber-fields.ts";
 import type { BeatSpec, PipelineModels, SeparatorSpec, TranscriberSpec } from "./model-spec.ts";
 
-const io = z.object({ name: z.string().min(1) });
+const io = z.object({
+  name: z.string().min(1),
+  shape: z.array(z.union([z.string(), z.number()])).optional(),
+});
 const common = {
   name: z.string().min(1),
   version: z.string().min(1),
@@ -26,6 +34,8 @@ const transcriberEntry = z.object({
   thresholds: z.record(z.string(), z.number().min(0).max(1)).optional(),
   recommendedSource: z.enum(["mixture", "drums"]).optional(),
   peakPicking: z.object({ radiusFrames: z.number().int().min(0).max(50) }).optional(),
+  articulations: ArticulationsSchema.optional(),
+  calibration: CalibrationSchema.optional(),
 });
 const separatorEntry = z.object({ ...common, task: z.literal("separation") });
 const beatEntry = z.object({
@@ -66,6 +76,21 @@ function output(entry: { name: string; outputs: { name: string }[] }, name: stri
   return name;
 }
 
+/**
+ * The first transcription entry. One that says it is a transcriber but does not parse is an error
+ * with its path (a malformed `articulations` map, say), not "no transcription model".
+ */
+function transcriptionEntry(models: readonly unknown[]): z.infer<typeof transcriberEntry> | undefined {
+  const entry = models.find((m) => (m as { task?: unknown }).task === "transcription");
+  if (entry === undefined) return undefined;
+  const result = transcriberEntry.safeParse(entry);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw new ManifestError(
+    `The transcription model's manifest entry is not valid: ${issue?.path.join(".")}: ${issue?.message}`,
+  );
+}
+
 export function pipelineModelsFromManifest(json: unknown): LoadedManifest {
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) {
@@ -73,12 +98,13 @@ export function pipelineModelsFromManifest(json: unknown): LoadedManifest {
       `The model manifest is not valid: ${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}`,
     );
   }
-  const transcription = parsed.data.models
-    .map((m) => transcriberEntry.safeParse(m))
-    .find((r) => r.success)?.data;
+  const transcription = transcriptionEntry(parsed.data.models);
   const separation = parsed.data.models.map((m) => separatorEntry.safeParse(m)).find((r) => r.success)?.data;
   const beatModel = parsed.data.models.map((m) => beatEntry.safeParse(m)).find((r) => r.success)?.data;
   if (!transcription) throw new ManifestError("The model manifest lists no transcription model.");
+  const problem = transcriberFieldsProblem(transcription);
+  if (problem) throw new ManifestError(problem);
+  const { articulations, calibration } = transcription;
 
   const transcriber: TranscriberSpec = {
     task: "transcription",
@@ -103,6 +129,17 @@ export function pipelineModelsFromManifest(json: unknown): LoadedManifest {
       : 30,
     chunkSeconds: transcription.chunking.chunkSeconds,
     overlapSeconds: transcription.chunking.overlapSeconds,
+    ...(articulations
+      ? { articulations: { output: articulations.output, groups: articulations.groups } }
+      : {}),
+    ...(calibration
+      ? {
+          calibration: {
+            ...(calibration.confidence ? { confidence: calibration.confidence } : {}),
+            ...(calibration.velocity ? { velocity: calibration.velocity } : {}),
+          },
+        }
+      : {}),
   };
   let separator: SeparatorSpec | undefined;
   if (separation) {

@@ -2,6 +2,7 @@
 // specsFromManifest (lib/pipeline/manifest-adapter.ts). Features (STFT, mel) live inside the ONNX
 // graphs, so a model's contract is: mono float PCM at `sampleRate` in, named outputs out.
 import type { ModelFileRef } from "../inference/model-store.ts";
+import type { ArticulationGroup, Calibration } from "../transcribe/index.ts";
 
 interface BaseSpec extends ModelFileRef {
   name: string;
@@ -27,6 +28,13 @@ export interface TranscriberSpec extends BaseSpec {
   source: "mixture" | "drums";
   /** Of two onsets of a class closer than this, the weaker is dropped (the training's peak rule). */
   minGapMs: number;
+  /**
+   * [1, frames, channels] articulation probabilities (channels: the groups' components in order),
+   * when the model predicts them; absent, every onset is its class's default component.
+   */
+  articulations?: { output: string; groups: ArticulationGroup[] };
+  /** Per-class confidence and velocity maps (lib/transcribe/calibration.ts), when fitted. */
+  calibration?: Calibration;
 }
 
 export interface SeparatorSpec extends BaseSpec {

@@ -80,6 +80,59 @@ describe("runTranscriber", () => {
     expect(runs.count).toBeLessThan(6);
   });
 
+  it("stitches the articulation output chunk by chunk like the onsets", async () => {
+    const groups = [
+      { class: "snare", components: ["snare", "snare_rimshot"] as ("snare" | "snare_rimshot")[] },
+    ];
+    const spec: TranscriberSpec = { ...transcriber, articulations: { output: "articulation", groups } };
+    const inner = fakeTranscriber({ count: 0 });
+    // Channel 0: the sample at the frame's centre; channel 1: one minus it.
+    const session: ModelSession = {
+      ...inner,
+      async run(feeds) {
+        const out = await inner.run(feeds);
+        const onset = out.onset!;
+        const frames = onset.dims[1]!;
+        const art = new Float32Array(frames * 2);
+        for (let t = 0; t < frames; t++) {
+          art[t * 2] = onset.data[t * 2]!;
+          art[t * 2 + 1] = 1 - onset.data[t * 2]!;
+        }
+        return { ...out, articulation: { data: art, dims: [1, frames, 2] } };
+      },
+    };
+    const audio = Float32Array.from({ length: 9_950 }, (_, i) => i / 10_000);
+    const result = await runTranscriber(new AbortController().signal, session, spec, audio);
+    const frames = Math.floor(audio.length / hop) + 1;
+    expect(result.articulation?.groups).toEqual(groups);
+    expect(result.articulation?.data.length).toBe(frames * 2);
+    for (let t = 0; t < frames; t++) {
+      expect(result.articulation!.data[t * 2]).toBeCloseTo(audio[t * hop] ?? 0, 6);
+      expect(result.articulation!.data[t * 2 + 1]).toBeCloseTo(1 - (audio[t * hop] ?? 0), 6);
+    }
+    // Without the field in the manifest, the output is not read (a 1.8.0 model has none).
+    expect(
+      (await runTranscriber(new AbortController().signal, session, transcriber, audio)).articulation,
+    ).toBeUndefined();
+    const wrongGroups = [
+      { class: "snare", components: ["snare", "snare_rimshot", "snare_cross_stick"] as const },
+    ];
+    await expect(
+      runTranscriber(
+        new AbortController().signal,
+        session,
+        {
+          ...spec,
+          articulations: {
+            output: "articulation",
+            groups: [{ ...wrongGroups[0]!, components: [...wrongGroups[0]!.components] }],
+          },
+        },
+        audio,
+      ),
+    ).rejects.toThrow(/returned 2 articulation channels; the manifest lists 3/);
+  });
+
   it("names the problem when a model does not match its manifest", async () => {
     const wrong = { ...transcriber, classes: ["kick", "snare", "hihat"] };
     await expect(

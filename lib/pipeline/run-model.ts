@@ -3,6 +3,7 @@
 import { throwIfAborted, yieldToEventLoop } from "../inference/abort.ts";
 import type { ModelSession, TensorData } from "../inference/backend.ts";
 import { chunkInput, planChunks, stitchFrames, stitchSamples } from "../inference/chunking.ts";
+import type { ArticulationActivations } from "../transcribe/index.ts";
 import { chunkSamples, type SeparatorSpec, type TranscriberSpec } from "./model-spec.ts";
 
 export type FractionCallback = (fraction: number) => void;
@@ -18,6 +19,22 @@ export interface TranscriberOutput {
   classes: string[];
   onset: Float32Array;
   velocity?: Float32Array;
+  articulation?: ArticulationActivations;
+}
+
+/** Checks that a chunk's output has `columns` values per frame (its last dimension). */
+function assertColumns(
+  spec: TranscriberSpec,
+  name: string,
+  t: TensorData,
+  columns: number,
+  what: string,
+): void {
+  if (t.dims.at(-1) !== columns) {
+    throw new Error(
+      `${spec.name} returned ${t.dims.at(-1)} ${what}; the manifest lists ${columns} (output "${name}")`,
+    );
+  }
 }
 
 export async function runTranscriber(
@@ -32,6 +49,9 @@ export async function runTranscriber(
   const totalFrames = Math.floor(audio.length / spec.hop) + 1;
   const onset = new Float32Array(totalFrames * columns);
   const velocity = spec.velocityOutput ? new Float32Array(totalFrames * columns) : undefined;
+  const groups = spec.articulations?.groups;
+  const articulationChannels = groups?.reduce((n, g) => n + g.components.length, 0) ?? 0;
+  const articulation = groups ? new Float32Array(totalFrames * articulationChannels) : undefined;
   const chunks = planChunks(audio.length, chunkSamples(spec));
   for (const chunk of chunks) {
     throwIfAborted(signal);
@@ -39,21 +59,29 @@ export async function runTranscriber(
       [spec.input]: { data: chunkInput(audio, chunk), dims: [1, chunk.length] },
     });
     const onsetChunk = output(outputs, spec.onsetOutput);
-    if (onsetChunk.dims.at(-1) !== columns) {
-      throw new Error(
-        `${spec.name} returned ${onsetChunk.dims.at(-1)} classes; the manifest lists ${columns}`,
-      );
-    }
+    assertColumns(spec, spec.onsetOutput, onsetChunk, columns, "classes");
     // The last chunk's keep region reaches the end of the song: include the final centred frame.
     const keep = chunk.keepTo === audio.length ? { ...chunk, keepTo: audio.length + spec.hop } : chunk;
     stitchFrames(onset, onsetChunk.data, keep, spec.hop, columns);
     if (velocity && spec.velocityOutput) {
       stitchFrames(velocity, output(outputs, spec.velocityOutput).data, keep, spec.hop, columns);
     }
+    if (articulation && spec.articulations) {
+      // Frame-aligned like the onsets, so the same keep region and stitching apply.
+      const chunkOut = output(outputs, spec.articulations.output);
+      assertColumns(spec, spec.articulations.output, chunkOut, articulationChannels, "articulation channels");
+      stitchFrames(articulation, chunkOut.data, keep, spec.hop, articulationChannels);
+    }
     onFraction?.((chunk.index + 1) / chunks.length);
     await yieldToEventLoop(signal);
   }
-  return { fps: spec.sampleRate / spec.hop, classes: spec.classes, onset, ...(velocity ? { velocity } : {}) };
+  return {
+    fps: spec.sampleRate / spec.hop,
+    classes: spec.classes,
+    onset,
+    ...(velocity ? { velocity } : {}),
+    ...(articulation && groups ? { articulation: { groups, data: articulation } } : {}),
+  };
 }
 
 export interface Stems {

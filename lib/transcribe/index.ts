@@ -1,5 +1,11 @@
 // Public surface of lib/transcribe: drum-model activations → .bsm v1 chart. Pure TypeScript.
 export {
+  articulationChannels,
+  assignArticulations,
+  pitchClusters,
+  TOM_MIN_SEPARATION,
+} from "./articulations.ts";
+export {
   BAR_POINTER_DEFAULTS,
   type BarPointerOptions,
   type BeatActivations,
@@ -7,6 +13,7 @@ export {
   type DecodedBar,
   decodeBars,
 } from "./bar-pointer.ts";
+export { applyPiecewise, calibrated, piecewiseMapProblem } from "./calibration.ts";
 export { type AudioInfo, type BuildChartInput, type BuildChartResult, buildChart } from "./chart.ts";
 export { componentForClass, DEFAULT_CLASS_COMPONENTS, normalizeClassName } from "./classes.ts";
 export { componentWeight } from "./envelope.ts";
@@ -32,4 +39,12 @@ export {
 } from "./peaks.ts";
 export { applySnaps, DEFAULT_SNAP_DIVISORS, type SnapSuggestion, suggestSnaps } from "./snap.ts";
 export { fitSections, type SectionOptions } from "./tempo-sections.ts";
-export type { Activations, Onset, PeakPickSettings } from "./types.ts";
+export type {
+  Activations,
+  ArticulationActivations,
+  ArticulationGroup,
+  Calibration,
+  Onset,
+  PeakPickSettings,
+  PiecewiseMap,
+} from "./types.ts";

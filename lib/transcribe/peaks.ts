@@ -1,9 +1,11 @@
 // Peak picking: activations → onsets. A local maximum above the class threshold is a hit; the
 // refractory window keeps the strongest of peaks that are too close to be two strokes.
 import type { Component } from "../beatmap/index.ts";
+import { assertArticulations, assignArticulations } from "./articulations.ts";
+import { calibrated } from "./calibration.ts";
 import { componentForClass } from "./classes.ts";
 import { TranscribeError } from "./errors.ts";
-import type { Activations, Onset, PeakPickSettings } from "./types.ts";
+import type { Activations, Calibration, Onset, PeakPickSettings } from "./types.ts";
 
 export const DEFAULT_THRESHOLD = 0.5;
 export const DEFAULT_MIN_GAP_MS = 30;
@@ -27,7 +29,9 @@ export function assertActivations(a: Activations): number {
       `Velocity activations hold ${a.velocity.length} values; onset activations hold ${a.onset.length}.`,
     );
   }
-  return a.onset.length / classCount;
+  const frames = a.onset.length / classCount;
+  assertArticulations(a, frames);
+  return frames;
 }
 
 /**
@@ -67,7 +71,11 @@ export interface PeakPickResult {
   ignoredClasses: string[];
 }
 
-/** Onsets of every mapped class, sorted by time. */
+/**
+ * Onsets of every mapped class, sorted by time, with the component the articulation head chose
+ * (lib/transcribe/articulations.ts) and calibrated confidence and velocity where the settings have
+ * maps for the class.
+ */
 export function pickPeaks(a: Activations, settings: PeakPickSettings): PeakPickResult {
   const frames = assertActivations(a);
   const classCount = a.classes.length;
@@ -88,10 +96,10 @@ export function pickPeaks(a: Activations, settings: PeakPickSettings): PeakPickR
       );
     }
     const minGapMs = settingFor(settings.minGapMs, className, DEFAULT_MIN_GAP_MS);
-    onsets.push(...pickClass(a, frames, c, className, component, threshold, minGapMs));
+    onsets.push(...pickClass(a, frames, c, className, component, threshold, minGapMs, settings.calibration));
   }
   onsets.sort((x, y) => x.timeMs - y.timeMs || x.classIndex - y.classIndex);
-  return { onsets, ignoredClasses };
+  return { onsets: assignArticulations(onsets, a), ignoredClasses };
 }
 
 function pickClass(
@@ -102,6 +110,7 @@ function pickClass(
   component: Component,
   threshold: number,
   minGapMs: number,
+  calibration: Calibration | undefined,
 ): Onset[] {
   const stride = a.classes.length;
   const at = (f: number) => (f < 0 || f >= frames ? 0 : a.onset[f * stride + c]!);
@@ -142,6 +151,7 @@ function pickClass(
       const v0 = a.velocity[f0 * stride + c] ?? 0;
       const v1 = a.velocity[Math.min(frames - 1, f0 + 1) * stride + c] ?? v0;
       velocity = v0 + (v1 - v0) * w;
+      velocity = calibrated(calibration, "velocity", className, velocity) ?? velocity;
     } else {
       // Without a velocity head, loudness relative to the class's typical hit: the median hit is
       // "normal" (0.8), a hit half as strong is a ghost note. Absolute heights mix loudness with
@@ -155,7 +165,9 @@ function pickClass(
       component,
       height: p.height,
       velocity: Math.max(0.01, Math.min(1, velocity)),
-      confidence: peakConfidence(p.height, threshold),
+      confidence:
+        calibrated(calibration, "confidence", className, p.height) ?? peakConfidence(p.height, threshold),
+      frame: p.frame,
     };
   });
 }

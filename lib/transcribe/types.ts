@@ -12,6 +12,36 @@ export interface Activations {
   onset: Float32Array;
   /** Optional velocity head, same shape, 0–1. */
   velocity?: Float32Array;
+  /** Optional articulation head: which component of its group a class's onset is. */
+  articulation?: ArticulationActivations;
+}
+
+/** The onsets of model class `class` are one of `components` (in the head's channel order). */
+export interface ArticulationGroup {
+  class: string;
+  components: Component[];
+}
+
+/**
+ * A model's articulation output: per frame, every group's components in order (channels = the
+ * sum of the groups' sizes), probabilities softmaxed within each group, read at the parent
+ * class's onset peak.
+ */
+export interface ArticulationActivations {
+  groups: ArticulationGroup[];
+  /** frames × channels, row-major. */
+  data: Float32Array;
+}
+
+/** A monotone piecewise-linear map as [x, y] points, x strictly increasing (lib/transcribe/calibration.ts). */
+export type PiecewiseMap = readonly (readonly [number, number])[];
+
+/** Per model class: calibration maps fitted on held-out data. A class without one keeps the default rule. */
+export interface Calibration {
+  /** Peak onset probability → probability that the note is real. */
+  confidence?: Readonly<Record<string, PiecewiseMap>>;
+  /** Velocity head at the peak → played velocity 0–1 (MIDI / 127). */
+  velocity?: Readonly<Record<string, PiecewiseMap>>;
 }
 
 export interface PeakPickSettings {
@@ -29,6 +59,8 @@ export interface PeakPickSettings {
    * mapping (`DEFAULT_CLASS_COMPONENTS`), so a model only lists what it names unusually.
    */
   classToComponent?: Record<string, Component | null>;
+  /** Confidence and velocity maps per class (the manifest's `calibration`); absent: the default rules. */
+  calibration?: Calibration;
 }
 
 /** One detected drum hit. */
@@ -43,6 +75,11 @@ export interface Onset {
   height: number;
   /** Dynamics 0–1 (velocity head if present, else relative peak height). */
   velocity: number;
-  /** Calibrated certainty 0–1; 0.5 exactly at the class threshold. */
+  /**
+   * Certainty 0–1: the class's confidence map of the peak height when calibrated, else 0.5
+   * exactly at the class threshold (peakConfidence).
+   */
   confidence: number;
+  /** The peak's frame (where the articulation head is read). */
+  frame?: number;
 }
