@@ -102,6 +102,11 @@ def main() -> None:
     r.add_argument("--mdb", required=True, help="MDB Drums checkout: the folder holding audio/ and annotations/")
     r.add_argument("--write-manifest", action="store_true", help="record the figures in the manifest")
     r.add_argument("--calibrate", action="store_true", help="choose the shipped thresholds on these recordings")
+    ea = sub.add_parser("evaluate-articulations",
+                        help="articulation F1, velocity Spearman, snare F1 per band, confidence calibration (shipped ONNX)")
+    ea.add_argument("--model", help="the manifest's transcriber file (default: public/models/<its file>)")
+    ea.add_argument("--mdb", help="MDB Drums checkout: also score its drum stems and mixes")
+    ea.add_argument("--write-manifest", action="store_true", help="record the calibration and the figures")
     rb = sub.add_parser("render-beats", help="long clips with exact beats and downbeats (beats_data.py)")
     rb.add_argument("--n-train", type=int, default=150)
     rb.add_argument("--n-val", type=int, default=20)
@@ -195,6 +200,10 @@ def main() -> None:
         elif step == "evaluate-real":
             from evaluate_real import evaluate_real
             evaluate_real(Path(args.mdb), args.write_manifest or args.step == "all", args.calibrate or args.step == "all")
+        elif step == "evaluate-articulations":
+            from articulation_eval import evaluate_articulations
+            evaluate_articulations(Path(args.model) if args.model else None, Path(args.mdb) if args.mdb else None,
+                                   args.write_manifest)
         elif step == "render-beats":
             from beats_data import render_beats
             render_beats(args.n_train, args.n_val)
