@@ -27,6 +27,7 @@ const scene = {
   times: chart.times,
   lanes: chart.lanes,
   velocities: chart.velocities,
+  components: chart.components,
   status,
   grid,
   gridTimes: Float64Array.from(grid, (g) => g.ms),

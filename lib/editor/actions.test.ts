@@ -5,10 +5,12 @@ import {
   addNote,
   confirmNotes,
   copySelection,
+  cycleComponent,
   deleteNotes,
   type EditResult,
   isRefusal,
   moveNotes,
+  nextComponent,
   nudge,
   paste,
   reassignLane,
@@ -130,6 +132,37 @@ describe("editing notes", () => {
     const d3 = commit(d0, ok(remapComponent(d0, "tom_floor", "tom_high")));
     expect(d3.notes.some((n) => n.Component === "tom_floor")).toBe(false);
     expect(d3.undo.at(-1)!.label).toBe("map tom floor → tom high");
+  });
+
+  it("cycles each selected note through its lane's articulations, undoably", () => {
+    expect(
+      ["hihat_closed", "hihat_open", "hihat_pedal"].map((c) => nextComponent(c as "hihat_closed")),
+    ).toEqual(["hihat_open", "hihat_pedal", "hihat_closed"]);
+    expect(nextComponent("snare")).toBe("snare_rimshot");
+    expect(nextComponent("snare_cross_stick")).toBe("snare");
+    expect(nextComponent("tom_floor")).toBe("tom_high");
+    expect(nextComponent("ride")).toBe("ride_bell");
+    expect(nextComponent("kick")).toBe("kick");
+    const d0 = doc();
+    const hat = d0.notes.find((n) => n.Component === "hihat_closed")!;
+    const snare = d0.notes.find((n) => n.Component === "snare")!;
+    const kick = d0.notes.find((n) => n.Component === "kick")!;
+    const change = ok(cycleComponent(d0, [hat.id, snare.id, kick.id]));
+    expect(change.label).toBe("next articulation for 2 notes");
+    const d1 = commit(d0, change);
+    expect(d1.notes.find((n) => n.id === hat.id)).toMatchObject({
+      Component: "hihat_open",
+      Lane: 1,
+      confirmed: true,
+    });
+    expect(d1.notes.find((n) => n.id === snare.id)).toMatchObject({ Component: "snare_rimshot", Lane: 2 });
+    expect(d1.notes.find((n) => n.id === kick.id)).toMatchObject({ Component: "kick" });
+    const back = undo(d1);
+    expect(back.notes.find((n) => n.id === hat.id)?.Component).toBe("hihat_closed");
+    expect(back.notes.find((n) => n.id === snare.id)?.Component).toBe("snare");
+    expect(ok(cycleComponent(d0, [hat.id])).label).toBe("make a note hihat open");
+    expect(cycleComponent(d0, [kick.id])).toEqual({ refused: expect.stringMatching(/one articulation/) });
+    expect(cycleComponent(d0, [])).toEqual({ refused: expect.stringMatching(/Select the notes/) });
   });
 
   it("confirms notes once", () => {

@@ -9,6 +9,7 @@
 // offset shift moves notes and grid together (the whole chart was early or late).
 import {
   COMPONENT_LANE,
+  COMPONENTS,
   type Component,
   LANE_COUNT,
   LANE_DEFAULT_COMPONENT,
@@ -191,6 +192,36 @@ export function setComponent(doc: EditorDoc, ids: Iterable<number>, component: C
   }
   return {
     label: `make ${plural(notes.length, "note")} ${component.replace(/_/g, " ")}`,
+    remove: notes,
+    add: changed,
+  };
+}
+
+/** The articulations of a note's lane after its own, in the format's order, wrapping round. */
+export function nextComponent(component: Component): Component {
+  const onLane = COMPONENTS.filter((c) => COMPONENT_LANE[c] === COMPONENT_LANE[component]);
+  return onLane[(onLane.indexOf(component) + 1) % onLane.length]!;
+}
+
+/**
+ * Each selected note takes the next articulation of its lane (closed → open → pedal hi-hat →
+ * closed, snare → rimshot → cross-stick …): the quick fix for a transcription that heard the
+ * right drum played another way. The lane never changes, so nothing can collide.
+ */
+export function cycleComponent(doc: EditorDoc, ids: Iterable<number>): EditResult {
+  const set = new Set(ids);
+  const notes = doc.notes.filter((n) => set.has(n.id) && nextComponent(n.Component) !== n.Component);
+  if (notes.length === 0) {
+    return refuse(
+      set.size === 0
+        ? "Select the notes whose articulation should change first."
+        : "Kick and splash notes have one articulation: select hi-hat, snare, tom or cymbal notes.",
+    );
+  }
+  const changed = notes.map((n) => handPlaced(n, { Component: nextComponent(n.Component) }));
+  const only = changed.length === 1 ? changed[0]!.Component.replace(/_/g, " ") : null;
+  return {
+    label: only ? `make a note ${only}` : `next articulation for ${plural(notes.length, "note")}`,
     remove: notes,
     add: changed,
   };

@@ -7,6 +7,7 @@ import {
   addNote,
   confirmNotes,
   copySelection,
+  cycleComponent,
   deleteNotes,
   moveNotes,
   nudge,
@@ -215,6 +216,15 @@ export const EDITOR_ACTIONS = {
     panel: "selection",
     predicate: hasSelection,
     perform: (s, component) => ({ change: setComponent(s.doc, s.doc.selection, component) }),
+  }),
+  cycleArticulation: command({
+    label: "Next articulation",
+    description:
+      "The selected notes' next articulation on their lane (hi-hat closed → open → pedal, snare → rimshot → cross-stick, toms high → mid → floor…)",
+    keys: [{ code: "KeyA", shift: false }],
+    panel: "selection",
+    predicate: hasSelection,
+    perform: (s) => ({ change: cycleComponent(s.doc, s.doc.selection) }),
   }),
   setVelocity: action<number>({
     label: "Velocity",

@@ -1,8 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { LANE } from "../beatmap/lanes.ts";
+import {
+  ACCENT_MIN_VELOCITY,
+  COMPONENTS,
+  type Component,
+  GHOST_MAX_VELOCITY,
+  LANE,
+  LANE_DEFAULT_COMPONENT,
+} from "../beatmap/lanes.ts";
 import { TempoMap } from "../beatmap/tempo.ts";
 import {
+  ARTICULATION_MARKS,
   approachMsFromLegacySpeed,
+  articulationMark,
   beatUnits,
   clampApproachMs,
   columnEdges,
@@ -147,6 +156,30 @@ describe("how notes look", () => {
     expect(accent.scale).toBeGreaterThan(normal.scale);
     expect(accent.alpha).toBe(1);
     expect([ghost.outline, normal.outline, accent.outline]).toEqual([false, false, true]);
+  });
+
+  it("draws ghost and accent marks exactly at the format's velocity bands", () => {
+    const looks = [
+      GHOST_MAX_VELOCITY - 0.001,
+      GHOST_MAX_VELOCITY,
+      ACCENT_MIN_VELOCITY - 0.001,
+      ACCENT_MIN_VELOCITY,
+    ];
+    expect(looks.map((v) => noteLook(v))).toEqual([noteLook(0.1), noteLook(0.7), noteLook(0.7), noteLook(1)]);
+  });
+
+  it("gives every articulation but a lane's default its own mark", () => {
+    // The splash has a lane of its own, and is drawn smaller than a crash as well.
+    const defaults = new Set<Component>(Object.values(LANE_DEFAULT_COMPONENT).filter((c) => c !== "splash"));
+    for (const c of COMPONENTS) {
+      // crash2 is a second crash, not another way of playing one.
+      if (defaults.has(c) || c === "crash2") expect(articulationMark(c), c).toBeNull();
+      else expect(articulationMark(c), c).not.toBeNull();
+    }
+    const marks = COMPONENTS.map(articulationMark).filter((m) => m !== null);
+    expect(new Set(marks).size).toBe(marks.length);
+    expect(new Set(marks)).toEqual(new Set(ARTICULATION_MARKS));
+    expect(articulationMark(undefined)).toBeNull();
   });
 });
 

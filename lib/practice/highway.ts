@@ -4,7 +4,7 @@
 // which notes are on screen (culling by binary search over the sorted note times), which column a
 // lane sits in (lane order, lefty flip), how a note looks by lane and velocity. The canvas renderer
 // in app/_components/play draws what these return.
-import { LANE, LANE_COUNT, type Lane, velocityClass } from "../beatmap/lanes.ts";
+import { type Component, LANE, LANE_COUNT, type Lane, velocityClass } from "../beatmap/lanes.ts";
 import { TempoMap } from "../beatmap/tempo.ts";
 
 // ── Lanes → columns ──────────────────────────────────────────────────────────────────────────
@@ -92,6 +92,54 @@ export function noteLook(velocity: number): { scale: number; alpha: number; outl
     default:
       return { scale: 0.92, alpha: 0.9, outline: false };
   }
+}
+
+/**
+ * How an articulation shows on its lane's note: the lane's default component (closed hi-hat, snare
+ * head, mid tom, crash, ride bow) plainly, the others with a mark a drummer reads at a glance —
+ * the open hi-hat's "o" as in drum notation, the pedal as a foot pedal instead of a cymbal, a
+ * rimshot's rim, a cross-stick's ×, the ride bell as notation's diamond, a china's upturned edge,
+ * a splash smaller than a crash, a high tom ▲ and a floor tom ▼ beside the gem.
+ */
+export type ArticulationMark =
+  | "open"
+  | "pedal"
+  | "rimshot"
+  | "crossStick"
+  | "bell"
+  | "china"
+  | "splash"
+  | "tomHigh"
+  | "tomFloor";
+
+export const ARTICULATION_MARK: Readonly<Partial<Record<Component, ArticulationMark>>> = {
+  hihat_open: "open",
+  hihat_pedal: "pedal",
+  snare_rimshot: "rimshot",
+  snare_cross_stick: "crossStick",
+  ride_bell: "bell",
+  china: "china",
+  splash: "splash",
+  tom_high: "tomHigh",
+  tom_floor: "tomFloor",
+};
+
+/** Every mark, in a fixed order (the renderer counts them per frame in this order). */
+export const ARTICULATION_MARKS: readonly ArticulationMark[] = [
+  "open",
+  "pedal",
+  "rimshot",
+  "crossStick",
+  "bell",
+  "china",
+  "splash",
+  "tomHigh",
+  "tomFloor",
+];
+
+/** The mark of a note's component, or null for a lane's plain note. */
+export function articulationMark(component: Component | undefined): ArticulationMark | null {
+  return (component && ARTICULATION_MARK[component]) ?? null;
 }
 
 // ── Geometry ─────────────────────────────────────────────────────────────────────────────────

@@ -6,6 +6,7 @@
 //
 // One source of position: while a run is on, every frame reads the song time from the audio
 // clock once and hands that same number to the highway, the seek bar and the clock text.
+import type { Component } from "../beatmap/lanes.ts";
 import type { TempoMap } from "../beatmap/tempo.ts";
 import type { Calibration } from "./calibration.ts";
 import type { VelocityCalibration } from "./dynamics.ts";
@@ -57,6 +58,8 @@ export interface HighwayScene {
   times: Float64Array;
   lanes: Uint8Array;
   velocities: Float32Array;
+  /** Each note's component (its articulation mark on the highway); absent: plain notes. */
+  components?: readonly Component[];
   /** Judge status per note. */
   status: Uint8Array;
   grid: GridLine[];
@@ -276,6 +279,7 @@ export class PracticeController {
       times: this.chart.times,
       lanes: this.chart.lanes,
       velocities: this.chart.velocities,
+      components: this.chart.components,
       status: this.session.judge.status,
       grid,
       gridTimes: Float64Array.from(grid, (g) => g.ms),

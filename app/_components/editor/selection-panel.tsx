@@ -46,6 +46,7 @@ export function SelectionPanel({
         <div className={styles.row}>
           <ActionButton name="delete" editor={editor} />
           <ActionButton name="confirm" editor={editor} />
+          <ActionButton name="cycleArticulation" editor={editor} />
           <label>
             Lane{" "}
             <select

@@ -9,6 +9,7 @@ import { barNumberAt, type GridSection } from "@/lib/beatmap/grid-sections.ts";
 import { LANE_COUNT, LANE_LABELS, LANE_NAMES, type Lane } from "@/lib/beatmap/lanes.ts";
 import type { TempoMap } from "@/lib/beatmap/tempo.ts";
 import type { EditorNote } from "@/lib/editor/document.ts";
+import { noteMarks } from "@/lib/editor/note-marks.ts";
 import { isUnsure } from "@/lib/editor/selection.ts";
 import { type GridLine, gridBetween, type SnapDivisor } from "@/lib/editor/snap.ts";
 import {
@@ -293,18 +294,37 @@ export class TimelineRenderer {
       ctx.fillStyle = colors.muted;
       ctx.fillText(LANE_LABELS[lane as Lane], 6, laneY(vp, lane) - lh * 0.3);
     }
-    // Notes: velocity sets the size; unsure ones get a dashed ring and a "?".
+    // Notes: velocity sets the size, ghosts are dimmer and accents ringed (the format's bands, as
+    // on the highway); the articulation's tab letter sits on the note; unsure ones get a dashed
+    // ring and a "?".
     const r = noteRadius(vp);
     const [from, to] = visibleRange(scene.notes, vp);
+    ctx.textAlign = "center";
     for (let i = from; i < to; i++) {
       const n = scene.notes[i]!;
       const x = msToX(vp, n.Time);
       const y = laneY(vp, n.Lane);
       const size = r * (0.7 + 0.3 * n.Velocity);
+      const marks = noteMarks(n);
+      ctx.globalAlpha = marks.band === "ghost" ? 0.55 : 1;
       ctx.fillStyle = colors.lanes[n.Lane] ?? "#888";
       ctx.beginPath();
       ctx.arc(x, y, size, 0, Math.PI * 2);
       ctx.fill();
+      ctx.globalAlpha = 1;
+      if (marks.band === "accent") {
+        ctx.strokeStyle = colors.text;
+        ctx.lineWidth = 1.5;
+        ctx.beginPath();
+        ctx.arc(x, y, size + 1.5, 0, Math.PI * 2);
+        ctx.stroke();
+      }
+      if (marks.letter && r >= 6) {
+        ctx.fillStyle = "#0b0d11";
+        ctx.font = `700 ${Math.round(size * 1.35)}px system-ui, sans-serif`;
+        ctx.fillText(marks.letter, x, y + 0.5);
+        ctx.font = "11px system-ui, sans-serif";
+      }
       if (isUnsure(n)) {
         ctx.setLineDash([3, 2]);
         ctx.strokeStyle = colors.accent;
@@ -314,9 +334,12 @@ export class TimelineRenderer {
         ctx.stroke();
         ctx.setLineDash([]);
         ctx.fillStyle = colors.accent;
+        ctx.textAlign = "left";
         ctx.fillText("?", x + size + 3, y - size);
+        ctx.textAlign = "center";
       }
     }
+    ctx.textAlign = "left";
   }
 
   private drawLive(scene: TimelineScene, colors: TimelineColors): void {

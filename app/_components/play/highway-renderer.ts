@@ -6,6 +6,9 @@
 // YARG: pads in columns, the kick as a bar across them, cymbals as discs, drums as gems.
 import { LANE_COUNT, LANE_LABELS, LANE_NAMES, type Lane } from "@/lib/beatmap/lanes.ts";
 import {
+  ARTICULATION_MARKS,
+  type ArticulationMark,
+  articulationMark,
   columnEdges,
   columnOfLane,
   depthAtY,
@@ -84,6 +87,10 @@ export class HighwayRenderer {
   lastDrawn = 0;
   /** Notes looked at in the last frame (the visible window plus recent misses). */
   lastVisited = 0;
+  /** Articulation marks drawn in the last frame, by mark (e2e tests read these). */
+  readonly lastMarks: Record<ArticulationMark, number> = Object.fromEntries(
+    ARTICULATION_MARKS.map((m) => [m, 0]),
+  ) as Record<ArticulationMark, number>;
   /** Scene-layer draw times, ms (the last 2,000 frames; the benchmark reads them). */
   readonly drawTimes: number[] = [];
 
@@ -283,7 +290,7 @@ export class HighwayRenderer {
    */
   private padPath(
     g: CanvasRenderingContext2D,
-    form: "drum" | "cymbal" | "kick",
+    form: "drum" | "cymbal" | "kick" | "pedal",
     cx: number,
     y: number,
     w: number,
@@ -294,7 +301,90 @@ export class HighwayRenderer {
     const h = this.gemHeight * s * size;
     g.beginPath();
     if (form === "cymbal") g.ellipse(cx, y, half, h * 0.42, 0, 0, Math.PI * 2);
-    else g.roundRect(cx - half, y - h / 2, half * 2, h, h * 0.32);
+    else if (form === "pedal") {
+      // A foot pedal seen from the drummer's seat: a plate narrowing towards the heel.
+      g.moveTo(cx - half * 0.55, y - h * 0.45);
+      g.lineTo(cx + half * 0.55, y - h * 0.45);
+      g.lineTo(cx + half * 0.3, y + h * 0.45);
+      g.lineTo(cx - half * 0.3, y + h * 0.45);
+      g.closePath();
+    } else g.roundRect(cx - half, y - h / 2, half * 2, h, h * 0.32);
+  }
+
+  /**
+   * An articulation's mark over its note (lib/practice/highway.ts ARTICULATION_MARK), at the
+   * note's scale: `half` and `h` are the note head's half width and height.
+   */
+  private drawMark(
+    g: CanvasRenderingContext2D,
+    mark: ArticulationMark,
+    cx: number,
+    y: number,
+    half: number,
+    h: number,
+  ): void {
+    g.strokeStyle = "#ffffff";
+    g.fillStyle = "#ffffff";
+    g.lineWidth = Math.max(1.5, h * 0.12);
+    g.beginPath();
+    switch (mark) {
+      case "open":
+        // Notation's "o": a dark core in a white ring.
+        g.fillStyle = "#0b0d11";
+        g.ellipse(cx, y, half * 0.36, h * 0.26, 0, 0, Math.PI * 2);
+        g.fill();
+        g.stroke();
+        return;
+      case "rimshot":
+        // The rim struck with the head: a second outline around the gem.
+        g.roundRect(cx - half * 1.12, y - h * 0.66, half * 2.24, h * 1.32, h * 0.4);
+        g.stroke();
+        return;
+      case "crossStick": {
+        const r = h * 0.32;
+        g.moveTo(cx - r * 1.3, y - r);
+        g.lineTo(cx + r * 1.3, y + r);
+        g.moveTo(cx + r * 1.3, y - r);
+        g.lineTo(cx - r * 1.3, y + r);
+        g.stroke();
+        return;
+      }
+      case "bell": {
+        // Notation's diamond.
+        const r = h * 0.36;
+        g.moveTo(cx, y - r);
+        g.lineTo(cx + r * 1.4, y);
+        g.lineTo(cx, y + r);
+        g.lineTo(cx - r * 1.4, y);
+        g.closePath();
+        g.fill();
+        return;
+      }
+      case "china":
+        // Upturned edges.
+        g.moveTo(cx - half * 1.08, y - h * 0.5);
+        g.lineTo(cx - half * 0.8, y);
+        g.lineTo(cx + half * 0.8, y);
+        g.lineTo(cx + half * 1.08, y - h * 0.5);
+        g.stroke();
+        return;
+      case "tomHigh":
+      case "tomFloor": {
+        // A small triangle at the gem's right end: up for the high tom, down for the floor tom.
+        const r = h * 0.3;
+        const x = cx + half * 0.68;
+        const dir = mark === "tomHigh" ? -1 : 1;
+        g.moveTo(x - r, y - dir * r * 0.6);
+        g.lineTo(x + r, y - dir * r * 0.6);
+        g.lineTo(x, y + dir * r * 0.8);
+        g.closePath();
+        g.fill();
+        return;
+      }
+      default:
+        // "pedal" and "splash" are drawn by the note's own shape and size.
+        return;
+    }
   }
 
   // ── Scene layer ─────────────────────────────────────────────────────────────────────────────
@@ -374,6 +464,8 @@ export class HighwayRenderer {
     const l = this.layout;
     const w = this.columnWidth;
     const kickColor = this.colors[KICK_LANE]!;
+    const marks = this.lastMarks;
+    if (!kicks) for (const m of ARTICULATION_MARKS) marks[m] = 0;
     let drawn = 0;
     for (let i = start; i < end; i++) {
       const lane = scene.lanes[i]!;
@@ -403,28 +495,37 @@ export class HighwayRenderer {
           g.fillRect(x0, y - h * 0.15, x1 - x0, h * 0.3);
         }
       } else {
-        const form = LANE_FORM[lane as Lane];
+        const mark = articulationMark(scene.components?.[i]);
+        const form = mark === "pedal" ? "pedal" : LANE_FORM[lane as Lane];
+        const size = mark === "splash" ? look.scale * 0.78 : look.scale;
         const cx = xAtScale(l, columnEdges(l, column).left + w / 2, s);
         g.fillStyle = color;
-        this.padPath(g, form, cx, y, w, s, look.scale);
+        this.padPath(g, form, cx, y, w, s, size);
         g.fill();
-        if (!dead) {
-          // A lighter centre: the cymbal's bell, the drum's head.
+        // A lighter centre (the cymbal's bell, the drum's head) where no mark takes its place.
+        if (!dead && mark !== "open" && mark !== "bell" && mark !== "pedal" && mark !== "crossStick") {
+          const alpha = g.globalAlpha;
           g.globalAlpha *= 0.55;
           g.fillStyle = "#ffffff";
-          const bell = this.gemHeight * s * look.scale;
+          const bell = this.gemHeight * s * size;
           if (form === "cymbal") {
             g.beginPath();
             g.ellipse(cx, y, bell * 0.4, bell * 0.16, 0, 0, Math.PI * 2);
             g.fill();
-          } else
-            g.fillRect(cx - w * 0.3 * s * look.scale, y - bell * 0.28, w * 0.6 * s * look.scale, bell * 0.14);
+          } else g.fillRect(cx - w * 0.3 * s * size, y - bell * 0.28, w * 0.6 * s * size, bell * 0.14);
+          g.globalAlpha = alpha;
+        }
+        if (mark) {
+          // Marks stay readable on ghost notes: at least 0.8 of the note's fade.
+          g.globalAlpha = Math.max(g.globalAlpha, (dead ? 0.3 : 0.8) * fade);
+          this.drawMark(g, mark, cx, y, ((w * 0.84) / 2) * s * size, this.gemHeight * s * size);
+          marks[mark]++;
         }
         if (look.outline && !dead) {
           g.globalAlpha = fade;
           g.strokeStyle = "#ffffff";
           g.lineWidth = 2;
-          this.padPath(g, form, cx, y, w, s, look.scale);
+          this.padPath(g, form, cx, y, w, s, size);
           g.stroke();
         }
       }

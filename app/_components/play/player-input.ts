@@ -80,6 +80,8 @@ export interface PlayerTestHandle {
   songAt(perfMs: number): number;
   notes(): { times: number[]; lanes: number[] };
   renderCounts(): { static: number; scene: number; lastDrawn: number };
+  /** Articulation marks (open hi-hat, rimshot, …) in the last frame drawn, by mark. */
+  articulationMarks(): Record<string, number>;
   /** Recent scene draw times (ms) and the audio output latency the clock accounts for (s). */
   drawTimes(): number[];
   outputLatency(): number;
@@ -107,6 +109,7 @@ export function usePlayerTestHandle(
       }),
       drawTimes: () => [...(renderer.current?.drawTimes ?? [])],
       outputLatency: () => (engine.ctx.outputLatency ?? 0) + (engine.ctx.baseLatency ?? 0),
+      articulationMarks: () => ({ ...renderer.current?.lastMarks }),
       renderCounts: () => ({
         ...(renderer.current?.counts ?? { static: 0, scene: 0 }),
         lastDrawn: renderer.current?.lastDrawn ?? 0,
