@@ -160,7 +160,7 @@ describe("editing notes", () => {
     const back = undo(d1);
     expect(back.notes.find((n) => n.id === hat.id)?.Component).toBe("hihat_closed");
     expect(back.notes.find((n) => n.id === snare.id)?.Component).toBe("snare");
-    expect(ok(cycleComponent(d0, [hat.id])).label).toBe("make a note hihat open");
+    expect(ok(cycleComponent(d0, [hat.id])).label).toBe("make 1 note hihat open");
     expect(cycleComponent(d0, [kick.id])).toEqual({ refused: expect.stringMatching(/one articulation/) });
     expect(cycleComponent(d0, [])).toEqual({ refused: expect.stringMatching(/Select the notes/) });
   });

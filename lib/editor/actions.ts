@@ -219,9 +219,12 @@ export function cycleComponent(doc: EditorDoc, ids: Iterable<number>): EditResul
     );
   }
   const changed = notes.map((n) => handPlaced(n, { Component: nextComponent(n.Component) }));
-  const only = changed.length === 1 ? changed[0]!.Component.replace(/_/g, " ") : null;
+  const targets = new Set(changed.map((n) => n.Component));
+  const only = targets.size === 1 ? changed[0]!.Component.replace(/_/g, " ") : null;
   return {
-    label: only ? `make a note ${only}` : `next articulation for ${plural(notes.length, "note")}`,
+    label: only
+      ? `make ${plural(notes.length, "note")} ${only}`
+      : `next articulation for ${plural(notes.length, "note")}`,
     remove: notes,
     add: changed,
   };

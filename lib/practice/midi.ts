@@ -30,8 +30,21 @@ export function parseMidiMessage(data: ArrayLike<number> | null | undefined): Mi
 /** Per-kit overrides: MIDI note → component. */
 export type MidiKitMap = Readonly<Record<number, Component>>;
 
+/**
+ * Notes e-kit modules send beyond General MIDI's drum map, for the pad zones GM has no note for
+ * (Roland's defaults, which Alesis and Yamaha modules largely follow): the hi-hat's edge closed
+ * and open, and the floor tom's rim. GM itself covers the other articulations: cross-stick 37,
+ * snare rim 40, pedal hi-hat 44, ride bell 53, splash 55, china 52, crash 2 57, ride edge 59.
+ */
+export const EKIT_NOTE_TO_COMPONENT: Readonly<Record<number, Component>> = {
+  22: "hihat_closed",
+  26: "hihat_open",
+  58: "tom_floor",
+};
+
+/** The component a note plays: the kit's own map, then General MIDI, then common e-kit zones. */
 export function componentForNote(note: number, kit: MidiKitMap = {}): Component | undefined {
-  return kit[note] ?? GM_NOTE_TO_COMPONENT[note];
+  return kit[note] ?? GM_NOTE_TO_COMPONENT[note] ?? EKIT_NOTE_TO_COMPONENT[note];
 }
 
 export function laneForNote(note: number, kit: MidiKitMap = {}): number | undefined {
@@ -49,13 +62,16 @@ export function learnPad(kit: MidiKitMap, note: number, lane: number): MidiKitMa
   return { ...kit, [note]: component };
 }
 
-/** The notes that reach `lane`: the kit's own first, then General MIDI's not overridden by the kit. */
+/**
+ * The notes that reach `lane`: the kit's own first, then General MIDI's (and the common e-kit
+ * zones') not overridden by the kit.
+ */
 export function notesForLane(kit: MidiKitMap, lane: number): { learned: number[]; gm: number[] } {
   const learned = Object.entries(kit)
     .filter(([, c]) => COMPONENT_LANE[c] === lane)
     .map(([n]) => Number(n))
     .sort((a, b) => a - b);
-  const gm = Object.entries(GM_NOTE_TO_COMPONENT)
+  const gm = Object.entries({ ...EKIT_NOTE_TO_COMPONENT, ...GM_NOTE_TO_COMPONENT })
     .filter(([n, c]) => COMPONENT_LANE[c] === lane && kit[Number(n)] === undefined)
     .map(([n]) => Number(n))
     .sort((a, b) => a - b);
