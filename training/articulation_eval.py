@@ -33,26 +33,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import mir_eval
 import numpy as np
-from scipy.stats import rankdata, spearmanr
+from scipy.stats import spearmanr
 
-from common import MODELS_OUT, SR, WORK, ensure
+from app_notes import COMPONENTS, DEFAULT_COMPONENT, Model, Note, candidates, check_port, pick_notes, suppress
+from calibration_fit import check_map, fit_map, fit_quantile_map, reliability
+from common import SR, WORK, ensure
 
 WINDOW = 0.05  # onset window, s (as evaluate and evaluate-real)
-MIN_GAP_MS = 30.0  # peaks.ts DEFAULT_MIN_GAP_MS
-LIMB_WINDOW_MS, MAX_HANDS = 20.0, 2  # limbs.ts LIMB_DEFAULTS
 GHOST, ACCENT = 0.4, 0.85  # the format's velocity bands (docs/FORMAT.md)
 BANDS = ("ghost", "normal", "accent")
 
-# The contract's components (docs/FORMAT.md "Lanes and components"), the order of the label files'
-# component index.
-COMPONENTS = ["kick", "snare", "snare_rimshot", "snare_cross_stick", "hihat_closed", "hihat_pedal", "hihat_open",
-              "tom_high", "tom_mid", "tom_floor", "crash", "splash", "china", "ride", "ride_bell"]
 # Scoring lanes: a match needs the same lane; splash and china count with crash.
 LANES = {
     "kick": ["kick"],
@@ -63,14 +58,6 @@ LANES = {
     "ride": ["ride", "ride_bell"],
 }
 LANE_OF = {c: lane for lane, comps in LANES.items() for c in comps}
-# The format's lanes (lib/beatmap/lanes.ts COMPONENT_LANE), for the app's one-note-per-lane rule.
-FORMAT_LANE = {"crash": 0, "china": 0, "hihat_closed": 1, "hihat_open": 1, "hihat_pedal": 1, "snare": 2,
-               "snare_rimshot": 2, "snare_cross_stick": 2, "kick": 3, "tom_high": 4, "tom_mid": 4, "tom_floor": 4,
-               "ride": 5, "ride_bell": 5, "splash": 6}
-FOOT = {"kick", "hihat_pedal"}
-# A model class's component when the model says nothing more (lib/transcribe/classes.ts aliases).
-DEFAULT_COMPONENT = {"kick": "kick", "snare": "snare", "hihat_closed": "hihat_closed", "hihat_open": "hihat_open",
-                     "tom": "tom_mid", "crash": "crash", "ride": "ride", "snare_cross_stick": "snare_cross_stick"}
 
 MDB_COMPONENT = {
     "KD": "kick",
@@ -88,29 +75,7 @@ def band_of(velocity: float) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# The model as the app reads it
-
-
-@dataclass
-class Model:
-    file: Path
-    version: str
-    classes: list[str]
-    thresholds: dict[str, float]
-    groups: list[dict] | None  # manifest `articulations.groups`, None without the output
-    calibration: dict | None = None
-
-    @staticmethod
-    def from_manifest(entry: dict, file: Path | None = None) -> Model:
-        art = entry.get("articulations")
-        return Model(file or MODELS_OUT / entry["file"], entry["version"], list(entry["classes"]),
-                     {c: float(v) for c, v in entry["thresholds"].items()}, art["groups"] if art else None,
-                     entry.get("calibration"))
-
-    def key(self) -> str:
-        if not hasattr(self, "_key"):
-            self._key = hashlib.sha256(self.file.read_bytes()).hexdigest()[:16]
-        return self._key
+# Model outputs (onnxruntime-node), cached
 
 
 def run_model(model: Model, audio: np.ndarray, name: str) -> dict[str, np.ndarray]:
@@ -141,225 +106,6 @@ def run_many(model: Model, clips: np.ndarray, prefix: str) -> list[dict[str, np.
         np.savez(cache, **{k: np.concatenate(v) for k, v in outs.items()})
     data = np.load(cache)
     return [{k: data[k][i] for k in data.files} for i in range(len(clips))]
-
-
-# ---------------------------------------------------------------------------------------------
-# The app's note picking (lib/transcribe/peaks.ts + limbs.ts), with the contract's articulation
-# and calibration reading
-
-
-@dataclass
-class Note:
-    t: float  # s
-    cls: int
-    component: str
-    height: float  # peak onset probability (parabolic)
-    raw_velocity: float  # the velocity output at the onset
-    velocity: float  # what the chart carries (calibrated when the model has a map)
-    confidence: float
-
-
-def interp_map(points: list[list[float]], x: float) -> float:
-    xs, ys = zip(*points)
-    return float(np.interp(x, xs, ys))  # clamped outside the ends, as the contract says
-
-
-def peak_confidence(height: float, threshold: float) -> float:
-    def logit(p: float) -> float:
-        q = min(1 - 1e-6, max(1e-6, p))
-        return math.log(q / (1 - q))
-    return 1 / (1 + math.exp(-(logit(height) - logit(threshold))))
-
-
-def candidates(prob: np.ndarray, threshold: float) -> list[tuple[int, float, float]]:
-    """(frame, offset, height) of every local maximum at or above threshold (>= left, > right)."""
-    left = np.concatenate([[0.0], prob[:-1]])
-    right = np.concatenate([prob[1:], [0.0]])
-    out = []
-    for f in np.nonzero((prob >= threshold) & (prob >= left) & (prob > right))[0]:
-        l, m, r = float(left[f]), float(prob[f]), float(right[f])
-        denom = l - 2 * m + r
-        if denom < 0:
-            off = max(-0.5, min(0.5, 0.5 * (l - r) / denom))
-            h = m - 0.25 * (l - r) * off
-        else:
-            off, h = 0.0, m
-        out.append((int(f), off, min(1.0, h)))
-    return out
-
-
-def suppress(cands: list[tuple[int, float, float]], fps: float) -> list[tuple[int, float, float]]:
-    """The refractory window as non-maximum suppression: the strongest peak wins."""
-    frame_ms = 1000 / fps
-    kept: list[tuple[int, float, float]] = []
-    kept_t: list[float] = []
-    for p in sorted(cands, key=lambda p: -p[2]):  # stable, as Array.prototype.sort
-        t = (p[0] + p[1]) * frame_ms
-        if any(abs(k - t) < MIN_GAP_MS for k in kept_t):
-            continue
-        kept.append(p)
-        kept_t.append(t)
-    return sorted(kept)
-
-
-def pick_notes(out: dict[str, np.ndarray], model: Model, fps: float, duration: float,
-               thresholds: dict[str, float] | None = None, calibration: dict | None | bool = True,
-               context: dict | None = None) -> list[Note]:
-    """The chart's notes of one clip. `calibration`: True reads the model's own, None/False none,
-    a dict uses that one. `context`: the snare context rule's parameters (context_snares)."""
-    onset, vel = out["onset"], out.get("velocity")
-    art = out.get("articulation")
-    th = thresholds or model.thresholds
-    cal = model.calibration if calibration is True else (calibration or None)
-    group_of = {}
-    if model.groups and art is not None:
-        offset = 0
-        for g in model.groups:
-            group_of[g["class"]] = (offset, g["components"])
-            offset += len(g["components"])
-    frames = len(onset)
-    notes: list[Note] = []
-    tom_probs: list[tuple[int, np.ndarray, list[str]]] = []
-    for c, name in enumerate(model.classes):
-        picked = suppress(candidates(onset[:, c], th[name]), fps)
-        if context and name == "snare":
-            picked = context_snares(onset[:, c], vel[:, c] if vel is not None else None, picked, th[name], fps, context)
-        heights = sorted(h for _, _, h in picked)
-        median = heights[len(heights) >> 1] if heights else 1.0
-        for f, off, h in picked:
-            if vel is not None:
-                f0 = max(0, f - 1 if off < 0 else f)
-                w = 1 + off if off < 0 else off
-                v0 = float(vel[f0, c])
-                v1 = float(vel[min(frames - 1, f0 + 1), c])
-                raw = v0 + (v1 - v0) * w
-            else:
-                raw = 0.8 * h / median
-            v = raw
-            if cal and name in cal.get("velocity", {}):
-                v = interp_map(cal["velocity"][name], raw)
-            conf = interp_map(cal["confidence"][name], h) if cal and name in cal.get("confidence", {}) \
-                else peak_confidence(h, th[name])
-            comp = DEFAULT_COMPONENT.get(name, name)
-            probs = None
-            if name in group_of:
-                o, comps = group_of[name]
-                probs = art[f, o:o + len(comps)]
-                comp = comps[int(np.argmax(probs))]  # the first on a tie, the group's default
-            notes.append(Note((f + off) / fps, c, comp, h, raw, max(0.01, min(1.0, v)), conf))
-            if probs is not None and all(LANE_OF[k] == "tom" for k in group_of[name][1]):
-                tom_probs.append((len(notes) - 1, probs, group_of[name][1]))
-    if tom_probs:  # toms are high/mid/floor relative to the kit: one component per drum of the song
-        for (i, _, comps), k in zip(tom_probs, pitch_clusters([p for _, p, _ in tom_probs])):
-            notes[i].component = comps[k]
-    notes = [n for n in notes if 0 <= n.t < duration]  # chart.ts: notes within the audio
-    notes.sort(key=lambda n: (n.t, n.cls))
-    return resolve_simultaneous(notes)
-
-
-TOM_MIN_SEPARATION = 0.5  # lib/transcribe/articulations.ts
-
-
-def pitch_clusters(probs: list[np.ndarray]) -> list[int]:
-    """articulations.ts pitchClusters: tom hits clustered on their expected position in the group
-    (the most clusters at least 0.5 apart), each cluster one drum, given components in order."""
-    size = len(probs[0])
-    pos = [float(np.dot(np.arange(size), p) / p.sum()) if p.sum() > 0 else (size - 1) / 2 for p in probs]
-    srt = sorted(pos)
-    centres = [sum(srt) / len(srt)]
-    for k in range(min(size, len(srt)), 1, -1):
-        cs = kmeans_1d(srt, k)
-        if cs and all(i == 0 or cs[i] - cs[i - 1] >= TOM_MIN_SEPARATION for i in range(len(cs))):
-            centres = cs
-            break
-    best, best_cost = [], math.inf
-    from itertools import combinations
-    for slots in combinations(range(size), len(centres)):  # increasing slots nearest the centres
-        cost = sum(abs(c - s) for c, s in zip(centres, slots))
-        if cost < best_cost - 1e-12:
-            best, best_cost = list(slots), cost
-    out = []
-    for x in pos:
-        b = 0
-        for c in range(1, len(centres)):
-            if abs(x - centres[c]) < abs(x - centres[b]):
-                b = c
-        out.append(best[b])
-    return out
-
-
-def kmeans_1d(srt: list[float], k: int) -> list[float] | None:
-    centres = [srt[int((i + 0.5) / k * len(srt))] for i in range(k)]
-    for _ in range(50):
-        sums, counts = [0.0] * k, [0] * k
-        for v in srt:
-            b = 0
-            for c in range(1, k):
-                if abs(v - centres[c]) < abs(v - centres[b]):
-                    b = c
-            sums[b] += v
-            counts[b] += 1
-        if 0 in counts:
-            return None
-        nxt = [s / n for s, n in zip(sums, counts)]
-        moved = any(abs(a - b) > 1e-9 for a, b in zip(nxt, centres))
-        centres = nxt
-        if not moved:
-            break
-    return centres
-
-
-def resolve_simultaneous(notes: list[Note]) -> list[Note]:
-    """limbs.ts: notes within 20 ms are one instant; one note per lane, at most two hands."""
-    kept: list[Note] = []
-    i = 0
-    while i < len(notes):
-        j = i + 1
-        while j < len(notes) and (notes[j].t - notes[i].t) * 1000 <= LIMB_WINDOW_MS:
-            j += 1
-        group = sorted(notes[i:j], key=lambda n: (-n.confidence, -n.velocity))
-        i = j
-        lanes, hands = set(), 0
-        for n in group:
-            lane = FORMAT_LANE[n.component]
-            if lane in lanes:
-                continue
-            foot = n.component in FOOT
-            if not foot and hands >= MAX_HANDS:
-                continue
-            lanes.add(lane)
-            hands += not foot
-            kept.append(n)
-    kept.sort(key=lambda n: (n.t, n.cls))
-    return kept
-
-
-def context_snares(prob: np.ndarray, vel: np.ndarray | None, picked: list, threshold: float, fps: float,
-                   ctx: dict) -> list:
-    """Issue 33 point 3: a quiet snare between backbeats is likely a ghost. Peaks at or above
-    ctx["low"] (below the class threshold) are kept when a snare note of the chart lies on each side
-    within ctx["span"] s and none within ctx["gap"] s, and (with ctx["max_velocity"]) the velocity
-    output says quiet."""
-    low = ctx["low"]
-    if low >= threshold or not picked:
-        return picked
-    loud = np.array([(f + o) / fps for f, o, _ in picked])
-    extra = []
-    for f, off, h in suppress(candidates(prob, low), fps):
-        if h >= threshold:
-            continue
-        t = (f + off) / fps
-        before, after = loud[loud < t], loud[loud > t]
-        if not len(before) or not len(after):
-            continue
-        if t - before[-1] > ctx["span"] or after[0] - t > ctx["span"]:
-            continue
-        if min(t - before[-1], after[0] - t) < ctx["gap"]:
-            continue
-        if vel is not None and ctx.get("max_velocity") is not None and float(vel[f]) > ctx["max_velocity"]:
-            continue
-        extra.append((f, off, h))
-    return sorted(picked + extra)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -529,105 +275,6 @@ def velocity_pairs(tracks: list[Track]) -> list[tuple[int, float, float]]:
     return out
 
 
-ECE_BINS = 10
-
-
-def reliability(conf: np.ndarray, real: np.ndarray) -> dict:
-    """Expected calibration error over 10 equal-width bins and the bins; how well confidence ranks
-    real above false notes (AUC); and what the editor's "unsure" mark (confidence < 0.5) catches:
-    how many notes, the share of them that are false, the share of false notes among them."""
-    edges = np.linspace(0, 1, ECE_BINS + 1)
-    idx = np.clip(np.searchsorted(edges, conf, side="right") - 1, 0, ECE_BINS - 1)
-    rows, ece = [], 0.0
-    for b in range(ECE_BINS):
-        m = idx == b
-        if not m.any():
-            continue
-        c, a = float(conf[m].mean()), float(real[m].mean())
-        ece += m.sum() / len(conf) * abs(c - a)
-        rows.append({"bin": f"{edges[b]:.1f}-{edges[b + 1]:.1f}", "n": int(m.sum()), "confidence": round(c, 3),
-                     "real": round(a, 3)})
-    pos, neg = real > 0.5, real <= 0.5
-    auc = None
-    if pos.any() and neg.any():
-        ranks = rankdata(conf)
-        auc = round(float((ranks[pos].sum() - pos.sum() * (pos.sum() + 1) / 2) / (pos.sum() * neg.sum())), 4)
-    unsure = conf < 0.5
-    return {"ece": round(float(ece), 4), "auc": auc, "bins": rows,
-            "unsure": {"notes": int(unsure.sum()),
-                       "falseShare": round(float(neg[unsure].mean()), 4) if unsure.any() else None,
-                       "falseCaught": round(float(unsure[neg].mean()), 4) if neg.any() else None}}
-
-
-def isotonic(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pool-adjacent-violators least squares fit, non-decreasing in x: (x, fitted y) sorted."""
-    order = np.argsort(x, kind="stable")
-    xs, ys = x[order].astype(np.float64), y[order].astype(np.float64)
-    vals, weights, sizes = [], [], []
-    for v in ys:
-        vals.append(v)
-        weights.append(1.0)
-        sizes.append(1)
-        while len(vals) > 1 and vals[-2] > vals[-1]:
-            w = weights[-2] + weights[-1]
-            vals[-2] = (vals[-2] * weights[-2] + vals[-1] * weights[-1]) / w
-            weights[-2] = w
-            sizes[-2] += sizes[-1]
-            del vals[-1], weights[-1], sizes[-1]
-    return xs, np.repeat(vals, sizes)
-
-
-MAX_POINTS = 32
-MIN_NOTES = 40  # fewer matched or picked notes of a class: no map, the class keeps today's rule
-PER_POINT = 20  # notes behind each point at least
-
-
-def thin(xs: np.ndarray, fy: np.ndarray) -> list[list[float]] | None:
-    """A sorted monotone fit as at most 32 points: the means of equal-count runs of notes (so the
-    ends are not a single note's value), x strictly increasing, y non-decreasing."""
-    k = max(2, min(MAX_POINTS, len(xs) // PER_POINT))
-    pts: list[list[float]] = []
-    for run in np.array_split(np.arange(len(xs)), k):
-        x, y = round(float(xs[run].mean()), 4), round(float(np.clip(fy[run].mean(), 0, 1)), 4)
-        if pts and x <= pts[-1][0]:  # ties of x (capped heights): one point, the later run's value
-            pts[-1][1] = max(pts[-1][1], y)
-            continue
-        pts.append([x, max(y, pts[-1][1]) if pts else y])
-    return simplify(pts) if len(pts) >= 2 else None
-
-
-SIMPLIFY_TOLERANCE = 0.005
-
-
-def simplify(pts: list[list[float]]) -> list[list[float]]:
-    """Drops points the line through their neighbours passes within 0.005 of (flat runs of an
-    isotonic fit, straight stretches), fewest-change first; the ends stay."""
-    pts = [list(p) for p in pts]
-    while len(pts) > 2:
-        errs = [abs(pts[i][1] - np.interp(pts[i][0], [pts[i - 1][0], pts[i + 1][0]], [pts[i - 1][1], pts[i + 1][1]]))
-                for i in range(1, len(pts) - 1)]
-        i = int(np.argmin(errs))
-        if errs[i] > SIMPLIFY_TOLERANCE:
-            break
-        del pts[i + 1]
-    return pts
-
-
-def fit_map(x: np.ndarray, y: np.ndarray) -> list[list[float]] | None:
-    """Isotonic (least squares, non-decreasing) fit of y on x, thinned to <= 32 points."""
-    if len(x) < MIN_NOTES:
-        return None
-    return thin(*isotonic(x, y))
-
-
-def fit_quantile_map(x: np.ndarray, y: np.ndarray) -> list[list[float]] | None:
-    """The monotone map that gives the outputs the played values' distribution (quantile matching):
-    an isotonic fit regresses to the mean, so few notes would reach the ghost and accent bands."""
-    if len(x) < MIN_NOTES:
-        return None
-    return thin(np.sort(x), np.sort(y))
-
-
 VELOCITY_FIT = {"isotonic": fit_map, "quantile": fit_quantile_map}
 
 
@@ -648,14 +295,6 @@ def fit_calibration(tracks: list[Track], classes: list[str], velocity_fit: str =
             if m:
                 vel_map[name] = m
     return {"confidence": conf_map, "velocity": vel_map}
-
-
-def check_map(points: list[list[float]]) -> None:
-    """The contract: 2-32 points, x strictly increasing, y non-decreasing, both in [0, 1]."""
-    assert 2 <= len(points) <= MAX_POINTS, len(points)
-    xs, ys = np.array(points).T
-    assert np.all(np.diff(xs) > 0) and np.all(np.diff(ys) >= 0), points
-    assert xs.min() >= 0 and xs.max() <= 1 and ys.min() >= 0 and ys.max() <= 1, points
 
 
 # ---------------------------------------------------------------------------------------------
@@ -921,6 +560,11 @@ def evaluate_articulations(model_file: Path | None = None, mdb: Path | None = No
         MODEL_SYNTHETIC_THRESHOLDS[model.version] = entry.get("metrics", {}).get("thresholds") or {}
         loto_thresholds(model, sets, fps)
     mdb_pool = sets.get("mdb_drums", []) + sets.get("mdb_mixes", [])
+    # the figures are the app's charts only while app_notes.py charts what lib/transcribe does
+    checked = replace(model, calibration=fitted)
+    for clip in [clips[0] for clips in sets.values() if clips][:2]:
+        check_port(checked, clip.out, fps, clip.duration, clip.name)
+    print("app_notes.py charts what lib/transcribe charts (training/pick_notes.ts)", flush=True)
 
     results = {}
     for key, clips in sets.items():
