@@ -51,6 +51,9 @@ DEFAULT_COMPONENT = {"kick": "kick", "snare": "snare", "hihat_closed": "hihat_cl
                      "tom": "tom_mid", "crash": "crash", "ride": "ride", "snare_cross_stick": "snare_cross_stick"}
 
 
+ARTICULATION_OUTPUT = "articulation"  # the contract's output name (manifest `articulations.output`)
+
+
 @dataclass
 class Model:
     file: Path
@@ -63,6 +66,9 @@ class Model:
     @staticmethod
     def from_manifest(entry: dict, file: Path | None = None) -> Model:
         art = entry.get("articulations")
+        if art and art["output"] != ARTICULATION_OUTPUT:
+            raise SystemExit(f"The transcriber's articulations come from an output named {art['output']!r}; "
+                             f"app_notes.py reads {ARTICULATION_OUTPUT!r}, as the issue 33 contract names it.")
         return Model(file or MODELS_OUT / entry["file"], entry["version"], list(entry["classes"]),
                      {c: float(v) for c, v in entry["thresholds"].items()}, art["groups"] if art else None,
                      entry.get("calibration"))
@@ -133,7 +139,7 @@ def pick_notes(out: dict[str, np.ndarray], model: Model, fps: float, duration: f
     """The chart's notes of one clip. `calibration`: True reads the model's own, None/False none,
     a dict uses that one. `context`: the snare context rule's parameters (context_snares)."""
     onset, vel = out["onset"], out.get("velocity")
-    art = out.get("articulation")
+    art = out.get(ARTICULATION_OUTPUT)
     th = thresholds or model.thresholds
     cal = model.calibration if calibration is True else (calibration or None)
     group_of = {}
@@ -298,8 +304,8 @@ def check_port(model: Model, out: dict[str, np.ndarray], fps: float, duration: f
         if model.calibration:
             payload["calibration"] = {k: model.calibration[k] for k in ("confidence", "velocity")
                                       if k in model.calibration}
-        if model.groups and "articulation" in out:
-            payload["articulation"] = {"groups": model.groups, "data": out["articulation"].ravel().tolist()}
+        if model.groups and ARTICULATION_OUTPUT in out:
+            payload["articulation"] = {"groups": model.groups, "data": out[ARTICULATION_OUTPUT].ravel().tolist()}
         path.write_text(json.dumps(payload))
         res = subprocess.run(["node", "--import", "tsx", str(Path(__file__).parent / "pick_notes.ts"), str(path)],
                              cwd=REPO, capture_output=True, text=True, timeout=600)

@@ -345,11 +345,13 @@ def mdb_sets(model: Model, mdb: Path) -> dict[str, list[Clip]]:
 ARTIC_VAL = "drums_artic_val.npz"
 
 
-def synthetic_refs(events: np.ndarray, n_clips: int, classes: list[str]) -> list[dict[str, list[Ref]]]:
+def synthetic_refs(events: np.ndarray, n_clips: int, classes: list[str],
+                   components: list[str]) -> list[dict[str, list[Ref]]]:
+    """Events (clip, time, class, velocity, component index; -1 unknown) -> references per lane."""
     refs = [{lane: [] for lane in LANES} for _ in range(n_clips)]
     for clip, t, c, v, comp in events:
         k = int(comp)
-        name = COMPONENTS[k] if k >= 0 else DEFAULT_COMPONENT.get(classes[int(c)] if int(c) < len(classes) else "", None)
+        name = components[k] if k >= 0 else DEFAULT_COMPONENT.get(classes[int(c)] if int(c) < len(classes) else "", None)
         if name is None:
             continue
         lane = LANE_OF[name]
@@ -370,7 +372,8 @@ def synthetic_sets(model: Model) -> dict[str, list[Clip]]:
     d = np.load(path, allow_pickle=True)
     audio = d["audio"].astype(np.float32)
     info = json.loads(str(d["info"])) if "info" in d.files else {}
-    refs = synthetic_refs(d["events"], len(audio), info.get("classes") or model.classes)
+    refs = synthetic_refs(d["events"], len(audio), info.get("classes") or model.classes,
+                          info.get("components") or COMPONENTS)
     duration = audio.shape[1] / SR
     sets = {"synthetic_drums": audio}
     acc_path = WORK / "accomp_val.npy"
