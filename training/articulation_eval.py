@@ -423,11 +423,12 @@ CONTEXT_GRID = [{"low": round(float(low), 2), "span": 2.0, "gap": 0.08, "max_vel
                 for low in np.arange(0.1, 0.76, 0.05) for mv in (None, GHOST)]
 
 
-def tune_context(clips: list[Clip], model: Model, fps: float) -> dict | None:
+def tune_context(clips: list[Clip], model: Model, fps: float, calibration: dict | None) -> dict | None:
     """The context rule's settings with the best snare-head F1 on `clips`; None where no setting
     beats the plain threshold there."""
     def f1(ctx: dict | None) -> float:
-        return snare_bands(score(clips, model, fps, calibration=False, context=ctx), ALL_BANDS)["all"]["f1"]
+        tracks = score(clips, model, fps, calibration=calibration or False, context=ctx)
+        return snare_bands(tracks, ALL_BANDS)["all"]["f1"]
     best, best_f1 = None, f1(None)
     for ctx in CONTEXT_GRID:
         v = f1(ctx)
@@ -475,43 +476,44 @@ def loto_thresholds(model: Model, sets: dict[str, list[Clip]], fps: float) -> No
 MODEL_SYNTHETIC_THRESHOLDS: dict[str, dict[str, float]] = {}  # version -> metrics.thresholds (fallbacks)
 
 
+def labelled(tracks: list[Track]) -> dict:
+    labels = note_labels(tracks)
+    return reliability(np.array([c for _, _, c, _ in labels]), np.array([r for *_, r in labels], dtype=float))
+
+
 def evaluate_set(clips: list[Clip], model: Model, fps: float, fold, fitted: dict | None,
                  bands: tuple[str, ...]) -> dict:
-    """Every figure for one set and condition. `fold(clips)` -> [(train, test)] splits for what is
-    tuned here (context threshold, MDB-fitted calibration); `fitted` is the shipped calibration."""
-    base = score(clips, model, fps, calibration=False)
-    comp, lanes, confusions = component_scores(base)
+    """Every figure for one set and condition. The chart is scored as it ships, with `fitted` (the
+    calibration the manifest carries: through confidence it also decides which of two notes on a
+    lane the limb rules keep); `fold(clips)` -> [(train, test)] splits for what is tuned here (the
+    context threshold, calibration fitted on the set itself)."""
+    plain = score(clips, model, fps, calibration=False)  # today's rules, no maps
+    chart = score(clips, model, fps, calibration=fitted or False)
+    comp, lanes, confusions = component_scores(chart)
     res = {"clips": len(clips), "componentF1": comp, "laneF1": lanes, "confusions": confusions,
-           "rideVsCrash": cymbal_confusion(base), "snareByBand": snare_bands(base, bands)}
-    vel = velocity_scores(base)
-    if vel:
-        res["velocity"] = vel
+           "rideVsCrash": cymbal_confusion(chart), "snareByBand": snare_bands(chart, bands)}
+    raw = velocity_scores(plain)
+    if raw:
+        res["velocity"] = raw
+    calibrated = velocity_scores(chart) if fitted else None
+    if calibrated:
+        res["velocityCalibrated"] = calibrated
     # context-dependent snare threshold, tuned on each fold's training part
     ctx_tracks, chosen = [], []
     for train, test in fold(clips):
-        ctx = tune_context(train, model, fps)
+        ctx = tune_context(train, model, fps, fitted)
         chosen.append(ctx["low"] if ctx else None)
-        ctx_tracks += score(test, model, fps, calibration=False, context=ctx)
+        ctx_tracks += score(test, model, fps, calibration=fitted or False, context=ctx)
     res["snareContext"] = {"byBand": snare_bands(ctx_tracks, bands), "lowThresholds": chosen}
-    # calibration: before, with the shipped maps, with maps fitted on each fold's training part
-    labels = note_labels(base)
-    conf = np.array([c for _, _, c, _ in labels])
-    real = np.array([r for _, _, _, r in labels], dtype=float)
-    cal = {"notes": len(labels), "before": reliability(conf, real)}
+    # confidence: today's rule, the shipped maps, maps fitted on each fold's training part
+    cal = {"notes": len(note_labels(plain)), "before": labelled(plain)}
     if fitted:
-        after = score(clips, model, fps, calibration=fitted)
-        lab = note_labels(after)
-        cal["shippedMaps"] = reliability(np.array([c for _, _, c, _ in lab]), np.array([r for *_, r in lab], dtype=float))
-        v = velocity_scores(after)
-        if v:
-            res["velocityCalibrated"] = v
-        res["snareByBandCalibrated"] = snare_bands(after, bands)
+        cal["shippedMaps"] = labelled(chart)
     folded = []
     for train, test in fold(clips):
-        folded += score(test, model, fps, calibration=fit_calibration(score(train, model, fps, calibration=False),
-                                                                      model.classes))
-    lab = note_labels(folded)
-    cal["foldFitted"] = reliability(np.array([c for _, _, c, _ in lab]), np.array([r for *_, r in lab], dtype=float))
+        maps = fit_calibration(score(train, model, fps, calibration=False), model.classes)
+        folded += score(test, model, fps, calibration=maps)
+    cal["foldFitted"] = labelled(folded)
     res["calibration"] = cal
     return res
 

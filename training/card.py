@@ -128,8 +128,8 @@ def articulation_tables(versions: list[tuple[str, dict]]) -> str:
     def support(get) -> list[str]:
         return [f"n={get(versions[-1][1]['sets'][k])}" if k in versions[-1][1]["sets"] else "" for k, _ in sets]
 
-    lines = [f"Per-component F1 ({names}); a hit is a chart note on the same lane within 50 ms that names the "
-             "played component; n = reference notes:", "",
+    lines = [f"Per-component F1 ({names}) of the charts as shipped (calibration maps applied); a hit is a chart note "
+             "on the same lane within 50 ms that names the played component; n = reference notes:", "",
              "| component | " + " | ".join(label for _, label in sets) + " |", "|---|" + "---|" * len(sets)]
     from articulation_eval import COMPONENTS, LANES
     last = versions[-1][1]["sets"]
