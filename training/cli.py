@@ -78,6 +78,9 @@ def main() -> None:
                            help="end on the average of the final and the starting weights, this share of the start")
             t.add_argument("--loss", type=json.loads, default=None,
                            help='onset loss weights, e.g. \'{"confusion": 2, "soft": 2}\' (train.onset_weights)')
+            t.add_argument("--articulation", type=json.loads, default=None,
+                           help='train only 1.9.0\'s articulation, cross-stick and velocity heads over the frozen '
+                                'trunk, e.g. \'{"views": 1, "batch": 64, "lr": 0.01}\' (artic_train.py; --data artic)')
         else:
             t.add_argument("--local", type=int, default=0, help="grow the separator a LocalMask of N channels (models.py)")
             t.add_argument("--percussive-input", action="store_true",
@@ -178,6 +181,8 @@ def main() -> None:
                         options["loss"] = args.loss
                     if args.soup:
                         options["soup"] = args.soup
+                    if args.articulation:
+                        options["articulation"] = args.articulation
                 else:
                     if args.bus:
                         options["bus"] = args.bus

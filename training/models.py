@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from common import N_CLASSES, SR
+from common import ARTICULATION_GROUPS, N_ARTICULATIONS, N_CLASSES, N_OUTPUT, SR
 from features import ISTFT, STFT, mel_filterbank
 from hpss import PercussiveMask
 
@@ -65,11 +65,16 @@ class RefineBlock2d(nn.Module):
 
 
 class Transcriber(nn.Module):
-    """PCM [B, N] at 22,050 Hz -> onset probabilities and velocities [B, T, C] at 50 fps."""
+    """PCM [B, N] at 22,050 Hz -> onset probabilities and velocities [B, T, C] at 50 fps.
 
-    def __init__(self, ch: int = 128, dilations=(1, 2, 4, 8, 16), refine: int = 0) -> None:
+    `articulation` (1.9.0, issue 33): an eighth onset and velocity channel (the cross-stick) and an
+    articulation head, a 1x1 convolution with a channel per component of ARTICULATION_GROUPS
+    (softmaxed within each group at export). Without it the network is 1.8.0's."""
+
+    def __init__(self, ch: int = 128, dilations=(1, 2, 4, 8, 16), refine: int = 0, articulation: bool = False) -> None:
         super().__init__()
-        self.arch = {"refine": refine}  # what a checkpoint records to rebuild this network
+        # what a checkpoint records to rebuild this network
+        self.arch = {"refine": refine, **({"articulation": True} if articulation else {})}
         self.stft = STFT(T_NFFT, T_HOP)
         fb, self.mel_points = mel_filterbank(SR, T_NFFT, T_MELS, T_FMIN, T_FMAX)
         self.register_buffer("mel_fb", torch.from_numpy(fb), persistent=False)
@@ -78,8 +83,10 @@ class Transcriber(nn.Module):
         self.refine = nn.Sequential(*[RefineBlock2d(64) for _ in range(refine)])
         self.proj = nn.Sequential(nn.Conv1d(64 * (T_MELS // 16), ch, 1), nn.BatchNorm1d(ch), nn.ReLU())
         self.tcn = nn.Sequential(*[TemporalBlock(ch, d) for d in dilations])
-        self.onset = nn.Conv1d(ch, N_CLASSES, 1)
-        self.velocity = nn.Conv1d(ch, N_CLASSES, 1)
+        n_out = N_OUTPUT if articulation else N_CLASSES
+        self.onset = nn.Conv1d(ch, n_out, 1)
+        self.velocity = nn.Conv1d(ch, n_out, 1)
+        self.articulation = nn.Conv1d(ch, N_ARTICULATIONS, 1) if articulation else None
 
     def set_export(self, on: bool) -> None:
         self.stft.export = on
@@ -90,12 +97,52 @@ class Transcriber(nn.Module):
         mel = torch.matmul(self.mel_fb, mag)  # [B, M, T]
         return torch.log(mel + 1e-3)
 
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def trunk(self, x: torch.Tensor) -> torch.Tensor:
+        """PCM -> the features every head reads [B, ch, T]."""
         f = self.norm(self.features(x))
         h = self.refine(self.conv(f.unsqueeze(1)))  # [B, 64, M/16, T]
         b, c, m, t = h.shape
-        h = self.tcn(self.proj(h.reshape(b, c * m, t)))
-        return self.onset(h), self.velocity(h)  # logits [B, C, T]
+        return self.tcn(self.proj(h.reshape(b, c * m, t)))
+
+    def heads(self, h: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """Logits [B, C, T] of the onset and velocity heads (and articulation's [B, 12, T])."""
+        if self.articulation is None:
+            return self.onset(h), self.velocity(h)
+        return self.onset(h), self.velocity(h), self.articulation(h)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        return self.heads(self.trunk(x))
+
+    def grow_articulation(self, cross_stick_bias: float = -6.0) -> "Transcriber":
+        """A 1.9.0-shaped copy of this 1.8.0-shaped network: the trunk and the seven onset and
+        velocity rows unchanged, the cross-stick's onset row silent (zero weights, low bias) and its
+        velocity row the snare's, the articulation head at zero (every group uniform)."""
+        grown = Transcriber(refine=self.arch["refine"], articulation=True)
+        state = {k: v for k, v in self.state_dict().items() if not k.startswith(("onset.", "velocity."))}
+        missing, unexpected = grown.load_state_dict(state, strict=False)
+        assert not unexpected and all(k.startswith(("onset.", "velocity.", "articulation.")) for k in missing), missing
+        with torch.no_grad():
+            for head in ("onset", "velocity"):
+                new, old = getattr(grown, head), getattr(self, head)
+                new.weight.zero_()
+                new.bias.zero_()
+                new.weight[:N_CLASSES] = old.weight
+                new.bias[:N_CLASSES] = old.bias
+            grown.onset.bias[N_CLASSES] = cross_stick_bias
+            grown.velocity.weight[N_CLASSES] = self.velocity.weight[1]
+            grown.velocity.bias[N_CLASSES] = self.velocity.bias[1]
+            grown.articulation.weight.zero_()
+            grown.articulation.bias.zero_()
+        return grown
+
+
+def group_softmax(logits: torch.Tensor, dim: int) -> torch.Tensor:
+    """Softmax within each articulation group (ARTICULATION_GROUPS' channel ranges) along `dim`."""
+    parts, start = [], 0
+    for _, components in ARTICULATION_GROUPS:
+        parts.append(torch.softmax(logits.narrow(dim, start, len(components)), dim=dim))
+        start += len(components)
+    return torch.cat(parts, dim=dim)
 
 
 class ExportTranscriber(nn.Module):
@@ -104,8 +151,11 @@ class ExportTranscriber(nn.Module):
         self.m = m
 
     def forward(self, audio: torch.Tensor):
-        onset, vel = self.m(audio)
-        return torch.sigmoid(onset).transpose(1, 2), torch.sigmoid(vel).transpose(1, 2)
+        out = self.m(audio)
+        onset, vel = torch.sigmoid(out[0]).transpose(1, 2), torch.sigmoid(out[1]).transpose(1, 2)
+        if len(out) == 2:
+            return onset, vel
+        return onset, vel, group_softmax(out[2].transpose(1, 2), dim=2)
 
 
 class LocalMask(nn.Module):

@@ -128,20 +128,24 @@ def checkpoint_arch(name: str) -> dict:
 
 def _loop(name: str, model: torch.nn.Module, minutes: float | None, steps: int | None, resume: bool, batch_fn,
           loss_fn, peak_lr: float, sets: tuple[str, ...], options: dict, fresh_optimizer: bool = False,
-          soup: float = 0.0):
+          soup: float = 0.0, loaded: dict | None = None, params: list | None = None, train_mode: bool = True):
     """One run. `soup` > 0: the run ends on the average of its final weights and the weights it
     started from, that share of the start ("model soup" of a fine-tune and its parent: the
-    transcriber's run 9, 1.8.0)."""
+    transcriber's run 9, 1.8.0). `loaded`: a checkpoint already in `model` (a network grown from
+    it), resumed instead of the file; `params`: the only parameters that learn (their Adam state is
+    small, so the committed checkpoint keeps it too: 1.9.0's heads); `train_mode` False keeps
+    BatchNorm on its running statistics (a frozen trunk)."""
     if (minutes is None) == (steps is None):
         raise ValueError("give exactly one budget: minutes or steps")
     ensure(CKPT_DIR)
     work_ckpt = WORK / f"{name}_train.pt"
-    opt = torch.optim.Adam(model.parameters(), lr=peak_lr)
+    opt = torch.optim.Adam(params if params is not None else model.parameters(), lr=peak_lr)
     state = {"step": 0, "seconds": 0.0, "runs": []}
     if resume:
-        src = work_ckpt if work_ckpt.exists() else CKPT_DIR / f"{name}.pt"
-        ck = torch.load(src, map_location="cpu")
-        load_weights(model, ck["model"])
+        src = "the grown network" if loaded is not None else work_ckpt if work_ckpt.exists() else CKPT_DIR / f"{name}.pt"
+        ck = loaded if loaded is not None else torch.load(src, map_location="cpu")
+        if loaded is None:
+            load_weights(model, ck["model"])
         # The committed checkpoint has no optimiser state; a run that starts from it records
         # fresh_optimizer, so a replay (which has the state in training/work/) starts the same way.
         if "opt" in ck and not fresh_optimizer:
@@ -157,13 +161,16 @@ def _loop(name: str, model: torch.nn.Module, minutes: float | None, steps: int |
     # Seeded by where the run starts, so replaying a recipe draws the same batches.
     rng = np.random.default_rng([sum(map(ord, name)), start_step])
     losses: list[float] = []
-    model.train()
+    model.train(train_mode)
 
     def save(final: bool = False) -> None:
         st = dict(state, seconds=state["seconds"] + (time.time() - t0))
         arch = getattr(model, "arch", {})
         torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "state": st, "arch": arch}, work_ckpt)
-        torch.save({"model": model.state_dict(), "state": st, "arch": arch}, CKPT_DIR / f"{name}.pt")
+        committed = {"model": model.state_dict(), "state": st, "arch": arch}
+        if params is not None:  # only the heads learn: their optimiser state is small enough to commit
+            committed["opt"] = opt.state_dict()
+        torch.save(committed, CKPT_DIR / f"{name}.pt")
         if final:
             print(f"saved {CKPT_DIR / f'{name}.pt'}")
 
@@ -180,7 +187,7 @@ def _loop(name: str, model: torch.nn.Module, minutes: float | None, steps: int |
         loss = loss_fn(model, batch)
         opt.zero_grad()
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        torch.nn.utils.clip_grad_norm_(params if params is not None else model.parameters(), 5.0)
         opt.step()
         state["step"] += 1
         losses.append(float(loss))
@@ -207,7 +214,7 @@ def train_transcriber(minutes: float | None, steps: int | None, resume: bool, se
                       accomp_share: float = 0.6, accomp_db: tuple[float, float] = (-6, 12),
                       batch_size: int = 16, fresh_optimizer: bool = False, augment: dict | None = None,
                       refine: int = 0, layers: dict | None = None, loss: dict | None = None,
-                      soup: float = 0.0) -> None:
+                      soup: float = 0.0, articulation: dict | None = None) -> None:
     """accomp_share of the clips get accompaniment (a tenth of those: accompaniment alone), at a
     drum-to-accompaniment RMS ratio drawn from accomp_db. Runs 1-2 used the defaults; run 3 put
     accompaniment under more clips and quieter drums, after the 1.1.0 model lost most of its
@@ -216,7 +223,16 @@ def train_transcriber(minutes: float | None, steps: int | None, resume: bool, se
     when it has more); `layers` adds render-layers' vocals and guitars to the accompaniment as the
     separator's runs do (unlabelled negatives: sibilants, picking and fuzz are not drums); `loss`
     reweights the onset loss where the held-out errors are (onset_weights); `soup` averages the
-    run's end with its start (_loop)."""
+    run's end with its start (_loop). `articulation` (1.9.0 on) trains only the articulation,
+    cross-stick and velocity heads over the frozen trunk (artic_train.py)."""
+    if articulation is not None:
+        from artic_train import train_articulation
+        options = {"accomp_share": accomp_share, "accomp_db": list(accomp_db), "articulation": articulation}
+        for key, value in (("augment", augment), ("fresh_optimizer", fresh_optimizer)):
+            if value:
+                options[key] = value
+        train_articulation(minutes, steps, resume, sets, options)
+        return
     audio, events, acc = load_training_data(sets)
     layer_audio = load_layers(layers)
     n = audio.shape[1]
