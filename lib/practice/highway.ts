@@ -98,8 +98,9 @@ export function noteLook(velocity: number): { scale: number; alpha: number; outl
  * How an articulation shows on its lane's note: the lane's default component (closed hi-hat, snare
  * head, mid tom, crash, ride bow) plainly, the others with a mark a drummer reads at a glance —
  * the open hi-hat's "o" as in drum notation, the pedal as a foot pedal instead of a cymbal, a
- * rimshot's rim, a cross-stick's ×, the ride bell as notation's diamond, a china's upturned edge,
- * a splash smaller than a crash, a high tom ▲ and a floor tom ▼ beside the gem.
+ * rimshot's rim as brackets at the gem's ends, a cross-stick's ×, the ride bell as notation's
+ * diamond, a china's upturned edge, a splash smaller than a crash, a high tom ▲ and a floor tom ▼
+ * beside the gem.
  */
 export type ArticulationMark =
   | "open"

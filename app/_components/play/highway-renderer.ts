@@ -335,11 +335,22 @@ export class HighwayRenderer {
         g.fill();
         g.stroke();
         return;
-      case "rimshot":
-        // The rim struck with the head: a second outline around the gem.
-        g.roundRect(cx - half * 1.12, y - h * 0.66, half * 2.24, h * 1.32, h * 0.4);
+      case "rimshot": {
+        // The rim struck with the head: brackets at the gem's ends (an accent's outline goes all
+        // the way round, so the two read apart on one note).
+        const x = half * 1.12;
+        const top = y - h * 0.62;
+        const bottom = y + h * 0.62;
+        const serif = Math.max(3, half * 0.14);
+        for (const side of [-1, 1]) {
+          g.moveTo(cx + side * (x - serif), top);
+          g.lineTo(cx + side * x, top);
+          g.lineTo(cx + side * x, bottom);
+          g.lineTo(cx + side * (x - serif), bottom);
+        }
         g.stroke();
         return;
+      }
       case "crossStick": {
         const r = h * 0.32;
         g.moveTo(cx - r * 1.3, y - r);
