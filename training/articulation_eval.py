@@ -68,6 +68,9 @@ MDB_COMPONENT = {
     "CRC": "crash", "CHC": "china", "SPC": "splash",
     "RDC": "ride", "RDB": "ride_bell",
 }  # SHK, TMB: no component; chart notes on them are false positives, as in a chart
+# MDB marks no rimshots: its snare strokes (SD, SDF, SDG, ...) may be either, so a chart's rimshot on
+# one counts as right (and as a snare in the snare row); its side sticks (SST) are cross-sticks.
+HEAD_OR_RIM = frozenset({"snare", "snare_rimshot"})
 
 
 def band_of(velocity: float) -> str:
@@ -119,6 +122,7 @@ class Ref:
     velocity: float | None  # played velocity 0-1, None when unknown (MDB)
     band: str | None  # snare heads only: a velocity band ("ghost"/"normal"/"accent"), MDB "rest"
     mdb: str | None = None  # MDB Drums' subclass
+    accept: frozenset[str] | None = None  # chart components that count as right, if not only `component`
 
 
 @dataclass
@@ -165,21 +169,24 @@ def component_scores(tracks: list[Track]) -> tuple[dict, dict, dict]:
             lane_cnt[lane][1] += len(refs)
             lane_cnt[lane][2] += len(notes)
             matched_ref = {a: b for a, b in pairs}
-            matched_est = {b for _, b in pairs}
+            counted_as: dict[int, str | None] = {}  # chart note -> the component it counts for
             for i, r in enumerate(refs):
                 if r.component is None:
+                    if i in matched_ref:
+                        counted_as[matched_ref[i]] = None  # unknown articulation: neither right nor wrong
                     continue
                 cnt[r.component][1] += 1
                 if i in matched_ref:
                     got = notes[matched_ref[i]].component
-                    cnt[r.component][0] += got == r.component
+                    right = got in (r.accept or {r.component})
+                    cnt[r.component][0] += right
+                    counted_as[matched_ref[i]] = r.component if right else got
                     row = conf[lane].setdefault(r.component, {})
                     row[got] = row.get(got, 0) + 1
             for j, n in enumerate(notes):
-                # a note matched to a reference of unknown articulation is neither right nor wrong
-                unknown = j in matched_est and refs[next(a for a, b in pairs if b == j)].component is None
-                if not unknown:
-                    cnt[n.component][2] += 1
+                comp = counted_as.get(j, n.component)
+                if comp is not None:
+                    cnt[comp][2] += 1
     return ({c: prf(*v) for c, v in cnt.items()}, {lane: prf(*v) for lane, v in lane_cnt.items()}, conf)
 
 
@@ -318,10 +325,11 @@ def mdb_refs(path: Path) -> dict[str, list[Ref]]:
         if len(parts) < 2 or parts[1] not in MDB_COMPONENT:
             continue
         comp = MDB_COMPONENT[parts[1]]
-        band = None
+        band = accept = None
         if comp == "snare":
             band = "ghost" if parts[1] == "SDG" else "rest"
-        refs[LANE_OF[comp]].append(Ref(float(parts[0]), comp, None, band, parts[1]))
+            accept = HEAD_OR_RIM
+        refs[LANE_OF[comp]].append(Ref(float(parts[0]), comp, None, band, parts[1], accept))
     for lane in refs:
         refs[lane].sort(key=lambda r: r.t)
     return refs
