@@ -2,7 +2,7 @@
 // accents, played in the player — the highway draws each articulation's mark (counted by the
 // renderer, read through window.__beatsightPlayer) and frames at desktop and phone sizes are saved
 // for a person to look at — and in the editor, "Next articulation" (A) changes a selected note and
-// undo puts it back.
+// undo puts it back; "Next dynamic" (G) moves it to the next velocity band.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
@@ -130,6 +130,14 @@ test("the editor shows articulations and 'Next articulation' changes a note, und
   await page.keyboard.press("Control+z");
   await expect(status).toHaveText("Undid: make 1 note hihat open.");
   expect((await notes()).find((n) => n.id === hat.id)?.component).toBe("hihat_closed");
+
+  // Dynamics: G moves the note to the next velocity band, and the band's button says so.
+  await page.keyboard.press("g");
+  await expect(status).toHaveText("Set 1 note to accent.");
+  await expect(page.getByRole("button", { name: "Accent", exact: true })).toHaveAttribute(
+    "aria-pressed",
+    "true",
+  );
 
   // The help panel lists the command with its key (it is generated from the registry).
   await page.keyboard.press("?");

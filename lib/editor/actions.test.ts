@@ -6,6 +6,7 @@ import {
   confirmNotes,
   copySelection,
   cycleComponent,
+  cycleVelocity,
   deleteNotes,
   type EditResult,
   isRefusal,
@@ -163,6 +164,22 @@ describe("editing notes", () => {
     expect(ok(cycleComponent(d0, [hat.id])).label).toBe("make 1 note hihat open");
     expect(cycleComponent(d0, [kick.id])).toEqual({ refused: expect.stringMatching(/one articulation/) });
     expect(cycleComponent(d0, [])).toEqual({ refused: expect.stringMatching(/Select the notes/) });
+  });
+
+  it("cycles velocity bands ghost → normal → accent → ghost, undoably", () => {
+    const d0 = doc();
+    const ghost = d0.notes.find((n) => n.Velocity === 0.25)!;
+    const accent = d0.notes.find((n) => n.Velocity === 1)!;
+    const normal = d0.notes.find((n) => n.Velocity === 0.7)!;
+    const c = ok(cycleVelocity(d0, [ghost.id, accent.id, normal.id]));
+    expect(c.label).toBe("next velocity band for 3 notes");
+    const d1 = commit(d0, c);
+    expect(d1.notes.find((n) => n.id === ghost.id)?.Velocity).toBe(0.7);
+    expect(d1.notes.find((n) => n.id === accent.id)?.Velocity).toBe(0.3);
+    expect(d1.notes.find((n) => n.id === normal.id)?.Velocity).toBe(1);
+    expect(undo(d1).notes.find((n) => n.id === ghost.id)?.Velocity).toBe(0.25);
+    expect(ok(cycleVelocity(d0, [normal.id])).label).toBe("set 1 note to accent");
+    expect(cycleVelocity(d0, [])).toEqual({ refused: expect.stringMatching(/Select notes/) });
   });
 
   it("confirms notes once", () => {

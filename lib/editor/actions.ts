@@ -16,6 +16,9 @@ import {
   LANE_LABELS,
   type Lane,
   type Timing,
+  VELOCITY_OF_CLASS,
+  type VelocityClass,
+  velocityClass,
 } from "../beatmap/index.ts";
 import { TimingPointSchema, TimingSchema } from "../beatmap/schema.ts";
 import { TempoMap } from "../beatmap/tempo.ts";
@@ -248,6 +251,36 @@ export function setVelocity(doc: EditorDoc, ids: Iterable<number>, velocity: num
     label: `set velocity of ${plural(notes.length, "note")}`,
     remove: notes,
     add: notes.map((n) => ({ ...n, Velocity: v, confirmed: true })),
+  };
+}
+
+const NEXT_BAND: Readonly<Record<VelocityClass, VelocityClass>> = {
+  ghost: "normal",
+  normal: "accent",
+  accent: "ghost",
+};
+
+/**
+ * Each selected note moves to the next velocity band (ghost → normal → accent → ghost), written as
+ * the band's usual velocity (lib/beatmap/lanes.ts VELOCITY_OF_CLASS), as the panel's buttons do.
+ */
+export function cycleVelocity(doc: EditorDoc, ids: Iterable<number>): EditResult {
+  const set = new Set(ids);
+  const notes = doc.notes.filter((n) => set.has(n.id));
+  if (notes.length === 0) return refuse("Select notes to change their velocity.");
+  const changed = notes.map((n) => ({
+    ...n,
+    Velocity: VELOCITY_OF_CLASS[NEXT_BAND[velocityClass(n.Velocity)]],
+    confirmed: true,
+  }));
+  const bands = new Set(changed.map((n) => velocityClass(n.Velocity)));
+  const band = bands.size === 1 ? [...bands][0] : null;
+  return {
+    label: band
+      ? `set ${plural(notes.length, "note")} to ${band}`
+      : `next velocity band for ${plural(notes.length, "note")}`,
+    remove: notes,
+    add: changed,
   };
 }
 

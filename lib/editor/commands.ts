@@ -8,6 +8,7 @@ import {
   confirmNotes,
   copySelection,
   cycleComponent,
+  cycleVelocity,
   deleteNotes,
   moveNotes,
   nudge,
@@ -232,6 +233,14 @@ export const EDITOR_ACTIONS = {
     panel: "selection",
     predicate: hasSelection,
     perform: (s, velocity) => ({ change: setVelocity(s.doc, s.doc.selection, velocity) }),
+  }),
+  cycleVelocity: command({
+    label: "Next dynamic",
+    description: "The selected notes' next velocity band: ghost → normal → accent → ghost",
+    keys: [{ code: "KeyG", shift: false }],
+    panel: "selection",
+    predicate: hasSelection,
+    perform: (s) => ({ change: cycleVelocity(s.doc, s.doc.selection) }),
   }),
   remapComponent: action<{ from: Component; to: Component }>({
     label: "Every … becomes",

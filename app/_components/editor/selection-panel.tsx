@@ -9,6 +9,7 @@ import {
   LANE_LABELS,
   type Lane,
   VELOCITY_OF_CLASS,
+  velocityClass,
 } from "@/lib/beatmap/lanes.ts";
 import type { EditorNote } from "@/lib/editor/document.ts";
 import { ActionButton } from "./action-controls.tsx";
@@ -29,6 +30,7 @@ export function SelectionPanel({
   const components = new Set(selected.map((n) => n.Component));
   const oneLane = lanes.size === 1 ? (selected[0]!.Lane as Lane) : null;
   const oneComponent = components.size === 1 ? selected[0]!.Component : null;
+  const bands = new Set(selected.map((n) => velocityClass(n.Velocity)));
   const first = selected[0];
   const described =
     selected.length === 0
@@ -47,6 +49,7 @@ export function SelectionPanel({
           <ActionButton name="delete" editor={editor} />
           <ActionButton name="confirm" editor={editor} />
           <ActionButton name="cycleArticulation" editor={editor} />
+          <ActionButton name="cycleVelocity" editor={editor} />
           <label>
             Lane{" "}
             <select
@@ -81,7 +84,12 @@ export function SelectionPanel({
           <fieldset className={styles.tools}>
             <legend className="visually-hidden">Velocity</legend>
             {(["ghost", "normal", "accent"] as const).map((v) => (
-              <button key={v} type="button" onClick={() => run("setVelocity", VELOCITY_OF_CLASS[v])}>
+              <button
+                key={v}
+                type="button"
+                aria-pressed={bands.size === 1 && bands.has(v)}
+                onClick={() => run("setVelocity", VELOCITY_OF_CLASS[v])}
+              >
                 {v[0]!.toUpperCase() + v.slice(1)}
               </button>
             ))}
