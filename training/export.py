@@ -20,14 +20,14 @@ import torch
 from onnx import TensorProto, helper, numpy_helper
 
 from check_clip import CHECK_SECONDS, check_clip
-from common import CLASSES, MODELS_OUT, REPO, SR, WORK, ensure
+from common import ARTICULATION_GROUPS, CLASSES, MODELS_OUT, N_ARTICULATIONS, OUTPUT_CLASSES, REPO, SR, WORK, ensure
 from features import dft_kernel, inverse_scale
 from models import (S_HOP, S_NFFT, T_FMAX, T_FMIN, T_HOP, T_MELS, T_NFFT, ExportSeparator,
                     ExportTranscriber)
 from train import load_trained
 
 # Each model is versioned on its own: a new training run of one does not re-version the other.
-VERSIONS = {"transcriber": "1.8.0", "separator": "1.4.0"}
+VERSIONS = {"transcriber": "1.9.0", "separator": "1.4.0"}
 FILES = {"transcriber": "transcriber-v1.onnx", "separator": "separator-v1.onnx"}
 MANIFEST = MODELS_OUT / "manifest.json"
 EXPECTED = REPO / "lib" / "models" / "fixtures" / "expected-outputs.json"
@@ -37,6 +37,7 @@ ALLOWED_OPS = {
     "Conv", "ConvTranspose", "MatMul", "Add", "Sub", "Mul", "Div", "Relu", "Sigmoid", "Log", "Sqrt",
     "MaxPool", "Transpose", "Reshape", "Concat", "Slice", "Shape", "Gather", "Unsqueeze", "Squeeze",
     "ConstantOfShape", "Constant", "Clip", "Max", "Min", "Cast", "Identity",
+    "Softmax",  # the articulation groups (1.9.0)
     "Range", "Floor", "Cos", "Sin", "Neg",  # folded
 }
 
@@ -199,16 +200,35 @@ def save_manifest(man: dict) -> None:
         print(f"  (biome format skipped: {e})")
 
 
-def upsert(man: dict, entry: dict) -> None:
+def upsert(man: dict, entry: dict, new_thresholds: dict | None = None) -> None:
+    """Replace the task's entry; the thresholds and the onset figures already measured stay
+    (evaluate and evaluate-real rewrite them), a `calibration` and `articulationMetrics` measured on
+    an earlier version do not (evaluate-articulations refits and remeasures them). `new_thresholds`
+    adds thresholds for classes the old entry did not have."""
     old = next((m for m in man["models"] if m["task"] == entry["task"]), None)
     if old is not None:
-        for keep in ("thresholds", "metrics"):
+        for keep in ("thresholds", "metrics", "thresholdsSource", "realValidation"):
             if keep in old and keep not in entry:
                 entry[keep] = old[keep]
         man["models"].remove(old)
-    if entry["task"] == "transcription" and "thresholds" not in entry:
-        entry["thresholds"] = {c: 0.5 for c in CLASSES}  # until `evaluate --tune-thresholds --write-manifest`
+    if entry["task"] == "transcription":
+        # until `evaluate --tune-thresholds --write-manifest`
+        thresholds = entry.get("thresholds", {c: 0.5 for c in entry["classes"]})
+        entry["thresholds"] = {c: thresholds.get(c, (new_thresholds or {}).get(c, 0.5)) for c in entry["classes"]}
     man["models"].append(entry)
+
+
+def check_frozen_onsets(onset: np.ndarray, recorded: dict | None, state: dict) -> None:
+    """A run that froze the trunk and the first seven onset rows (artic_train.py) must give the
+    recorded onsets of those seven classes on the check clip (1.9.0 against 1.8.0's fixture)."""
+    last = (state.get("runs") or [{}])[-1]
+    if recorded is None or "articulation" not in last.get("options", {}):
+        return
+    rec = recorded["outputs"]["onset"]
+    old = np.array(rec["values"], dtype=np.float32).reshape(rec["shape"])[..., :len(CLASSES)]
+    diff = float(np.max(np.abs(onset[..., :len(CLASSES)] - old)))
+    print(f"  first {len(CLASSES)} onset outputs vs the recorded ones: max |diff| {diff:.2e}")
+    assert diff <= 1e-5 + 5e-7, f"the frozen onset rows changed: {diff}"  # fixture values are rounded to 1e-6
 
 
 def export(which: str) -> None:
@@ -230,7 +250,9 @@ def export(which: str) -> None:
             ref = [t.numpy() for t in wrapper(xt)]
         raw = WORK / f"{name}-raw.onnx"
         in_name = "audio" if name == "transcriber" else "mixture"
-        out_names = ["onset", "velocity"] if name == "transcriber" else ["drums", "accompaniment"]
+        articulated = name == "transcriber" and model.articulation is not None
+        out_names = (["onset", "velocity"] + (["articulation"] if articulated else []) if name == "transcriber"
+                     else ["drums", "accompaniment"])
         axes = {in_name: {0: "batch", 1: "samples"}}
         for o in out_names:
             axes[o] = {0: "batch", 1: "frames"} if name == "transcriber" else {0: "batch", 1: "samples"}
@@ -265,8 +287,16 @@ def export(which: str) -> None:
             diffs["onset_vs_torch_stft"] = float(np.max(np.abs(
                 torch.sigmoid(ref_train[0]).transpose(1, 2).numpy()[0] - ref[0][0])))
         print(f"{name}: {size} bytes, {params} parameters, ops {ops}\n  replaced {replaced}\n  max |ort - torch| {diffs}")
+        if articulated:
+            check_frozen_onsets(ref[0], expected.get("transcriber"), state)
+            groups = ref[2][0].reshape(-1, N_ARTICULATIONS)
+            sums = [groups[:, a:a + len(c)].sum(axis=1) for a, c in zip(np.cumsum([0] + [len(c) for _, c in ARTICULATION_GROUPS]),
+                                                                        [c for _, c in ARTICULATION_GROUPS])]
+            assert np.allclose(np.stack(sums), 1.0, atol=1e-5), "articulation groups do not sum to 1"
         assert all(v < 2e-3 for v in diffs.values()), diffs
-        val = np.load(WORK / "drums_val.npz")["audio"][:4].astype(np.float32)
+        # 4 held-out clips of 8 s: synth-data's val, or render-artic's (a machine without the old sets)
+        val_set = next(p for p in (WORK / "drums_val.npz", WORK / "drums_artic_val.npz") if p.exists())
+        val = np.load(val_set)["audio"][:4].astype(np.float32)
         val = val[:, : val.shape[1] // S_HOP * S_HOP]
         _, tinfo = run_ort(out, val, in_name)
         rtf = tinfo["ms"] / 1000 / tinfo["seconds"]
@@ -316,9 +346,14 @@ def export(which: str) -> None:
                      "description": "onset probability per class; frames = floor(samples / hop) + 1, "
                                     "frame t is centred on sample t * hop (time t / frameRate seconds)"},
                     {"name": "velocity", "dtype": "float32", "shape": ["batch", "frames", "classes"],
-                     "description": "velocity 0-1; read it at the onset's peak frame"},
-                ],
-                "classes": CLASSES,
+                     "description": "played velocity / 127 (MIDI), 0-1; read it at the onset's peak frame"},
+                ] + ([{"name": "articulation", "dtype": "float32", "shape": ["batch", "frames", N_ARTICULATIONS],
+                       "description": "probability of each component of a class, softmaxed within each group of "
+                                      "`articulations`; read it at the class's onset peak frame"}] if articulated else []),
+                "classes": OUTPUT_CLASSES if articulated else CLASSES,
+                **({"articulations": {"output": "articulation",
+                                      "groups": [{"class": cls, "components": comps}
+                                                 for cls, comps in ARTICULATION_GROUPS]}} if articulated else {}),
                 # evaluate.py: on held-out mixes the full mix scored higher (micro F1 0.671) than the
                 # separator's drum stem (0.661); the transcriber never saw separation artefacts
                 "recommendedSource": "mixture",
@@ -357,7 +392,9 @@ def export(which: str) -> None:
                              "description": "chunks of 262144 samples starting on multiples of hop; overlap "
                                             "consecutive chunks by overlapSeconds and cross-fade linearly across it"},
             })
-        upsert(man, entry)
+        measured = state.get("measured", {}).get("artic_val", {})
+        # the cross-stick's threshold: the lowest at which half its notes are right (artic_train.cross_stick_f1)
+        upsert(man, entry, {"snare_cross_stick": measured.get("crossStick", {}).get("precise", {}).get("threshold", 0.5)})
         save_manifest(man)
         print(f"  inference {rtf:.4f} s per audio second; wrote {out} and {MANIFEST}")
     EXPECTED.write_text(json.dumps({"checkClip": {"sampleRate": SR, "seconds": CHECK_SECONDS,
