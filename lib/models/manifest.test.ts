@@ -14,7 +14,26 @@ describe("model manifest", () => {
     const m = parseModelManifest(raw);
     const t = findModel(m, "transcription");
     const s = findModel(m, "separation");
-    expect(t?.classes).toEqual(["kick", "snare", "hihat_closed", "hihat_open", "tom", "crash", "ride"]);
+    expect(t?.classes).toEqual([
+      "kick",
+      "snare",
+      "hihat_closed",
+      "hihat_open",
+      "tom",
+      "crash",
+      "ride",
+      "snare_cross_stick",
+    ]);
+    // the issue 33 contract's articulation groups, in channel order
+    expect(t?.articulations?.output).toBe("articulation");
+    expect(t?.articulations?.groups.map((g) => [g.class, ...g.components])).toEqual([
+      ["snare", "snare", "snare_rimshot"],
+      ["hihat_closed", "hihat_closed", "hihat_pedal"],
+      ["tom", "tom_high", "tom_mid", "tom_floor"],
+      ["crash", "crash", "splash", "china"],
+      ["ride", "ride", "ride_bell"],
+    ]);
+    expect(t?.outputs.find((o) => o.name === "articulation")?.shape).toEqual(["batch", "frames", 12]);
     expect(t?.sampleRate).toBe(22050);
     expect(t?.hop).toBe(441);
     expect(s?.outputs.map((o) => o.name)).toEqual(["drums", "accompaniment"]);

@@ -9,6 +9,7 @@ import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { checkClip } from "./check-clip.ts";
 import { type ModelManifestEntry, parseModelManifest } from "./manifest.ts";
+import { type ArticulationsField, articulationChannelCount } from "./transcriber-fields.ts";
 
 const modelsDir = fileURLToPath(new URL("../../public/models/", import.meta.url));
 const manifest = parseModelManifest(JSON.parse(readFileSync(`${modelsDir}manifest.json`, "utf8")));
@@ -80,6 +81,16 @@ describe("shipped models", () => {
         if (model.task === "transcription") {
           const frames = Math.floor(clip.length / model.hop) + 1;
           expect(out.onset!.dims).toEqual([1, frames, model.classes.length]);
+          expect(out.velocity!.dims).toEqual([1, frames, model.classes.length]);
+          if (model.articulations) {
+            // one probability per component, softmaxed within each group (training/models.py)
+            const art = out[model.articulations.output]!;
+            const channels = articulationChannelCount(model.articulations);
+            expect(art.dims).toEqual([1, frames, channels]);
+            expect(
+              worstGroupSum(art.data as Float32Array, frames, channels, model.articulations),
+            ).toBeLessThan(1e-5);
+          }
         } else {
           // accompaniment is defined as mixture - drums
           const drums = out.drums!.data as Float32Array;
@@ -153,6 +164,21 @@ describe("shipped models", () => {
 });
 
 /** training/beats_model.py check_inputs: sines of the frame index, features scaled by 3. */
+/** The largest |sum - 1| of an articulation group's probabilities over all frames. */
+function worstGroupSum(data: Float32Array, frames: number, channels: number, a: ArticulationsField): number {
+  let worst = 0;
+  for (let t = 0; t < frames; t++) {
+    let start = 0;
+    for (const g of a.groups) {
+      let sum = 0;
+      for (let j = 0; j < g.components.length; j++) sum += data[t * channels + start + j]!;
+      worst = Math.max(worst, Math.abs(sum - 1));
+      start += g.components.length;
+    }
+  }
+  return worst;
+}
+
 function beatCheckInputs(frames: number, channels: number, classes: number): Float32Array {
   const out = new Float32Array(frames * channels);
   for (let t = 0; t < frames; t++) {
