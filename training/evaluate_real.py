@@ -286,7 +286,8 @@ def evaluate_real(mdb: Path, write_manifest: bool = False, calibrate: bool = Fal
     if write_manifest:  # a summary per model; the per-track figures stay in the printed report
         t_entry = by_task["transcription"]
         if calibrated:
-            t_entry["thresholds"] = dict(zip(CLASSES, calibrated))
+            # classes MDB Drums does not annotate (1.9.0's snare_cross_stick) keep their threshold
+            t_entry["thresholds"] = {**t_entry.get("thresholds", {}), **dict(zip(CLASSES, calibrated))}
             t_entry["thresholdsSource"] = (f"MDB Drums real recordings ({len(used['drums_only'])} drum-only, "
                                            f"{len(used['mix'])} full mixes): per class the best mean of its F1 over the two (micro F1 "
                                            "where a condition has none of it) "
