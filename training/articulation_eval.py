@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -304,6 +305,31 @@ def fit_calibration(tracks: list[Track], classes: list[str], velocity_fit: str =
     return {"confidence": conf_map, "velocity": vel_map}
 
 
+def drop_unhelpful_velocity_maps(fitted: dict, tracks: list[Track], classes: list[str]) -> list[str]:
+    """A velocity output trained to the played velocity (1.9.0 on) may need no map: keep a class's
+    map only where, fitted on one half of the fitting clips, it lowers the mean absolute error on the
+    other half (both ways). The held-out figures never choose. Returns the classes dropped."""
+    halves_ = (tracks[0::2], tracks[1::2])
+    dropped = []
+    for c, name in enumerate(classes):
+        if name not in fitted["velocity"]:
+            continue
+        raw_err = map_err = 0.0
+        for fit_on, check_on in (halves_, halves_[::-1]):
+            pts = np.array([(v, p) for k, v, p in velocity_pairs(fit_on) if k == c])
+            check = np.array([(v, p) for k, v, p in velocity_pairs(check_on) if k == c])
+            m = fit_map(pts[:, 0], pts[:, 1]) if len(pts) else None
+            if m is None or not len(check):
+                map_err = math.inf
+                break
+            raw_err += float(np.abs(np.clip(check[:, 0], 0.01, 1) - check[:, 1]).sum())
+            map_err += float(np.abs(np.interp(check[:, 0], *zip(*m)) - check[:, 1]).sum())
+        if map_err >= raw_err:
+            del fitted["velocity"][name]
+            dropped.append(name)
+    return dropped
+
+
 # ---------------------------------------------------------------------------------------------
 # Data sets
 
@@ -561,7 +587,12 @@ def evaluate_articulations(model_file: Path | None = None, mdb: Path | None = No
     if sets:
         tune_half = halves(sets["synthetic_drums"])[0][0]
         pool = tune_half + (halves(sets["synthetic_mix"])[0][0] if "synthetic_mix" in sets else [])
-        fitted = fit_calibration(score(pool, model, fps, calibration=False), model.classes)
+        tracks = score(pool, model, fps, calibration=False)
+        fitted = fit_calibration(tracks, model.classes)
+        dropped = drop_unhelpful_velocity_maps(fitted, tracks, model.classes)
+        if dropped:
+            print(f"  velocity maps not shipped (no lower error than the raw output, 2-fold within the fitting clips): "
+                  f"{', '.join(dropped)}")
         for maps in fitted.values():
             for pts in maps.values():
                 check_map(pts)
