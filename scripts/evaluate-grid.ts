@@ -8,6 +8,7 @@
 //                                              [--only <name part>] [--sections]
 //                                              [--beat-model file.onnx | --no-beats] [--compare]
 //                                              [--beat-weight W] [--downbeat-weight W]
+//                                              [--always-joint]
 //                                              [--threads N (onnxruntime's; 0: its choice)]
 //
 // The beat model (public/models' beatsight-beats, or --beat-model before it is shipped) is fed
@@ -48,6 +49,7 @@ import {
   type BeatActivations,
   type BuildChartInput,
   buildChart,
+  type ChartGrid,
   POSTPROCESS_VERSION,
 } from "../lib/transcribe/index.ts";
 
@@ -75,6 +77,8 @@ interface TrackResult extends GridScores {
   chartBpm: number;
   /** Lowest grid confidence of the chart's sections (1 when none is written). */
   confidence: number;
+  /** With the beat model: whether the grid kept its decoding, and both decodings' steadiness. */
+  beatModel?: ChartGrid["beatModel"];
   durationS: number;
   cached: boolean;
 }
@@ -183,8 +187,8 @@ async function chartInputFor(
 }
 
 /**
- * The beat model: a file given on the command line (before it is shipped: its manifest entry is
- * read from the manifest next to it or, failing that, built from the file), else the manifest's.
+ * The beat model: a file given on the command line (its spec built from the file; the classes it
+ * reads are the manifest beat entry's, or else all the transcriber's), else the manifest's.
  */
 async function loadBeatModel(
   pipeline: NodePipeline,
@@ -196,6 +200,7 @@ async function loadBeatModel(
     return spec ? { session: await pipeline.session(spec), spec } : undefined;
   }
   const bytes = new Uint8Array(readFileSync(file));
+  const inputClasses = pipeline.manifest.models.beats?.inputClasses ?? transcriber.classes;
   const spec: BeatSpec = {
     task: "beats",
     name: "beatsight-beats",
@@ -204,7 +209,8 @@ async function loadBeatModel(
     sha256: createHash("sha256").update(bytes).digest("hex"),
     bytes: bytes.length,
     input: "inputs",
-    inputChannels: transcriber.classes.length + BEAT_FEATURE_COUNT,
+    inputChannels: inputClasses.length + BEAT_FEATURE_COUNT,
+    inputClasses,
     frameRate: transcriber.sampleRate / transcriber.hop,
     beatOutput: "beat",
     downbeatOutput: "downbeat",
@@ -258,8 +264,9 @@ async function beatsFor(
     undefined,
     pipeline.manifest.models.transcriber.sampleRate,
     pipeline.manifest.models.transcriber.hop,
+    model.spec.inputClasses,
   );
-  const classes = input.activations.classes.length;
+  const classes = inputs.channels - BEAT_FEATURE_COUNT;
   for (let t = 0; t < inputs.frames && t < features.frames; t++) {
     for (let f = 0; f < BEAT_FEATURE_COUNT; f++) {
       inputs.data[t * inputs.channels + classes + f] = features.data[t * BEAT_FEATURE_COUNT + f]!;
@@ -280,11 +287,21 @@ function chartFor(
   title: string,
   beats: BeatActivations | undefined,
   weights: { beatWeight: number; downbeatWeight: number },
+  choice: "steadier" | "always",
 ) {
   const { transcriber, separator } = pipeline.manifest.models;
   return buildChart({
     ...input,
-    ...(beats ? { beats, grid: { ...input.grid, decoder: { ...input.grid?.decoder, ...weights } } } : {}),
+    ...(beats
+      ? {
+          beats,
+          grid: {
+            ...input.grid,
+            decoder: { ...input.grid?.decoder, ...weights },
+            beatModelChoice: choice,
+          },
+        }
+      : {}),
     settings: { thresholds: transcriber.thresholds, minGapMs: transcriber.minGapMs },
     generation: {
       models: [transcriber, ...(separator ? [separator] : [])].map((m) => ({
@@ -388,6 +405,7 @@ function parseArgs(argv: string[]) {
     compare: false,
     beatWeight: BAR_POINTER_DEFAULTS.beatWeight,
     downbeatWeight: BAR_POINTER_DEFAULTS.downbeatWeight,
+    alwaysJoint: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -404,6 +422,7 @@ function parseArgs(argv: string[]) {
     else if (arg === "--compare") options.compare = true;
     else if (arg === "--beat-weight") options.beatWeight = Number(argv[++i]);
     else if (arg === "--downbeat-weight") options.downbeatWeight = Number(argv[++i]);
+    else if (arg === "--always-joint") options.alwaysJoint = true;
     else throw new Error(`unknown argument ${arg}`);
   }
   if (
@@ -424,7 +443,7 @@ async function main(): Promise<void> {
     options = parseArgs(process.argv.slice(2));
   } catch (error) {
     console.error(`${(error as Error).message}
-usage: node --import tsx scripts/evaluate-grid.ts [--set mdb|synthetic|songs|all] [--data /work/data] [--verbose] [--json out.json] [--refresh] [--only name] [--sections] [--beat-model file.onnx | --no-beats] [--compare] [--beat-weight W] [--downbeat-weight W] [--threads N]`);
+usage: node --import tsx scripts/evaluate-grid.ts [--set mdb|synthetic|songs|all] [--data /work/data] [--verbose] [--json out.json] [--refresh] [--only name] [--sections] [--beat-model file.onnx | --no-beats] [--compare] [--beat-weight W] [--downbeat-weight W] [--always-joint] [--threads N]`);
     process.exit(2);
   }
   const t0 = performance.now();
@@ -460,6 +479,7 @@ usage: node --import tsx scripts/evaluate-grid.ts [--set mdb|synthetic|songs|all
         track.name,
         variant === "beats" ? beats : undefined,
         weights,
+        options.alwaysJoint ? "always" : "steadier",
       );
       if (options.sections) {
         for (const s of chartGridInfo?.sections ?? []) {
@@ -485,11 +505,12 @@ usage: node --import tsx scripts/evaluate-grid.ts [--set mdb|synthetic|songs|all
         timingPointsPerMinute: timing.TimingPoints.length / (durationS / 60),
         chartBpm: timing.Bpm,
         confidence: Math.min(timing.Confidence ?? 1, ...timing.TimingPoints.map((p) => p.Confidence ?? 1)),
+        ...(chartGridInfo?.beatModel ? { beatModel: chartGridInfo.beatModel } : {}),
         durationS,
         cached,
       });
       console.error(
-        `${track.set} ${track.name} [${variant}]: F ${scores.beatF.toFixed(3)} CMLt ${scores.cmlt.toFixed(3)} AMLt ${scores.amlt.toFixed(3)} ${cached ? "(cached)" : ""}`,
+        `${track.set} ${track.name} [${variant}]: F ${scores.beatF.toFixed(3)} CMLt ${scores.cmlt.toFixed(3)} AMLt ${scores.amlt.toFixed(3)}${chartGridInfo?.beatModel && !chartGridInfo.beatModel.used ? " (the hits' grid is steadier: kept)" : ""} ${cached ? "(cached)" : ""}`,
       );
     }
   }

@@ -24,7 +24,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from common import MODELS_OUT, N_CLASSES, ROOT, WORK
+from common import CLASSES, MODELS_OUT, N_CLASSES, ROOT, WORK
 
 FPS = 50.0
 N_FEATURES = 6  # lib/pipeline/beat-features.ts BEAT_FEATURE_COUNT
@@ -274,18 +274,22 @@ def export_beats() -> None:
     manifest_path = MODELS_OUT / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
     transcriber = next(m for m in manifest["models"] if m["task"] == "transcription")
+    # The model reads the transcriber's onsets of CLASSES by name (lib/pipeline/beat-model.ts): a
+    # transcriber that adds classes after them (1.9.0's snare_cross_stick) feeds it unchanged.
+    missing = [c for c in CLASSES if c not in transcriber["classes"]]
+    assert not missing, f"the transcriber has no {missing}: the beat model needs retraining"
     entry = {
         "name": "beatsight-beats", "version": VERSION, "task": "beats", "file": FILE, "url": f"/models/{FILE}",
         "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "opset": 17,
         "parameters": sum(p.numel() for p in model.parameters()),
         "frameRate": FPS, "inputChannels": IN_CHANNELS,
-        "inputClasses": transcriber["classes"],
+        "inputClasses": CLASSES,
         "inputFeatures": "lib/pipeline/beat-features.ts: accompaniment log band-energy onsets (30-150, 150-400, "
                          "400-1200, 1200-4000, 4000-11000 Hz) and harmony change (chroma L1 distance, 6 frames either side)",
         "trainedWith": {"transcriber": transcriber["version"],
                         "separator": next(m["version"] for m in manifest["models"] if m["task"] == "separation")},
         "inputs": [{"name": "inputs", "dtype": "float32", "shape": ["batch", "frames", "channels"],
-                    "description": "per transcriber frame (channels = inputChannels): the transcriber's onset probabilities (its classes, in order), "
+                    "description": "per transcriber frame (channels = inputChannels): the transcriber's onset probabilities of inputClasses, in that order, "
                                    "then the accompaniment features"}],
         "outputs": [{"name": "beat", "dtype": "float32", "shape": ["batch", "frames"], "description": "beat probability"},
                     {"name": "downbeat", "dtype": "float32", "shape": ["batch", "frames"],

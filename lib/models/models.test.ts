@@ -130,18 +130,19 @@ describe("shipped models", () => {
       ) as { sha256: string; frames: number; frameIndices: number[]; beat: number[]; downbeat: number[] };
       const transcriber = manifest.models.find((m) => m.task === "transcription")!;
 
-      it("matches the manifest's sha256 and size, and reads the transcriber's classes at its frame rate", () => {
+      it("matches the manifest's sha256 and size, and reads transcriber classes at its frame rate", () => {
         expect(bytes.length).toBe(beats.bytes);
         expect(createHash("sha256").update(bytes).digest("hex")).toBe(beats.sha256);
         expect(recorded.sha256).toBe(beats.sha256);
-        expect(beats.inputClasses).toEqual(transcriber.classes);
+        // by name (lib/pipeline/beat-model.ts): a transcriber may add classes after them
+        expect(transcriber.classes).toEqual(expect.arrayContaining(beats.inputClasses));
         expect(beats.frameRate).toBe(transcriber.frameRate);
       });
 
       it("reproduces the outputs recorded by export-beats", async () => {
         const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
         expect(session.inputNames).toEqual(beats.inputs.map((i) => i.name));
-        const input = beatCheckInputs(recorded.frames, beats.inputChannels, transcriber.classes.length);
+        const input = beatCheckInputs(recorded.frames, beats.inputChannels, beats.inputClasses.length);
         const out = await session.run({
           [beats.inputs[0]!.name]: new ort.Tensor("float32", input, [
             1,
@@ -163,7 +164,6 @@ describe("shipped models", () => {
   }
 });
 
-/** training/beats_model.py check_inputs: sines of the frame index, features scaled by 3. */
 /** The largest |sum - 1| of an articulation group's probabilities over all frames. */
 function worstGroupSum(data: Float32Array, frames: number, channels: number, a: ArticulationsField): number {
   let worst = 0;
@@ -179,6 +179,7 @@ function worstGroupSum(data: Float32Array, frames: number, channels: number, a: 
   return worst;
 }
 
+/** training/beats_model.py check_inputs: sines of the frame index, features scaled by 3. */
 function beatCheckInputs(frames: number, channels: number, classes: number): Float32Array {
   const out = new Float32Array(frames * channels);
   for (let t = 0; t < frames; t++) {

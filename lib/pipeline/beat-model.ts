@@ -17,22 +17,35 @@ export interface BeatModelInputs {
 }
 
 /**
- * The model's input rows. Without an accompaniment (separation skipped) its features are zeros,
- * as in the training clips with drums only.
+ * The model's input rows: the onsets of `inputClasses` (the classes it was trained on, by name; a
+ * later transcriber may add classes after them), then the accompaniment's features. Without an
+ * accompaniment (separation skipped) the features are zeros, as in the training clips with drums
+ * only.
  */
 export function beatModelInputs(
   activations: TranscriberOutput,
   accompaniment: Float32Array | undefined,
   sampleRate: number,
   hop: number,
+  inputClasses: readonly string[] = activations.classes,
 ): BeatModelInputs {
-  const classes = activations.classes.length;
-  const frames = activations.onset.length / classes;
+  const all = activations.classes.length;
+  const columns = inputClasses.map((name) => {
+    const c = activations.classes.indexOf(name);
+    if (c < 0) {
+      throw new Error(
+        `The beat model reads the transcriber class "${name}", which this transcriber (${activations.classes.join(", ")}) does not have.`,
+      );
+    }
+    return c;
+  });
+  const classes = columns.length;
+  const frames = activations.onset.length / all;
   const channels = classes + BEAT_FEATURE_COUNT;
   const data = new Float32Array(frames * channels);
   const features = accompaniment ? beatFeatures(accompaniment, sampleRate, hop) : undefined;
   for (let t = 0; t < frames; t++) {
-    for (let c = 0; c < classes; c++) data[t * channels + c] = activations.onset[t * classes + c]!;
+    for (let c = 0; c < classes; c++) data[t * channels + c] = activations.onset[t * all + columns[c]!]!;
     if (!features || t >= features.frames) continue;
     for (let f = 0; f < BEAT_FEATURE_COUNT; f++) {
       data[t * channels + classes + f] = features.data[t * BEAT_FEATURE_COUNT + f]!;

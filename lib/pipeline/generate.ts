@@ -100,7 +100,13 @@ export async function generateChart(
         ? await runBeatModel(
             beatSession,
             beats,
-            beatModelInputs(activations, stems?.accompaniment, transcriber.sampleRate, transcriber.hop),
+            beatModelInputs(
+              activations,
+              stems?.accompaniment,
+              transcriber.sampleRate,
+              transcriber.hop,
+              beats.inputClasses,
+            ),
           )
         : undefined;
     throwIfAborted(signal);

@@ -91,7 +91,13 @@ describe("pipelineModelsFromManifest", () => {
       frameRate: 50,
       beatOutput: "beat",
       downbeatOutput: "downbeat",
+      inputClasses: ["kick", "snare"],
     });
+    // A later transcriber that adds a class after them still feeds the beat model its classes.
+    const grown = { ...transcriber, classes: ["kick", "snare", "snare_cross_stick"] };
+    expect(
+      pipelineModelsFromManifest({ schemaVersion: 1, models: [grown, beats] }).models.beats?.inputClasses,
+    ).toEqual(["kick", "snare"]);
     expect(() =>
       pipelineModelsFromManifest({
         schemaVersion: 1,

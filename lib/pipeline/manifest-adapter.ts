@@ -164,8 +164,8 @@ export function pipelineModelsFromManifest(json: unknown): LoadedManifest {
   }
   let beats: BeatSpec | undefined;
   if (beatModel) {
-    // Fed the transcriber's columns in order: another transcriber needs its own beat model.
-    if (beatModel.inputClasses.join(",") !== transcription.classes.join(",")) {
+    // Fed the transcriber's columns by name: one it lacks needs another beat model.
+    if (!beatModel.inputClasses.every((c) => transcription.classes.includes(c))) {
       throw new ManifestError(
         `The beat model ${beatModel.name} was trained on the classes ${beatModel.inputClasses.join(", ")}; the transcriber has ${transcription.classes.join(", ")}.`,
       );
@@ -179,6 +179,7 @@ export function pipelineModelsFromManifest(json: unknown): LoadedManifest {
       bytes: beatModel.bytes,
       input: beatModel.inputs[0]!.name,
       inputChannels: beatModel.inputChannels,
+      inputClasses: beatModel.inputClasses,
       frameRate: beatModel.frameRate,
       beatOutput: output(beatModel, "beat"),
       downbeatOutput: output(beatModel, "downbeat"),

@@ -55,6 +55,8 @@ export interface BeatSpec extends ModelFileRef {
   /** Name of the [1, frames, inputChannels] float input. */
   input: string;
   inputChannels: number;
+  /** The transcriber classes it reads, in this order (by name: the transcriber may have more). */
+  inputClasses: string[];
   /** Must be the transcriber's frame rate. */
   frameRate: number;
   beatOutput: string;

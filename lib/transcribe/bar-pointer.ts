@@ -70,7 +70,7 @@ export const BAR_POINTER_DEFAULTS: Required<BarPointerOptions> = {
   priorOctaves: 1,
   priorPerSecond: 0.6,
   blockSeconds: 600,
-  beatWeight: 0.4,
+  beatWeight: 0.2,
   downbeatWeight: 0.3,
 };
 
@@ -373,6 +373,66 @@ function decodeBlock(
     start -= types[type]!.frames;
   }
   return bars.reverse();
+}
+
+/**
+ * How well the drum hits alone explain decoded bars, in the decoder's own units: the hits' scores
+ * where they fall in their bars, less the bars' tempo and meter priors and the cost of each change
+ * between bars. grid.ts compares two decodings' bar lines by it.
+ */
+export function hitPathScore(
+  hits: readonly GridHit[],
+  bars: readonly DecodedBar[],
+  options: BarPointerOptions = {},
+): number {
+  const o = { ...BAR_POINTER_DEFAULTS, ...options };
+  const types = barTypes(o);
+  const fps = o.fps;
+  // Each bar's type: its meter at the tempo state whose bar length it has.
+  const typeOf = bars.map((b) => {
+    const frames = Math.round((b.beatMs * METERS[b.meter].beats * fps) / 1000);
+    let best = -1;
+    for (let i = 0; i < types.length; i++) {
+      const ty = types[i]!;
+      if (ty.meter.name !== b.meter) continue;
+      if (best < 0 || Math.abs(ty.frames - frames) < Math.abs(types[best]!.frames - frames)) best = i;
+    }
+    return best;
+  });
+  if (bars.length === 0 || typeOf.some((i) => i < 0)) return Number.NEGATIVE_INFINITY;
+  const stepCost = o.driftCost * Math.log(1 + o.tempoStep);
+  let score = 0;
+  typeOf.forEach((i, k) => {
+    const ty = types[i]!;
+    score -= ty.barCost;
+    if (k === 0) return;
+    const prev = types[typeOf[k - 1]!]!;
+    if (prev.meter.name === ty.meter.name && Math.abs(prev.tempo - ty.tempo) <= o.maxDriftSteps) {
+      score -= stepCost * Math.abs(prev.tempo - ty.tempo);
+    } else if (prev.meter.compound === ty.meter.compound && prev.tempo === ty.tempo) {
+      score -= o.meterChangeCost;
+    } else {
+      score -= o.jumpCost + (prev.meter.name === ty.meter.name ? 0 : o.meterChangeCost);
+    }
+  });
+  // Each hit scored as decodeBlock scores it: the table read at its sub-frame place in its bar.
+  const starts = bars.map((b) => Math.round((b.startMs * fps) / 1000));
+  let k = 0;
+  for (const h of [...hits].sort((a, b) => a.timeMs - b.timeMs)) {
+    if (!(h.weight > 0)) continue;
+    const exact = (h.timeMs * fps) / 1000;
+    const f = Math.round(exact);
+    while (k + 1 < bars.length && starts[k + 1]! <= f) k++;
+    const ty = types[typeOf[k]!]!;
+    const p = f - starts[k]!;
+    if (p < 0 || p >= ty.frames) continue;
+    const offset = exact - f;
+    const q = p + (offset < 0 ? -1 : 1);
+    const table = ty.table[ROLES.indexOf(h.role)]!;
+    const next = table[q < 0 ? ty.frames - 1 : q >= ty.frames ? 0 : q]!;
+    score += h.weight * ((1 - Math.abs(offset)) * table[p]! + Math.abs(offset) * next);
+  }
+  return score;
 }
 
 /** Beat times of decoded bars, with each beat's index within its bar. */

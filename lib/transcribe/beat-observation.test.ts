@@ -1,10 +1,12 @@
 // The beat model's activations as an observation of the grid decoder (bar-pointer.ts
-// beatObservation, grid.ts rival check), on synthetic activations with known answers: they must
-// choose the level and the bar line where the drums leave it open, follow tempo steps, 6/8 and
-// shuffles, and never outvote a clear backbeat into a 4:3 error.
+// beatObservation, grid.ts rival check and chooseGrid), on synthetic activations with known
+// answers: they must choose the level and the bar line where the drums leave it open, follow tempo
+// steps, 6/8 and shuffles, and never outvote a clear backbeat into a 4:3 error, a phase slip or
+// other bar lines.
 import { describe, expect, it } from "vitest";
 import { TempoMap } from "../beatmap/index.ts";
 import { type BeatActivations, beatObservation } from "./bar-pointer.ts";
+import { oneGridShare, tempoChanges } from "./grid.ts";
 import {
   beatGrid,
   DEFAULT_SYNTH_CLASSES,
@@ -183,5 +185,66 @@ describe("the decoder with beat activations", () => {
     const beats = beatActivations(song.beatsMs, song.downbeatsMs, song.durationMs);
     const r = chartOf(song, { beats });
     expect(r.beatmap.Timing).toMatchObject({ Bpm: expect.closeTo(120, 1), Feel: "swing", TimingPoints: [] });
+  });
+});
+
+describe("choosing between the hits' grid and the joint one (grid.ts chooseGrid)", () => {
+  it("activations that slip an 8th mid-song do not split a steady backbeat's grid", () => {
+    const song = synthSong({ bpmAt: () => 120, crashEveryBars: 4, jitterMs: 4, seed: 7, fps: 50 });
+    const half = song.durationMs / 2;
+    const slipped = song.beatsMs.map((t) => (t < half ? t : t + 250));
+    const beats = beatActivations(
+      slipped,
+      slipped.filter((_, i) => i % 4 === 0),
+      song.durationMs,
+    );
+    // Decoded with them (counted a little more than by default), the grid follows the slip:
+    // tempo changes, much of it off one line.
+    const decoder = { beatWeight: 0.4 };
+    const joint = chartOf(song, { beats, grid: { decoder, beatModelChoice: "always" } });
+    expect(tempoChanges(joint.beatmap.Timing!)).toBeGreaterThan(0);
+    expect(joint.grid?.beatModel?.oneGrid[1]).toBeLessThan(0.5);
+    // The product keeps the drums' grid: one tempo, on the beats.
+    const chosen = chartOf(song, { beats, grid: { decoder } });
+    expect(chosen.grid?.beatModel).toMatchObject({ used: false, tempoChanges: [0, expect.any(Number)] });
+    expect(chosen.beatmap.Timing!.TimingPoints).toEqual([]);
+    expect(chosen.beatmap.Timing!.Bpm).toBeCloseTo(120, 1);
+    expect(gridError(chosen.beatmap.Timing!, song.beatsMs)).toBeLessThan(10);
+  });
+
+  it("bar lines the drum pattern prefers stand against downbeat activations on the same beats", () => {
+    const song = synthSong({ bpmAt: () => 120, crashEveryBars: 2, jitterMs: 4, seed: 7, fps: 50 });
+    const beats = beatActivations(
+      song.beatsMs,
+      song.beatsMs.filter((_, i) => i % 4 === 2),
+      song.durationMs,
+    );
+    // A heavy downbeat weight moves the joint decoding's bar lines to beat 3 ...
+    const decoder = { downbeatWeight: 2 };
+    const joint = chartOf(song, { beats, grid: { decoder, beatModelChoice: "always" } });
+    expect(joint.grid!.downbeatsMs[0]).toBeCloseTo(song.beatsMs[2]!, -1);
+    // ... but the crash and kick on 1 keep them on 1 in the chart.
+    const chosen = chartOf(song, { beats, grid: { decoder } });
+    expect(chosen.grid?.beatModel?.used).toBe(false);
+    expect(chosen.grid!.downbeatsMs[0]).toBeCloseTo(song.downbeatsMs[0]!, -1);
+  });
+
+  it("counts tempo changes, not a pickup's time signature, and the share of beats on one line", () => {
+    expect(
+      tempoChanges({
+        Bpm: 120,
+        Offset: 0,
+        TimeSignature: "1/4",
+        TimingPoints: [
+          { Time: 500, Bpm: 120, TimeSignature: "4/4" },
+          { Time: 8500, Bpm: 90 },
+          { Time: 9000, Bpm: 90, TimeSignature: "3/4" },
+        ],
+      }),
+    ).toBe(1);
+    const steady = Array.from({ length: 40 }, (_, k) => 1000 + 500 * k);
+    expect(oneGridShare(steady)).toBe(1);
+    // The second half an 8th late: about half the beats are off any one line.
+    expect(oneGridShare(steady.map((t, k) => (k < 20 ? t : t + 250)))).toBeLessThan(0.6);
   });
 });

@@ -18,10 +18,11 @@ import {
   type DecodedBar,
   decodeBars,
   type GridHit,
+  hitPathScore,
 } from "./bar-pointer.ts";
 import { bestNeighbour, type GridHypothesis, sectionConfidence } from "./grid-confidence.ts";
 import { METERS, type MeterName, roleOf } from "./meters.ts";
-import { fitSections, type SectionFit, type SectionOptions } from "./tempo-sections.ts";
+import { fitSections, LineFit, type SectionFit, type SectionOptions } from "./tempo-sections.ts";
 
 export interface GridNote {
   timeMs: number;
@@ -35,6 +36,11 @@ export interface GridNote {
 export interface GridOptions {
   decoder?: BarPointerOptions;
   sections?: SectionOptions;
+  /**
+   * With a beat model: "steadier" (default) keeps its decoding only when it is as steady as the
+   * drum hits' own (`chooseGrid`); "always" keeps it (for measuring).
+   */
+  beatModelChoice?: "steadier" | "always";
 }
 
 export interface GridSection {
@@ -60,6 +66,11 @@ export interface ChartGrid {
   sections: GridSection[];
   /** Snap divisor that suits the feel: 12 (16ths and triplets) for a swing, else 4. */
   snapDivisor: number;
+  /**
+   * With a beat model: whether its decoding was kept, and the steadiness of both decodings (the
+   * drum hits alone first): tempo changes, and the share of beats within 40 ms of one line.
+   */
+  beatModel?: { used: boolean; tempoChanges: [number, number]; oneGrid: [number, number] };
 }
 
 /** The first hit usually opens a bar: counted like a soft crash on beat 1. */
@@ -127,8 +138,106 @@ export function buildGrid(
   const hits = gridHits(sorted);
   const firstNote = sorted[0]!.timeMs;
   const lastNote = sorted[sorted.length - 1]!.timeMs;
-  const decoded = decodeGrid(hits, durationMs, firstNote, lastNote, decoder, options.sections, beats);
-  if (!decoded) return undefined;
+  const decode = (activations: BeatActivations | undefined) =>
+    decodeGrid(hits, durationMs, firstNote, lastNote, decoder, options.sections, activations);
+  const alone = decode(undefined);
+  const aloneGrid = alone && gridOf(alone, hits, firstNote, decoder);
+  if (!beats || !(decoder.beatWeight > 0)) return aloneGrid;
+  const joint = decode(beats);
+  const jointGrid = joint && gridOf(joint, hits, firstNote, decoder);
+  const evidence = hits.reduce((s, h) => s + Math.max(0, h.weight), 0);
+  const barLoss =
+    alone && joint && evidence > 0
+      ? (hitPathScore(hits, alone.bars, decoder) - hitPathScore(hits, joint.bars, decoder)) / evidence
+      : 0;
+  return chooseGrid(aloneGrid, jointGrid, barLoss, options.beatModelChoice ?? "steadier");
+}
+
+/** Beats within this of one least-squares line count as on one constant grid (chooseGrid). */
+const ONE_GRID_MS = 40;
+/** How much less of the grid than the hits' own may lie on one line for the beat model to win. */
+const ONE_GRID_SLACK = 0.02;
+
+/**
+ * The drum hits' grid or the one decoded with the beat model's activations as well. The joint
+ * decoding settles what the hits leave open (a sparse groove's level, an off-beat phase, a pickup,
+ * a tempo step), but where the activations and a clear drum pattern disagree by a little it slips
+ * a phase or splits a steady section, and on a drum stem alone it is out of its depth. Those
+ * failures show in the grid itself, so the model's grid is kept only when it is as steady as the
+ * hits' own: no more tempo changes, and (within ONE_GRID_SLACK) as many beats on one constant
+ * grid. A tempo map the hits write with fewer changes stays theirs, and so do bar lines the drum
+ * pattern prefers when the model changes nothing but them (`barLoss`: the hits' score on their own
+ * decoding less theirs on the joint one, per unit of hit evidence; hitPathScore).
+ */
+export function chooseGrid(
+  alone: ChartGrid | undefined,
+  joint: ChartGrid | undefined,
+  barLoss: number,
+  choice: "steadier" | "always" = "steadier",
+): ChartGrid | undefined {
+  if (!alone || !joint) return joint ?? alone;
+  const changes: [number, number] = [tempoChanges(alone.timing), tempoChanges(joint.timing)];
+  const oneGrid: [number, number] = [oneGridShare(alone.beatsMs), oneGridShare(joint.beatsMs)];
+  const steady = changes[1] <= changes[0] && oneGrid[1] >= oneGrid[0] - ONE_GRID_SLACK;
+  // The same beats with other bar lines: the downbeat is the model's weak output (held-out F 0.75),
+  // so where the drum pattern prefers its own bar lines (by the margin the level check asks of a
+  // rival), they stand; where it has no say (hi-hats alone), the model's are taken.
+  const barLinesMoved = sharedBeats(alone.beatsMs, joint.beatsMs) >= SAME_BEATS && barLoss > RIVAL_MARGIN;
+  const used = choice === "always" || (steady && !barLinesMoved);
+  return { ...(used ? joint : alone), beatModel: { used, tempoChanges: changes, oneGrid } };
+}
+
+/** Two grids whose beats agree this often (each way, within ONE_GRID_MS) have the same beats. */
+const SAME_BEATS = 0.95;
+
+/** The smaller of the shares of a's beats near one of b's and of b's near one of a's. */
+function sharedBeats(a: readonly number[], b: readonly number[]): number {
+  const near = (xs: readonly number[], ys: readonly number[]) => {
+    let j = 0;
+    let hits = 0;
+    for (const x of xs) {
+      while (j + 1 < ys.length && ys[j + 1]! <= x) j++;
+      const d = Math.min(
+        Math.abs(x - ys[j]!),
+        j + 1 < ys.length ? Math.abs(ys[j + 1]! - x) : Number.POSITIVE_INFINITY,
+      );
+      if (d <= ONE_GRID_MS) hits++;
+    }
+    return xs.length ? hits / xs.length : 1;
+  };
+  return Math.min(near(a, b), near(b, a));
+}
+
+/** Timing points that change the tempo (not a pickup's or an odd bar's time signature alone). */
+export function tempoChanges(timing: Timing): number {
+  let bpm = timing.Bpm;
+  let changes = 0;
+  for (const p of timing.TimingPoints) {
+    if (p.Bpm !== undefined && Math.abs(p.Bpm - bpm) > 0.01) changes++;
+    bpm = p.Bpm ?? bpm;
+  }
+  return changes;
+}
+
+/** Share of beats within ONE_GRID_MS of the least-squares line through them (time against index). */
+export function oneGridShare(beatsMs: readonly number[]): number {
+  const fit = new LineFit();
+  beatsMs.forEach((t, k) => {
+    fit.add(k, t);
+  });
+  const line = fit.solve();
+  if (!line) return 1;
+  const on = beatsMs.filter((t, k) => Math.abs(t - line.at(k)) <= ONE_GRID_MS).length;
+  return Math.round((on / beatsMs.length) * 1000) / 1000;
+}
+
+/** The chart's grid from decoded bars: timing points, sections with their feel and confidence. */
+function gridOf(
+  decoded: Decoded,
+  hits: readonly GridHit[],
+  firstNote: number,
+  decoder: Required<BarPointerOptions>,
+): ChartGrid | undefined {
   const { bars, beats: decodedBeats, fit } = decoded;
   const grid = [...fit.beatsMs];
   // A 4/4 section of rolling triplets is a 12/8 groove: the same beats, written in dotted quarters.
