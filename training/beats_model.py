@@ -278,16 +278,22 @@ def export_beats() -> None:
     # transcriber that adds classes after them (1.9.0's snare_cross_stick) feeds it unchanged.
     missing = [c for c in CLASSES if c not in transcriber["classes"]]
     assert not missing, f"the transcriber has no {missing}: the beat model needs retraining"
+    # The models whose outputs it was trained on: today's, unless this very file is already listed
+    # (re-exported after a transcriber update that kept its onsets, as 1.9.0 kept 1.8.0's).
+    sha = hashlib.sha256(data).hexdigest()
+    old = next((m for m in manifest["models"] if m.get("name") == "beatsight-beats"), None)
+    trained_with = old["trainedWith"] if old and old.get("sha256") == sha else {
+        "transcriber": transcriber["version"],
+        "separator": next(m["version"] for m in manifest["models"] if m["task"] == "separation")}
     entry = {
         "name": "beatsight-beats", "version": VERSION, "task": "beats", "file": FILE, "url": f"/models/{FILE}",
-        "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "opset": 17,
+        "sha256": sha, "bytes": len(data), "opset": 17,
         "parameters": sum(p.numel() for p in model.parameters()),
         "frameRate": FPS, "inputChannels": IN_CHANNELS,
         "inputClasses": CLASSES,
         "inputFeatures": "lib/pipeline/beat-features.ts: accompaniment log band-energy onsets (30-150, 150-400, "
                          "400-1200, 1200-4000, 4000-11000 Hz) and harmony change (chroma L1 distance, 6 frames either side)",
-        "trainedWith": {"transcriber": transcriber["version"],
-                        "separator": next(m["version"] for m in manifest["models"] if m["task"] == "separation")},
+        "trainedWith": trained_with,
         "inputs": [{"name": "inputs", "dtype": "float32", "shape": ["batch", "frames", "channels"],
                     "description": "per transcriber frame (channels = inputChannels): the transcriber's onset probabilities of inputClasses, in that order, "
                                    "then the accompaniment features"}],
@@ -304,6 +310,9 @@ def export_beats() -> None:
     }
     manifest["models"] = [m for m in manifest["models"] if m.get("name") != entry["name"]] + [entry]
     manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
+    # the repository's formatter owns JSON layout (as export.py's save_manifest)
+    subprocess.run(["npx", "biome", "format", "--write", str(manifest_path)], cwd=ROOT.parent, check=True,
+                   capture_output=True, timeout=120)
     fixtures = ROOT.parent / "lib" / "models" / "fixtures" / "expected-beats.json"
     frames = len(ob)
     picks = list(range(0, frames, 25))
