@@ -84,18 +84,33 @@ def mix_views(rng: np.random.Generator, audio: np.ndarray, acc: np.ndarray, view
 
 
 @torch.no_grad()
-def trunk_features(model: Transcriber, mixes, n_total: int, batch: int = 32) -> np.ndarray:
-    """The frozen trunk's features [n_total, ch, T] (float16) of every mix."""
+def frozen_features(model: Transcriber, x: torch.Tensor) -> list[torch.Tensor]:
+    """What the heads' training needs of the frozen part: the trunk's features, and with a branch
+    (which learns) the conv stack's features it reads instead of its output."""
+    if model.branch is None:
+        return [model.trunk(x)]
+    front = model.front(x)
+    return [model.tcn(model.proj(front)), front]
+
+
+def head_input(model: Transcriber, feats: list[torch.Tensor]) -> torch.Tensor:
+    return feats[0] if model.branch is None else model.head_input(feats[0], feats[1])
+
+
+@torch.no_grad()
+def trunk_features(model: Transcriber, mixes, n_total: int, batch: int = 32) -> list[np.ndarray]:
+    """frozen_features of every mix, each [n_total, channels, T] (float16)."""
     model.eval()
     out = None
     buf, k, t0 = [], 0, time.time()
     for item in mixes:
         buf.append(item)
         if len(buf) == batch or k + len(buf) == n_total:
-            h = model.trunk(torch.from_numpy(np.stack([x for x in buf]))).numpy().astype(np.float16)
+            parts = [f.numpy().astype(np.float16) for f in frozen_features(model, torch.from_numpy(np.stack(buf)))]
             if out is None:
-                out = np.zeros((n_total, *h.shape[1:]), dtype=np.float16)
-            out[k:k + len(buf)] = h
+                out = [np.zeros((n_total, *f.shape[1:]), dtype=np.float16) for f in parts]
+            for o, f in zip(out, parts):
+                o[k:k + len(buf)] = f
             k += len(buf)
             buf = []
             if k % (batch * 25) == 0:
@@ -109,12 +124,14 @@ def cached_features(model: Transcriber, split: str, views: int, seed: list[int],
     d = np.load(WORK / f"drums_{split}.npz")
     audio, events = d["audio"], d["events"]
     trunk_sum = hashlib.sha1(b"".join(v.numpy().tobytes() for k, v in sorted(model.state_dict().items())
-                                      if not k.startswith(("onset.", "velocity.", "articulation.")))).hexdigest()[:10]
-    key = hashlib.sha1(json.dumps([split, views, seed, options, acc_split, trunk_sum]).encode()).hexdigest()[:12]
+                                      if not k.startswith(("onset.", "velocity.", "articulation.", "branch.")))).hexdigest()[:10]
+    parts = 1 if model.branch is None else 2
+    key = hashlib.sha1(json.dumps([split, views, seed, options, acc_split, trunk_sum]
+                                  + ([parts] if parts > 1 else [])).encode()).hexdigest()[:12]
     path = WORK / f"artic_features_{split}_{key}.npz"
     if path.exists():
         c = np.load(path)
-        return c["h"], c["tgt"], c["vel"], c["art"]
+        return [c["h"]] + ([c["front"]] if parts > 1 else []), c["tgt"], c["vel"], c["art"]
     acc = np.load(WORK / f"accomp_{acc_split}.npy", mmap_mode="r")
     rng = np.random.default_rng(seed)
     order, rates, alone = [], [], []
@@ -129,7 +146,7 @@ def cached_features(model: Transcriber, split: str, views: int, seed: list[int],
     t0 = time.time()
     h = trunk_features(model, (x for _, x, _, _ in tracked()), views * len(audio))
     print(f"  {split}: {views} x {len(audio)} mixes through the trunk in {time.time() - t0:.0f} s", flush=True)
-    n_frames = h.shape[2]
+    n_frames = h[0].shape[2]
     ev = []
     starts = np.searchsorted(events[:, 0], np.arange(len(audio) + 1))
     for k, i in enumerate(order):
@@ -140,12 +157,13 @@ def cached_features(model: Transcriber, split: str, views: int, seed: list[int],
         ev.append(e)
     ev = np.concatenate(ev) if ev else np.zeros((0, 5), dtype=np.float32)
     tgt, vel, art = targets(ev, len(order), n_frames, np.array(rates))
-    np.savez(path, h=h, tgt=tgt, vel=vel, art=art)
+    if parts == 1:  # the branch's caches (4 GB) are not kept
+        np.savez(path, h=h[0], tgt=tgt, vel=vel, art=art)
     return h, tgt, vel, art
 
 
 def head_losses(model: Transcriber, h: torch.Tensor, tgt: torch.Tensor, vel: torch.Tensor, art: torch.Tensor):
-    """(cross-stick onset BCE, velocity MSE at onsets, articulation CE) on trunk features h."""
+    """(cross-stick onset BCE, velocity MSE at onsets, articulation CE) on the heads' input h."""
     on, vl, ar = model.heads(h)
     t7 = tgt[:, CROSS_STICK]
     l_cs = F.binary_cross_entropy_with_logits(on[:, CROSS_STICK], t7, weight=1.0 + 4.0 * t7)
@@ -163,10 +181,13 @@ def head_losses(model: Transcriber, h: torch.Tensor, tgt: torch.Tensor, vel: tor
 
 
 def freeze_to_heads(model: Transcriber) -> list[torch.nn.Parameter]:
-    """Only the heads learn; the seven 1.8.0 onset rows get no gradient (a hook zeroes them)."""
+    """Only the heads learn; the seven 1.8.0 onset rows get no gradient (a hook zeroes them). With
+    a branch, the branch learns too and the velocity head stays 1.9.0's (its weights on the
+    branch's channels stay zero), so only the cross-stick and the articulations change."""
     for p in model.parameters():
         p.requires_grad_(False)
-    params = [model.onset.weight, model.onset.bias, *model.velocity.parameters(), *model.articulation.parameters()]
+    params = [model.onset.weight, model.onset.bias, *model.articulation.parameters()]
+    params += [*model.branch.parameters()] if model.branch is not None else [*model.velocity.parameters()]
     for p in params:
         p.requires_grad_(True)
     keep = torch.zeros(N_OUTPUT, 1, 1)
@@ -184,9 +205,10 @@ def measure(model: Transcriber, h: np.ndarray, tgt: np.ndarray, vel: np.ndarray,
     against the played velocity at onset frames, per class."""
     from scipy.stats import spearmanr
     model.eval()
+    h = h if isinstance(h, list) else [h]
     ons, vls, ars = [], [], []
-    for k in range(0, len(h), 64):
-        on, vl, ar = model.heads(torch.from_numpy(h[k:k + 64].astype(np.float32)))
+    for k in range(0, len(h[0]), 64):
+        on, vl, ar = model.heads(head_input(model, [torch.from_numpy(f[k:k + 64].astype(np.float32)) for f in h]))
         ons.append(torch.sigmoid(on).numpy())
         vls.append(torch.sigmoid(vl).numpy())
         ars.append(ar.numpy())
@@ -273,11 +295,17 @@ def train_articulation(minutes: float | None, steps: int | None, resume: bool, s
     if not resume:
         raise ValueError("the articulation heads train on a trained trunk: resume a checkpoint")
     cfg = options["articulation"]
-    src = WORK / "transcriber_train.pt"
-    src = src if src.exists() else CKPT_DIR / "transcriber.pt"
+    name = "transcriber"
+    src = next((p for p in (WORK / f"{name}_train.pt", CKPT_DIR / f"{name}.pt") if p.exists()), CKPT_DIR / "transcriber.pt")
     ck = torch.load(src, map_location="cpu")
     arch = ck.get("arch", {})
-    if arch.get("articulation"):
+    if arch.get("articulation") and cfg.get("branch") and not arch.get("branch"):
+        old = Transcriber(**arch)
+        old.load_state_dict(ck["model"])
+        model = old.grow_branch(cfg["branch"])
+        ck = {"model": model.state_dict(), "state": ck.get("state", {}), "arch": model.arch}
+        print(f"grew {src} (step {ck['state'].get('step')}) a {cfg['branch']}-channel branch")
+    elif arch.get("articulation"):
         model = Transcriber(**arch)
         model.load_state_dict(ck["model"])
     else:
@@ -293,41 +321,47 @@ def train_articulation(minutes: float | None, steps: int | None, resume: bool, s
     feats = [cached_features(model, split, cfg.get("views", 1), [sum(map(ord, split)), start_step],
                              {k: v for k, v in options.items() if k in ("accomp_share", "accomp_db", "augment")}, "train")
              for split in sets]
-    h, tgt, vel, art = (np.concatenate([f[i] for f in feats]) for i in range(4))
+    if len(feats) == 1:  # no copy: the branch's cache alone is 4 GB
+        h, tgt, vel, art = feats[0]
+    else:
+        h = [np.concatenate([f[0][j] for f in feats]) for j in range(len(feats[0][0]))]
+        tgt, vel, art = (np.concatenate([f[i] for f in feats]) for i in (1, 2, 3))
     val = validation_sets(model)
-    for name, v in val.items():
-        print_measure(f"start, artic_val {name}", measure(model, *v))
+    for condition, v in val.items():
+        print_measure(f"start, artic_val {condition}", measure(model, *v))
     batch = cfg.get("batch", 64)
-    print(f"articulation heads: {len(h)} cached mixes, {int((art >= 0).sum())} labelled articulation frames")
+    print(f"articulation heads: {len(tgt)} cached mixes, {int((art >= 0).sum())} labelled articulation frames")
 
     def batch_fn(rng):
-        idx = np.sort(rng.choice(len(h), batch, replace=False))
-        return (torch.from_numpy(h[idx].astype(np.float32)), torch.from_numpy(tgt[idx]),
+        idx = np.sort(rng.choice(len(tgt), batch, replace=False))
+        return ([torch.from_numpy(f[idx].astype(np.float32)) for f in h], torch.from_numpy(tgt[idx]),
                 torch.from_numpy(vel[idx]), torch.from_numpy(art[idx]))
 
     def loss_fn(m, b):
-        l_cs, l_v, l_a = head_losses(m, *b)
+        if m.branch is not None:
+            m.branch.train()  # the trunk stays on its running statistics, the branch learns its own
+        l_cs, l_v, l_a = head_losses(m, head_input(m, b[0]), *b[1:])
         return l_cs + 0.5 * l_v + l_a
 
-    _loop("transcriber", model, minutes, steps, True, batch_fn, loss_fn, cfg.get("lr", 0.01) / 0.3, sets, options,
+    _loop(name, model, minutes, steps, True, batch_fn, loss_fn, cfg.get("lr", 0.01) / 0.3, sets, options,
           fresh_optimizer=options.get("fresh_optimizer", False), loaded=ck, params=params, train_mode=False)
     assert torch.equal(model.onset.weight[:N_CLASSES], frozen[0]) and torch.equal(model.onset.bias[:N_CLASSES], frozen[1]), \
         "the seven 1.8.0 onset rows moved"
-    record_measurements(model, val)
+    record_measurements(model, val, name)
 
 
-def record_measurements(model: Transcriber, val: dict[str, tuple]) -> None:
+def record_measurements(model: Transcriber, val: dict[str, tuple], name: str = "transcriber") -> None:
     """Measure on artic_val and keep the figures in the checkpoint's state (`measured`): export
     reads the cross-stick's threshold there, docs/MODELS.md reports them."""
     from train import CKPT_DIR
     measured = {}
-    for name, v in val.items():
-        measured[name] = measure(model, *v)
-        print_measure(f"end, artic_val {name}", measured[name])
-    ck = torch.load(CKPT_DIR / "transcriber.pt", map_location="cpu")
+    for condition, v in val.items():
+        measured[condition] = measure(model, *v)
+        print_measure(f"end, artic_val {condition}", measured[condition])
+    ck = torch.load(CKPT_DIR / f"{name}.pt", map_location="cpu")
     ck["state"]["measured"] = {"artic_val": measured["mix"], "artic_val_drums": measured["drums"]}
-    torch.save(ck, CKPT_DIR / "transcriber.pt")
-    (CKPT_DIR / "transcriber.json").write_text(json.dumps(ck["state"], indent=1))
+    torch.save(ck, CKPT_DIR / f"{name}.pt")
+    (CKPT_DIR / f"{name}.json").write_text(json.dumps(ck["state"], indent=1))
 
 
 __all__ = ["cached_features", "freeze_to_heads", "head_losses", "measure", "print_measure", "validation_sets",

@@ -94,6 +94,8 @@ def main() -> None:
                        help='on-the-fly augmentation as JSON, e.g. \'{"rate": [0.89, 1.12], "eq_db": 6}\' (augment.py)')
     e = sub.add_parser("export", help="export ONNX, verify with onnxruntime-node, write manifest")
     e.add_argument("--which", choices=["both", "transcriber", "separator"], default="both")
+    e.add_argument("--experiment", help="a transcriber checkpoint that is not shipped (checkpoints/<name>.pt): "
+                                        "ONNX to training/work/<name>.onnx, checked, manifest untouched")
     v = sub.add_parser("evaluate", help="mir_eval onset F1 per class and SDR on held-out data")
     v.add_argument("--which", choices=["both", "transcriber", "separator"], default="both")
     v.add_argument("--onnx", action="store_true", help="evaluate the exported ONNX models (node)")
@@ -232,6 +234,9 @@ def main() -> None:
         elif step == "card":
             from card import card
             card()
+        elif step == "export" and getattr(args, "experiment", None):
+            from export import export_experiment
+            export_experiment(args.experiment)
         elif step == "export":
             from export import export
             export(getattr(args, "which", "both"))

@@ -27,7 +27,7 @@ from models import (S_HOP, S_NFFT, T_FMAX, T_FMIN, T_HOP, T_MELS, T_NFFT, Export
 from train import load_trained
 
 # Each model is versioned on its own: a new training run of one does not re-version the other.
-VERSIONS = {"transcriber": "1.9.0", "separator": "1.4.0"}
+VERSIONS = {"transcriber": "1.10.0", "separator": "1.4.0"}
 FILES = {"transcriber": "transcriber-v1.onnx", "separator": "separator-v1.onnx"}
 MANIFEST = MODELS_OUT / "manifest.json"
 EXPECTED = REPO / "lib" / "models" / "fixtures" / "expected-outputs.json"
@@ -200,22 +200,51 @@ def save_manifest(man: dict) -> None:
         print(f"  (biome format skipped: {e})")
 
 
-def upsert(man: dict, entry: dict, new_thresholds: dict | None = None) -> None:
+def upsert(man: dict, entry: dict, new_thresholds: dict | None = None, unchanged: dict | None = None) -> None:
     """Replace the task's entry; the thresholds and the onset figures already measured stay
-    (evaluate and evaluate-real rewrite them), a `calibration` and `articulationMetrics` measured on
-    an earlier version do not (evaluate-articulations refits and remeasures them). `new_thresholds`
-    adds thresholds for classes the old entry did not have."""
+    (evaluate and evaluate-real rewrite them), `articulationMetrics` measured on an earlier version
+    does not (evaluate-articulations remeasures it). `unchanged` ({"onset": [...], "velocity":
+    [...]}, the classes whose output equals the recorded one on the check clip) keeps the old
+    `calibration` maps of those outputs and the thresholds of those onsets; without it no
+    calibration stays. `new_thresholds` gives the thresholds of the other classes."""
     old = next((m for m in man["models"] if m["task"] == entry["task"]), None)
     if old is not None:
         for keep in ("thresholds", "metrics", "thresholdsSource", "realValidation"):
             if keep in old and keep not in entry:
                 entry[keep] = old[keep]
+        if unchanged and "calibration" in old:
+            cal = {k: v for k, v in old["calibration"].items() if k not in ("confidence", "velocity")}
+            for kind, output in (("confidence", "onset"), ("velocity", "velocity")):
+                maps = {c: m for c, m in old["calibration"].get(kind, {}).items() if c in unchanged[output]}
+                if maps:
+                    cal[kind] = maps
+            if any(k in cal for k in ("confidence", "velocity")):
+                entry["calibration"] = cal
         man["models"].remove(old)
     if entry["task"] == "transcription":
         # until `evaluate --tune-thresholds --write-manifest`
         thresholds = entry.get("thresholds", {c: 0.5 for c in entry["classes"]})
-        entry["thresholds"] = {c: thresholds.get(c, (new_thresholds or {}).get(c, 0.5)) for c in entry["classes"]}
+        keep = set(entry["classes"]) if unchanged is None else set(unchanged["onset"])
+        entry["thresholds"] = {c: thresholds[c] if c in thresholds and c in keep else (new_thresholds or {}).get(c, 0.5)
+                               for c in entry["classes"]}
     man["models"].append(entry)
+
+
+def unchanged_outputs(ref: list[np.ndarray], recorded: dict | None, classes: list[str]) -> dict | None:
+    """Per output (onset, velocity), the classes whose column equals the recorded outputs on the
+    check clip within 1e-5 (plus the fixture's rounding): a network grown beside a frozen part
+    keeps those outputs' calibration and thresholds (upsert)."""
+    if recorded is None:
+        return None
+    out = {}
+    for k, name in enumerate(("onset", "velocity")):
+        rec = recorded["outputs"].get(name)
+        if rec is None:
+            return None
+        old = np.array(rec["values"], dtype=np.float32).reshape(rec["shape"])
+        n = min(old.shape[-1], ref[k].shape[-1])
+        out[name] = [classes[c] for c in range(n) if float(np.max(np.abs(ref[k][..., c] - old[..., c]))) <= 1e-5 + 5e-7]
+    return out
 
 
 def check_frozen_onsets(onset: np.ndarray, recorded: dict | None, state: dict) -> None:
@@ -229,6 +258,45 @@ def check_frozen_onsets(onset: np.ndarray, recorded: dict | None, state: dict) -
     diff = float(np.max(np.abs(onset[..., :len(CLASSES)] - old)))
     print(f"  first {len(CLASSES)} onset outputs vs the recorded ones: max |diff| {diff:.2e}")
     assert diff <= 1e-5 + 5e-7, f"the frozen onset rows changed: {diff}"  # fixture values are rounded to 1e-6
+
+
+def export_experiment(name: str) -> Path:
+    """A transcriber checkpoint that is not shipped (checkpoints/<name>.pt) as
+    training/work/<name>.onnx, checked in onnxruntime-node against PyTorch and, for the frozen onset
+    rows, against the recorded outputs; the manifest and the fixtures are left alone. An evaluation
+    takes the file (evaluate-articulations --model)."""
+    model, state = load_trained(name)
+    clip = check_clip()
+    xt = torch.from_numpy(clip)[None]
+    with torch.no_grad():
+        model.set_export(True)
+        wrapper = ExportTranscriber(model).eval()
+        ref = [t.numpy() for t in wrapper(xt)]
+    out_names = ["onset", "velocity", "articulation"]
+    raw = WORK / f"{name}-raw.onnx"
+    axes = {"audio": {0: "batch", 1: "samples"}, **{o: {0: "batch", 1: "frames"} for o in out_names}}
+    torch.onnx.export(wrapper, xt, str(raw), opset_version=17, input_names=["audio"], output_names=out_names,
+                      dynamic_axes=axes, do_constant_folding=True)
+    m = onnx.load(str(raw))
+    replaced = replace_constants(m, [(dft_kernel(T_NFFT), lambda n: dft_kernel_nodes(n, T_NFFT, None)),
+                                     (model.mel_fb.numpy(), lambda n: mel_nodes(n, model.mel_points, T_NFFT))])
+    assert len(replaced) == 2, replaced
+    m.doc_string = f"BeatSight transcriber experiment {name} (not shipped); see docs/MODELS.md"
+    onnx.checker.check_model(m)
+    bad = {n.op_type for n in m.graph.node} - ALLOWED_OPS
+    assert not bad, f"ops outside the allowed set: {bad}"
+    out = WORK / f"{name}.onnx"
+    onnx.save(m, str(out))
+    outs, _ = run_ort(out, clip[None], "audio")
+    diffs = {k: float(np.max(np.abs(outs[k][0] - r[0]))) for k, r in zip(out_names, ref)}
+    assert all(v < 1e-4 for v in diffs.values()), diffs
+    recorded = json.loads(EXPECTED.read_text()).get("transcriber") if EXPECTED.exists() else None
+    check_frozen_onsets(ref[0], recorded, state)
+    val_set = next(p for p in (WORK / "drums_val.npz", WORK / "drums_artic_val.npz") if p.exists())
+    _, tinfo = run_ort(out, np.load(val_set)["audio"][:4].astype(np.float32), "audio")
+    print(f"{out}: {out.stat().st_size} bytes, {sum(p.numel() for p in model.parameters())} parameters, "
+          f"max |ort - torch| {diffs}, {tinfo['ms'] / 1000 / tinfo['seconds']:.4f} s per audio second")
+    return out
 
 
 def export(which: str) -> None:
@@ -287,7 +355,9 @@ def export(which: str) -> None:
             diffs["onset_vs_torch_stft"] = float(np.max(np.abs(
                 torch.sigmoid(ref_train[0]).transpose(1, 2).numpy()[0] - ref[0][0])))
         print(f"{name}: {size} bytes, {params} parameters, ops {ops}\n  replaced {replaced}\n  max |ort - torch| {diffs}")
+        unchanged = unchanged_outputs(ref, expected.get("transcriber"), OUTPUT_CLASSES) if articulated else None
         if articulated:
+            print(f"  outputs unchanged since the recorded export: {unchanged}")
             check_frozen_onsets(ref[0], expected.get("transcriber"), state)
             groups = ref[2][0].reshape(-1, N_ARTICULATIONS)
             sums = [groups[:, a:a + len(c)].sum(axis=1) for a, c in zip(np.cumsum([0] + [len(c) for _, c in ARTICULATION_GROUPS]),
@@ -394,7 +464,8 @@ def export(which: str) -> None:
             })
         measured = state.get("measured", {}).get("artic_val", {})
         # the cross-stick's threshold: the lowest at which half its notes are right (artic_train.cross_stick_f1)
-        upsert(man, entry, {"snare_cross_stick": measured.get("crossStick", {}).get("precise", {}).get("threshold", 0.5)})
+        upsert(man, entry, {"snare_cross_stick": measured.get("crossStick", {}).get("precise", {}).get("threshold", 0.5)},
+               unchanged)
         save_manifest(man)
         print(f"  inference {rtf:.4f} s per audio second; wrote {out} and {MANIFEST}")
     EXPECTED.write_text(json.dumps({"checkClip": {"sampleRate": SR, "seconds": CHECK_SECONDS,

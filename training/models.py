@@ -64,6 +64,22 @@ class RefineBlock2d(nn.Module):
         return x + self.act(self.bn(self.conv(x)))
 
 
+class ArticBranch(nn.Module):
+    """A small temporal network from the conv stack's features to extra channels for the heads,
+    beside the frozen trunk (1.10.0): 1x1 to `ch`, then residual dilated temporal blocks (1, 2, 4,
+    8). The trunk was trained to merge every tom into one class, crash, splash and china into
+    another and to ignore side sticks; the branch learns what the articulation and cross-stick
+    heads need without moving the trunk, so the seven onset outputs stay 1.8.0's."""
+
+    def __init__(self, cin: int, ch: int) -> None:
+        super().__init__()
+        self.inp = nn.Sequential(nn.Conv1d(cin, ch, 1), nn.BatchNorm1d(ch), nn.ReLU())
+        self.tcn = nn.Sequential(*[TemporalBlock(ch, d) for d in (1, 2, 4, 8)])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.tcn(self.inp(x))
+
+
 class Transcriber(nn.Module):
     """PCM [B, N] at 22,050 Hz -> onset probabilities and velocities [B, T, C] at 50 fps.
 
@@ -71,10 +87,12 @@ class Transcriber(nn.Module):
     articulation head, a 1x1 convolution with a channel per component of ARTICULATION_GROUPS
     (softmaxed within each group at export). Without it the network is 1.8.0's."""
 
-    def __init__(self, ch: int = 128, dilations=(1, 2, 4, 8, 16), refine: int = 0, articulation: bool = False) -> None:
+    def __init__(self, ch: int = 128, dilations=(1, 2, 4, 8, 16), refine: int = 0, articulation: bool = False,
+                 branch: int = 0) -> None:
         super().__init__()
         # what a checkpoint records to rebuild this network
-        self.arch = {"refine": refine, **({"articulation": True} if articulation else {})}
+        self.arch = {"refine": refine, **({"articulation": True} if articulation else {}),
+                     **({"branch": branch} if branch else {})}
         self.stft = STFT(T_NFFT, T_HOP)
         fb, self.mel_points = mel_filterbank(SR, T_NFFT, T_MELS, T_FMIN, T_FMAX)
         self.register_buffer("mel_fb", torch.from_numpy(fb), persistent=False)
@@ -84,9 +102,11 @@ class Transcriber(nn.Module):
         self.proj = nn.Sequential(nn.Conv1d(64 * (T_MELS // 16), ch, 1), nn.BatchNorm1d(ch), nn.ReLU())
         self.tcn = nn.Sequential(*[TemporalBlock(ch, d) for d in dilations])
         n_out = N_OUTPUT if articulation else N_CLASSES
-        self.onset = nn.Conv1d(ch, n_out, 1)
-        self.velocity = nn.Conv1d(ch, n_out, 1)
-        self.articulation = nn.Conv1d(ch, N_ARTICULATIONS, 1) if articulation else None
+        # `branch` (1.10.0): ArticBranch's channels beside the trunk's, read by the heads
+        self.branch = ArticBranch(64 * (T_MELS // 16), branch) if branch else None
+        self.onset = nn.Conv1d(ch + branch, n_out, 1)
+        self.velocity = nn.Conv1d(ch + branch, n_out, 1)
+        self.articulation = nn.Conv1d(ch + branch, N_ARTICULATIONS, 1) if articulation else None
 
     def set_export(self, on: bool) -> None:
         self.stft.export = on
@@ -97,12 +117,20 @@ class Transcriber(nn.Module):
         mel = torch.matmul(self.mel_fb, mag)  # [B, M, T]
         return torch.log(mel + 1e-3)
 
-    def trunk(self, x: torch.Tensor) -> torch.Tensor:
-        """PCM -> the features every head reads [B, ch, T]."""
+    def front(self, x: torch.Tensor) -> torch.Tensor:
+        """PCM -> the conv stack's features, bands stacked as channels [B, 64 * M/16, T]."""
         f = self.norm(self.features(x))
         h = self.refine(self.conv(f.unsqueeze(1)))  # [B, 64, M/16, T]
         b, c, m, t = h.shape
-        return self.tcn(self.proj(h.reshape(b, c * m, t)))
+        return h.reshape(b, c * m, t)
+
+    def trunk(self, x: torch.Tensor) -> torch.Tensor:
+        """PCM -> the features every head reads [B, ch, T] (with a branch: [B, ch + branch, T])."""
+        front = self.front(x)
+        return self.head_input(self.tcn(self.proj(front)), front)
+
+    def head_input(self, h: torch.Tensor, front: torch.Tensor | None) -> torch.Tensor:
+        return h if self.branch is None else torch.cat([h, self.branch(front)], dim=1)
 
     def heads(self, h: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """Logits [B, C, T] of the onset and velocity heads (and articulation's [B, 12, T])."""
@@ -133,6 +161,21 @@ class Transcriber(nn.Module):
             grown.velocity.bias[N_CLASSES] = self.velocity.bias[1]
             grown.articulation.weight.zero_()
             grown.articulation.bias.zero_()
+        return grown
+
+    def grow_branch(self, width: int) -> "Transcriber":
+        """This articulated network with an ArticBranch of `width` channels beside the trunk; the
+        heads' weights on the new channels start at zero, so every output starts unchanged."""
+        grown = Transcriber(refine=self.arch["refine"], articulation=True, branch=width)
+        heads = ("onset.weight", "velocity.weight", "articulation.weight")
+        state = {k: v for k, v in self.state_dict().items() if k not in heads}
+        missing, unexpected = grown.load_state_dict(state, strict=False)
+        assert not unexpected and all(k in heads or k.startswith("branch.") for k in missing), missing
+        with torch.no_grad():
+            for key in heads:
+                head = getattr(grown, key.split(".")[0])
+                head.weight.zero_()
+                head.weight[:, : self.onset.weight.shape[1]] = self.state_dict()[key]
         return grown
 
 

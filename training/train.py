@@ -407,7 +407,7 @@ def train_separator(minutes: float | None, steps: int | None, resume: bool, sets
 
 def load_trained(name: str):
     ck = torch.load(CKPT_DIR / f"{name}.pt", map_location="cpu")
-    model = (Transcriber if name == "transcriber" else Separator)(**ck.get("arch", {}))
+    model = (Transcriber if name.startswith("transcriber") else Separator)(**ck.get("arch", {}))
     model.load_state_dict(ck["model"])
     model.eval()
     return model, ck.get("state", {})
