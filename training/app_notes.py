@@ -3,7 +3,8 @@
 A port of lib/transcribe/peaks.ts (local maxima at or above the class threshold, >= left and >
 right; parabolic refinement; 30 ms non-maximum suppression, strongest first; velocity read at the
 sub-frame onset; the manifest's calibration maps where it has them, else log-odds above the
-threshold as confidence), articulations.ts (a group's most probable component at the peak frame;
+threshold as confidence), articulations.ts (a group's most probable component at the peak frame,
+the default instead where the manifest's `minProbability` for that component is not reached;
 toms clustered per song on their expected position) and limbs.ts (notes within 20 ms are one
 instant: one note per lane, at most two hands), so that training/ measures the charts users get.
 `check_port` runs the TypeScript on the same activations (training/pick_notes.ts) and refuses to
@@ -88,6 +89,7 @@ class Note:
     raw_velocity: float  # the velocity output at the onset
     velocity: float  # what the chart carries (calibrated when the model has a map)
     confidence: float
+    articulation: np.ndarray | None = None  # the group's probabilities at the peak (fitting minimums)
 
 
 def interp_map(points: list[list[float]], x: float) -> float:
@@ -142,11 +144,13 @@ def pick_notes(out: dict[str, np.ndarray], model: Model, fps: float, duration: f
     art = out.get(ARTICULATION_OUTPUT)
     th = thresholds or model.thresholds
     cal = model.calibration if calibration is True else (calibration or None)
-    group_of = {}
+    group_of, min_of = {}, {}
     if model.groups and art is not None:
         offset = 0
         for g in model.groups:
             group_of[g["class"]] = (offset, g["components"])
+            if g.get("minProbability") is not None:
+                min_of[g["class"]] = g["minProbability"]
             offset += len(g["components"])
     frames = len(onset)
     notes: list[Note] = []
@@ -176,8 +180,8 @@ def pick_notes(out: dict[str, np.ndarray], model: Model, fps: float, duration: f
             if name in group_of:
                 o, comps = group_of[name]
                 probs = art[f, o:o + len(comps)]
-                comp = comps[int(np.argmax(probs))]  # the first on a tie, the group's default
-            notes.append(Note((f + off) / fps, c, comp, h, raw, max(0.01, min(1.0, v)), conf))
+                comp = comps[choose_component(probs, min_of.get(name))]
+            notes.append(Note((f + off) / fps, c, comp, h, raw, max(0.01, min(1.0, v)), conf, probs))
             if probs is not None and all(FORMAT_LANE[k] == TOM_LANE for k in group_of[name][1]):
                 tom_probs.append((len(notes) - 1, probs, group_of[name][1]))
     if tom_probs:  # toms are high/mid/floor relative to the kit: one component per drum of the song
@@ -186,6 +190,15 @@ def pick_notes(out: dict[str, np.ndarray], model: Model, fps: float, duration: f
     notes = [n for n in notes if 0 <= n.t < duration]  # chart.ts: notes within the audio
     notes.sort(key=lambda n: (n.t, n.cls))
     return resolve_simultaneous(notes)
+
+
+def choose_component(probs: np.ndarray, minimum: list[float | None] | None) -> int:
+    """articulations.ts: the most probable component (the first on a tie, the group's default);
+    with `minimum`, the default instead unless that component is the default or reaches its
+    minimum (precisionFirst). Compared as doubles, as the TypeScript reads the float32 output."""
+    best = int(np.argmax(probs))
+    floor = minimum[best] if minimum is not None else None
+    return best if floor is None or float(probs[best]) >= float(floor) else 0
 
 
 TOM_MIN_SEPARATION = 0.5  # lib/transcribe/articulations.ts

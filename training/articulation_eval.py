@@ -442,7 +442,7 @@ _scored: dict[tuple[str, str], Track] = {}
 def score(clips: list[Clip], model: Model, fps: float, **pick) -> list[Track]:
     """Each clip's matched chart; the leave-one-out folds score the same clip with the same settings
     many times, so charts are remembered per clip and settings."""
-    key = json.dumps(pick, sort_keys=True, default=str)
+    key = json.dumps([pick, model.groups], sort_keys=True, default=str)  # groups: their minProbability
     out = []
     for c in clips:
         k = (f"{model.key()}.{c.name}", key)
@@ -552,6 +552,96 @@ def evaluate_set(clips: list[Clip], model: Model, fps: float, fold, fitted: dict
     return res
 
 
+MIN_PRECISION = 0.9  # a non-default mark is charted only where at least 9 in 10 such marks are right
+
+
+def fit_min_probabilities(tracks: list[Track], model: Model) -> dict[str, list[float | None]]:
+    """Per non-tom group, each non-default component's minimum probability (articulations.ts
+    precisionFirst): the lowest probability at which the chart's notes of that component (by the
+    most probable rule, at or above it) have the precision component_scores reports, at least
+    MIN_PRECISION: right = on a played hit of that component; a note on no played hit counts as
+    wrong, one on a hit whose component is unknown not at all. 1.0 (never, but at probability 1)
+    where no probability gets there. `tracks` are charted by the most probable rule."""
+    groups = {g["class"]: g["components"] for g in model.groups or []}
+    seen: dict[str, list[tuple[int, float, bool]]] = {c: [] for c in groups}  # (component, p, right)
+    for tr in tracks:
+        for lane in LANES:
+            refs, notes = tr.refs[lane], tr.lane_notes[lane]
+            ref_of = {b: refs[a] for a, b in tr.pairs[lane]}
+            for j, n in enumerate(notes):
+                cls = model.classes[n.cls]
+                if n.articulation is None or cls not in groups:
+                    continue
+                r = ref_of.get(j)
+                if r is not None and r.component is None:
+                    continue  # a played articulation nobody knows: neither right nor wrong
+                k = int(np.argmax(n.articulation))
+                right = r is not None and groups[cls][k] in (r.accept or {r.component})
+                seen[cls].append((k, float(n.articulation[k]), right))
+    out = {}
+    for cls, comps in groups.items():
+        if all(LANE_OF[c] == "tom" for c in comps):
+            continue  # toms are clustered per song (articulations.ts)
+        mins: list[float | None] = [None]
+        for k in range(1, len(comps)):
+            hits = sorted(((p, right) for kk, p, right in seen[cls] if kk == k), reverse=True)
+            lowest, right = 1.0, 0
+            for i, (p, ok) in enumerate(hits):  # precision of the hits at or above each probability
+                right += ok
+                last_of_tie = i + 1 == len(hits) or hits[i + 1][0] < p
+                if last_of_tie and right / (i + 1) >= MIN_PRECISION:
+                    lowest = p
+            mins.append(math.floor(lowest * 1e4) / 1e4 if lowest < 1.0 else 1.0)  # floor: the hit itself stays in
+        out[cls] = mins
+    return out
+
+
+def with_min_probabilities(model: Model, mins: dict[str, list[float | None]] | None) -> Model:
+    """The model with its groups' minProbability replaced (None: every group's removed)."""
+    groups = [{k: v for k, v in g.items() if k != "minProbability"} for g in model.groups or []]
+    for g in groups:
+        if mins and g["class"] in mins:
+            g["minProbability"] = mins[g["class"]]
+    return replace(model, groups=groups or None)
+
+
+def compare_min_probabilities(sets: dict[str, list[Clip]], argmax_model: Model, min_model: Model,
+                              fps: float, fitted: dict | None) -> dict:
+    """Per set and component, F1 (precision / recall) of the charts by the most probable rule and
+    with the minimums, and the matched hits of each played component charted as each component."""
+    out = {}
+    for key, clips in sets.items():
+        test = halves(clips)[0][1] if key.startswith("synthetic") else clips
+        row = {}
+        for label, m in (("argmax", argmax_model), ("minProbability", min_model)):
+            comp, _, conf = component_scores(score(test, m, fps, calibration=fitted or False))
+            row[label] = {"components": comp, "confusions": conf}
+        out[key] = row
+    return out
+
+
+def print_min_comparison(cmp: dict, mins: dict, model: Model) -> None:
+    print(f"\nminimum probabilities (fitted on the calibration-fitting half, precision >= {MIN_PRECISION}): "
+          f"{json.dumps(mins)}")
+    comps = [c for g in model.groups or [] if g["class"] in mins for c in g["components"]]
+    print("| component | " + " | ".join(cmp) + " |")
+    print("|---|" + "---|" * len(cmp))
+    for c in comps:
+        cells = []
+        for key in cmp:
+            a, b = cmp[key]["argmax"]["components"][c], cmp[key]["minProbability"]["components"][c]
+            cells.append(f"{a['f1']:.3f} ({a['precision']:.2f}/{a['recall']:.2f}) -> {b['f1']:.3f} "
+                         f"({b['precision']:.2f}/{b['recall']:.2f}), n={a['support']}")
+        print(f"| {c} | " + " | ".join(cells) + " |")
+    for key in cmp:
+        for label in ("argmax", "minProbability"):
+            conf = cmp[key][label]["confusions"]
+            print(f"  {key} {label}: " + " | ".join(
+                f"{lane}: " + "; ".join(f"{p} -> " + ", ".join(f"{g} {n}" for g, n in sorted(row.items()))
+                                        for p, row in sorted(conf[lane].items()))
+                for lane in ("snare", "hihat", "crash", "ride") if conf.get(lane)))
+
+
 def leave_one_group_out(pool: list[Clip]):
     """Folds over songs: each song's clips are scored with what the other songs chose."""
     def fold(clips: list[Clip]):
@@ -583,11 +673,15 @@ def evaluate_articulations(model_file: Path | None = None, mdb: Path | None = No
     sets: dict[str, list[Clip]] = synthetic_sets(model)
     if not sets:
         print(f"  (no {ARTIC_VAL} in {WORK}: the held-out synthetic set is skipped, no calibration is fitted)")
-    fitted, fitted_on = None, None
+    fitted, fitted_on, mins = None, None, None
+    argmax_model = model = with_min_probabilities(model, None)  # refitted from the most probable rule
     if sets:
         tune_half = halves(sets["synthetic_drums"])[0][0]
         pool = tune_half + (halves(sets["synthetic_mix"])[0][0] if "synthetic_mix" in sets else [])
         tracks = score(pool, model, fps, calibration=False)
+        if model.groups:
+            mins = fit_min_probabilities(tracks, model)
+            model = with_min_probabilities(model, mins)
         fitted = fit_calibration(tracks, model.classes)
         dropped = drop_unhelpful_velocity_maps(fitted, tracks, model.classes)
         if dropped:
@@ -630,6 +724,8 @@ def evaluate_articulations(model_file: Path | None = None, mdb: Path | None = No
                                "the manifest's thresholds (MDB: chosen leave-one-song-out)",
               "onsetWindowSeconds": WINDOW, "sets": results}
     print_report(report)
+    if mins:
+        print_min_comparison(compare_min_probabilities(sets, argmax_model, model, fps, fitted), mins, model)
     if fitted:
         ece = {k: results[k]["calibration"] for k in results if k.startswith("synthetic")}
         before = [v["before"]["ece"] for v in ece.values()]
@@ -646,6 +742,11 @@ def evaluate_articulations(model_file: Path | None = None, mdb: Path | None = No
         entry = next(m for m in man["models"] if m["task"] == "transcription")
         if fitted:
             entry["calibration"] = calibration
+        if mins:
+            for g in entry["articulations"]["groups"]:
+                g.pop("minProbability", None)
+                if g["class"] in mins:
+                    g["minProbability"] = mins[g["class"]]
         entry["articulationMetrics"] = summary
         save_manifest(man)
         print("calibration and articulation metrics written to public/models/manifest.json")

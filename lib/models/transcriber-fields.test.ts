@@ -82,4 +82,26 @@ describe("the transcriber's articulations and calibration in the CI manifest sch
     });
     expect(() => parseModelManifest(badMap)).toThrow(/calibration\.velocity\.kick/);
   });
+
+  it("reads minimum probabilities per component and says what is wrong with bad ones", () => {
+    const groups = (t: Record<string, unknown>) =>
+      (t.articulations as { groups: { class: string; minProbability?: unknown }[] }).groups;
+    const ok = with19((t) => {
+      groups(t)[4]!.minProbability = [null, 0.74];
+    });
+    const ride = findModel(parseModelManifest(ok), "transcription")!.articulations?.groups[4];
+    expect(ride?.minProbability).toEqual([null, 0.74]);
+    const short = with19((t) => {
+      groups(t)[4]!.minProbability = [null];
+    });
+    expect(() => parseModelManifest(short)).toThrow(/"ride" has 1 minimum probabilities for 2 components/);
+    const onDefault = with19((t) => {
+      groups(t)[0]!.minProbability = [0.2, 0.9];
+    });
+    expect(() => parseModelManifest(onDefault)).toThrow(/default \(first\) component/);
+    const outOfRange = with19((t) => {
+      groups(t)[3]!.minProbability = [null, 0.8, 2];
+    });
+    expect(() => parseModelManifest(outOfRange)).toThrow(/"crash" has the minimum probability 2/);
+  });
 });

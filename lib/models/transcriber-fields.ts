@@ -4,6 +4,7 @@
 import "../zod-csp.ts";
 import { z } from "zod";
 import { COMPONENTS } from "../beatmap/lanes.ts";
+import { minProbabilityProblem } from "../transcribe/articulations.ts";
 import { piecewiseMapProblem } from "../transcribe/calibration.ts";
 
 const piecewiseMap = z.array(z.tuple([z.number(), z.number()])).superRefine((map, ctx) => {
@@ -19,6 +20,8 @@ export const ArticulationsSchema = z.object({
       z.object({
         class: z.string().min(1),
         components: z.array(z.enum(COMPONENTS)).min(2),
+        /** Per component, the probability a hit needs to be charted as it (articulations.ts). */
+        minProbability: z.array(z.number().nullable()).optional(),
       }),
     )
     .min(1),
@@ -70,6 +73,8 @@ export function transcriberFieldsProblem(entry: {
       if (new Set(g.components).size !== g.components.length) {
         return `${entry.name}'s articulation group for "${g.class}" names a component twice.`;
       }
+      const problem = g.minProbability ? minProbabilityProblem(g.minProbability, g.components.length) : null;
+      if (problem) return `${entry.name}'s articulation group for "${g.class}" ${problem}`;
     }
   }
   for (const kind of ["confidence", "velocity"] as const) {

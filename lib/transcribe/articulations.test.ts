@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { COMPONENT_LANE, type Component, contentHash, velocityClass } from "../beatmap/index.ts";
-import { articulationChannels, assignArticulations, pitchClusters } from "./articulations.ts";
+import {
+  articulationChannels,
+  assignArticulations,
+  minProbabilityProblem,
+  pitchClusters,
+} from "./articulations.ts";
 import { applyPiecewise, piecewiseMapProblem } from "./calibration.ts";
 import { buildChart } from "./chart.ts";
 import { TranscribeError } from "./errors.ts";
@@ -177,6 +182,77 @@ describe("articulations from the model's head", () => {
     } as Activations;
     expect(() => pickPeaks(other, settings)).toThrow(TranscribeError);
     expect(() => pickPeaks(other, settings)).toThrow(/cowbell/);
+  });
+});
+
+describe("minimum probabilities (precision first)", () => {
+  /** GROUPS with a minimum for the rimshot, the bell, and splash / china; the toms' too, ignored. */
+  const withMinimums = (a: Activations): Activations => {
+    const min: Record<string, (number | null)[]> = {
+      snare: [null, 0.8],
+      ride: [null, 0.7],
+      crash: [null, 0.6, 1],
+      tom: [null, 0.99, 0.99],
+    };
+    const groups = GROUPS.map((g) => (min[g.class] ? { ...g, minProbability: min[g.class] } : g));
+    return { ...a, articulation: { ...a.articulation!, groups } };
+  };
+  const hits = [
+    hit(500, "snare", { probs: [0.25, 0.75] }),
+    hit(1000, "snare", { probs: [0.15, 0.85] }),
+    hit(1500, "ride", { probs: [0.35, 0.65] }),
+    hit(2000, "ride", { probs: [0.28, 0.72] }),
+    hit(2500, "crash", { probs: [0.1, 0.7, 0.2] }),
+    hit(3000, "crash", { probs: [0.05, 0.05, 0.9] }),
+    hit(3500, "hihat_closed", { probs: [0.4, 0.6] }),
+  ];
+
+  it("charts a non-default component only at or above its minimum, else the group's default", () => {
+    expect(components(withMinimums(activationsWith(hits)))).toEqual([
+      "snare",
+      "snare_rimshot",
+      "ride",
+      "ride_bell",
+      "splash",
+      "crash",
+      "hihat_pedal",
+    ]);
+  });
+
+  it("charts the most probable component without the field, as models before it", () => {
+    expect(components(activationsWith(hits))).toEqual([
+      "snare_rimshot",
+      "snare_rimshot",
+      "ride_bell",
+      "ride_bell",
+      "splash",
+      "china",
+      "hihat_pedal",
+    ]);
+  });
+
+  it("leaves the toms to their per-song clustering", () => {
+    const toms = [0, 1, 2, 3].map((i) =>
+      hit(500 + i * 400, "tom", { probs: i < 2 ? [0.9, 0.05, 0.05] : [0.05, 0.05, 0.9] }),
+    );
+    const plain = components(activationsWith(toms));
+    expect(plain).toEqual(["tom_high", "tom_high", "tom_floor", "tom_floor"]);
+    expect(components(withMinimums(activationsWith(toms)))).toEqual(plain);
+  });
+
+  it("refuses minimums that do not fit the group", () => {
+    const a = activationsWith([hit(500, "ride")]);
+    const bad = (minProbability: (number | null)[]) => ({
+      ...a,
+      articulation: {
+        ...a.articulation!,
+        groups: GROUPS.map((g) => (g.class === "ride" ? { ...g, minProbability } : g)),
+      },
+    });
+    expect(() => pickPeaks(bad([null]), settings)).toThrow(/1 minimum probabilities for 2 components/);
+    expect(() => pickPeaks(bad([0.5, 0.5]), settings)).toThrow(/default \(first\) component/);
+    expect(() => pickPeaks(bad([null, 1.5]), settings)).toThrow(/minimum probability 1.5/);
+    expect(minProbabilityProblem([null, 0.74], 2)).toBeNull();
   });
 });
 

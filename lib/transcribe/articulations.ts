@@ -10,6 +10,13 @@
 // at least TOM_MIN_SEPARATION apart, each cluster one drum, the drums given the components in the
 // group's order nearest their centres. Hits of one drum score alike and share one component;
 // the order (high above mid above floor) follows the model's scores.
+//
+// A group whose manifest entry carries `minProbability` is precision-first: a hit takes a
+// non-default component only when that component is the most probable and its probability reaches
+// the component's minimum; otherwise the default (the plain stroke). A wrong rimshot or bell mark
+// costs a drummer more than a missing one. The minimums are fitted on held-out synthetic hits
+// (training/articulation_eval.py). Toms keep their clustering; a model without the field charts
+// by the most probable component, as before.
 import { COMPONENT_LANE, LANE } from "../beatmap/index.ts";
 import { TranscribeError } from "./errors.ts";
 import type { Activations, ArticulationGroup, Onset } from "./types.ts";
@@ -60,7 +67,23 @@ export function assertArticulations(a: Activations, frames: number): void {
         `The articulation group of "${g.class}" needs at least two components.`,
       );
     }
+    const problem = g.minProbability ? minProbabilityProblem(g.minProbability, g.components.length) : null;
+    if (problem) {
+      throw new TranscribeError("invalid_activations", `The articulation group of "${g.class}" ${problem}`);
+    }
   }
+}
+
+/**
+ * What is wrong with a group's `minProbability` for `size` components, as the rest of a sentence
+ * about the group, or null: one entry per component, the default's null, the others null or a
+ * probability in [0, 1].
+ */
+export function minProbabilityProblem(min: readonly (number | null)[], size: number): string | null {
+  if (min.length !== size) return `has ${min.length} minimum probabilities for ${size} components.`;
+  if (min[0] !== null) return "gives its default (first) component a minimum probability; it takes null.";
+  const bad = min.find((v) => v !== null && !(Number.isFinite(v) && v >= 0 && v <= 1));
+  return bad === undefined ? null : `has the minimum probability ${bad}; each is null or between 0 and 1.`;
 }
 
 /** Groups whose components are all toms: relative pitch, resolved per song. */
@@ -91,7 +114,10 @@ export function assignArticulations(onsets: readonly Onset[], a: Activations): O
     );
     if (members.length === 0) continue;
     const probs = members.map((i) => probabilities(out[i]!, layout));
-    const choice = isPitchGroup(layout.group) ? pitchClusters(probs) : probs.map(argmax);
+    const min = layout.group.minProbability;
+    const choice = isPitchGroup(layout.group)
+      ? pitchClusters(probs)
+      : probs.map((p) => (min ? precisionFirst(p, min) : argmax(p)));
     members.forEach((i, k) => {
       out[i] = { ...out[i]!, component: layout.group.components[choice[k]!]! };
     });
@@ -104,6 +130,13 @@ function argmax(p: readonly number[]): number {
   let best = 0;
   for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k;
   return best;
+}
+
+/** The most probable component if it is the default or reaches its minimum; else the default. */
+function precisionFirst(p: readonly number[], min: readonly (number | null)[]): number {
+  const best = argmax(p);
+  const floor = min[best] ?? null;
+  return floor === null || p[best]! >= floor ? best : 0;
 }
 
 /** Expected position of a hit in the group's order (0 … n − 1). */

@@ -20,6 +20,11 @@ export interface Activations {
 export interface ArticulationGroup {
   class: string;
   components: Component[];
+  /**
+   * Per component, the probability a hit needs to be charted as it (null: none, as for the
+   * default, the first). Absent: the most probable component. Tom groups ignore it (articulations.ts).
+   */
+  minProbability?: (number | null)[] | undefined;
 }
 
 /**
