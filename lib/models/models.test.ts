@@ -7,9 +7,10 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
+import { articulationChannels } from "../transcribe/articulations.ts";
 import { checkClip } from "./check-clip.ts";
 import { type ModelManifestEntry, parseModelManifest } from "./manifest.ts";
-import { type ArticulationsField, articulationChannelCount } from "./transcriber-fields.ts";
+import type { ArticulationsField } from "./transcriber-fields.ts";
 
 const modelsDir = fileURLToPath(new URL("../../public/models/", import.meta.url));
 const manifest = parseModelManifest(JSON.parse(readFileSync(`${modelsDir}manifest.json`, "utf8")));
@@ -85,7 +86,7 @@ describe("shipped models", () => {
           if (model.articulations) {
             // one probability per component, softmaxed within each group (training/models.py)
             const art = out[model.articulations.output]!;
-            const channels = articulationChannelCount(model.articulations);
+            const channels = articulationChannels(model.articulations.groups);
             expect(art.dims).toEqual([1, frames, channels]);
             expect(
               worstGroupSum(art.data as Float32Array, frames, channels, model.articulations),

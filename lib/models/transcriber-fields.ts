@@ -4,7 +4,7 @@
 import "../zod-csp.ts";
 import { z } from "zod";
 import { COMPONENTS } from "../beatmap/lanes.ts";
-import { minProbabilityProblem } from "../transcribe/articulations.ts";
+import { articulationChannels, minProbabilityProblem } from "../transcribe/articulations.ts";
 import { piecewiseMapProblem } from "../transcribe/calibration.ts";
 
 const piecewiseMap = z.array(z.tuple([z.number(), z.number()])).superRefine((map, ctx) => {
@@ -36,10 +36,6 @@ export const CalibrationSchema = z.looseObject({
 export type ArticulationsField = z.infer<typeof ArticulationsSchema>;
 export type CalibrationField = z.infer<typeof CalibrationSchema>;
 
-/** Channels of the articulation output. */
-export const articulationChannelCount = (a: ArticulationsField): number =>
-  a.groups.reduce((n, g) => n + g.components.length, 0);
-
 /**
  * What the two fields get wrong against the rest of the entry, as a sentence, or null: groups of
  * classes the model does not have (or twice), a component twice in a group, an output the model
@@ -58,7 +54,7 @@ export function transcriberFieldsProblem(entry: {
     if (!out) {
       return `${entry.name}'s articulations read the output "${articulations.output}", which its outputs do not list.`;
     }
-    const channels = articulationChannelCount(articulations);
+    const channels = articulationChannels(articulations.groups);
     const last = out.shape?.at(-1);
     if (typeof last === "number" && last !== channels) {
       return `${entry.name}'s "${articulations.output}" output has ${last} channels; its articulation groups name ${channels}.`;

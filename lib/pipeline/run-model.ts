@@ -3,7 +3,7 @@
 import { throwIfAborted, yieldToEventLoop } from "../inference/abort.ts";
 import type { ModelSession, TensorData } from "../inference/backend.ts";
 import { chunkInput, planChunks, stitchFrames, stitchSamples } from "../inference/chunking.ts";
-import type { ArticulationActivations } from "../transcribe/index.ts";
+import { type ArticulationActivations, articulationChannels } from "../transcribe/index.ts";
 import { chunkSamples, type SeparatorSpec, type TranscriberSpec } from "./model-spec.ts";
 
 export type FractionCallback = (fraction: number) => void;
@@ -50,8 +50,8 @@ export async function runTranscriber(
   const onset = new Float32Array(totalFrames * columns);
   const velocity = spec.velocityOutput ? new Float32Array(totalFrames * columns) : undefined;
   const groups = spec.articulations?.groups;
-  const articulationChannels = groups?.reduce((n, g) => n + g.components.length, 0) ?? 0;
-  const articulation = groups ? new Float32Array(totalFrames * articulationChannels) : undefined;
+  const channels = groups ? articulationChannels(groups) : 0;
+  const articulation = groups ? new Float32Array(totalFrames * channels) : undefined;
   const chunks = planChunks(audio.length, chunkSamples(spec));
   for (const chunk of chunks) {
     throwIfAborted(signal);
@@ -69,8 +69,8 @@ export async function runTranscriber(
     if (articulation && spec.articulations) {
       // Frame-aligned like the onsets, so the same keep region and stitching apply.
       const chunkOut = output(outputs, spec.articulations.output);
-      assertColumns(spec, spec.articulations.output, chunkOut, articulationChannels, "articulation channels");
-      stitchFrames(articulation, chunkOut.data, keep, spec.hop, articulationChannels);
+      assertColumns(spec, spec.articulations.output, chunkOut, channels, "articulation channels");
+      stitchFrames(articulation, chunkOut.data, keep, spec.hop, channels);
     }
     onFraction?.((chunk.index + 1) / chunks.length);
     await yieldToEventLoop(signal);
